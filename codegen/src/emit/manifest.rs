@@ -1,0 +1,68 @@
+//! `Cargo.toml` and `lib.rs` of the generated crate.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::{ident, HEADER};
+use crate::ir::Ir;
+use crate::Options;
+
+pub fn cargo_toml(ir: &Ir, options: &Options) -> String {
+    let header = HEADER.replacen("//", "#", 1);
+    let workspace = if options.standalone {
+        "\n[workspace]\n"
+    } else {
+        ""
+    };
+    format!(
+        r#"{header}
+
+[package]
+name = "{name}"
+version = "0.1.0"
+edition = "2021"
+publish = false
+description = "Types, validation and awsJson dispatch for {service}"
+{workspace}
+[dependencies]
+awsjson-runtime = {{ path = "{runtime}" }}
+serde = {{ version = "1", features = ["derive"] }}
+serde_json = "1"
+"#,
+        name = ir.service.crate_name,
+        service = ir.service.id,
+        runtime = options.runtime_path,
+    )
+}
+
+pub fn lib_rs(ir: &Ir) -> TokenStream {
+    let service_docs = ir.service.docs.iter().map(|l| {
+        if l.is_empty() {
+            String::new()
+        } else {
+            format!(" {l}")
+        }
+    });
+    let service = ident(&ir.service.trait_name);
+    let summary = format!(
+        " Generated from `{}`: {} operations. Start with [`{}`] and [`dispatch`].",
+        ir.service.id,
+        ir.operations.len(),
+        ir.service.trait_name
+    );
+    quote! {
+        #![doc = #summary]
+        //!
+        #( #![doc = #service_docs] )*
+        #![allow(clippy::large_enum_variant, clippy::too_many_lines, clippy::doc_lazy_continuation)]
+
+        pub mod error;
+        pub mod operation;
+        pub mod schema;
+        pub mod service;
+        pub mod types;
+
+        pub use ::awsjson_runtime as runtime;
+        pub use service::{dispatch, #service};
+    }
+}

@@ -1,0 +1,180 @@
+//! `schema.rs` (a static description of every shape, which the runtime's
+//! validator walks) and `operation.rs` (operation metadata).
+
+use proc_macro2::{Literal, TokenStream};
+use quote::quote;
+
+use super::ident;
+use crate::ir::{Constraints, Ir, Kind, Member, Shape, Simple};
+
+pub fn schema_rs(ir: &Ir) -> TokenStream {
+    let mut by_name: Vec<_> = ir
+        .patterns
+        .iter()
+        .map(|(source, name)| (name, source))
+        .collect();
+    by_name.sort();
+    let patterns = by_name.into_iter().map(|(name, source)| {
+        let name = ident(name);
+        quote! { static #name: Pattern = Pattern::new(#source); }
+    });
+    let shapes = ir.shapes.values().map(|shape| shape_static(ir, shape));
+    let uses_patterns = (!ir.patterns.is_empty()).then(|| {
+        quote!(
+            use ::awsjson_runtime::Pattern;
+        )
+    });
+    quote! {
+        //! A static description of every shape, read by the request validator
+        //! and by tools that show an operation's documented shape.
+        #![allow(clippy::unreadable_literal)]
+        #uses_patterns
+        use ::awsjson_runtime::schema::{Bounds, Constraints, Kind, Limit, Member, Range, Shape};
+        #(#patterns)*
+        #(#shapes)*
+    }
+}
+
+fn shape_static(ir: &Ir, shape: &Shape) -> TokenStream {
+    let name = ident(&shape.static_name);
+    let id = &shape.id;
+    let sensitive = shape.sensitive;
+    let kind = match &shape.kind {
+        Kind::Simple(simple) => {
+            let variant = ident(match simple {
+                Simple::Blob => "Blob",
+                Simple::Boolean => "Boolean",
+                Simple::String => "String",
+                Simple::Byte => "Byte",
+                Simple::Short => "Short",
+                Simple::Integer => "Integer",
+                Simple::Long => "Long",
+                Simple::Float => "Float",
+                Simple::Double => "Double",
+                Simple::BigInteger => "BigInteger",
+                Simple::BigDecimal => "BigDecimal",
+                Simple::Timestamp => "Timestamp",
+                Simple::Document => "Document",
+            });
+            quote!(Kind::#variant)
+        }
+        Kind::Unit => quote!(Kind::Structure(&[])),
+        Kind::Enum { variants, .. } => {
+            let values = variants.iter().map(|v| v.value.as_str());
+            quote!(Kind::Enum(&[#(#values),*]))
+        }
+        Kind::IntEnum { variants, .. } => {
+            let values = variants.iter().map(|v| Literal::i64_unsuffixed(v.value));
+            quote!(Kind::IntEnum(&[#(#values),*]))
+        }
+        Kind::List { member, sparse } => {
+            let member = member_literal(ir, member);
+            quote!(Kind::List { member: &#member, sparse: #sparse })
+        }
+        Kind::Map { key, value, sparse } => {
+            let key = member_literal(ir, key);
+            let value = member_literal(ir, value);
+            quote!(Kind::Map { key: &#key, value: &#value, sparse: #sparse })
+        }
+        Kind::Structure(members) | Kind::Union(members) => {
+            let members = members.iter().map(|m| member_literal(ir, m));
+            let variant = ident(if matches!(shape.kind, Kind::Union(_)) {
+                "Union"
+            } else {
+                "Structure"
+            });
+            quote!(Kind::#variant(&[#(#members),*]))
+        }
+    };
+    quote! {
+        pub static #name: Shape = Shape { id: #id, kind: #kind, sensitive: #sensitive };
+    }
+}
+
+fn member_literal(ir: &Ir, member: &Member) -> TokenStream {
+    let name = &member.name;
+    let target = ident(&ir.shape(&member.target).static_name);
+    let required = member.required;
+    let constraints = constraints_literal(ir, &member.constraints);
+    quote! { Member { name: #name, target: &#target, required: #required, constraints: #constraints } }
+}
+
+fn constraints_literal(ir: &Ir, constraints: &Constraints) -> TokenStream {
+    if *constraints == Constraints::default() {
+        return quote!(Constraints::NONE);
+    }
+    let mut fields = Vec::new();
+    if let Some((min, max)) = constraints.length {
+        let min = option(min.map(Literal::u64_unsuffixed));
+        let max = option(max.map(Literal::u64_unsuffixed));
+        fields.push(quote!(length: Some(Bounds { min: #min, max: #max })));
+    }
+    if let Some((min, max)) = &constraints.range {
+        let limit = |n: &serde_json::Number| {
+            let value = Literal::f64_unsuffixed(n.as_f64().unwrap_or_default());
+            let text = n.to_string();
+            quote!(Limit { value: #value, text: #text })
+        };
+        let min = option(min.as_ref().map(limit));
+        let max = option(max.as_ref().map(limit));
+        fields.push(quote!(range: Some(Range { min: #min, max: #max })));
+    }
+    if let Some(source) = &constraints.pattern {
+        let name = ident(&ir.patterns[source]);
+        fields.push(quote!(pattern: Some(&#name)));
+    }
+    if constraints.unique_items {
+        fields.push(quote!(unique_items: true));
+    }
+    quote!(Constraints { #(#fields,)* ..Constraints::NONE })
+}
+
+fn option(value: Option<impl quote::ToTokens>) -> TokenStream {
+    match value {
+        Some(value) => quote!(Some(#value)),
+        None => quote!(None),
+    }
+}
+
+pub fn operation_rs(ir: &Ir) -> TokenStream {
+    let operations = ir.operations.iter().map(|op| {
+        let name = &op.name;
+        let input = ident(&ir.shape(&op.input).static_name);
+        let output = ident(&ir.shape(&op.output).static_name);
+        let errors = op.errors.iter().map(|e| ident(&ir.shape(e).static_name));
+        let paginated = option(op.paginated.as_ref().map(|p| {
+            let input_token = option(p.input_token.as_deref());
+            let output_token = option(p.output_token.as_deref());
+            let items = option(p.items.as_deref());
+            let page_size = option(p.page_size.as_deref());
+            quote!(Paginated { input_token: #input_token, output_token: #output_token, items: #items, page_size: #page_size })
+        }));
+        quote! {
+            OperationMeta {
+                name: #name,
+                input: &schema::#input,
+                output: &schema::#output,
+                errors: &[#(&schema::#errors),*],
+                paginated: #paginated,
+            }
+        }
+    });
+    let uses_paginated = ir
+        .operations
+        .iter()
+        .any(|op| op.paginated.is_some())
+        .then(|| quote!(Paginated,));
+    quote! {
+        //! What each operation takes, returns and may fail with.
+        use ::awsjson_runtime::schema::{OperationMeta, #uses_paginated};
+        use crate::schema;
+
+        /// Every operation of the service, sorted by name.
+        pub static OPERATIONS: &[OperationMeta] = &[#(#operations),*];
+
+        /// The operation called `name`, e.g. from an `X-Amz-Target` header.
+        pub fn find(name: &str) -> Option<&'static OperationMeta> {
+            OPERATIONS.binary_search_by(|op| op.name.cmp(name)).ok().map(|index| &OPERATIONS[index])
+        }
+    }
+}

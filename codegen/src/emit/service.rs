@@ -1,0 +1,90 @@
+//! `service.rs`: the trait a service implements and the dispatcher that
+//! routes awsJson requests to it.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::{docs, ident, rust_type, Module};
+use crate::ir::{Ir, Protocol};
+
+pub fn service_rs(ir: &Ir) -> TokenStream {
+    let service = ident(&ir.service.trait_name);
+    let service_docs = docs(&ir.service.docs);
+    let prefix = format!("{}.", ir.service.name);
+    let protocol = match ir.service.protocol {
+        Protocol::AwsJson1_0 => quote!(AwsJson1_0),
+        Protocol::AwsJson1_1 => quote!(AwsJson1_1),
+    };
+    let methods = ir.operations.iter().map(|op| {
+        let method = ident(&op.method);
+        let input = rust_type(ir, &op.input, Module::Other);
+        let output = rust_type(ir, &op.output, Module::Other);
+        let error = ident(&op.error_enum);
+        let doc = docs(&op.docs);
+        quote! {
+            #doc
+            fn #method(
+                &self,
+                context: &RequestContext,
+                input: #input,
+            ) -> impl Future<Output = Result<#output, crate::error::#error>> + Send;
+        }
+    });
+    let arms = ir.operations.iter().map(|op| {
+        let name = &op.name;
+        let method = ident(&op.method);
+        let input = ident(&ir.shape(&op.input).static_name);
+        quote! {
+            #name => handle(PROTOCOL, body, &schema::#input, |input| service.#method(context, input)).await,
+        }
+    });
+    let trait_doc = format!(
+        " Implement this to serve `{}`: one method per operation.",
+        ir.service.name
+    );
+    quote! {
+        //! The service trait and the awsJson dispatcher.
+        use ::std::future::Future;
+        use ::std::marker::{Send, Sync};
+        use ::std::result::Result;
+
+        use ::awsjson_runtime::{guard, handle, unknown_operation, HttpResponse, Protocol, RequestContext};
+
+        use crate::schema;
+
+        /// The wire protocol of this service.
+        pub const PROTOCOL: Protocol = Protocol::#protocol;
+
+        /// What `X-Amz-Target` starts with; the operation name follows.
+        pub const TARGET_PREFIX: &str = #prefix;
+
+        #service_docs
+        ///
+        #[doc = #trait_doc]
+        /// Inputs reach a method only after they passed every constraint of
+        /// the model.
+        pub trait #service: Send + Sync + 'static {
+            #(#methods)*
+        }
+
+        /// Answers one request: `target` is the `X-Amz-Target` header and
+        /// `body` the request body.
+        ///
+        /// Unknown targets get `UnknownOperationException`, bodies that are
+        /// not JSON of the input's shape `SerializationException`, constraint
+        /// failures one `ValidationException` listing all of them, and a
+        /// panicking handler a 500 while the process carries on.
+        pub async fn dispatch<S: #service>(service: &S, context: &RequestContext, target: &str, body: &[u8]) -> HttpResponse {
+            let Some(operation) = target.strip_prefix(TARGET_PREFIX) else {
+                return unknown_operation(PROTOCOL);
+            };
+            guard(PROTOCOL, async move {
+                match operation {
+                    #(#arms)*
+                    _ => unknown_operation(PROTOCOL),
+                }
+            })
+            .await
+        }
+    }
+}

@@ -1,0 +1,329 @@
+//! `types.rs`: structures, unions and enums with their awsJson serde.
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+use serde_json::Value;
+
+use super::{
+    boxed, docs, hides_value, ident, is_none_path, member_type, rust_type, std_path, Module,
+};
+use crate::ir::{Ir, Kind, Member, Shape, Variant};
+
+pub fn types_rs(ir: &Ir) -> TokenStream {
+    let mut items = Vec::new();
+    let mut defaults = Vec::new();
+    for shape in ir.named_types().filter(|s| s.error.is_none()) {
+        items.push(named_type(ir, shape, Module::Types, &mut defaults));
+    }
+    let defaults = (!defaults.is_empty()).then(|| {
+        quote! {
+            /// Non-zero defaults from the model, for `#[serde(default = …)]`.
+            mod defaults {
+                #(#defaults)*
+            }
+        }
+    });
+    quote! {
+        //! Structures, unions and enums of the service.
+        #(#items)*
+        #defaults
+    }
+}
+
+/// The item(s) for one structure, union or enum, written from `module`.
+pub(super) fn named_type(
+    ir: &Ir,
+    shape: &Shape,
+    module: Module,
+    defaults: &mut Vec<TokenStream>,
+) -> TokenStream {
+    match &shape.kind {
+        Kind::Structure(members) => structure(ir, shape, members, module, defaults),
+        Kind::Union(members) => union(ir, shape, members, module),
+        Kind::Enum { variants, unknown } => string_enum(ir, shape, variants, unknown),
+        Kind::IntEnum { variants, unknown } => int_enum(ir, shape, variants, unknown),
+        _ => TokenStream::new(),
+    }
+}
+
+fn structure(
+    ir: &Ir,
+    shape: &Shape,
+    members: &[Member],
+    module: Module,
+    defaults: &mut Vec<TokenStream>,
+) -> TokenStream {
+    let name = ident(&shape.rust_name);
+    let doc = docs(&shape.docs);
+    let redacted_debug = shape.sensitive || members.iter().any(|m| hides_value(ir, &m.target));
+    let mut derives = vec![quote!(Clone), quote!(PartialEq)];
+    if !redacted_debug {
+        derives.push(quote!(Debug));
+    }
+    if shape.derives_default {
+        derives.push(quote!(Default));
+    }
+    let fields = members.iter().map(|member| {
+        let field = ident(&member.field);
+        let ty = member_type(ir, member, module);
+        let doc = docs(&member.docs);
+        let serde = field_serde(shape, member, defaults, ir);
+        quote! { #doc #serde pub #field: #ty, }
+    });
+    let debug = redacted_debug.then(|| redacting_debug(ir, shape, members));
+    quote! {
+        #doc
+        #[derive(#(#derives),*, ::serde::Serialize, ::serde::Deserialize)]
+        pub struct #name {
+            #(#fields)*
+        }
+        #debug
+    }
+}
+
+fn field_serde(
+    shape: &Shape,
+    member: &Member,
+    defaults: &mut Vec<TokenStream>,
+    ir: &Ir,
+) -> TokenStream {
+    let wire = &member.name;
+    let mut args = vec![quote!(rename = #wire)];
+    if member.optional {
+        let is_none = is_none_path(ir);
+        args.push(quote!(default, skip_serializing_if = #is_none));
+    } else if let Some(value) = &member.default {
+        match default_fn(ir, shape, member, value) {
+            Some(function) => {
+                let path = format!("defaults::{}", function.0);
+                defaults.push(function.1);
+                args.push(quote!(default = #path));
+            }
+            None => args.push(quote!(default)),
+        }
+    }
+    if member.date_time {
+        let with = if member.optional {
+            "::awsjson_runtime::timestamp::date_time::option"
+        } else {
+            "::awsjson_runtime::timestamp::date_time"
+        };
+        args.push(quote!(with = #with));
+    }
+    quote! { #[serde(#(#args),*)] }
+}
+
+/// A function returning a member's non-zero default; `None` when the Rust
+/// type's own `Default` already is the model's default.
+fn default_fn(
+    ir: &Ir,
+    shape: &Shape,
+    member: &Member,
+    value: &Value,
+) -> Option<(String, TokenStream)> {
+    // Enums have no `Default`, so even a zero default needs a function.
+    let is_enum = matches!(
+        ir.shape(&member.target).kind,
+        Kind::Enum { .. } | Kind::IntEnum { .. }
+    );
+    let body = match value {
+        Value::Bool(true) => quote!(true),
+        Value::Number(n) if is_enum || n.as_f64() != Some(0.0) => {
+            let literal: TokenStream = n.to_string().parse().unwrap_or_default();
+            if is_enum {
+                quote!(::std::convert::From::from(#literal))
+            } else {
+                literal
+            }
+        }
+        Value::String(s) if is_enum => quote!(::std::convert::From::from(#s)),
+        Value::String(s) if !s.is_empty() => {
+            let string = std_path(ir, "String");
+            quote!(#string::from(#s))
+        }
+        _ => return None,
+    };
+    let name = format!(
+        "{}_{}",
+        heck::ToSnakeCase::to_snake_case(shape.rust_name.as_str()),
+        member.field.trim_start_matches("r#")
+    );
+    let function = format_ident!("{}", name);
+    let ty = rust_type(ir, &member.target, Module::Other);
+    Some((name, quote! { pub(super) fn #function() -> #ty { #body } }))
+}
+
+fn redacting_debug(ir: &Ir, shape: &Shape, members: &[Member]) -> TokenStream {
+    let name = ident(&shape.rust_name);
+    let label = &shape.rust_name;
+    if shape.sensitive {
+        return quote! {
+            impl ::std::fmt::Debug for #name {
+                fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                    f.write_str(::awsjson_runtime::REDACTED)
+                }
+            }
+        };
+    }
+    let fields = members.iter().map(|member| {
+        let field = ident(&member.field);
+        let label = member.field.trim_start_matches("r#");
+        if hides_value(ir, &member.target) {
+            quote! { .field(#label, &::awsjson_runtime::REDACTED) }
+        } else {
+            quote! { .field(#label, &self.#field) }
+        }
+    });
+    quote! {
+        impl ::std::fmt::Debug for #name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.debug_struct(#label) #(#fields)* .finish()
+            }
+        }
+    }
+}
+
+fn union(ir: &Ir, shape: &Shape, members: &[Member], module: Module) -> TokenStream {
+    let name = ident(&shape.rust_name);
+    let doc = docs(&shape.docs);
+    let variants = members.iter().map(|member| {
+        let variant = ident(&member.variant);
+        let wire = &member.name;
+        let ty = rust_type(ir, &member.target, module);
+        let ty = if member.boxed { boxed(ir, ty) } else { ty };
+        let doc = docs(&member.docs);
+        let with = member
+            .date_time
+            .then(|| quote!(, with = "::awsjson_runtime::timestamp::date_time"));
+        quote! { #doc #[serde(rename = #wire #with)] #variant(#ty), }
+    });
+    let derive_debug = (!shape.sensitive).then(|| quote!(Debug,));
+    let debug = shape.sensitive.then(|| redacting_debug(ir, shape, members));
+    quote! {
+        #doc
+        #[derive(Clone, #derive_debug PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+        pub enum #name {
+            #(#variants)*
+        }
+        #debug
+    }
+}
+
+fn string_enum(ir: &Ir, shape: &Shape, variants: &[Variant<String>], unknown: &str) -> TokenStream {
+    let name = ident(&shape.rust_name);
+    let doc = docs(&shape.docs);
+    let unknown = format_ident!("{}", unknown);
+    let idents: Vec<_> = variants.iter().map(|v| ident(&v.rust_name)).collect();
+    let values: Vec<_> = variants.iter().map(|v| v.value.as_str()).collect();
+    let variant_docs = variants.iter().map(|v| docs(&v.docs));
+    let (string, result, ok) = (
+        std_path(ir, "String"),
+        std_path(ir, "Result"),
+        std_path(ir, "Ok"),
+    );
+    quote! {
+        #doc
+        #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum #name {
+            #( #variant_docs #idents, )*
+            /// A value the model does not list. Input validation rejects it;
+            /// it lets newer values through when reading a response.
+            #unknown(#string),
+        }
+
+        impl #name {
+            /// Every value the model lists, in model order.
+            pub const VALUES: &'static [&'static str] = &[#(#values),*];
+
+            pub fn as_str(&self) -> &str {
+                match self {
+                    #( Self::#idents => #values, )*
+                    Self::#unknown(value) => value,
+                }
+            }
+        }
+
+        impl ::std::convert::From<&str> for #name {
+            fn from(value: &str) -> Self {
+                match value {
+                    #( #values => Self::#idents, )*
+                    other => Self::#unknown(other.to_owned()),
+                }
+            }
+        }
+
+        impl ::std::fmt::Display for #name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl ::serde::Serialize for #name {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> #result<S::Ok, S::Error> {
+                serializer.serialize_str(self.as_str())
+            }
+        }
+
+        impl<'de> ::serde::Deserialize<'de> for #name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> #result<Self, D::Error> {
+                let value = <::std::borrow::Cow<'de, str> as ::serde::Deserialize>::deserialize(deserializer)?;
+                #ok(Self::from(value.as_ref()))
+            }
+        }
+    }
+}
+
+fn int_enum(ir: &Ir, shape: &Shape, variants: &[Variant<i64>], unknown: &str) -> TokenStream {
+    let name = ident(&shape.rust_name);
+    let doc = docs(&shape.docs);
+    let unknown = format_ident!("{}", unknown);
+    let idents: Vec<_> = variants.iter().map(|v| ident(&v.rust_name)).collect();
+    let values: Vec<_> = variants
+        .iter()
+        .map(|v| proc_macro2::Literal::i32_unsuffixed(v.value as i32))
+        .collect();
+    let variant_docs = variants.iter().map(|v| docs(&v.docs));
+    let result = std_path(ir, "Result");
+    quote! {
+        #doc
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum #name {
+            #( #variant_docs #idents, )*
+            /// A value the model does not list.
+            #unknown(i32),
+        }
+
+        impl #name {
+            /// Every value the model lists, in model order.
+            pub const VALUES: &'static [i32] = &[#(#values),*];
+
+            pub fn value(self) -> i32 {
+                match self {
+                    #( Self::#idents => #values, )*
+                    Self::#unknown(value) => value,
+                }
+            }
+        }
+
+        impl ::std::convert::From<i32> for #name {
+            fn from(value: i32) -> Self {
+                match value {
+                    #( #values => Self::#idents, )*
+                    other => Self::#unknown(other),
+                }
+            }
+        }
+
+        impl ::serde::Serialize for #name {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> #result<S::Ok, S::Error> {
+                serializer.serialize_i32(self.value())
+            }
+        }
+
+        impl<'de> ::serde::Deserialize<'de> for #name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> #result<Self, D::Error> {
+                <i32 as ::serde::Deserialize>::deserialize(deserializer).map(Self::from)
+            }
+        }
+    }
+}

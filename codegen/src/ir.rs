@@ -1,0 +1,924 @@
+//! The intermediate representation: the part of the model a service needs,
+//! resolved, validated and named. Every model error is raised here; the
+//! emitters that read the IR cannot fail.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde_json::{Number, Value};
+
+use crate::docs::to_rustdoc;
+use crate::error::{Error, Result};
+use crate::model::{self, Model, ShapeType};
+use crate::naming;
+use crate::Options;
+
+/// Standard names generated code uses bare when no model type shadows them.
+pub const STD_NAMES: &[&str] = &[
+    "Option", "String", "Vec", "Box", "BTreeMap", "Result", "Some", "None", "Ok", "Err",
+];
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Protocol {
+    AwsJson1_0,
+    AwsJson1_1,
+}
+
+#[derive(Debug)]
+pub struct Ir {
+    pub service: Service,
+    /// Sorted by name.
+    pub operations: Vec<Operation>,
+    /// Every shape an operation reaches, by absolute id.
+    pub shapes: BTreeMap<String, Shape>,
+    /// Pattern source → name of the static that compiles it.
+    pub patterns: BTreeMap<String, String>,
+    /// Whether generated code may write `Option`, `String`, `Vec`… bare: true
+    /// unless a model type takes one of those names.
+    pub short_std_names: bool,
+}
+
+#[derive(Debug)]
+pub struct Service {
+    pub id: String,
+    /// The shape name, which is also the `X-Amz-Target` prefix.
+    pub name: String,
+    pub trait_name: String,
+    pub crate_name: String,
+    pub protocol: Protocol,
+    pub docs: Vec<String>,
+}
+
+#[derive(Debug)]
+pub struct Operation {
+    pub id: String,
+    pub name: String,
+    pub method: String,
+    pub input: String,
+    pub output: String,
+    pub errors: Vec<String>,
+    pub error_enum: String,
+    pub paginated: Option<Paginated>,
+    pub docs: Vec<String>,
+}
+
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct Paginated {
+    pub input_token: Option<String>,
+    pub output_token: Option<String>,
+    pub items: Option<String>,
+    pub page_size: Option<String>,
+}
+
+#[derive(Debug)]
+pub struct Shape {
+    pub id: String,
+    /// The Rust type for structures, unions and enums.
+    pub rust_name: String,
+    pub static_name: String,
+    pub kind: Kind,
+    pub docs: Vec<String>,
+    pub sensitive: bool,
+    /// Set on `@error` structures.
+    pub error: Option<ErrorInfo>,
+    /// Whether the type can derive `Default` with the model's defaults.
+    pub derives_default: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ErrorInfo {
+    pub status: u16,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Simple {
+    Blob,
+    Boolean,
+    String,
+    Byte,
+    Short,
+    Integer,
+    Long,
+    Float,
+    Double,
+    BigInteger,
+    BigDecimal,
+    Timestamp,
+    Document,
+}
+
+#[derive(Debug)]
+pub enum Kind {
+    Simple(Simple),
+    /// `smithy.api#Unit`.
+    Unit,
+    Enum {
+        variants: Vec<Variant<String>>,
+        unknown: &'static str,
+    },
+    IntEnum {
+        variants: Vec<Variant<i64>>,
+        unknown: &'static str,
+    },
+    List {
+        member: Box<Member>,
+        sparse: bool,
+    },
+    Map {
+        key: Box<Member>,
+        value: Box<Member>,
+        sparse: bool,
+    },
+    Structure(Vec<Member>),
+    Union(Vec<Member>),
+}
+
+#[derive(Debug)]
+pub struct Variant<T> {
+    pub rust_name: String,
+    pub value: T,
+    pub docs: Vec<String>,
+}
+
+#[derive(Debug)]
+pub struct Member {
+    pub name: String,
+    pub field: String,
+    /// The enum variant, for union members.
+    pub variant: String,
+    pub target: String,
+    pub required: bool,
+    /// The model's non-null default.
+    pub default: Option<Value>,
+    /// Emitted as `Option<T>`.
+    pub optional: bool,
+    /// Emitted behind a `Box` because the type contains itself.
+    pub boxed: bool,
+    pub docs: Vec<String>,
+    pub constraints: Constraints,
+    pub date_time: bool,
+}
+
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct Constraints {
+    pub length: Option<(Option<u64>, Option<u64>)>,
+    pub range: Option<(Option<Number>, Option<Number>)>,
+    pub pattern: Option<String>,
+    pub unique_items: bool,
+}
+
+impl Ir {
+    pub fn build(model: &Model, options: &Options) -> Result<Ir> {
+        Builder {
+            model,
+            shapes: BTreeMap::new(),
+        }
+        .build(options)
+    }
+
+    pub fn shape(&self, id: &str) -> &Shape {
+        &self.shapes[id]
+    }
+
+    /// Named types (structures, unions, enums) in id order.
+    pub fn named_types(&self) -> impl Iterator<Item = &Shape> {
+        self.shapes.values().filter(|s| s.is_named_type())
+    }
+}
+
+impl Shape {
+    pub fn is_named_type(&self) -> bool {
+        matches!(
+            self.kind,
+            Kind::Enum { .. } | Kind::IntEnum { .. } | Kind::Structure(_) | Kind::Union(_)
+        )
+    }
+}
+
+struct Builder<'m> {
+    model: &'m Model,
+    shapes: BTreeMap<String, Shape>,
+}
+
+impl<'m> Builder<'m> {
+    fn get(&self, from: &str, id: &str) -> Result<&'m model::Shape> {
+        self.model.shape(id).ok_or_else(|| Error::Missing {
+            shape: from.into(),
+            target: id.into(),
+        })
+    }
+
+    fn build(mut self, options: &Options) -> Result<Ir> {
+        let service = self.find_service(options)?;
+        let protocol = if service.has_trait("aws.protocols#awsJson1_1") {
+            Protocol::AwsJson1_1
+        } else if service.has_trait("aws.protocols#awsJson1_0") {
+            Protocol::AwsJson1_0
+        } else {
+            return Err(Error::unsupported(
+                &service.id,
+                "protocol: only awsJson1_0 and awsJson1_1 are generated",
+            ));
+        };
+        let (_, service_name) = naming::split_id(&service.id);
+        let sdk_id = service
+            .traits
+            .get("aws.api#service")
+            .and_then(|s| s.get("sdkId"))
+            .and_then(Value::as_str);
+        let crate_name = options
+            .crate_name
+            .clone()
+            .unwrap_or_else(|| naming::crate_name(sdk_id.unwrap_or(service_name)));
+
+        let mut operation_ids = BTreeSet::new();
+        self.collect_operations(service, &mut operation_ids, &mut BTreeSet::new())?;
+        let service_errors = service.reference("errors").to_vec();
+        let service_paginated = service.traits.get("smithy.api#paginated");
+
+        let mut operations = Vec::new();
+        for id in &operation_ids {
+            operations.push(self.operation(id, &service_errors, service_paginated)?);
+        }
+        operations.sort_by(|a, b| a.name.cmp(&b.name));
+
+        let mut reachable = BTreeSet::new();
+        for operation in &operations {
+            for id in [&operation.input, &operation.output]
+                .into_iter()
+                .chain(&operation.errors)
+            {
+                self.reach(&operation.id, id, &mut reachable)?;
+            }
+        }
+        for id in &reachable {
+            let shape = self.shape(id)?;
+            self.shapes.insert(id.clone(), shape);
+        }
+        for operation in &operations {
+            for error in &operation.errors {
+                if self.shapes[error].error.is_none() {
+                    return Err(Error::invalid(
+                        &operation.id,
+                        format!("lists {error} as an error, but it has no @error trait"),
+                    ));
+                }
+            }
+        }
+        self.box_recursive_members();
+        self.mark_defaults();
+        let patterns = self.patterns()?;
+        let ir = Ir {
+            service: Service {
+                id: service.id.clone(),
+                name: service_name.to_owned(),
+                trait_name: naming::type_name(service_name),
+                crate_name,
+                protocol,
+                docs: docs_of(&service.traits),
+            },
+            operations,
+            short_std_names: !self
+                .shapes
+                .values()
+                .any(|s| s.is_named_type() && STD_NAMES.contains(&s.rust_name.as_str())),
+            shapes: self.shapes,
+            patterns,
+        };
+        check_names(&ir)?;
+        Ok(ir)
+    }
+
+    fn find_service(&self, options: &Options) -> Result<&'m model::Shape> {
+        let services: Vec<_> = self
+            .model
+            .shapes
+            .values()
+            .filter(|s| s.kind == ShapeType::Service)
+            .collect();
+        match (&options.service, services.as_slice()) {
+            (Some(id), _) => self.get("options", id),
+            (None, [one]) => Ok(one),
+            (None, []) => Err(Error::invalid("model", "has no service shape")),
+            (None, many) => Err(Error::invalid(
+                "model",
+                format!(
+                    "has {} services ({}); choose one",
+                    many.len(),
+                    many.iter()
+                        .map(|s| s.id.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            )),
+        }
+    }
+
+    /// Operations bound to the service directly or through its resources.
+    fn collect_operations(
+        &self,
+        container: &model::Shape,
+        out: &mut BTreeSet<String>,
+        seen: &mut BTreeSet<String>,
+    ) -> Result<()> {
+        if !seen.insert(container.id.clone()) {
+            return Ok(());
+        }
+        for property in [
+            "operations",
+            "collectionOperations",
+            "create",
+            "put",
+            "read",
+            "update",
+            "delete",
+            "list",
+        ] {
+            for id in container.reference(property) {
+                let operation = self.get(&container.id, id)?;
+                if operation.kind != ShapeType::Operation {
+                    return Err(Error::invalid(
+                        &container.id,
+                        format!("{property} refers to {id}, which is not an operation"),
+                    ));
+                }
+                out.insert(id.clone());
+            }
+        }
+        for id in container.reference("resources") {
+            let resource = self.get(&container.id, id)?;
+            self.collect_operations(resource, out, seen)?;
+        }
+        Ok(())
+    }
+
+    fn operation(
+        &self,
+        id: &str,
+        service_errors: &[String],
+        service_paginated: Option<&Value>,
+    ) -> Result<Operation> {
+        let shape = self.get("service", id)?;
+        let (_, name) = naming::split_id(id);
+        let io = |property: &str| {
+            shape
+                .reference(property)
+                .first()
+                .cloned()
+                .unwrap_or_else(|| "smithy.api#Unit".into())
+        };
+        let mut errors: Vec<String> = shape.reference("errors").to_vec();
+        for error in service_errors {
+            if !errors.contains(error) {
+                errors.push(error.clone());
+            }
+        }
+        let paginated = shape.traits.get("smithy.api#paginated").map(|own| {
+            let field = |key: &str| {
+                own.get(key)
+                    .or_else(|| service_paginated?.get(key))
+                    .and_then(Value::as_str)
+                    .map(str::to_owned)
+            };
+            Paginated {
+                input_token: field("inputToken"),
+                output_token: field("outputToken"),
+                items: field("items"),
+                page_size: field("pageSize"),
+            }
+        });
+        Ok(Operation {
+            id: id.to_owned(),
+            name: name.to_owned(),
+            method: naming::field_name(name),
+            input: io("input"),
+            output: io("output"),
+            errors,
+            error_enum: naming::operation_error(name),
+            paginated,
+            docs: docs_of(&shape.traits),
+        })
+    }
+
+    fn reach(&self, from: &str, id: &str, seen: &mut BTreeSet<String>) -> Result<()> {
+        if seen.contains(id) {
+            return Ok(());
+        }
+        let shape = self.get(from, id)?;
+        if matches!(
+            shape.kind,
+            ShapeType::Operation | ShapeType::Service | ShapeType::Resource
+        ) {
+            return Err(Error::invalid(
+                from,
+                format!("a member targets {id}, which is not a data shape"),
+            ));
+        }
+        seen.insert(id.to_owned());
+        for member in &shape.members {
+            self.reach(id, &member.target, seen)?;
+        }
+        Ok(())
+    }
+
+    fn shape(&self, id: &str) -> Result<Shape> {
+        let shape = self.get("model", id)?;
+        let (_, name) = naming::split_id(id);
+        let traits = &shape.traits;
+        let simple = |s| Kind::Simple(s);
+        let kind = match shape.kind {
+            ShapeType::Blob => simple(Simple::Blob),
+            ShapeType::Boolean => simple(Simple::Boolean),
+            ShapeType::String if traits.contains_key("smithy.api#enum") => {
+                self.legacy_enum(shape)?
+            }
+            ShapeType::String => simple(Simple::String),
+            ShapeType::Byte => simple(Simple::Byte),
+            ShapeType::Short => simple(Simple::Short),
+            ShapeType::Integer => simple(Simple::Integer),
+            ShapeType::Long => simple(Simple::Long),
+            ShapeType::Float => simple(Simple::Float),
+            ShapeType::Double => simple(Simple::Double),
+            ShapeType::BigInteger => simple(Simple::BigInteger),
+            ShapeType::BigDecimal => simple(Simple::BigDecimal),
+            ShapeType::Timestamp => simple(Simple::Timestamp),
+            ShapeType::Document => simple(Simple::Document),
+            ShapeType::Enum => self.string_enum(shape)?,
+            ShapeType::IntEnum => self.int_enum(shape)?,
+            ShapeType::List => {
+                let member = shape
+                    .member("member")
+                    .ok_or_else(|| Error::invalid(id, "list has no member"))?;
+                Kind::List {
+                    member: Box::new(self.member(shape, member)?),
+                    sparse: traits.contains_key("smithy.api#sparse"),
+                }
+            }
+            ShapeType::Map => {
+                let key = shape
+                    .member("key")
+                    .ok_or_else(|| Error::invalid(id, "map has no key"))?;
+                let value = shape
+                    .member("value")
+                    .ok_or_else(|| Error::invalid(id, "map has no value"))?;
+                let key = self.member(shape, key)?;
+                let key_shape = self.get(id, &key.target)?;
+                if key_shape.kind != ShapeType::String && key_shape.kind != ShapeType::Enum {
+                    return Err(Error::unsupported(id, "map keys that are not strings"));
+                }
+                Kind::Map {
+                    key: Box::new(key),
+                    value: Box::new(self.member(shape, value)?),
+                    sparse: traits.contains_key("smithy.api#sparse"),
+                }
+            }
+            ShapeType::Structure if traits.contains_key("smithy.api#unitType") => Kind::Unit,
+            ShapeType::Structure => Kind::Structure(
+                shape
+                    .members
+                    .iter()
+                    .map(|m| self.member(shape, m))
+                    .collect::<Result<_>>()?,
+            ),
+            ShapeType::Union => {
+                if shape.members.is_empty() {
+                    return Err(Error::invalid(id, "union has no members"));
+                }
+                Kind::Union(
+                    shape
+                        .members
+                        .iter()
+                        .map(|m| self.member(shape, m))
+                        .collect::<Result<_>>()?,
+                )
+            }
+            ShapeType::Operation | ShapeType::Service | ShapeType::Resource => {
+                return Err(Error::invalid(id, "is not a data shape"));
+            }
+        };
+        if matches!(kind, Kind::Simple(Simple::BigInteger | Simple::BigDecimal)) {
+            return Err(Error::unsupported(id, "bigInteger and bigDecimal shapes"));
+        }
+        let error = match traits.get("smithy.api#error").and_then(Value::as_str) {
+            None => None,
+            Some(fault) => {
+                let status = match traits.get("smithy.api#httpError").and_then(Value::as_u64) {
+                    Some(code) => u16::try_from(code)
+                        .map_err(|_| Error::invalid(id, "httpError is not an HTTP status"))?,
+                    None if fault == "server" => 500,
+                    None => 400,
+                };
+                if !matches!(kind, Kind::Structure(_)) {
+                    return Err(Error::invalid(id, "@error is only allowed on structures"));
+                }
+                Some(ErrorInfo { status })
+            }
+        };
+        Ok(Shape {
+            id: id.to_owned(),
+            rust_name: naming::type_name(name),
+            static_name: naming::schema_static(id),
+            kind,
+            docs: docs_of(traits),
+            sensitive: traits.contains_key("smithy.api#sensitive"),
+            error,
+            derives_default: false,
+        })
+    }
+
+    fn member(&self, container: &model::Shape, member: &model::Member) -> Result<Member> {
+        let id = format!("{}${}", container.id, member.name);
+        let target = self.get(&id, &member.target)?;
+        // Member traits override the traits of the shape they target.
+        let trait_of = |name: &str| member.traits.get(name).or_else(|| target.traits.get(name));
+        let required = member.traits.contains_key("smithy.api#required");
+        let default = match member.traits.get("smithy.api#default") {
+            Some(Value::Null) => None,
+            Some(value) => Some(value.clone()),
+            None => target
+                .traits
+                .get("smithy.api#default")
+                .filter(|v| !v.is_null())
+                .cloned(),
+        };
+        let date_time = match trait_of("smithy.api#timestampFormat").and_then(Value::as_str) {
+            None | Some("epoch-seconds") => false,
+            Some("date-time") => true,
+            Some(other) => {
+                return Err(Error::unsupported(
+                    &id,
+                    format!("timestampFormat `{other}`"),
+                ))
+            }
+        };
+        if let Some(value) = &default {
+            check_default(&id, target, value)?;
+        }
+        let constraints = Constraints {
+            length: trait_of("smithy.api#length").map(|l| (bound(l, "min"), bound(l, "max"))),
+            range: trait_of("smithy.api#range").map(|r| (number(r, "min"), number(r, "max"))),
+            pattern: trait_of("smithy.api#pattern")
+                .and_then(Value::as_str)
+                .map(str::to_owned),
+            unique_items: trait_of("smithy.api#uniqueItems").is_some(),
+        };
+        let docs = member
+            .traits
+            .get("smithy.api#documentation")
+            .map(|d| to_rustdoc(d.as_str().unwrap_or_default()));
+        Ok(Member {
+            name: member.name.clone(),
+            field: naming::field_name(&member.name),
+            variant: naming::variant_name(&member.name),
+            target: member.target.clone(),
+            required,
+            optional: !required && default.is_none(),
+            default,
+            boxed: false,
+            docs: docs.unwrap_or_default(),
+            constraints,
+            date_time,
+        })
+    }
+
+    fn string_enum(&self, shape: &model::Shape) -> Result<Kind> {
+        let mut variants = Vec::new();
+        for member in &shape.members {
+            let value = match member.traits.get("smithy.api#enumValue") {
+                None => member.name.clone(),
+                Some(Value::String(v)) => v.clone(),
+                Some(_) => {
+                    return Err(Error::invalid(
+                        format!("{}${}", shape.id, member.name),
+                        "enumValue is not a string",
+                    ))
+                }
+            };
+            variants.push(Variant {
+                rust_name: naming::variant_name(&member.name),
+                value,
+                docs: docs_of(&member.traits),
+            });
+        }
+        let names: Vec<String> = variants.iter().map(|v| v.rust_name.clone()).collect();
+        Ok(Kind::Enum {
+            variants,
+            unknown: naming::unknown_variant(&names),
+        })
+    }
+
+    /// IDL 1.0's `@enum` trait on a string shape.
+    fn legacy_enum(&self, shape: &model::Shape) -> Result<Kind> {
+        let list = shape.traits["smithy.api#enum"]
+            .as_array()
+            .ok_or_else(|| Error::invalid(&shape.id, "@enum is not a list"))?;
+        let mut variants = Vec::new();
+        for entry in list {
+            let value = entry
+                .get("value")
+                .and_then(Value::as_str)
+                .ok_or_else(|| Error::invalid(&shape.id, "@enum entry without a value"))?;
+            let name = entry.get("name").and_then(Value::as_str).unwrap_or(value);
+            let docs = entry
+                .get("documentation")
+                .and_then(Value::as_str)
+                .map(to_rustdoc)
+                .unwrap_or_default();
+            variants.push(Variant {
+                rust_name: naming::variant_name(name),
+                value: value.to_owned(),
+                docs,
+            });
+        }
+        let names: Vec<String> = variants.iter().map(|v| v.rust_name.clone()).collect();
+        Ok(Kind::Enum {
+            variants,
+            unknown: naming::unknown_variant(&names),
+        })
+    }
+
+    fn int_enum(&self, shape: &model::Shape) -> Result<Kind> {
+        let mut variants = Vec::new();
+        for member in &shape.members {
+            let value = member
+                .traits
+                .get("smithy.api#enumValue")
+                .and_then(Value::as_i64)
+                .ok_or_else(|| {
+                    Error::invalid(
+                        format!("{}${}", shape.id, member.name),
+                        "intEnum member needs an integer enumValue",
+                    )
+                })?;
+            variants.push(Variant {
+                rust_name: naming::variant_name(&member.name),
+                value,
+                docs: docs_of(&member.traits),
+            });
+        }
+        let names: Vec<String> = variants.iter().map(|v| v.rust_name.clone()).collect();
+        Ok(Kind::IntEnum {
+            variants,
+            unknown: naming::unknown_variant(&names),
+        })
+    }
+
+    /// A structure or union member whose type contains the shape itself must
+    /// be boxed, or the Rust type would have infinite size.
+    fn box_recursive_members(&mut self) {
+        let edges: BTreeMap<String, Vec<String>> = self
+            .shapes
+            .iter()
+            .map(|(id, shape)| {
+                let direct = match &shape.kind {
+                    Kind::Structure(members) | Kind::Union(members) => {
+                        members.iter().map(|m| m.target.clone()).collect()
+                    }
+                    _ => Vec::new(),
+                };
+                (id.clone(), direct)
+            })
+            .collect();
+        let reaches = |from: &str, to: &str| {
+            let mut stack = vec![from.to_owned()];
+            let mut seen = BTreeSet::new();
+            while let Some(next) = stack.pop() {
+                if next == to {
+                    return true;
+                }
+                if seen.insert(next.clone()) {
+                    stack.extend(edges.get(&next).into_iter().flatten().cloned());
+                }
+            }
+            false
+        };
+        let mut boxed = Vec::new();
+        for (id, shape) in &self.shapes {
+            if let Kind::Structure(members) | Kind::Union(members) = &shape.kind {
+                for (index, member) in members.iter().enumerate() {
+                    if reaches(&member.target, id) {
+                        boxed.push((id.clone(), index));
+                    }
+                }
+            }
+        }
+        for (id, index) in boxed {
+            if let Some(Shape {
+                kind: Kind::Structure(members) | Kind::Union(members),
+                ..
+            }) = self.shapes.get_mut(&id)
+            {
+                members[index].boxed = true;
+            }
+        }
+    }
+
+    /// A structure derives `Default` when every member's default is the Rust
+    /// type's own default, so `..Default::default()` means what the model says.
+    fn mark_defaults(&mut self) {
+        let ids: Vec<String> = self.shapes.keys().cloned().collect();
+        let mut memo = BTreeMap::new();
+        for id in &ids {
+            let value = self.defaultable(id, &mut memo, &mut BTreeSet::new());
+            if let Some(shape) = self.shapes.get_mut(id) {
+                shape.derives_default = value && matches!(shape.kind, Kind::Structure(_));
+            }
+        }
+    }
+
+    fn defaultable(
+        &self,
+        id: &str,
+        memo: &mut BTreeMap<String, bool>,
+        stack: &mut BTreeSet<String>,
+    ) -> bool {
+        if let Some(known) = memo.get(id) {
+            return *known;
+        }
+        if !stack.insert(id.to_owned()) {
+            return false;
+        }
+        let result = match &self.shapes[id].kind {
+            Kind::Simple(_) | Kind::Unit | Kind::List { .. } | Kind::Map { .. } => true,
+            Kind::Enum { .. } | Kind::IntEnum { .. } | Kind::Union(_) => false,
+            Kind::Structure(members) => members.iter().all(|m| {
+                m.optional
+                    || (m.default.as_ref().is_none_or(is_zero_default)
+                        && self.defaultable(&m.target, memo, stack))
+            }),
+        };
+        stack.remove(id);
+        memo.insert(id.to_owned(), result);
+        result
+    }
+
+    /// Distinct patterns, each checked and named after its first user.
+    fn patterns(&self) -> Result<BTreeMap<String, String>> {
+        let mut patterns = BTreeMap::new();
+        let mut check = |owner: String, source: &String| -> Result<()> {
+            if !patterns.contains_key(source) {
+                awsjson_runtime::Pattern::check(source).map_err(|why| {
+                    Error::unsupported(&owner, format!("pattern `{source}`: {why}"))
+                })?;
+                patterns.insert(
+                    source.clone(),
+                    naming::pattern_static(naming::split_id(&owner).1),
+                );
+            }
+            Ok(())
+        };
+        for shape in self.shapes.values() {
+            for member in shape.members_and_items() {
+                if let Some(source) = &member.constraints.pattern {
+                    let owner = match self
+                        .model
+                        .shape(&member.target)
+                        .and_then(|t| t.traits.get("smithy.api#pattern"))
+                    {
+                        Some(own) if own.as_str() == Some(source) => member.target.clone(),
+                        _ => format!("{}{}", shape.id, member.name),
+                    };
+                    check(owner, source)?;
+                }
+            }
+        }
+        let mut seen = BTreeMap::new();
+        for (source, name) in &patterns {
+            if let Some(first) = seen.insert(name.clone(), source.clone()) {
+                return Err(Error::NameCollision {
+                    name: name.clone(),
+                    first: format!("pattern `{first}`"),
+                    second: format!("pattern `{source}`"),
+                });
+            }
+        }
+        Ok(patterns)
+    }
+}
+
+impl Shape {
+    /// Structure and union members, list items and map entries.
+    pub fn members_and_items(&self) -> Vec<&Member> {
+        match &self.kind {
+            Kind::Structure(members) | Kind::Union(members) => members.iter().collect(),
+            Kind::List { member, .. } => vec![member],
+            Kind::Map { key, value, .. } => vec![key, value],
+            _ => Vec::new(),
+        }
+    }
+}
+
+fn is_zero_default(value: &Value) -> bool {
+    match value {
+        Value::Bool(b) => !b,
+        Value::Number(n) => n.as_f64() == Some(0.0),
+        Value::String(s) => s.is_empty(),
+        Value::Array(a) => a.is_empty(),
+        Value::Object(o) => o.is_empty(),
+        Value::Null => true,
+    }
+}
+
+fn check_default(id: &str, target: &model::Shape, value: &Value) -> Result<()> {
+    let fits = match target.kind {
+        ShapeType::Boolean => value.is_boolean(),
+        ShapeType::Byte
+        | ShapeType::Short
+        | ShapeType::Integer
+        | ShapeType::Long
+        | ShapeType::IntEnum => value.is_i64(),
+        ShapeType::Float | ShapeType::Double => value.is_number(),
+        ShapeType::String | ShapeType::Enum => value.is_string(),
+        ShapeType::List => value.as_array().is_some_and(Vec::is_empty),
+        ShapeType::Map => value.as_object().is_some_and(|m| m.is_empty()),
+        ShapeType::Document => true,
+        ShapeType::Timestamp | ShapeType::Blob => is_zero_default(value),
+        _ => false,
+    };
+    if fits {
+        Ok(())
+    } else {
+        Err(Error::unsupported(
+            id,
+            format!("default value {value} for a {:?} shape", target.kind),
+        ))
+    }
+}
+
+fn bound(trait_value: &Value, key: &str) -> Option<u64> {
+    trait_value.get(key).and_then(Value::as_u64)
+}
+
+fn number(trait_value: &Value, key: &str) -> Option<Number> {
+    match trait_value.get(key) {
+        Some(Value::Number(n)) => Some(n.clone()),
+        _ => None,
+    }
+}
+
+fn docs_of(traits: &model::Traits) -> Vec<String> {
+    traits
+        .get("smithy.api#documentation")
+        .and_then(Value::as_str)
+        .map(to_rustdoc)
+        .unwrap_or_default()
+}
+
+/// Rust names must be unique where they share a namespace: types and error
+/// enums in the crate, statics in the schema, fields and variants per type.
+fn check_names(ir: &Ir) -> Result<()> {
+    let mut types = BTreeMap::new();
+    let claim = |scope: &mut BTreeMap<String, String>, name: &str, owner: &str| -> Result<()> {
+        match scope.insert(name.to_owned(), owner.to_owned()) {
+            Some(first) if first != owner => Err(Error::NameCollision {
+                name: name.to_owned(),
+                first,
+                second: owner.to_owned(),
+            }),
+            _ => Ok(()),
+        }
+    };
+    claim(&mut types, &ir.service.trait_name, &ir.service.id)?;
+    for operation in &ir.operations {
+        claim(
+            &mut types,
+            &operation.error_enum,
+            &format!("the error enum of {}", operation.id),
+        )?;
+    }
+    let mut statics = BTreeMap::new();
+    for shape in ir.shapes.values() {
+        if shape.is_named_type() && !matches!(shape.kind, Kind::Unit) {
+            claim(&mut types, &shape.rust_name, &shape.id)?;
+        }
+        claim(&mut statics, &shape.static_name, &shape.id)?;
+        let mut fields = BTreeMap::new();
+        for member in shape.members_and_items() {
+            let name = if matches!(shape.kind, Kind::Union(_)) {
+                &member.variant
+            } else {
+                &member.field
+            };
+            claim(&mut fields, name, &format!("{}${}", shape.id, member.name))?;
+        }
+        let variants: Vec<(&String, String)> = match &shape.kind {
+            Kind::Enum { variants, .. } => variants
+                .iter()
+                .map(|v| (&v.rust_name, v.value.clone()))
+                .collect(),
+            Kind::IntEnum { variants, .. } => variants
+                .iter()
+                .map(|v| (&v.rust_name, v.value.to_string()))
+                .collect(),
+            _ => Vec::new(),
+        };
+        let mut names = BTreeMap::new();
+        for (name, value) in variants {
+            claim(&mut names, name, &format!("{} value {value:?}", shape.id))?;
+        }
+    }
+    let mut methods = BTreeMap::new();
+    for operation in &ir.operations {
+        claim(&mut methods, &operation.method, &operation.id)?;
+    }
+    Ok(())
+}

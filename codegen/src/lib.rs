@@ -1,0 +1,51 @@
+//! A generator of Rust service crates from Smithy 2.0 JSON AST models of
+//! awsJson 1.0/1.1 services.
+//!
+//! The pipeline is pure: [`Model::from_json`] loads text, [`generate`] builds
+//! the IR (where every model error is found), emits tokens and formats them
+//! into a map from relative path to file contents. Reading and writing files
+//! is the caller's business (`cargo xtask codegen`).
+
+mod docs;
+mod emit;
+mod error;
+mod ir;
+mod model;
+pub mod naming;
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+pub use emit::HEADER;
+pub use error::{Error, Result};
+pub use model::Model;
+
+/// How to generate.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// The service to generate when the model holds several (absolute id).
+    pub service: Option<String>,
+    /// The package name; by default derived from the service's sdkId.
+    pub crate_name: Option<String>,
+    /// Path of the `awsjson-runtime` crate, as written in `Cargo.toml`.
+    pub runtime_path: String,
+    /// Add an empty `[workspace]` so the crate builds outside this workspace.
+    pub standalone: bool,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Self {
+            service: None,
+            crate_name: None,
+            runtime_path: "../../runtime".into(),
+            standalone: false,
+        }
+    }
+}
+
+/// Generates the crate for `model`: relative path → file contents.
+pub fn generate(model: &Model, options: &Options) -> Result<BTreeMap<PathBuf, String>> {
+    let ir = ir::Ir::build(model, options)?;
+    Ok(emit::emit(&ir, options))
+}

@@ -1,0 +1,36 @@
+//! Protocol plumbing shared by every crate that `cargo xtask codegen` writes.
+//!
+//! Generated code stays thin: it declares types, a static [`schema`] of each
+//! shape and a `match` from operation name to handler. Everything that is the
+//! same for every awsJson service lives here, written and tested once:
+//! request decoding and constraint validation ([`decode`], [`validate`]),
+//! error bodies ([`error`]), timestamps and blobs ([`timestamp`], [`blob`]) and
+//! the call into a handler with panics contained ([`dispatch`]).
+
+pub mod blob;
+pub mod decode;
+pub mod dispatch;
+pub mod error;
+pub mod pattern;
+pub mod schema;
+pub mod timestamp;
+pub mod validate;
+
+pub use blob::Blob;
+pub use dispatch::{guard, handle, unknown_operation, HttpResponse, Protocol, RequestContext};
+pub use error::{ErrorResponse, OperationError};
+pub use pattern::Pattern;
+pub use timestamp::Timestamp;
+
+/// Free-form JSON carried by `document` shapes.
+pub type Document = serde_json::Value;
+
+/// The text AWS SDKs print in place of a `@sensitive` value.
+pub const REDACTED: &str = "*** Sensitive Data Redacted ***";
+
+/// The value of members that target `smithy.api#Unit`, and the input or
+/// output of operations that have none: an empty JSON object.
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize,
+)]
+pub struct Unit {}

@@ -1,0 +1,226 @@
+//! Timestamps as awsJson writes them: epoch seconds with a fraction.
+//!
+//! Output is always a JSON number (`1487692834.723`). Input accepts a number
+//! or an RFC 3339 string, because published sample responses mix both forms.
+//! Members with `@timestampFormat("date-time")` use [`date_time`] instead.
+
+use std::fmt;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use chrono::{DateTime, SecondsFormat, Utc};
+use serde::de::{self, Visitor};
+use serde::{Deserializer, Serializer};
+
+/// An instant with millisecond precision, the precision AWS reports.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub struct Timestamp {
+    millis: i64,
+}
+
+impl Timestamp {
+    pub const fn from_unix_millis(millis: i64) -> Self {
+        Self { millis }
+    }
+
+    pub const fn unix_millis(self) -> i64 {
+        self.millis
+    }
+
+    pub fn now() -> Self {
+        SystemTime::now().into()
+    }
+
+    /// Rounds to the nearest millisecond; `None` for NaN or out-of-range values.
+    pub fn from_epoch_seconds(seconds: f64) -> Option<Self> {
+        let millis = (seconds * 1000.0).round();
+        (millis.is_finite() && millis.abs() < 8.64e18)
+            .then(|| Self::from_unix_millis(millis as i64))
+    }
+
+    pub fn to_chrono(self) -> DateTime<Utc> {
+        DateTime::from_timestamp_millis(self.millis).unwrap_or_default()
+    }
+
+    /// RFC 3339 in UTC with milliseconds, e.g. `2024-01-01T10:04:04.099Z`.
+    pub fn to_rfc3339(self) -> String {
+        self.to_chrono()
+            .to_rfc3339_opts(SecondsFormat::Millis, true)
+    }
+
+    pub fn parse_rfc3339(text: &str) -> Option<Self> {
+        DateTime::parse_from_rfc3339(text)
+            .ok()
+            .map(|t| Self::from_unix_millis(t.timestamp_millis()))
+    }
+
+    /// The decimal text of the epoch seconds, trailing zeros trimmed:
+    /// `1487692834.723`, `1515006912`.
+    fn epoch_seconds_text(self) -> String {
+        let secs = self.millis.div_euclid(1000);
+        let frac = self.millis.rem_euclid(1000);
+        if frac == 0 {
+            return secs.to_string();
+        }
+        let digits = format!("{frac:03}");
+        format!("{secs}.{}", digits.trim_end_matches('0'))
+    }
+
+    /// Epoch seconds as the JSON number clients expect. Going through the
+    /// decimal text makes the shortest float rendering equal that text.
+    pub fn epoch_seconds(self) -> f64 {
+        self.epoch_seconds_text().parse().unwrap_or_default()
+    }
+}
+
+impl From<SystemTime> for Timestamp {
+    fn from(t: SystemTime) -> Self {
+        let millis = match t.duration_since(UNIX_EPOCH) {
+            Ok(d) => d.as_millis() as i64,
+            Err(e) => -(e.duration().as_millis() as i64),
+        };
+        Self::from_unix_millis(millis)
+    }
+}
+
+impl From<Timestamp> for SystemTime {
+    fn from(t: Timestamp) -> Self {
+        let magnitude = Duration::from_millis(t.millis.unsigned_abs());
+        if t.millis >= 0 {
+            UNIX_EPOCH + magnitude
+        } else {
+            UNIX_EPOCH - magnitude
+        }
+    }
+}
+
+impl From<DateTime<Utc>> for Timestamp {
+    fn from(t: DateTime<Utc>) -> Self {
+        Self::from_unix_millis(t.timestamp_millis())
+    }
+}
+
+impl fmt::Debug for Timestamp {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.to_rfc3339())
+    }
+}
+
+impl fmt::Display for Timestamp {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.to_rfc3339())
+    }
+}
+
+impl serde::Serialize for Timestamp {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        if self.millis % 1000 == 0 {
+            serializer.serialize_i64(self.millis / 1000)
+        } else {
+            serializer.serialize_f64(self.epoch_seconds())
+        }
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Timestamp {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(TimestampVisitor)
+    }
+}
+
+struct TimestampVisitor;
+
+impl Visitor<'_> for TimestampVisitor {
+    type Value = Timestamp;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("epoch seconds or an RFC 3339 date-time")
+    }
+
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Timestamp, E> {
+        v.checked_mul(1000)
+            .map(Timestamp::from_unix_millis)
+            .ok_or_else(|| E::custom("timestamp out of range"))
+    }
+
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Timestamp, E> {
+        i64::try_from(v)
+            .map_err(|_| E::custom("timestamp out of range"))
+            .and_then(|v| self.visit_i64(v))
+    }
+
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Timestamp, E> {
+        Timestamp::from_epoch_seconds(v).ok_or_else(|| E::custom("timestamp out of range"))
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Timestamp, E> {
+        Timestamp::parse_rfc3339(v)
+            .ok_or_else(|| E::custom(format_args!("`{v}` is not an RFC 3339 date-time")))
+    }
+}
+
+/// `@timestampFormat("date-time")`: RFC 3339 strings on the wire.
+pub mod date_time {
+    use super::Timestamp;
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(t: &Timestamp, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&t.to_rfc3339())
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Timestamp, D::Error> {
+        Timestamp::deserialize(d)
+    }
+
+    /// The same rules for `Option<Timestamp>` members.
+    pub mod option {
+        use super::Timestamp;
+        use serde::{Deserialize, Deserializer, Serializer};
+
+        pub fn serialize<S: Serializer>(t: &Option<Timestamp>, s: S) -> Result<S::Ok, S::Error> {
+            match t {
+                Some(t) => super::serialize(t, s),
+                None => s.serialize_none(),
+            }
+        }
+
+        pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Timestamp>, D::Error> {
+            Option::<Timestamp>::deserialize(d)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn writes_epoch_seconds_with_millis() {
+        let t = Timestamp::from_unix_millis(1_487_692_834_723);
+        assert_eq!(serde_json::to_string(&t).unwrap(), "1487692834.723");
+        let whole = Timestamp::from_unix_millis(1_515_006_912_000);
+        assert_eq!(serde_json::to_string(&whole).unwrap(), "1515006912");
+        let tenth = Timestamp::from_unix_millis(1_515_006_912_900);
+        assert_eq!(serde_json::to_string(&tenth).unwrap(), "1515006912.9");
+    }
+
+    #[test]
+    fn reads_numbers_and_iso_strings() {
+        let n: Timestamp = serde_json::from_str("1515006912.957").unwrap();
+        assert_eq!(n.unix_millis(), 1_515_006_912_957);
+        let i: Timestamp = serde_json::from_str("1515006912").unwrap();
+        assert_eq!(i.unix_millis(), 1_515_006_912_000);
+        let s: Timestamp = serde_json::from_str("\"2024-08-04T11:45:34.994000-07:00\"").unwrap();
+        assert_eq!(s.to_rfc3339(), "2024-08-04T18:45:34.994Z");
+        assert!(serde_json::from_str::<Timestamp>("\"yesterday\"").is_err());
+        assert!(serde_json::from_str::<Timestamp>("true").is_err());
+    }
+
+    #[test]
+    fn negative_instants_round_trip() {
+        let t = Timestamp::from_unix_millis(-1_500);
+        assert_eq!(serde_json::to_string(&t).unwrap(), "-1.5");
+        let back: Timestamp = serde_json::from_str("-1.5").unwrap();
+        assert_eq!(back, t);
+        assert_eq!(Timestamp::from(SystemTime::from(t)), t);
+    }
+}

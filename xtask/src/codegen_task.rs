@@ -1,0 +1,200 @@
+//! `cargo xtask codegen`: writes generated crates, or checks them.
+
+use std::collections::BTreeSet;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use codegen::{Model, Options};
+
+use crate::{reject_rest, take_flag, take_value};
+
+/// The models this repository generates, and where to.
+pub const CHECKED_IN: &[(&str, &str)] = &[("models/ssm.json", "generated/ssm")];
+
+pub fn run(args: &[String]) -> Result<(), String> {
+    let mut args = args.to_vec();
+    let check = take_flag(&mut args, "--check");
+    let model = take_value(&mut args, "--model")?;
+    let out = take_value(&mut args, "--out")?;
+    let crate_name = take_value(&mut args, "--crate-name")?;
+    reject_rest(&args)?;
+    let root = project_root();
+    match (model, out) {
+        (None, None) => {
+            let mut stale = Vec::new();
+            for (model, out) in CHECKED_IN {
+                let options = Options {
+                    crate_name: crate_name.clone(),
+                    ..Options::default()
+                };
+                stale.extend(sync(&root.join(model), &root.join(out), &options, check)?);
+            }
+            if check && !stale.is_empty() {
+                let list: Vec<String> = stale
+                    .iter()
+                    .map(|p| format!("  {}", display(&root, p)))
+                    .collect();
+                return Err(format!(
+                    "generated code is out of date:\n{}\nrun `cargo xtask codegen` and commit the result",
+                    list.join("\n")
+                ));
+            }
+            Ok(())
+        }
+        (Some(model), Some(out)) => {
+            let out = absolute(Path::new(&out));
+            let options = Options {
+                crate_name,
+                runtime_path: root.join("runtime").display().to_string(),
+                standalone: !out.starts_with(&root),
+                ..Options::default()
+            };
+            let stale = sync(Path::new(&model), &out, &options, check)?;
+            if check && !stale.is_empty() {
+                return Err(format!(
+                    "{} files under {} are out of date",
+                    stale.len(),
+                    out.display()
+                ));
+            }
+            Ok(())
+        }
+        _ => Err("--model and --out go together".into()),
+    }
+}
+
+/// Generates `model` into `out`. Writes changed files and removes files no
+/// longer produced, or with `check` only returns the paths that differ.
+pub fn sync(
+    model: &Path,
+    out: &Path,
+    options: &Options,
+    check: bool,
+) -> Result<Vec<PathBuf>, String> {
+    let started = std::time::Instant::now();
+    let files = generate(model, options)?;
+    let mut stale = Vec::new();
+    for (relative, contents) in &files {
+        let path = out.join(relative);
+        if fs::read_to_string(&path).ok().as_deref() != Some(contents.as_str()) {
+            stale.push(path.clone());
+            if !check {
+                if let Some(parent) = path.parent() {
+                    fs::create_dir_all(parent)
+                        .map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
+                }
+                fs::write(&path, contents)
+                    .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+            }
+        }
+    }
+    let produced: BTreeSet<PathBuf> = files.keys().map(|p| out.join(p)).collect();
+    for leftover in generated_files(out) {
+        if !produced.contains(&leftover) {
+            stale.push(leftover.clone());
+            if !check {
+                fs::remove_file(&leftover)
+                    .map_err(|e| format!("cannot remove {}: {e}", leftover.display()))?;
+            }
+        }
+    }
+    if !check {
+        eprintln!(
+            "generated {} files into {} ({} changed) in {:.2?}",
+            files.len(),
+            out.display(),
+            stale.len(),
+            started.elapsed()
+        );
+    }
+    Ok(stale)
+}
+
+pub fn generate(
+    model: &Path,
+    options: &Options,
+) -> Result<std::collections::BTreeMap<PathBuf, String>, String> {
+    let text =
+        fs::read_to_string(model).map_err(|e| format!("cannot read {}: {e}", model.display()))?;
+    let model_ast = Model::from_json(&text).map_err(|e| format!("{}: {e}", model.display()))?;
+    codegen::generate(&model_ast, options).map_err(|e| format!("{}: {e}", model.display()))
+}
+
+/// Files under `dir` that carry the generated-file header.
+fn generated_files(dir: &Path) -> Vec<PathBuf> {
+    let mut found = Vec::new();
+    let mut pending = vec![dir.to_path_buf()];
+    while let Some(dir) = pending.pop() {
+        let Ok(entries) = fs::read_dir(&dir) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                if path.file_name().is_some_and(|n| n != "target") {
+                    pending.push(path);
+                }
+            } else if is_generated(&path) {
+                found.push(path);
+            }
+        }
+    }
+    found.sort();
+    found
+}
+
+fn is_generated(path: &Path) -> bool {
+    let marker = "@generated by `cargo xtask codegen`";
+    fs::read_to_string(path).is_ok_and(|text| {
+        text.lines()
+            .next()
+            .is_some_and(|line| line.contains(marker))
+    })
+}
+
+pub fn project_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_default()
+}
+
+fn absolute(path: &Path) -> PathBuf {
+    if path.is_absolute() {
+        path.to_path_buf()
+    } else {
+        std::env::current_dir().unwrap_or_default().join(path)
+    }
+}
+
+fn display(root: &Path, path: &Path) -> String {
+    path.strip_prefix(root)
+        .unwrap_or(path)
+        .display()
+        .to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `cargo test` fails when someone changes the model or the generator
+    /// without regenerating, the way `cargo xtask codegen --check` does.
+    #[test]
+    fn checked_in_code_is_up_to_date() {
+        let root = project_root();
+        for (model, out) in CHECKED_IN {
+            let stale = sync(
+                &root.join(model),
+                &root.join(out),
+                &Options::default(),
+                true,
+            )
+            .unwrap();
+            assert!(
+                stale.is_empty(),
+                "stale generated files: {stale:?}; run `cargo xtask codegen`"
+            );
+        }
+    }
+}

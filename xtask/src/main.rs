@@ -1,0 +1,71 @@
+//! `cargo xtask …`: the project's automation, kept dependency-light so it
+//! builds fast (arguments are parsed by hand for that reason).
+
+mod bench;
+mod codegen_task;
+
+use std::process::ExitCode;
+
+const USAGE: &str = "\
+Usage: cargo xtask <command> [options]
+
+Commands:
+  codegen              Regenerate generated/ssm from models/ssm.json
+      --check          Do not write; fail and list every stale file
+      --model PATH     Generate this model instead (Smithy 2.0 JSON AST)
+      --out DIR        Write the crate into DIR (with --model)
+      --crate-name N   Package name of the generated crate
+  bench codegen        Time model loading, generation and formatting
+      --model PATH     Also time this model (repeatable)
+      --iterations N   Runs per model (default 10)
+  help                 Show this text
+";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        Some("codegen") => codegen_task::run(&args[1..]),
+        Some("bench") => bench::run(&args[1..]),
+        Some("help" | "--help" | "-h") | None => {
+            print!("{USAGE}");
+            Ok(())
+        }
+        Some(other) => Err(format!("unknown command `{other}`\n\n{USAGE}")),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("error: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Takes `--flag VALUE` out of `args`.
+pub(crate) fn take_value(args: &mut Vec<String>, flag: &str) -> Result<Option<String>, String> {
+    let Some(index) = args.iter().position(|a| a == flag) else {
+        return Ok(None);
+    };
+    if index + 1 >= args.len() {
+        return Err(format!("{flag} needs a value"));
+    }
+    let value = args.remove(index + 1);
+    args.remove(index);
+    Ok(Some(value))
+}
+
+/// Takes a bare `--flag` out of `args`.
+pub(crate) fn take_flag(args: &mut Vec<String>, flag: &str) -> bool {
+    let before = args.len();
+    args.retain(|a| a != flag);
+    args.len() != before
+}
+
+pub(crate) fn reject_rest(args: &[String]) -> Result<(), String> {
+    match args.first() {
+        Some(arg) => Err(format!(
+            "unexpected argument `{arg}`; see `cargo xtask help`"
+        )),
+        None => Ok(()),
+    }
+}
