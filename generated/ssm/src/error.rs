@@ -388,19 +388,20 @@ impl ::std::fmt::Display for CancelMaintenanceWindowExecutionError {
     }
 }
 impl ::std::error::Error for CancelMaintenanceWindowExecutionError {}
-impl ::std::convert::From<DoesNotExistException> for CancelMaintenanceWindowExecutionError {
+impl ::std::convert::From<DoesNotExistException>
+for CancelMaintenanceWindowExecutionError {
     fn from(error: DoesNotExistException) -> Self {
         Self::DoesNotExistException(error)
     }
 }
-impl ::std::convert::From<InternalServerError> for CancelMaintenanceWindowExecutionError {
+impl ::std::convert::From<InternalServerError>
+for CancelMaintenanceWindowExecutionError {
     fn from(error: InternalServerError) -> Self {
         Self::InternalServerError(error)
     }
 }
 impl ::std::convert::From<::awsjson_runtime::ErrorResponse>
-    for CancelMaintenanceWindowExecutionError
-{
+for CancelMaintenanceWindowExecutionError {
     fn from(error: ::awsjson_runtime::ErrorResponse) -> Self {
         Self::Unmodeled(error)
     }
@@ -437,9 +438,13 @@ impl ::awsjson_runtime::OperationError for CreateMaintenanceWindowError {
 impl ::std::fmt::Display for CreateMaintenanceWindowError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         match self {
-            Self::IdempotentParameterMismatch(error) => ::std::fmt::Display::fmt(error, f),
+            Self::IdempotentParameterMismatch(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
             Self::InternalServerError(error) => ::std::fmt::Display::fmt(error, f),
-            Self::ResourceLimitExceededException(error) => ::std::fmt::Display::fmt(error, f),
+            Self::ResourceLimitExceededException(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
             Self::Unmodeled(error) => ::std::fmt::Display::fmt(error, f),
         }
     }
@@ -455,12 +460,14 @@ impl ::std::convert::From<InternalServerError> for CreateMaintenanceWindowError 
         Self::InternalServerError(error)
     }
 }
-impl ::std::convert::From<ResourceLimitExceededException> for CreateMaintenanceWindowError {
+impl ::std::convert::From<ResourceLimitExceededException>
+for CreateMaintenanceWindowError {
     fn from(error: ResourceLimitExceededException) -> Self {
         Self::ResourceLimitExceededException(error)
     }
 }
-impl ::std::convert::From<::awsjson_runtime::ErrorResponse> for CreateMaintenanceWindowError {
+impl ::std::convert::From<::awsjson_runtime::ErrorResponse>
+for CreateMaintenanceWindowError {
     fn from(error: ::awsjson_runtime::ErrorResponse) -> Self {
         Self::Unmodeled(error)
     }
@@ -498,7 +505,8 @@ impl ::std::convert::From<InternalServerError> for DeleteMaintenanceWindowError 
         Self::InternalServerError(error)
     }
 }
-impl ::std::convert::From<::awsjson_runtime::ErrorResponse> for DeleteMaintenanceWindowError {
+impl ::std::convert::From<::awsjson_runtime::ErrorResponse>
+for DeleteMaintenanceWindowError {
     fn from(error: ::awsjson_runtime::ErrorResponse) -> Self {
         Self::Unmodeled(error)
     }
@@ -543,24 +551,26 @@ impl ::std::fmt::Display for DeregisterTargetFromMaintenanceWindowError {
     }
 }
 impl ::std::error::Error for DeregisterTargetFromMaintenanceWindowError {}
-impl ::std::convert::From<DoesNotExistException> for DeregisterTargetFromMaintenanceWindowError {
+impl ::std::convert::From<DoesNotExistException>
+for DeregisterTargetFromMaintenanceWindowError {
     fn from(error: DoesNotExistException) -> Self {
         Self::DoesNotExistException(error)
     }
 }
-impl ::std::convert::From<InternalServerError> for DeregisterTargetFromMaintenanceWindowError {
+impl ::std::convert::From<InternalServerError>
+for DeregisterTargetFromMaintenanceWindowError {
     fn from(error: InternalServerError) -> Self {
         Self::InternalServerError(error)
     }
 }
-impl ::std::convert::From<TargetInUseException> for DeregisterTargetFromMaintenanceWindowError {
+impl ::std::convert::From<TargetInUseException>
+for DeregisterTargetFromMaintenanceWindowError {
     fn from(error: TargetInUseException) -> Self {
         Self::TargetInUseException(error)
     }
 }
 impl ::std::convert::From<::awsjson_runtime::ErrorResponse>
-    for DeregisterTargetFromMaintenanceWindowError
-{
+for DeregisterTargetFromMaintenanceWindowError {
     fn from(error: ::awsjson_runtime::ErrorResponse) -> Self {
         Self::Unmodeled(error)
     }
@@ -599,19 +609,20 @@ impl ::std::fmt::Display for DeregisterTaskFromMaintenanceWindowError {
     }
 }
 impl ::std::error::Error for DeregisterTaskFromMaintenanceWindowError {}
-impl ::std::convert::From<DoesNotExistException> for DeregisterTaskFromMaintenanceWindowError {
+impl ::std::convert::From<DoesNotExistException>
+for DeregisterTaskFromMaintenanceWindowError {
     fn from(error: DoesNotExistException) -> Self {
         Self::DoesNotExistException(error)
     }
 }
-impl ::std::convert::From<InternalServerError> for DeregisterTaskFromMaintenanceWindowError {
+impl ::std::convert::From<InternalServerError>
+for DeregisterTaskFromMaintenanceWindowError {
     fn from(error: InternalServerError) -> Self {
         Self::InternalServerError(error)
     }
 }
 impl ::std::convert::From<::awsjson_runtime::ErrorResponse>
-    for DeregisterTaskFromMaintenanceWindowError
-{
+for DeregisterTaskFromMaintenanceWindowError {
     fn from(error: ::awsjson_runtime::ErrorResponse) -> Self {
         Self::Unmodeled(error)
     }
@@ -627,7 +638,8 @@ pub enum DescribeMaintenanceWindowExecutionTaskInvocationsError {
     /// `ValidationException` raised by the service's own rules.
     Unmodeled(::awsjson_runtime::ErrorResponse),
 }
-impl ::awsjson_runtime::OperationError for DescribeMaintenanceWindowExecutionTaskInvocationsError {
+impl ::awsjson_runtime::OperationError
+for DescribeMaintenanceWindowExecutionTaskInvocationsError {
     fn to_error_response(&self) -> ::awsjson_runtime::ErrorResponse {
         match self {
             Self::DoesNotExistException(error) => {
@@ -651,22 +663,19 @@ impl ::std::fmt::Display for DescribeMaintenanceWindowExecutionTaskInvocationsEr
 }
 impl ::std::error::Error for DescribeMaintenanceWindowExecutionTaskInvocationsError {}
 impl ::std::convert::From<DoesNotExistException>
-    for DescribeMaintenanceWindowExecutionTaskInvocationsError
-{
+for DescribeMaintenanceWindowExecutionTaskInvocationsError {
     fn from(error: DoesNotExistException) -> Self {
         Self::DoesNotExistException(error)
     }
 }
 impl ::std::convert::From<InternalServerError>
-    for DescribeMaintenanceWindowExecutionTaskInvocationsError
-{
+for DescribeMaintenanceWindowExecutionTaskInvocationsError {
     fn from(error: InternalServerError) -> Self {
         Self::InternalServerError(error)
     }
 }
 impl ::std::convert::From<::awsjson_runtime::ErrorResponse>
-    for DescribeMaintenanceWindowExecutionTaskInvocationsError
-{
+for DescribeMaintenanceWindowExecutionTaskInvocationsError {
     fn from(error: ::awsjson_runtime::ErrorResponse) -> Self {
         Self::Unmodeled(error)
     }
@@ -705,19 +714,20 @@ impl ::std::fmt::Display for DescribeMaintenanceWindowExecutionTasksError {
     }
 }
 impl ::std::error::Error for DescribeMaintenanceWindowExecutionTasksError {}
-impl ::std::convert::From<DoesNotExistException> for DescribeMaintenanceWindowExecutionTasksError {
+impl ::std::convert::From<DoesNotExistException>
+for DescribeMaintenanceWindowExecutionTasksError {
     fn from(error: DoesNotExistException) -> Self {
         Self::DoesNotExistException(error)
     }
 }
-impl ::std::convert::From<InternalServerError> for DescribeMaintenanceWindowExecutionTasksError {
+impl ::std::convert::From<InternalServerError>
+for DescribeMaintenanceWindowExecutionTasksError {
     fn from(error: InternalServerError) -> Self {
         Self::InternalServerError(error)
     }
 }
 impl ::std::convert::From<::awsjson_runtime::ErrorResponse>
-    for DescribeMaintenanceWindowExecutionTasksError
-{
+for DescribeMaintenanceWindowExecutionTasksError {
     fn from(error: ::awsjson_runtime::ErrorResponse) -> Self {
         Self::Unmodeled(error)
     }
@@ -750,14 +760,14 @@ impl ::std::fmt::Display for DescribeMaintenanceWindowExecutionsError {
     }
 }
 impl ::std::error::Error for DescribeMaintenanceWindowExecutionsError {}
-impl ::std::convert::From<InternalServerError> for DescribeMaintenanceWindowExecutionsError {
+impl ::std::convert::From<InternalServerError>
+for DescribeMaintenanceWindowExecutionsError {
     fn from(error: InternalServerError) -> Self {
         Self::InternalServerError(error)
     }
 }
 impl ::std::convert::From<::awsjson_runtime::ErrorResponse>
-    for DescribeMaintenanceWindowExecutionsError
-{
+for DescribeMaintenanceWindowExecutionsError {
     fn from(error: ::awsjson_runtime::ErrorResponse) -> Self {
         Self::Unmodeled(error)
     }
@@ -796,19 +806,20 @@ impl ::std::fmt::Display for DescribeMaintenanceWindowScheduleError {
     }
 }
 impl ::std::error::Error for DescribeMaintenanceWindowScheduleError {}
-impl ::std::convert::From<DoesNotExistException> for DescribeMaintenanceWindowScheduleError {
+impl ::std::convert::From<DoesNotExistException>
+for DescribeMaintenanceWindowScheduleError {
     fn from(error: DoesNotExistException) -> Self {
         Self::DoesNotExistException(error)
     }
 }
-impl ::std::convert::From<InternalServerError> for DescribeMaintenanceWindowScheduleError {
+impl ::std::convert::From<InternalServerError>
+for DescribeMaintenanceWindowScheduleError {
     fn from(error: InternalServerError) -> Self {
         Self::InternalServerError(error)
     }
 }
 impl ::std::convert::From<::awsjson_runtime::ErrorResponse>
-    for DescribeMaintenanceWindowScheduleError
-{
+for DescribeMaintenanceWindowScheduleError {
     fn from(error: ::awsjson_runtime::ErrorResponse) -> Self {
         Self::Unmodeled(error)
     }
@@ -847,19 +858,20 @@ impl ::std::fmt::Display for DescribeMaintenanceWindowTargetsError {
     }
 }
 impl ::std::error::Error for DescribeMaintenanceWindowTargetsError {}
-impl ::std::convert::From<DoesNotExistException> for DescribeMaintenanceWindowTargetsError {
+impl ::std::convert::From<DoesNotExistException>
+for DescribeMaintenanceWindowTargetsError {
     fn from(error: DoesNotExistException) -> Self {
         Self::DoesNotExistException(error)
     }
 }
-impl ::std::convert::From<InternalServerError> for DescribeMaintenanceWindowTargetsError {
+impl ::std::convert::From<InternalServerError>
+for DescribeMaintenanceWindowTargetsError {
     fn from(error: InternalServerError) -> Self {
         Self::InternalServerError(error)
     }
 }
 impl ::std::convert::From<::awsjson_runtime::ErrorResponse>
-    for DescribeMaintenanceWindowTargetsError
-{
+for DescribeMaintenanceWindowTargetsError {
     fn from(error: ::awsjson_runtime::ErrorResponse) -> Self {
         Self::Unmodeled(error)
     }
@@ -898,7 +910,8 @@ impl ::std::fmt::Display for DescribeMaintenanceWindowTasksError {
     }
 }
 impl ::std::error::Error for DescribeMaintenanceWindowTasksError {}
-impl ::std::convert::From<DoesNotExistException> for DescribeMaintenanceWindowTasksError {
+impl ::std::convert::From<DoesNotExistException>
+for DescribeMaintenanceWindowTasksError {
     fn from(error: DoesNotExistException) -> Self {
         Self::DoesNotExistException(error)
     }
@@ -909,8 +922,7 @@ impl ::std::convert::From<InternalServerError> for DescribeMaintenanceWindowTask
     }
 }
 impl ::std::convert::From<::awsjson_runtime::ErrorResponse>
-    for DescribeMaintenanceWindowTasksError
-{
+for DescribeMaintenanceWindowTasksError {
     fn from(error: ::awsjson_runtime::ErrorResponse) -> Self {
         Self::Unmodeled(error)
     }
@@ -948,7 +960,8 @@ impl ::std::convert::From<InternalServerError> for DescribeMaintenanceWindowsErr
         Self::InternalServerError(error)
     }
 }
-impl ::std::convert::From<::awsjson_runtime::ErrorResponse> for DescribeMaintenanceWindowsError {
+impl ::std::convert::From<::awsjson_runtime::ErrorResponse>
+for DescribeMaintenanceWindowsError {
     fn from(error: ::awsjson_runtime::ErrorResponse) -> Self {
         Self::Unmodeled(error)
     }
@@ -981,14 +994,14 @@ impl ::std::fmt::Display for DescribeMaintenanceWindowsForTargetError {
     }
 }
 impl ::std::error::Error for DescribeMaintenanceWindowsForTargetError {}
-impl ::std::convert::From<InternalServerError> for DescribeMaintenanceWindowsForTargetError {
+impl ::std::convert::From<InternalServerError>
+for DescribeMaintenanceWindowsForTargetError {
     fn from(error: InternalServerError) -> Self {
         Self::InternalServerError(error)
     }
 }
 impl ::std::convert::From<::awsjson_runtime::ErrorResponse>
-    for DescribeMaintenanceWindowsForTargetError
-{
+for DescribeMaintenanceWindowsForTargetError {
     fn from(error: ::awsjson_runtime::ErrorResponse) -> Self {
         Self::Unmodeled(error)
     }
@@ -1037,7 +1050,8 @@ impl ::std::convert::From<InternalServerError> for GetMaintenanceWindowError {
         Self::InternalServerError(error)
     }
 }
-impl ::std::convert::From<::awsjson_runtime::ErrorResponse> for GetMaintenanceWindowError {
+impl ::std::convert::From<::awsjson_runtime::ErrorResponse>
+for GetMaintenanceWindowError {
     fn from(error: ::awsjson_runtime::ErrorResponse) -> Self {
         Self::Unmodeled(error)
     }
@@ -1086,7 +1100,8 @@ impl ::std::convert::From<InternalServerError> for GetMaintenanceWindowExecution
         Self::InternalServerError(error)
     }
 }
-impl ::std::convert::From<::awsjson_runtime::ErrorResponse> for GetMaintenanceWindowExecutionError {
+impl ::std::convert::From<::awsjson_runtime::ErrorResponse>
+for GetMaintenanceWindowExecutionError {
     fn from(error: ::awsjson_runtime::ErrorResponse) -> Self {
         Self::Unmodeled(error)
     }
@@ -1125,19 +1140,20 @@ impl ::std::fmt::Display for GetMaintenanceWindowExecutionTaskError {
     }
 }
 impl ::std::error::Error for GetMaintenanceWindowExecutionTaskError {}
-impl ::std::convert::From<DoesNotExistException> for GetMaintenanceWindowExecutionTaskError {
+impl ::std::convert::From<DoesNotExistException>
+for GetMaintenanceWindowExecutionTaskError {
     fn from(error: DoesNotExistException) -> Self {
         Self::DoesNotExistException(error)
     }
 }
-impl ::std::convert::From<InternalServerError> for GetMaintenanceWindowExecutionTaskError {
+impl ::std::convert::From<InternalServerError>
+for GetMaintenanceWindowExecutionTaskError {
     fn from(error: InternalServerError) -> Self {
         Self::InternalServerError(error)
     }
 }
 impl ::std::convert::From<::awsjson_runtime::ErrorResponse>
-    for GetMaintenanceWindowExecutionTaskError
-{
+for GetMaintenanceWindowExecutionTaskError {
     fn from(error: ::awsjson_runtime::ErrorResponse) -> Self {
         Self::Unmodeled(error)
     }
@@ -1153,7 +1169,8 @@ pub enum GetMaintenanceWindowExecutionTaskInvocationError {
     /// `ValidationException` raised by the service's own rules.
     Unmodeled(::awsjson_runtime::ErrorResponse),
 }
-impl ::awsjson_runtime::OperationError for GetMaintenanceWindowExecutionTaskInvocationError {
+impl ::awsjson_runtime::OperationError
+for GetMaintenanceWindowExecutionTaskInvocationError {
     fn to_error_response(&self) -> ::awsjson_runtime::ErrorResponse {
         match self {
             Self::DoesNotExistException(error) => {
@@ -1177,22 +1194,19 @@ impl ::std::fmt::Display for GetMaintenanceWindowExecutionTaskInvocationError {
 }
 impl ::std::error::Error for GetMaintenanceWindowExecutionTaskInvocationError {}
 impl ::std::convert::From<DoesNotExistException>
-    for GetMaintenanceWindowExecutionTaskInvocationError
-{
+for GetMaintenanceWindowExecutionTaskInvocationError {
     fn from(error: DoesNotExistException) -> Self {
         Self::DoesNotExistException(error)
     }
 }
 impl ::std::convert::From<InternalServerError>
-    for GetMaintenanceWindowExecutionTaskInvocationError
-{
+for GetMaintenanceWindowExecutionTaskInvocationError {
     fn from(error: InternalServerError) -> Self {
         Self::InternalServerError(error)
     }
 }
 impl ::std::convert::From<::awsjson_runtime::ErrorResponse>
-    for GetMaintenanceWindowExecutionTaskInvocationError
-{
+for GetMaintenanceWindowExecutionTaskInvocationError {
     fn from(error: ::awsjson_runtime::ErrorResponse) -> Self {
         Self::Unmodeled(error)
     }
@@ -1241,7 +1255,8 @@ impl ::std::convert::From<InternalServerError> for GetMaintenanceWindowTaskError
         Self::InternalServerError(error)
     }
 }
-impl ::std::convert::From<::awsjson_runtime::ErrorResponse> for GetMaintenanceWindowTaskError {
+impl ::std::convert::From<::awsjson_runtime::ErrorResponse>
+for GetMaintenanceWindowTaskError {
     fn from(error: ::awsjson_runtime::ErrorResponse) -> Self {
         Self::Unmodeled(error)
     }
@@ -1301,7 +1316,8 @@ impl ::std::convert::From<InvalidResourceType> for ListTagsForResourceError {
         Self::InvalidResourceType(error)
     }
 }
-impl ::std::convert::From<::awsjson_runtime::ErrorResponse> for ListTagsForResourceError {
+impl ::std::convert::From<::awsjson_runtime::ErrorResponse>
+for ListTagsForResourceError {
     fn from(error: ::awsjson_runtime::ErrorResponse) -> Self {
         Self::Unmodeled(error)
     }
@@ -1344,41 +1360,44 @@ impl ::std::fmt::Display for RegisterTargetWithMaintenanceWindowError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         match self {
             Self::DoesNotExistException(error) => ::std::fmt::Display::fmt(error, f),
-            Self::IdempotentParameterMismatch(error) => ::std::fmt::Display::fmt(error, f),
+            Self::IdempotentParameterMismatch(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
             Self::InternalServerError(error) => ::std::fmt::Display::fmt(error, f),
-            Self::ResourceLimitExceededException(error) => ::std::fmt::Display::fmt(error, f),
+            Self::ResourceLimitExceededException(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
             Self::Unmodeled(error) => ::std::fmt::Display::fmt(error, f),
         }
     }
 }
 impl ::std::error::Error for RegisterTargetWithMaintenanceWindowError {}
-impl ::std::convert::From<DoesNotExistException> for RegisterTargetWithMaintenanceWindowError {
+impl ::std::convert::From<DoesNotExistException>
+for RegisterTargetWithMaintenanceWindowError {
     fn from(error: DoesNotExistException) -> Self {
         Self::DoesNotExistException(error)
     }
 }
 impl ::std::convert::From<IdempotentParameterMismatch>
-    for RegisterTargetWithMaintenanceWindowError
-{
+for RegisterTargetWithMaintenanceWindowError {
     fn from(error: IdempotentParameterMismatch) -> Self {
         Self::IdempotentParameterMismatch(error)
     }
 }
-impl ::std::convert::From<InternalServerError> for RegisterTargetWithMaintenanceWindowError {
+impl ::std::convert::From<InternalServerError>
+for RegisterTargetWithMaintenanceWindowError {
     fn from(error: InternalServerError) -> Self {
         Self::InternalServerError(error)
     }
 }
 impl ::std::convert::From<ResourceLimitExceededException>
-    for RegisterTargetWithMaintenanceWindowError
-{
+for RegisterTargetWithMaintenanceWindowError {
     fn from(error: ResourceLimitExceededException) -> Self {
         Self::ResourceLimitExceededException(error)
     }
 }
 impl ::std::convert::From<::awsjson_runtime::ErrorResponse>
-    for RegisterTargetWithMaintenanceWindowError
-{
+for RegisterTargetWithMaintenanceWindowError {
     fn from(error: ::awsjson_runtime::ErrorResponse) -> Self {
         Self::Unmodeled(error)
     }
@@ -1426,45 +1445,53 @@ impl ::std::fmt::Display for RegisterTaskWithMaintenanceWindowError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         match self {
             Self::DoesNotExistException(error) => ::std::fmt::Display::fmt(error, f),
-            Self::FeatureNotAvailableException(error) => ::std::fmt::Display::fmt(error, f),
-            Self::IdempotentParameterMismatch(error) => ::std::fmt::Display::fmt(error, f),
+            Self::FeatureNotAvailableException(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
+            Self::IdempotentParameterMismatch(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
             Self::InternalServerError(error) => ::std::fmt::Display::fmt(error, f),
-            Self::ResourceLimitExceededException(error) => ::std::fmt::Display::fmt(error, f),
+            Self::ResourceLimitExceededException(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
             Self::Unmodeled(error) => ::std::fmt::Display::fmt(error, f),
         }
     }
 }
 impl ::std::error::Error for RegisterTaskWithMaintenanceWindowError {}
-impl ::std::convert::From<DoesNotExistException> for RegisterTaskWithMaintenanceWindowError {
+impl ::std::convert::From<DoesNotExistException>
+for RegisterTaskWithMaintenanceWindowError {
     fn from(error: DoesNotExistException) -> Self {
         Self::DoesNotExistException(error)
     }
 }
-impl ::std::convert::From<FeatureNotAvailableException> for RegisterTaskWithMaintenanceWindowError {
+impl ::std::convert::From<FeatureNotAvailableException>
+for RegisterTaskWithMaintenanceWindowError {
     fn from(error: FeatureNotAvailableException) -> Self {
         Self::FeatureNotAvailableException(error)
     }
 }
-impl ::std::convert::From<IdempotentParameterMismatch> for RegisterTaskWithMaintenanceWindowError {
+impl ::std::convert::From<IdempotentParameterMismatch>
+for RegisterTaskWithMaintenanceWindowError {
     fn from(error: IdempotentParameterMismatch) -> Self {
         Self::IdempotentParameterMismatch(error)
     }
 }
-impl ::std::convert::From<InternalServerError> for RegisterTaskWithMaintenanceWindowError {
+impl ::std::convert::From<InternalServerError>
+for RegisterTaskWithMaintenanceWindowError {
     fn from(error: InternalServerError) -> Self {
         Self::InternalServerError(error)
     }
 }
 impl ::std::convert::From<ResourceLimitExceededException>
-    for RegisterTaskWithMaintenanceWindowError
-{
+for RegisterTaskWithMaintenanceWindowError {
     fn from(error: ResourceLimitExceededException) -> Self {
         Self::ResourceLimitExceededException(error)
     }
 }
 impl ::std::convert::From<::awsjson_runtime::ErrorResponse>
-    for RegisterTaskWithMaintenanceWindowError
-{
+for RegisterTaskWithMaintenanceWindowError {
     fn from(error: ::awsjson_runtime::ErrorResponse) -> Self {
         Self::Unmodeled(error)
     }
@@ -1535,7 +1562,8 @@ impl ::std::convert::From<TooManyUpdates> for RemoveTagsFromResourceError {
         Self::TooManyUpdates(error)
     }
 }
-impl ::std::convert::From<::awsjson_runtime::ErrorResponse> for RemoveTagsFromResourceError {
+impl ::std::convert::From<::awsjson_runtime::ErrorResponse>
+for RemoveTagsFromResourceError {
     fn from(error: ::awsjson_runtime::ErrorResponse) -> Self {
         Self::Unmodeled(error)
     }
@@ -1584,7 +1612,8 @@ impl ::std::convert::From<InternalServerError> for UpdateMaintenanceWindowError 
         Self::InternalServerError(error)
     }
 }
-impl ::std::convert::From<::awsjson_runtime::ErrorResponse> for UpdateMaintenanceWindowError {
+impl ::std::convert::From<::awsjson_runtime::ErrorResponse>
+for UpdateMaintenanceWindowError {
     fn from(error: ::awsjson_runtime::ErrorResponse) -> Self {
         Self::Unmodeled(error)
     }
@@ -1633,7 +1662,8 @@ impl ::std::convert::From<InternalServerError> for UpdateMaintenanceWindowTarget
         Self::InternalServerError(error)
     }
 }
-impl ::std::convert::From<::awsjson_runtime::ErrorResponse> for UpdateMaintenanceWindowTargetError {
+impl ::std::convert::From<::awsjson_runtime::ErrorResponse>
+for UpdateMaintenanceWindowTargetError {
     fn from(error: ::awsjson_runtime::ErrorResponse) -> Self {
         Self::Unmodeled(error)
     }
@@ -1682,7 +1712,8 @@ impl ::std::convert::From<InternalServerError> for UpdateMaintenanceWindowTaskEr
         Self::InternalServerError(error)
     }
 }
-impl ::std::convert::From<::awsjson_runtime::ErrorResponse> for UpdateMaintenanceWindowTaskError {
+impl ::std::convert::From<::awsjson_runtime::ErrorResponse>
+for UpdateMaintenanceWindowTaskError {
     fn from(error: ::awsjson_runtime::ErrorResponse) -> Self {
         Self::Unmodeled(error)
     }

@@ -8,10 +8,16 @@
     clippy::too_many_lines,
     clippy::doc_lazy_continuation
 )]
+#![rustfmt::skip]
+#[rustfmt::skip]
 pub mod error;
+#[rustfmt::skip]
 pub mod operation;
+#[rustfmt::skip]
 pub mod schema;
+#[rustfmt::skip]
 pub mod service;
+#[rustfmt::skip]
 pub mod types;
 pub use ::awsjson_runtime as runtime;
 pub use service::{dispatch, AmazonSsm};

@@ -3,49 +3,59 @@
 //! A static description of every shape, read by the request validator
 //! and by tools that show an operation's documented shape.
 #![allow(clippy::unreadable_literal)]
-use ::awsjson_runtime::schema::{Bounds, Constraints, Kind, Limit, Member, Range, Shape};
 use ::awsjson_runtime::Pattern;
+use ::awsjson_runtime::schema::{Bounds, Constraints, Kind, Limit, Member, Range, Shape};
 static ALARM_NAME_PATTERN: Pattern = Pattern::new("^(?!\\s*$).+$");
-static DOCUMENT_VERSION_PATTERN: Pattern = Pattern::new("^([$]LATEST|[$]DEFAULT|^[1-9][0-9]*$)$");
+static DOCUMENT_VERSION_PATTERN: Pattern = Pattern::new(
+    "^([$]LATEST|[$]DEFAULT|^[1-9][0-9]*$)$",
+);
 static MAINTENANCE_WINDOW_EXECUTION_ID_PATTERN: Pattern = Pattern::new(
     "^[0-9a-fA-F]{8}\\-[0-9a-fA-F]{4}\\-[0-9a-fA-F]{4}\\-[0-9a-fA-F]{4}\\-[0-9a-fA-F]{12}$",
 );
 static MAINTENANCE_WINDOW_ID_PATTERN: Pattern = Pattern::new("^mw-[0-9a-f]{17}$");
-static MAINTENANCE_WINDOW_NAME_PATTERN: Pattern = Pattern::new("^[a-zA-Z0-9_\\-.]{3,128}$");
-static MAX_CONCURRENCY_PATTERN: Pattern = Pattern::new("^([1-9][0-9]*|[1-9][0-9]%|[1-9]%|100%)$");
-static MAX_ERRORS_PATTERN: Pattern = Pattern::new("^([1-9][0-9]*|[0]|[1-9][0-9]%|[0-9]%|100%)$");
+static MAINTENANCE_WINDOW_NAME_PATTERN: Pattern = Pattern::new(
+    "^[a-zA-Z0-9_\\-.]{3,128}$",
+);
+static MAX_CONCURRENCY_PATTERN: Pattern = Pattern::new(
+    "^([1-9][0-9]*|[1-9][0-9]%|[1-9]%|100%)$",
+);
+static MAX_ERRORS_PATTERN: Pattern = Pattern::new(
+    "^([1-9][0-9]*|[0]|[1-9][0-9]%|[0-9]%|100%)$",
+);
 static TAG_KEY_PATTERN: Pattern = Pattern::new("^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$");
 static TARGET_KEY_PATTERN: Pattern = Pattern::new(
     "^[\\p{L}\\p{Z}\\p{N}_.:/=\\-@]*$|resource-groups:ResourceTypeFilters|resource-groups:Name$",
 );
 pub static ADD_TAGS_TO_RESOURCE_REQUEST: Shape = Shape {
     id: "com.amazonaws.ssm#AddTagsToResourceRequest",
-    kind: Kind::Structure(&[
-        Member {
-            name: "ResourceType",
-            target: &RESOURCE_TYPE_FOR_TAGGING,
-            required: true,
-            constraints: Constraints::NONE,
-        },
-        Member {
-            name: "ResourceId",
-            target: &RESOURCE_ID,
-            required: true,
-            constraints: Constraints::NONE,
-        },
-        Member {
-            name: "Tags",
-            target: &TAG_LIST,
-            required: true,
-            constraints: Constraints {
-                length: Some(Bounds {
-                    min: Some(0),
-                    max: Some(1000),
-                }),
-                ..Constraints::NONE
+    kind: Kind::Structure(
+        &[
+            Member {
+                name: "ResourceType",
+                target: &RESOURCE_TYPE_FOR_TAGGING,
+                required: true,
+                constraints: Constraints::NONE,
             },
-        },
-    ]),
+            Member {
+                name: "ResourceId",
+                target: &RESOURCE_ID,
+                required: true,
+                constraints: Constraints::NONE,
+            },
+            Member {
+                name: "Tags",
+                target: &TAG_LIST,
+                required: true,
+                constraints: Constraints {
+                    length: Some(Bounds {
+                        min: Some(0),
+                        max: Some(1000),
+                    }),
+                    ..Constraints::NONE
+                },
+            },
+        ],
+    ),
     sensitive: false,
 };
 pub static ADD_TAGS_TO_RESOURCE_RESULT: Shape = Shape {
@@ -55,43 +65,49 @@ pub static ADD_TAGS_TO_RESOURCE_RESULT: Shape = Shape {
 };
 pub static ALARM: Shape = Shape {
     id: "com.amazonaws.ssm#Alarm",
-    kind: Kind::Structure(&[Member {
-        name: "Name",
-        target: &ALARM_NAME,
-        required: true,
-        constraints: Constraints {
-            length: Some(Bounds {
-                min: Some(1),
-                max: Some(255),
-            }),
-            pattern: Some(&ALARM_NAME_PATTERN),
-            ..Constraints::NONE
-        },
-    }]),
+    kind: Kind::Structure(
+        &[
+            Member {
+                name: "Name",
+                target: &ALARM_NAME,
+                required: true,
+                constraints: Constraints {
+                    length: Some(Bounds {
+                        min: Some(1),
+                        max: Some(255),
+                    }),
+                    pattern: Some(&ALARM_NAME_PATTERN),
+                    ..Constraints::NONE
+                },
+            },
+        ],
+    ),
     sensitive: false,
 };
 pub static ALARM_CONFIGURATION: Shape = Shape {
     id: "com.amazonaws.ssm#AlarmConfiguration",
-    kind: Kind::Structure(&[
-        Member {
-            name: "IgnorePollAlarmFailure",
-            target: &BOOLEAN,
-            required: false,
-            constraints: Constraints::NONE,
-        },
-        Member {
-            name: "Alarms",
-            target: &ALARM_LIST,
-            required: true,
-            constraints: Constraints {
-                length: Some(Bounds {
-                    min: Some(1),
-                    max: Some(1),
-                }),
-                ..Constraints::NONE
+    kind: Kind::Structure(
+        &[
+            Member {
+                name: "IgnorePollAlarmFailure",
+                target: &BOOLEAN,
+                required: false,
+                constraints: Constraints::NONE,
             },
-        },
-    ]),
+            Member {
+                name: "Alarms",
+                target: &ALARM_LIST,
+                required: true,
+                constraints: Constraints {
+                    length: Some(Bounds {
+                        min: Some(1),
+                        max: Some(1),
+                    }),
+                    ..Constraints::NONE
+                },
+            },
+        ],
+    ),
     sensitive: false,
 };
 pub static ALARM_LIST: Shape = Shape {
@@ -114,27 +130,29 @@ pub static ALARM_NAME: Shape = Shape {
 };
 pub static ALARM_STATE_INFORMATION: Shape = Shape {
     id: "com.amazonaws.ssm#AlarmStateInformation",
-    kind: Kind::Structure(&[
-        Member {
-            name: "Name",
-            target: &ALARM_NAME,
-            required: true,
-            constraints: Constraints {
-                length: Some(Bounds {
-                    min: Some(1),
-                    max: Some(255),
-                }),
-                pattern: Some(&ALARM_NAME_PATTERN),
-                ..Constraints::NONE
+    kind: Kind::Structure(
+        &[
+            Member {
+                name: "Name",
+                target: &ALARM_NAME,
+                required: true,
+                constraints: Constraints {
+                    length: Some(Bounds {
+                        min: Some(1),
+                        max: Some(255),
+                    }),
+                    pattern: Some(&ALARM_NAME_PATTERN),
+                    ..Constraints::NONE
+                },
             },
-        },
-        Member {
-            name: "State",
-            target: &EXTERNAL_ALARM_STATE,
-            required: true,
-            constraints: Constraints::NONE,
-        },
-    ]),
+            Member {
+                name: "State",
+                target: &EXTERNAL_ALARM_STATE,
+                required: true,
+                constraints: Constraints::NONE,
+            },
+        ],
+    ),
     sensitive: false,
 };
 pub static ALARM_STATE_INFORMATION_LIST: Shape = Shape {
@@ -217,36 +235,44 @@ pub static BOOLEAN: Shape = Shape {
 };
 pub static CANCEL_MAINTENANCE_WINDOW_EXECUTION_REQUEST: Shape = Shape {
     id: "com.amazonaws.ssm#CancelMaintenanceWindowExecutionRequest",
-    kind: Kind::Structure(&[Member {
-        name: "WindowExecutionId",
-        target: &MAINTENANCE_WINDOW_EXECUTION_ID,
-        required: true,
-        constraints: Constraints {
-            length: Some(Bounds {
-                min: Some(36),
-                max: Some(36),
-            }),
-            pattern: Some(&MAINTENANCE_WINDOW_EXECUTION_ID_PATTERN),
-            ..Constraints::NONE
-        },
-    }]),
+    kind: Kind::Structure(
+        &[
+            Member {
+                name: "WindowExecutionId",
+                target: &MAINTENANCE_WINDOW_EXECUTION_ID,
+                required: true,
+                constraints: Constraints {
+                    length: Some(Bounds {
+                        min: Some(36),
+                        max: Some(36),
+                    }),
+                    pattern: Some(&MAINTENANCE_WINDOW_EXECUTION_ID_PATTERN),
+                    ..Constraints::NONE
+                },
+            },
+        ],
+    ),
     sensitive: false,
 };
 pub static CANCEL_MAINTENANCE_WINDOW_EXECUTION_RESULT: Shape = Shape {
     id: "com.amazonaws.ssm#CancelMaintenanceWindowExecutionResult",
-    kind: Kind::Structure(&[Member {
-        name: "WindowExecutionId",
-        target: &MAINTENANCE_WINDOW_EXECUTION_ID,
-        required: false,
-        constraints: Constraints {
-            length: Some(Bounds {
-                min: Some(36),
-                max: Some(36),
-            }),
-            pattern: Some(&MAINTENANCE_WINDOW_EXECUTION_ID_PATTERN),
-            ..Constraints::NONE
-        },
-    }]),
+    kind: Kind::Structure(
+        &[
+            Member {
+                name: "WindowExecutionId",
+                target: &MAINTENANCE_WINDOW_EXECUTION_ID,
+                required: false,
+                constraints: Constraints {
+                    length: Some(Bounds {
+                        min: Some(36),
+                        max: Some(36),
+                    }),
+                    pattern: Some(&MAINTENANCE_WINDOW_EXECUTION_ID_PATTERN),
+                    ..Constraints::NONE
+                },
+            },
+        ],
+    ),
     sensitive: false,
 };
 pub static CLIENT_TOKEN: Shape = Shape {
@@ -261,26 +287,28 @@ pub static CLOUD_WATCH_LOG_GROUP_NAME: Shape = Shape {
 };
 pub static CLOUD_WATCH_OUTPUT_CONFIG: Shape = Shape {
     id: "com.amazonaws.ssm#CloudWatchOutputConfig",
-    kind: Kind::Structure(&[
-        Member {
-            name: "CloudWatchLogGroupName",
-            target: &CLOUD_WATCH_LOG_GROUP_NAME,
-            required: false,
-            constraints: Constraints {
-                length: Some(Bounds {
-                    min: Some(1),
-                    max: Some(512),
-                }),
-                ..Constraints::NONE
+    kind: Kind::Structure(
+        &[
+            Member {
+                name: "CloudWatchLogGroupName",
+                target: &CLOUD_WATCH_LOG_GROUP_NAME,
+                required: false,
+                constraints: Constraints {
+                    length: Some(Bounds {
+                        min: Some(1),
+                        max: Some(512),
+                    }),
+                    ..Constraints::NONE
+                },
             },
-        },
-        Member {
-            name: "CloudWatchOutputEnabled",
-            target: &CLOUD_WATCH_OUTPUT_ENABLED,
-            required: false,
-            constraints: Constraints::NONE,
-        },
-    ]),
+            Member {
+                name: "CloudWatchOutputEnabled",
+                target: &CLOUD_WATCH_OUTPUT_ENABLED,
+                required: false,
+                constraints: Constraints::NONE,
+            },
+        ],
+    ),
     sensitive: false,
 };
 pub static CLOUD_WATCH_OUTPUT_ENABLED: Shape = Shape {
@@ -295,164 +323,152 @@ pub static COMMENT: Shape = Shape {
 };
 pub static CREATE_MAINTENANCE_WINDOW_REQUEST: Shape = Shape {
     id: "com.amazonaws.ssm#CreateMaintenanceWindowRequest",
-    kind: Kind::Structure(&[
-        Member {
-            name: "Name",
-            target: &MAINTENANCE_WINDOW_NAME,
-            required: true,
-            constraints: Constraints {
-                length: Some(Bounds {
-                    min: Some(3),
-                    max: Some(128),
-                }),
-                pattern: Some(&MAINTENANCE_WINDOW_NAME_PATTERN),
-                ..Constraints::NONE
-            },
-        },
-        Member {
-            name: "Description",
-            target: &MAINTENANCE_WINDOW_DESCRIPTION,
-            required: false,
-            constraints: Constraints {
-                length: Some(Bounds {
-                    min: Some(1),
-                    max: Some(128),
-                }),
-                ..Constraints::NONE
-            },
-        },
-        Member {
-            name: "StartDate",
-            target: &MAINTENANCE_WINDOW_STRING_DATE_TIME,
-            required: false,
-            constraints: Constraints::NONE,
-        },
-        Member {
-            name: "EndDate",
-            target: &MAINTENANCE_WINDOW_STRING_DATE_TIME,
-            required: false,
-            constraints: Constraints::NONE,
-        },
-        Member {
-            name: "Schedule",
-            target: &MAINTENANCE_WINDOW_SCHEDULE,
-            required: true,
-            constraints: Constraints {
-                length: Some(Bounds {
-                    min: Some(1),
-                    max: Some(256),
-                }),
-                ..Constraints::NONE
-            },
-        },
-        Member {
-            name: "ScheduleTimezone",
-            target: &MAINTENANCE_WINDOW_TIMEZONE,
-            required: false,
-            constraints: Constraints::NONE,
-        },
-        Member {
-            name: "ScheduleOffset",
-            target: &MAINTENANCE_WINDOW_OFFSET,
-            required: false,
-            constraints: Constraints {
-                range: Some(Range {
-                    min: Some(Limit {
-                        value: 1.0,
-                        text: "1",
+    kind: Kind::Structure(
+        &[
+            Member {
+                name: "Name",
+                target: &MAINTENANCE_WINDOW_NAME,
+                required: true,
+                constraints: Constraints {
+                    length: Some(Bounds {
+                        min: Some(3),
+                        max: Some(128),
                     }),
-                    max: Some(Limit {
-                        value: 6.0,
-                        text: "6",
-                    }),
-                }),
-                ..Constraints::NONE
+                    pattern: Some(&MAINTENANCE_WINDOW_NAME_PATTERN),
+                    ..Constraints::NONE
+                },
             },
-        },
-        Member {
-            name: "Duration",
-            target: &MAINTENANCE_WINDOW_DURATION_HOURS,
-            required: true,
-            constraints: Constraints {
-                range: Some(Range {
-                    min: Some(Limit {
-                        value: 1.0,
-                        text: "1",
+            Member {
+                name: "Description",
+                target: &MAINTENANCE_WINDOW_DESCRIPTION,
+                required: false,
+                constraints: Constraints {
+                    length: Some(Bounds {
+                        min: Some(1),
+                        max: Some(128),
                     }),
-                    max: Some(Limit {
-                        value: 24.0,
-                        text: "24",
+                    ..Constraints::NONE
+                },
+            },
+            Member {
+                name: "StartDate",
+                target: &MAINTENANCE_WINDOW_STRING_DATE_TIME,
+                required: false,
+                constraints: Constraints::NONE,
+            },
+            Member {
+                name: "EndDate",
+                target: &MAINTENANCE_WINDOW_STRING_DATE_TIME,
+                required: false,
+                constraints: Constraints::NONE,
+            },
+            Member {
+                name: "Schedule",
+                target: &MAINTENANCE_WINDOW_SCHEDULE,
+                required: true,
+                constraints: Constraints {
+                    length: Some(Bounds {
+                        min: Some(1),
+                        max: Some(256),
                     }),
-                }),
-                ..Constraints::NONE
+                    ..Constraints::NONE
+                },
             },
-        },
-        Member {
-            name: "Cutoff",
-            target: &MAINTENANCE_WINDOW_CUTOFF,
-            required: true,
-            constraints: Constraints {
-                range: Some(Range {
-                    min: Some(Limit {
-                        value: 0.0,
-                        text: "0",
+            Member {
+                name: "ScheduleTimezone",
+                target: &MAINTENANCE_WINDOW_TIMEZONE,
+                required: false,
+                constraints: Constraints::NONE,
+            },
+            Member {
+                name: "ScheduleOffset",
+                target: &MAINTENANCE_WINDOW_OFFSET,
+                required: false,
+                constraints: Constraints {
+                    range: Some(Range {
+                        min: Some(Limit { value: 1.0, text: "1" }),
+                        max: Some(Limit { value: 6.0, text: "6" }),
                     }),
-                    max: Some(Limit {
-                        value: 23.0,
-                        text: "23",
+                    ..Constraints::NONE
+                },
+            },
+            Member {
+                name: "Duration",
+                target: &MAINTENANCE_WINDOW_DURATION_HOURS,
+                required: true,
+                constraints: Constraints {
+                    range: Some(Range {
+                        min: Some(Limit { value: 1.0, text: "1" }),
+                        max: Some(Limit { value: 24.0, text: "24" }),
                     }),
-                }),
-                ..Constraints::NONE
+                    ..Constraints::NONE
+                },
             },
-        },
-        Member {
-            name: "AllowUnassociatedTargets",
-            target: &MAINTENANCE_WINDOW_ALLOW_UNASSOCIATED_TARGETS,
-            required: true,
-            constraints: Constraints::NONE,
-        },
-        Member {
-            name: "ClientToken",
-            target: &CLIENT_TOKEN,
-            required: false,
-            constraints: Constraints {
-                length: Some(Bounds {
-                    min: Some(1),
-                    max: Some(64),
-                }),
-                ..Constraints::NONE
+            Member {
+                name: "Cutoff",
+                target: &MAINTENANCE_WINDOW_CUTOFF,
+                required: true,
+                constraints: Constraints {
+                    range: Some(Range {
+                        min: Some(Limit { value: 0.0, text: "0" }),
+                        max: Some(Limit { value: 23.0, text: "23" }),
+                    }),
+                    ..Constraints::NONE
+                },
             },
-        },
-        Member {
-            name: "Tags",
-            target: &TAG_LIST,
-            required: false,
-            constraints: Constraints {
-                length: Some(Bounds {
-                    min: Some(0),
-                    max: Some(1000),
-                }),
-                ..Constraints::NONE
+            Member {
+                name: "AllowUnassociatedTargets",
+                target: &MAINTENANCE_WINDOW_ALLOW_UNASSOCIATED_TARGETS,
+                required: true,
+                constraints: Constraints::NONE,
             },
-        },
-    ]),
+            Member {
+                name: "ClientToken",
+                target: &CLIENT_TOKEN,
+                required: false,
+                constraints: Constraints {
+                    length: Some(Bounds {
+                        min: Some(1),
+                        max: Some(64),
+                    }),
+                    ..Constraints::NONE
+                },
+            },
+            Member {
+                name: "Tags",
+                target: &TAG_LIST,
+                required: false,
+                constraints: Constraints {
+                    length: Some(Bounds {
+                        min: Some(0),
+                        max: Some(1000),
+                    }),
+                    ..Constraints::NONE
+                },
+            },
+        ],
+    ),
     sensitive: false,
 };
 pub static CREATE_MAINTENANCE_WINDOW_RESULT: Shape = Shape {
     id: "com.amazonaws.ssm#CreateMaintenanceWindowResult",
-    kind: Kind::Structure(&[Member {
-        name: "WindowId",
-        target: &MAINTENANCE_WINDOW_ID,
-        required: false,
-        constraints: Constraints {
-            length: Some(Bounds {
-                min: Some(20),
-                max: Some(20),
-            }),
-            pattern: Some(&MAINTENANCE_WINDOW_ID_PATTERN),
-            ..Constraints::NONE
-        },
-    }]),
+    kind: Kind::Structure(
+        &[
+            Member {
+                name: "WindowId",
+                target: &MAINTENANCE_WINDOW_ID,
+                required: false,
+                constraints: Constraints {
+                    length: Some(Bounds {
+                        min: Some(20),
+                        max: Some(20),
+                    }),
+                    pattern: Some(&MAINTENANCE_WINDOW_ID_PATTERN),
+                    ..Constraints::NONE
+                },
+            },
+        ],
+    ),
     sensitive: false,
 };
 pub static DATE_TIME: Shape = Shape {
@@ -462,759 +478,765 @@ pub static DATE_TIME: Shape = Shape {
 };
 pub static DELETE_MAINTENANCE_WINDOW_REQUEST: Shape = Shape {
     id: "com.amazonaws.ssm#DeleteMaintenanceWindowRequest",
-    kind: Kind::Structure(&[Member {
-        name: "WindowId",
-        target: &MAINTENANCE_WINDOW_ID,
-        required: true,
-        constraints: Constraints {
-            length: Some(Bounds {
-                min: Some(20),
-                max: Some(20),
-            }),
-            pattern: Some(&MAINTENANCE_WINDOW_ID_PATTERN),
-            ..Constraints::NONE
-        },
-    }]),
+    kind: Kind::Structure(
+        &[
+            Member {
+                name: "WindowId",
+                target: &MAINTENANCE_WINDOW_ID,
+                required: true,
+                constraints: Constraints {
+                    length: Some(Bounds {
+                        min: Some(20),
+                        max: Some(20),
+                    }),
+                    pattern: Some(&MAINTENANCE_WINDOW_ID_PATTERN),
+                    ..Constraints::NONE
+                },
+            },
+        ],
+    ),
     sensitive: false,
 };
 pub static DELETE_MAINTENANCE_WINDOW_RESULT: Shape = Shape {
     id: "com.amazonaws.ssm#DeleteMaintenanceWindowResult",
-    kind: Kind::Structure(&[Member {
-        name: "WindowId",
-        target: &MAINTENANCE_WINDOW_ID,
-        required: false,
-        constraints: Constraints {
-            length: Some(Bounds {
-                min: Some(20),
-                max: Some(20),
-            }),
-            pattern: Some(&MAINTENANCE_WINDOW_ID_PATTERN),
-            ..Constraints::NONE
-        },
-    }]),
+    kind: Kind::Structure(
+        &[
+            Member {
+                name: "WindowId",
+                target: &MAINTENANCE_WINDOW_ID,
+                required: false,
+                constraints: Constraints {
+                    length: Some(Bounds {
+                        min: Some(20),
+                        max: Some(20),
+                    }),
+                    pattern: Some(&MAINTENANCE_WINDOW_ID_PATTERN),
+                    ..Constraints::NONE
+                },
+            },
+        ],
+    ),
     sensitive: false,
 };
 pub static DEREGISTER_TARGET_FROM_MAINTENANCE_WINDOW_REQUEST: Shape = Shape {
     id: "com.amazonaws.ssm#DeregisterTargetFromMaintenanceWindowRequest",
-    kind: Kind::Structure(&[
-        Member {
-            name: "WindowId",
-            target: &MAINTENANCE_WINDOW_ID,
-            required: true,
-            constraints: Constraints {
-                length: Some(Bounds {
-                    min: Some(20),
-                    max: Some(20),
-                }),
-                pattern: Some(&MAINTENANCE_WINDOW_ID_PATTERN),
-                ..Constraints::NONE
+    kind: Kind::Structure(
+        &[
+            Member {
+                name: "WindowId",
+                target: &MAINTENANCE_WINDOW_ID,
+                required: true,
+                constraints: Constraints {
+                    length: Some(Bounds {
+                        min: Some(20),
+                        max: Some(20),
+                    }),
+                    pattern: Some(&MAINTENANCE_WINDOW_ID_PATTERN),
+                    ..Constraints::NONE
+                },
             },
-        },
-        Member {
-            name: "WindowTargetId",
-            target: &MAINTENANCE_WINDOW_TARGET_ID,
-            required: true,
-            constraints: Constraints {
-                length: Some(Bounds {
-                    min: Some(36),
-                    max: Some(36),
-                }),
-                pattern: Some(&MAINTENANCE_WINDOW_EXECUTION_ID_PATTERN),
-                ..Constraints::NONE
+            Member {
+                name: "WindowTargetId",
+                target: &MAINTENANCE_WINDOW_TARGET_ID,
+                required: true,
+                constraints: Constraints {
+                    length: Some(Bounds {
+                        min: Some(36),
+                        max: Some(36),
+                    }),
+                    pattern: Some(&MAINTENANCE_WINDOW_EXECUTION_ID_PATTERN),
+                    ..Constraints::NONE
+                },
             },
-        },
-        Member {
-            name: "Safe",
-            target: &BOOLEAN,
-            required: false,
-            constraints: Constraints::NONE,
-        },
-    ]),
+            Member {
+                name: "Safe",
+                target: &BOOLEAN,
+                required: false,
+                constraints: Constraints::NONE,
+            },
+        ],
+    ),
     sensitive: false,
 };
 pub static DEREGISTER_TARGET_FROM_MAINTENANCE_WINDOW_RESULT: Shape = Shape {
     id: "com.amazonaws.ssm#DeregisterTargetFromMaintenanceWindowResult",
-    kind: Kind::Structure(&[
-        Member {
-            name: "WindowId",
-            target: &MAINTENANCE_WINDOW_ID,
-            required: false,
-            constraints: Constraints {
-                length: Some(Bounds {
-                    min: Some(20),
-                    max: Some(20),
-                }),
-                pattern: Some(&MAINTENANCE_WINDOW_ID_PATTERN),
-                ..Constraints::NONE
+    kind: Kind::Structure(
+        &[
+            Member {
+                name: "WindowId",
+                target: &MAINTENANCE_WINDOW_ID,
+                required: false,
+                constraints: Constraints {
+                    length: Some(Bounds {
+                        min: Some(20),
+                        max: Some(20),
+                    }),
+                    pattern: Some(&MAINTENANCE_WINDOW_ID_PATTERN),
+                    ..Constraints::NONE
+                },
             },
-        },
-        Member {
-            name: "WindowTargetId",
-            target: &MAINTENANCE_WINDOW_TARGET_ID,
-            required: false,
-            constraints: Constraints {
-                length: Some(Bounds {
-                    min: Some(36),
-                    max: Some(36),
-                }),
-                pattern: Some(&MAINTENANCE_WINDOW_EXECUTION_ID_PATTERN),
-                ..Constraints::NONE
+            Member {
+                name: "WindowTargetId",
+                target: &MAINTENANCE_WINDOW_TARGET_ID,
+                required: false,
+                constraints: Constraints {
+                    length: Some(Bounds {
+                        min: Some(36),
+                        max: Some(36),
+                    }),
+                    pattern: Some(&MAINTENANCE_WINDOW_EXECUTION_ID_PATTERN),
+                    ..Constraints::NONE
+                },
             },
-        },
-    ]),
+        ],
+    ),
     sensitive: false,
 };
 pub static DEREGISTER_TASK_FROM_MAINTENANCE_WINDOW_REQUEST: Shape = Shape {
     id: "com.amazonaws.ssm#DeregisterTaskFromMaintenanceWindowRequest",
-    kind: Kind::Structure(&[
-        Member {
-            name: "WindowId",
-            target: &MAINTENANCE_WINDOW_ID,
-            required: true,
-            constraints: Constraints {
-                length: Some(Bounds {
-                    min: Some(20),
-                    max: Some(20),
-                }),
-                pattern: Some(&MAINTENANCE_WINDOW_ID_PATTERN),
-                ..Constraints::NONE
+    kind: Kind::Structure(
+        &[
+            Member {
+                name: "WindowId",
+                target: &MAINTENANCE_WINDOW_ID,
+                required: true,
+                constraints: Constraints {
+                    length: Some(Bounds {
+                        min: Some(20),
+                        max: Some(20),
+                    }),
+                    pattern: Some(&MAINTENANCE_WINDOW_ID_PATTERN),
+                    ..Constraints::NONE
+                },
             },
-        },
-        Member {
-            name: "WindowTaskId",
-            target: &MAINTENANCE_WINDOW_TASK_ID,
-            required: true,
-            constraints: Constraints {
-                length: Some(Bounds {
-                    min: Some(36),
-                    max: Some(36),
-                }),
-                pattern: Some(&MAINTENANCE_WINDOW_EXECUTION_ID_PATTERN),
-                ..Constraints::NONE
+            Member {
+                name: "WindowTaskId",
+                target: &MAINTENANCE_WINDOW_TASK_ID,
+                required: true,
+                constraints: Constraints {
+                    length: Some(Bounds {
+                        min: Some(36),
+                        max: Some(36),
+                    }),
+                    pattern: Some(&MAINTENANCE_WINDOW_EXECUTION_ID_PATTERN),
+                    ..Constraints::NONE
+                },
             },
-        },
-    ]),
+        ],
+    ),
     sensitive: false,
 };
 pub static DEREGISTER_TASK_FROM_MAINTENANCE_WINDOW_RESULT: Shape = Shape {
     id: "com.amazonaws.ssm#DeregisterTaskFromMaintenanceWindowResult",
-    kind: Kind::Structure(&[
-        Member {
-            name: "WindowId",
-            target: &MAINTENANCE_WINDOW_ID,
-            required: false,
-            constraints: Constraints {
-                length: Some(Bounds {
-                    min: Some(20),
-                    max: Some(20),
-                }),
-                pattern: Some(&MAINTENANCE_WINDOW_ID_PATTERN),
-                ..Constraints::NONE
+    kind: Kind::Structure(
+        &[
+            Member {
+                name: "WindowId",
+                target: &MAINTENANCE_WINDOW_ID,
+                required: false,
+                constraints: Constraints {
+                    length: Some(Bounds {
+                        min: Some(20),
+                        max: Some(20),
+                    }),
+                    pattern: Some(&MAINTENANCE_WINDOW_ID_PATTERN),
+                    ..Constraints::NONE
+                },
             },
-        },
-        Member {
-            name: "WindowTaskId",
-            target: &MAINTENANCE_WINDOW_TASK_ID,
-            required: false,
-            constraints: Constraints {
-                length: Some(Bounds {
-                    min: Some(36),
-                    max: Some(36),
-                }),
-                pattern: Some(&MAINTENANCE_WINDOW_EXECUTION_ID_PATTERN),
-                ..Constraints::NONE
+            Member {
+                name: "WindowTaskId",
+                target: &MAINTENANCE_WINDOW_TASK_ID,
+                required: false,
+                constraints: Constraints {
+                    length: Some(Bounds {
+                        min: Some(36),
+                        max: Some(36),
+                    }),
+                    pattern: Some(&MAINTENANCE_WINDOW_EXECUTION_ID_PATTERN),
+                    ..Constraints::NONE
+                },
             },
-        },
-    ]),
+        ],
+    ),
     sensitive: false,
 };
 pub static DESCRIBE_MAINTENANCE_WINDOW_EXECUTION_TASK_INVOCATIONS_REQUEST: Shape = Shape {
     id: "com.amazonaws.ssm#DescribeMaintenanceWindowExecutionTaskInvocationsRequest",
-    kind: Kind::Structure(&[
-        Member {
-            name: "WindowExecutionId",
-            target: &MAINTENANCE_WINDOW_EXECUTION_ID,
-            required: true,
-            constraints: Constraints {
-                length: Some(Bounds {
-                    min: Some(36),
-                    max: Some(36),
-                }),
-                pattern: Some(&MAINTENANCE_WINDOW_EXECUTION_ID_PATTERN),
-                ..Constraints::NONE
-            },
-        },
-        Member {
-            name: "TaskId",
-            target: &MAINTENANCE_WINDOW_EXECUTION_TASK_ID,
-            required: true,
-            constraints: Constraints {
-                length: Some(Bounds {
-                    min: Some(36),
-                    max: Some(36),
-                }),
-                pattern: Some(&MAINTENANCE_WINDOW_EXECUTION_ID_PATTERN),
-                ..Constraints::NONE
-            },
-        },
-        Member {
-            name: "Filters",
-            target: &MAINTENANCE_WINDOW_FILTER_LIST,
-            required: false,
-            constraints: Constraints {
-                length: Some(Bounds {
-                    min: Some(0),
-                    max: Some(5),
-                }),
-                ..Constraints::NONE
-            },
-        },
-        Member {
-            name: "MaxResults",
-            target: &MAINTENANCE_WINDOW_MAX_RESULTS,
-            required: false,
-            constraints: Constraints {
-                range: Some(Range {
-                    min: Some(Limit {
-                        value: 10.0,
-                        text: "10",
+    kind: Kind::Structure(
+        &[
+            Member {
+                name: "WindowExecutionId",
+                target: &MAINTENANCE_WINDOW_EXECUTION_ID,
+                required: true,
+                constraints: Constraints {
+                    length: Some(Bounds {
+                        min: Some(36),
+                        max: Some(36),
                     }),
-                    max: Some(Limit {
-                        value: 100.0,
-                        text: "100",
-                    }),
-                }),
-                ..Constraints::NONE
+                    pattern: Some(&MAINTENANCE_WINDOW_EXECUTION_ID_PATTERN),
+                    ..Constraints::NONE
+                },
             },
-        },
-        Member {
-            name: "NextToken",
-            target: &NEXT_TOKEN,
-            required: false,
-            constraints: Constraints::NONE,
-        },
-    ]),
+            Member {
+                name: "TaskId",
+                target: &MAINTENANCE_WINDOW_EXECUTION_TASK_ID,
+                required: true,
+                constraints: Constraints {
+                    length: Some(Bounds {
+                        min: Some(36),
+                        max: Some(36),
+                    }),
+                    pattern: Some(&MAINTENANCE_WINDOW_EXECUTION_ID_PATTERN),
+                    ..Constraints::NONE
+                },
+            },
+            Member {
+                name: "Filters",
+                target: &MAINTENANCE_WINDOW_FILTER_LIST,
+                required: false,
+                constraints: Constraints {
+                    length: Some(Bounds {
+                        min: Some(0),
+                        max: Some(5),
+                    }),
+                    ..Constraints::NONE
+                },
+            },
+            Member {
+                name: "MaxResults",
+                target: &MAINTENANCE_WINDOW_MAX_RESULTS,
+                required: false,
+                constraints: Constraints {
+                    range: Some(Range {
+                        min: Some(Limit { value: 10.0, text: "10" }),
+                        max: Some(Limit { value: 100.0, text: "100" }),
+                    }),
+                    ..Constraints::NONE
+                },
+            },
+            Member {
+                name: "NextToken",
+                target: &NEXT_TOKEN,
+                required: false,
+                constraints: Constraints::NONE,
+            },
+        ],
+    ),
     sensitive: false,
 };
 pub static DESCRIBE_MAINTENANCE_WINDOW_EXECUTION_TASK_INVOCATIONS_RESULT: Shape = Shape {
     id: "com.amazonaws.ssm#DescribeMaintenanceWindowExecutionTaskInvocationsResult",
-    kind: Kind::Structure(&[
-        Member {
-            name: "WindowExecutionTaskInvocationIdentities",
-            target: &MAINTENANCE_WINDOW_EXECUTION_TASK_INVOCATION_IDENTITY_LIST,
-            required: false,
-            constraints: Constraints::NONE,
-        },
-        Member {
-            name: "NextToken",
-            target: &NEXT_TOKEN,
-            required: false,
-            constraints: Constraints::NONE,
-        },
-    ]),
+    kind: Kind::Structure(
+        &[
+            Member {
+                name: "WindowExecutionTaskInvocationIdentities",
+                target: &MAINTENANCE_WINDOW_EXECUTION_TASK_INVOCATION_IDENTITY_LIST,
+                required: false,
+                constraints: Constraints::NONE,
+            },
+            Member {
+                name: "NextToken",
+                target: &NEXT_TOKEN,
+                required: false,
+                constraints: Constraints::NONE,
+            },
+        ],
+    ),
     sensitive: false,
 };
 pub static DESCRIBE_MAINTENANCE_WINDOW_EXECUTION_TASKS_REQUEST: Shape = Shape {
     id: "com.amazonaws.ssm#DescribeMaintenanceWindowExecutionTasksRequest",
-    kind: Kind::Structure(&[
-        Member {
-            name: "WindowExecutionId",
-            target: &MAINTENANCE_WINDOW_EXECUTION_ID,
-            required: true,
-            constraints: Constraints {
-                length: Some(Bounds {
-                    min: Some(36),
-                    max: Some(36),
-                }),
-                pattern: Some(&MAINTENANCE_WINDOW_EXECUTION_ID_PATTERN),
-                ..Constraints::NONE
-            },
-        },
-        Member {
-            name: "Filters",
-            target: &MAINTENANCE_WINDOW_FILTER_LIST,
-            required: false,
-            constraints: Constraints {
-                length: Some(Bounds {
-                    min: Some(0),
-                    max: Some(5),
-                }),
-                ..Constraints::NONE
-            },
-        },
-        Member {
-            name: "MaxResults",
-            target: &MAINTENANCE_WINDOW_MAX_RESULTS,
-            required: false,
-            constraints: Constraints {
-                range: Some(Range {
-                    min: Some(Limit {
-                        value: 10.0,
-                        text: "10",
+    kind: Kind::Structure(
+        &[
+            Member {
+                name: "WindowExecutionId",
+                target: &MAINTENANCE_WINDOW_EXECUTION_ID,
+                required: true,
+                constraints: Constraints {
+                    length: Some(Bounds {
+                        min: Some(36),
+                        max: Some(36),
                     }),
-                    max: Some(Limit {
-                        value: 100.0,
-                        text: "100",
-                    }),
-                }),
-                ..Constraints::NONE
+                    pattern: Some(&MAINTENANCE_WINDOW_EXECUTION_ID_PATTERN),
+                    ..Constraints::NONE
+                },
             },
-        },
-        Member {
-            name: "NextToken",
-            target: &NEXT_TOKEN,
-            required: false,
-            constraints: Constraints::NONE,
-        },
-    ]),
+            Member {
+                name: "Filters",
+                target: &MAINTENANCE_WINDOW_FILTER_LIST,
+                required: false,
+                constraints: Constraints {
+                    length: Some(Bounds {
+                        min: Some(0),
+                        max: Some(5),
+                    }),
+                    ..Constraints::NONE
+                },
+            },
+            Member {
+                name: "MaxResults",
+                target: &MAINTENANCE_WINDOW_MAX_RESULTS,
+                required: false,
+                constraints: Constraints {
+                    range: Some(Range {
+                        min: Some(Limit { value: 10.0, text: "10" }),
+                        max: Some(Limit { value: 100.0, text: "100" }),
+                    }),
+                    ..Constraints::NONE
+                },
+            },
+            Member {
+                name: "NextToken",
+                target: &NEXT_TOKEN,
+                required: false,
+                constraints: Constraints::NONE,
+            },
+        ],
+    ),
     sensitive: false,
 };
 pub static DESCRIBE_MAINTENANCE_WINDOW_EXECUTION_TASKS_RESULT: Shape = Shape {
     id: "com.amazonaws.ssm#DescribeMaintenanceWindowExecutionTasksResult",
-    kind: Kind::Structure(&[
-        Member {
-            name: "WindowExecutionTaskIdentities",
-            target: &MAINTENANCE_WINDOW_EXECUTION_TASK_IDENTITY_LIST,
-            required: false,
-            constraints: Constraints::NONE,
-        },
-        Member {
-            name: "NextToken",
-            target: &NEXT_TOKEN,
-            required: false,
-            constraints: Constraints::NONE,
-        },
-    ]),
+    kind: Kind::Structure(
+        &[
+            Member {
+                name: "WindowExecutionTaskIdentities",
+                target: &MAINTENANCE_WINDOW_EXECUTION_TASK_IDENTITY_LIST,
+                required: false,
+                constraints: Constraints::NONE,
+            },
+            Member {
+                name: "NextToken",
+                target: &NEXT_TOKEN,
+                required: false,
+                constraints: Constraints::NONE,
+            },
+        ],
+    ),
     sensitive: false,
 };
 pub static DESCRIBE_MAINTENANCE_WINDOW_EXECUTIONS_REQUEST: Shape = Shape {
     id: "com.amazonaws.ssm#DescribeMaintenanceWindowExecutionsRequest",
-    kind: Kind::Structure(&[
-        Member {
-            name: "WindowId",
-            target: &MAINTENANCE_WINDOW_ID,
-            required: true,
-            constraints: Constraints {
-                length: Some(Bounds {
-                    min: Some(20),
-                    max: Some(20),
-                }),
-                pattern: Some(&MAINTENANCE_WINDOW_ID_PATTERN),
-                ..Constraints::NONE
-            },
-        },
-        Member {
-            name: "Filters",
-            target: &MAINTENANCE_WINDOW_FILTER_LIST,
-            required: false,
-            constraints: Constraints {
-                length: Some(Bounds {
-                    min: Some(0),
-                    max: Some(5),
-                }),
-                ..Constraints::NONE
-            },
-        },
-        Member {
-            name: "MaxResults",
-            target: &MAINTENANCE_WINDOW_MAX_RESULTS,
-            required: false,
-            constraints: Constraints {
-                range: Some(Range {
-                    min: Some(Limit {
-                        value: 10.0,
-                        text: "10",
+    kind: Kind::Structure(
+        &[
+            Member {
+                name: "WindowId",
+                target: &MAINTENANCE_WINDOW_ID,
+                required: true,
+                constraints: Constraints {
+                    length: Some(Bounds {
+                        min: Some(20),
+                        max: Some(20),
                     }),
-                    max: Some(Limit {
-                        value: 100.0,
-                        text: "100",
-                    }),
-                }),
-                ..Constraints::NONE
+                    pattern: Some(&MAINTENANCE_WINDOW_ID_PATTERN),
+                    ..Constraints::NONE
+                },
             },
-        },
-        Member {
-            name: "NextToken",
-            target: &NEXT_TOKEN,
-            required: false,
-            constraints: Constraints::NONE,
-        },
-    ]),
+            Member {
+                name: "Filters",
+                target: &MAINTENANCE_WINDOW_FILTER_LIST,
+                required: false,
+                constraints: Constraints {
+                    length: Some(Bounds {
+                        min: Some(0),
+                        max: Some(5),
+                    }),
+                    ..Constraints::NONE
+                },
+            },
+            Member {
+                name: "MaxResults",
+                target: &MAINTENANCE_WINDOW_MAX_RESULTS,
+                required: false,
+                constraints: Constraints {
+                    range: Some(Range {
+                        min: Some(Limit { value: 10.0, text: "10" }),
+                        max: Some(Limit { value: 100.0, text: "100" }),
+                    }),
+                    ..Constraints::NONE
+                },
+            },
+            Member {
+                name: "NextToken",
+                target: &NEXT_TOKEN,
+                required: false,
+                constraints: Constraints::NONE,
+            },
+        ],
+    ),
     sensitive: false,
 };
 pub static DESCRIBE_MAINTENANCE_WINDOW_EXECUTIONS_RESULT: Shape = Shape {
     id: "com.amazonaws.ssm#DescribeMaintenanceWindowExecutionsResult",
-    kind: Kind::Structure(&[
-        Member {
-            name: "WindowExecutions",
-            target: &MAINTENANCE_WINDOW_EXECUTION_LIST,
-            required: false,
-            constraints: Constraints::NONE,
-        },
-        Member {
-            name: "NextToken",
-            target: &NEXT_TOKEN,
-            required: false,
-            constraints: Constraints::NONE,
-        },
-    ]),
+    kind: Kind::Structure(
+        &[
+            Member {
+                name: "WindowExecutions",
+                target: &MAINTENANCE_WINDOW_EXECUTION_LIST,
+                required: false,
+                constraints: Constraints::NONE,
+            },
+            Member {
+                name: "NextToken",
+                target: &NEXT_TOKEN,
+                required: false,
+                constraints: Constraints::NONE,
+            },
+        ],
+    ),
     sensitive: false,
 };
 pub static DESCRIBE_MAINTENANCE_WINDOW_SCHEDULE_REQUEST: Shape = Shape {
     id: "com.amazonaws.ssm#DescribeMaintenanceWindowScheduleRequest",
-    kind: Kind::Structure(&[
-        Member {
-            name: "WindowId",
-            target: &MAINTENANCE_WINDOW_ID,
-            required: false,
-            constraints: Constraints {
-                length: Some(Bounds {
-                    min: Some(20),
-                    max: Some(20),
-                }),
-                pattern: Some(&MAINTENANCE_WINDOW_ID_PATTERN),
-                ..Constraints::NONE
-            },
-        },
-        Member {
-            name: "Targets",
-            target: &TARGETS,
-            required: false,
-            constraints: Constraints {
-                length: Some(Bounds {
-                    min: Some(0),
-                    max: Some(5),
-                }),
-                ..Constraints::NONE
-            },
-        },
-        Member {
-            name: "ResourceType",
-            target: &MAINTENANCE_WINDOW_RESOURCE_TYPE,
-            required: false,
-            constraints: Constraints::NONE,
-        },
-        Member {
-            name: "Filters",
-            target: &PATCH_ORCHESTRATOR_FILTER_LIST,
-            required: false,
-            constraints: Constraints {
-                length: Some(Bounds {
-                    min: Some(0),
-                    max: Some(5),
-                }),
-                ..Constraints::NONE
-            },
-        },
-        Member {
-            name: "MaxResults",
-            target: &MAINTENANCE_WINDOW_SEARCH_MAX_RESULTS,
-            required: false,
-            constraints: Constraints {
-                range: Some(Range {
-                    min: Some(Limit {
-                        value: 1.0,
-                        text: "1",
+    kind: Kind::Structure(
+        &[
+            Member {
+                name: "WindowId",
+                target: &MAINTENANCE_WINDOW_ID,
+                required: false,
+                constraints: Constraints {
+                    length: Some(Bounds {
+                        min: Some(20),
+                        max: Some(20),
                     }),
-                    max: None,
-                }),
-                ..Constraints::NONE
+                    pattern: Some(&MAINTENANCE_WINDOW_ID_PATTERN),
+                    ..Constraints::NONE
+                },
             },
-        },
-        Member {
-            name: "NextToken",
-            target: &NEXT_TOKEN,
-            required: false,
-            constraints: Constraints::NONE,
-        },
-    ]),
+            Member {
+                name: "Targets",
+                target: &TARGETS,
+                required: false,
+                constraints: Constraints {
+                    length: Some(Bounds {
+                        min: Some(0),
+                        max: Some(5),
+                    }),
+                    ..Constraints::NONE
+                },
+            },
+            Member {
+                name: "ResourceType",
+                target: &MAINTENANCE_WINDOW_RESOURCE_TYPE,
+                required: false,
+                constraints: Constraints::NONE,
+            },
+            Member {
+                name: "Filters",
+                target: &PATCH_ORCHESTRATOR_FILTER_LIST,
+                required: false,
+                constraints: Constraints {
+                    length: Some(Bounds {
+                        min: Some(0),
+                        max: Some(5),
+                    }),
+                    ..Constraints::NONE
+                },
+            },
+            Member {
+                name: "MaxResults",
+                target: &MAINTENANCE_WINDOW_SEARCH_MAX_RESULTS,
+                required: false,
+                constraints: Constraints {
+                    range: Some(Range {
+                        min: Some(Limit { value: 1.0, text: "1" }),
+                        max: None,
+                    }),
+                    ..Constraints::NONE
+                },
+            },
+            Member {
+                name: "NextToken",
+                target: &NEXT_TOKEN,
+                required: false,
+                constraints: Constraints::NONE,
+            },
+        ],
+    ),
     sensitive: false,
 };
 pub static DESCRIBE_MAINTENANCE_WINDOW_SCHEDULE_RESULT: Shape = Shape {
     id: "com.amazonaws.ssm#DescribeMaintenanceWindowScheduleResult",
-    kind: Kind::Structure(&[
-        Member {
-            name: "ScheduledWindowExecutions",
-            target: &SCHEDULED_WINDOW_EXECUTION_LIST,
-            required: false,
-            constraints: Constraints::NONE,
-        },
-        Member {
-            name: "NextToken",
-            target: &NEXT_TOKEN,
-            required: false,
-            constraints: Constraints::NONE,
-        },
-    ]),
+    kind: Kind::Structure(
+        &[
+            Member {
+                name: "ScheduledWindowExecutions",
+                target: &SCHEDULED_WINDOW_EXECUTION_LIST,
+                required: false,
+                constraints: Constraints::NONE,
+            },
+            Member {
+                name: "NextToken",
+                target: &NEXT_TOKEN,
+                required: false,
+                constraints: Constraints::NONE,
+            },
+        ],
+    ),
     sensitive: false,
 };
 pub static DESCRIBE_MAINTENANCE_WINDOW_TARGETS_REQUEST: Shape = Shape {
     id: "com.amazonaws.ssm#DescribeMaintenanceWindowTargetsRequest",
-    kind: Kind::Structure(&[
-        Member {
-            name: "WindowId",
-            target: &MAINTENANCE_WINDOW_ID,
-            required: true,
-            constraints: Constraints {
-                length: Some(Bounds {
-                    min: Some(20),
-                    max: Some(20),
-                }),
-                pattern: Some(&MAINTENANCE_WINDOW_ID_PATTERN),
-                ..Constraints::NONE
-            },
-        },
-        Member {
-            name: "Filters",
-            target: &MAINTENANCE_WINDOW_FILTER_LIST,
-            required: false,
-            constraints: Constraints {
-                length: Some(Bounds {
-                    min: Some(0),
-                    max: Some(5),
-                }),
-                ..Constraints::NONE
-            },
-        },
-        Member {
-            name: "MaxResults",
-            target: &MAINTENANCE_WINDOW_MAX_RESULTS,
-            required: false,
-            constraints: Constraints {
-                range: Some(Range {
-                    min: Some(Limit {
-                        value: 10.0,
-                        text: "10",
+    kind: Kind::Structure(
+        &[
+            Member {
+                name: "WindowId",
+                target: &MAINTENANCE_WINDOW_ID,
+                required: true,
+                constraints: Constraints {
+                    length: Some(Bounds {
+                        min: Some(20),
+                        max: Some(20),
                     }),
-                    max: Some(Limit {
-                        value: 100.0,
-                        text: "100",
-                    }),
-                }),
-                ..Constraints::NONE
+                    pattern: Some(&MAINTENANCE_WINDOW_ID_PATTERN),
+                    ..Constraints::NONE
+                },
             },
-        },
-        Member {
-            name: "NextToken",
-            target: &NEXT_TOKEN,
-            required: false,
-            constraints: Constraints::NONE,
-        },
-    ]),
+            Member {
+                name: "Filters",
+                target: &MAINTENANCE_WINDOW_FILTER_LIST,
+                required: false,
+                constraints: Constraints {
+                    length: Some(Bounds {
+                        min: Some(0),
+                        max: Some(5),
+                    }),
+                    ..Constraints::NONE
+                },
+            },
+            Member {
+                name: "MaxResults",
+                target: &MAINTENANCE_WINDOW_MAX_RESULTS,
+                required: false,
+                constraints: Constraints {
+                    range: Some(Range {
+                        min: Some(Limit { value: 10.0, text: "10" }),
+                        max: Some(Limit { value: 100.0, text: "100" }),
+                    }),
+                    ..Constraints::NONE
+                },
+            },
+            Member {
+                name: "NextToken",
+                target: &NEXT_TOKEN,
+                required: false,
+                constraints: Constraints::NONE,
+            },
+        ],
+    ),
     sensitive: false,
 };
 pub static DESCRIBE_MAINTENANCE_WINDOW_TARGETS_RESULT: Shape = Shape {
     id: "com.amazonaws.ssm#DescribeMaintenanceWindowTargetsResult",
-    kind: Kind::Structure(&[
-        Member {
-            name: "Targets",
-            target: &MAINTENANCE_WINDOW_TARGET_LIST,
-            required: false,
-            constraints: Constraints::NONE,
-        },
-        Member {
-            name: "NextToken",
-            target: &NEXT_TOKEN,
-            required: false,
-            constraints: Constraints::NONE,
-        },
-    ]),
+    kind: Kind::Structure(
+        &[
+            Member {
+                name: "Targets",
+                target: &MAINTENANCE_WINDOW_TARGET_LIST,
+                required: false,
+                constraints: Constraints::NONE,
+            },
+            Member {
+                name: "NextToken",
+                target: &NEXT_TOKEN,
+                required: false,
+                constraints: Constraints::NONE,
+            },
+        ],
+    ),
     sensitive: false,
 };
 pub static DESCRIBE_MAINTENANCE_WINDOW_TASKS_REQUEST: Shape = Shape {
     id: "com.amazonaws.ssm#DescribeMaintenanceWindowTasksRequest",
-    kind: Kind::Structure(&[
-        Member {
-            name: "WindowId",
-            target: &MAINTENANCE_WINDOW_ID,
-            required: true,
-            constraints: Constraints {
-                length: Some(Bounds {
-                    min: Some(20),
-                    max: Some(20),
-                }),
-                pattern: Some(&MAINTENANCE_WINDOW_ID_PATTERN),
-                ..Constraints::NONE
-            },
-        },
-        Member {
-            name: "Filters",
-            target: &MAINTENANCE_WINDOW_FILTER_LIST,
-            required: false,
-            constraints: Constraints {
-                length: Some(Bounds {
-                    min: Some(0),
-                    max: Some(5),
-                }),
-                ..Constraints::NONE
-            },
-        },
-        Member {
-            name: "MaxResults",
-            target: &MAINTENANCE_WINDOW_MAX_RESULTS,
-            required: false,
-            constraints: Constraints {
-                range: Some(Range {
-                    min: Some(Limit {
-                        value: 10.0,
-                        text: "10",
+    kind: Kind::Structure(
+        &[
+            Member {
+                name: "WindowId",
+                target: &MAINTENANCE_WINDOW_ID,
+                required: true,
+                constraints: Constraints {
+                    length: Some(Bounds {
+                        min: Some(20),
+                        max: Some(20),
                     }),
-                    max: Some(Limit {
-                        value: 100.0,
-                        text: "100",
-                    }),
-                }),
-                ..Constraints::NONE
+                    pattern: Some(&MAINTENANCE_WINDOW_ID_PATTERN),
+                    ..Constraints::NONE
+                },
             },
-        },
-        Member {
-            name: "NextToken",
-            target: &NEXT_TOKEN,
-            required: false,
-            constraints: Constraints::NONE,
-        },
-    ]),
+            Member {
+                name: "Filters",
+                target: &MAINTENANCE_WINDOW_FILTER_LIST,
+                required: false,
+                constraints: Constraints {
+                    length: Some(Bounds {
+                        min: Some(0),
+                        max: Some(5),
+                    }),
+                    ..Constraints::NONE
+                },
+            },
+            Member {
+                name: "MaxResults",
+                target: &MAINTENANCE_WINDOW_MAX_RESULTS,
+                required: false,
+                constraints: Constraints {
+                    range: Some(Range {
+                        min: Some(Limit { value: 10.0, text: "10" }),
+                        max: Some(Limit { value: 100.0, text: "100" }),
+                    }),
+                    ..Constraints::NONE
+                },
+            },
+            Member {
+                name: "NextToken",
+                target: &NEXT_TOKEN,
+                required: false,
+                constraints: Constraints::NONE,
+            },
+        ],
+    ),
     sensitive: false,
 };
 pub static DESCRIBE_MAINTENANCE_WINDOW_TASKS_RESULT: Shape = Shape {
     id: "com.amazonaws.ssm#DescribeMaintenanceWindowTasksResult",
-    kind: Kind::Structure(&[
-        Member {
-            name: "Tasks",
-            target: &MAINTENANCE_WINDOW_TASK_LIST,
-            required: false,
-            constraints: Constraints::NONE,
-        },
-        Member {
-            name: "NextToken",
-            target: &NEXT_TOKEN,
-            required: false,
-            constraints: Constraints::NONE,
-        },
-    ]),
+    kind: Kind::Structure(
+        &[
+            Member {
+                name: "Tasks",
+                target: &MAINTENANCE_WINDOW_TASK_LIST,
+                required: false,
+                constraints: Constraints::NONE,
+            },
+            Member {
+                name: "NextToken",
+                target: &NEXT_TOKEN,
+                required: false,
+                constraints: Constraints::NONE,
+            },
+        ],
+    ),
     sensitive: false,
 };
 pub static DESCRIBE_MAINTENANCE_WINDOWS_FOR_TARGET_REQUEST: Shape = Shape {
     id: "com.amazonaws.ssm#DescribeMaintenanceWindowsForTargetRequest",
-    kind: Kind::Structure(&[
-        Member {
-            name: "Targets",
-            target: &TARGETS,
-            required: true,
-            constraints: Constraints {
-                length: Some(Bounds {
-                    min: Some(0),
-                    max: Some(5),
-                }),
-                ..Constraints::NONE
-            },
-        },
-        Member {
-            name: "ResourceType",
-            target: &MAINTENANCE_WINDOW_RESOURCE_TYPE,
-            required: true,
-            constraints: Constraints::NONE,
-        },
-        Member {
-            name: "MaxResults",
-            target: &MAINTENANCE_WINDOW_SEARCH_MAX_RESULTS,
-            required: false,
-            constraints: Constraints {
-                range: Some(Range {
-                    min: Some(Limit {
-                        value: 1.0,
-                        text: "1",
+    kind: Kind::Structure(
+        &[
+            Member {
+                name: "Targets",
+                target: &TARGETS,
+                required: true,
+                constraints: Constraints {
+                    length: Some(Bounds {
+                        min: Some(0),
+                        max: Some(5),
                     }),
-                    max: None,
-                }),
-                ..Constraints::NONE
+                    ..Constraints::NONE
+                },
             },
-        },
-        Member {
-            name: "NextToken",
-            target: &NEXT_TOKEN,
-            required: false,
-            constraints: Constraints::NONE,
-        },
-    ]),
+            Member {
+                name: "ResourceType",
+                target: &MAINTENANCE_WINDOW_RESOURCE_TYPE,
+                required: true,
+                constraints: Constraints::NONE,
+            },
+            Member {
+                name: "MaxResults",
+                target: &MAINTENANCE_WINDOW_SEARCH_MAX_RESULTS,
+                required: false,
+                constraints: Constraints {
+                    range: Some(Range {
+                        min: Some(Limit { value: 1.0, text: "1" }),
+                        max: None,
+                    }),
+                    ..Constraints::NONE
+                },
+            },
+            Member {
+                name: "NextToken",
+                target: &NEXT_TOKEN,
+                required: false,
+                constraints: Constraints::NONE,
+            },
+        ],
+    ),
     sensitive: false,
 };
 pub static DESCRIBE_MAINTENANCE_WINDOWS_FOR_TARGET_RESULT: Shape = Shape {
     id: "com.amazonaws.ssm#DescribeMaintenanceWindowsForTargetResult",
-    kind: Kind::Structure(&[
-        Member {
-            name: "WindowIdentities",
-            target: &MAINTENANCE_WINDOWS_FOR_TARGET_LIST,
-            required: false,
-            constraints: Constraints::NONE,
-        },
-        Member {
-            name: "NextToken",
-            target: &NEXT_TOKEN,
-            required: false,
-            constraints: Constraints::NONE,
-        },
-    ]),
+    kind: Kind::Structure(
+        &[
+            Member {
+                name: "WindowIdentities",
+                target: &MAINTENANCE_WINDOWS_FOR_TARGET_LIST,
+                required: false,
+                constraints: Constraints::NONE,
+            },
+            Member {
+                name: "NextToken",
+                target: &NEXT_TOKEN,
+                required: false,
+                constraints: Constraints::NONE,
+            },
+        ],
+    ),
     sensitive: false,
 };
 pub static DESCRIBE_MAINTENANCE_WINDOWS_REQUEST: Shape = Shape {
     id: "com.amazonaws.ssm#DescribeMaintenanceWindowsRequest",
-    kind: Kind::Structure(&[
-        Member {
-            name: "Filters",
-            target: &MAINTENANCE_WINDOW_FILTER_LIST,
-            required: false,
-            constraints: Constraints {
-                length: Some(Bounds {
-                    min: Some(0),
-                    max: Some(5),
-                }),
-                ..Constraints::NONE
-            },
-        },
-        Member {
-            name: "MaxResults",
-            target: &MAINTENANCE_WINDOW_MAX_RESULTS,
-            required: false,
-            constraints: Constraints {
-                range: Some(Range {
-                    min: Some(Limit {
-                        value: 10.0,
-                        text: "10",
+    kind: Kind::Structure(
+        &[
+            Member {
+                name: "Filters",
+                target: &MAINTENANCE_WINDOW_FILTER_LIST,
+                required: false,
+                constraints: Constraints {
+                    length: Some(Bounds {
+                        min: Some(0),
+                        max: Some(5),
                     }),
-                    max: Some(Limit {
-                        value: 100.0,
-                        text: "100",
-                    }),
-                }),
-                ..Constraints::NONE
+                    ..Constraints::NONE
+                },
             },
-        },
-        Member {
-            name: "NextToken",
-            target: &NEXT_TOKEN,
-            required: false,
-            constraints: Constraints::NONE,
-        },
-    ]),
+            Member {
+                name: "MaxResults",
+                target: &MAINTENANCE_WINDOW_MAX_RESULTS,
+                required: false,
+                constraints: Constraints {
+                    range: Some(Range {
+                        min: Some(Limit { value: 10.0, text: "10" }),
+                        max: Some(Limit { value: 100.0, text: "100" }),
+                    }),
+                    ..Constraints::NONE
+                },
+            },
+            Member {
+                name: "NextToken",
+                target: &NEXT_TOKEN,
+                required: false,
+                constraints: Constraints::NONE,
+            },
+        ],
+    ),
     sensitive: false,
 };
 pub static DESCRIBE_MAINTENANCE_WINDOWS_RESULT: Shape = Shape {
     id: "com.amazonaws.ssm#DescribeMaintenanceWindowsResult",
-    kind: Kind::Structure(&[
-        Member {
-            name: "WindowIdentities",
-            target: &MAINTENANCE_WINDOW_IDENTITY_LIST,
-            required: false,
-            constraints: Constraints::NONE,
-        },
-        Member {
-            name: "NextToken",
-            target: &NEXT_TOKEN,
-            required: false,
-            constraints: Constraints::NONE,
-        },
-    ]),
+    kind: Kind::Structure(
+        &[
+            Member {
+                name: "WindowIdentities",
+                target: &MAINTENANCE_WINDOW_IDENTITY_LIST,
+                required: false,
+                constraints: Constraints::NONE,
+            },
+            Member {
+                name: "NextToken",
+                target: &NEXT_TOKEN,
+                required: false,
+                constraints: Constraints::NONE,
+            },
+        ],
+    ),
     sensitive: false,
 };
 pub static DOCUMENT_HASH: Shape = Shape {
@@ -1234,12 +1256,16 @@ pub static DOCUMENT_VERSION: Shape = Shape {
 };
 pub static DOES_NOT_EXIST_EXCEPTION: Shape = Shape {
     id: "com.amazonaws.ssm#DoesNotExistException",
-    kind: Kind::Structure(&[Member {
-        name: "Message",
-        target: &STRING,
-        required: false,
-        constraints: Constraints::NONE,
-    }]),
+    kind: Kind::Structure(
+        &[
+            Member {
+                name: "Message",
+                target: &STRING,
+                required: false,
+                constraints: Constraints::NONE,
+            },
+        ],
+    ),
     sensitive: false,
 };
 pub static EXTERNAL_ALARM_STATE: Shape = Shape {
@@ -1249,820 +1275,832 @@ pub static EXTERNAL_ALARM_STATE: Shape = Shape {
 };
 pub static FEATURE_NOT_AVAILABLE_EXCEPTION: Shape = Shape {
     id: "com.amazonaws.ssm#FeatureNotAvailableException",
-    kind: Kind::Structure(&[Member {
-        name: "Message",
-        target: &STRING,
-        required: false,
-        constraints: Constraints::NONE,
-    }]),
+    kind: Kind::Structure(
+        &[
+            Member {
+                name: "Message",
+                target: &STRING,
+                required: false,
+                constraints: Constraints::NONE,
+            },
+        ],
+    ),
     sensitive: false,
 };
 pub static GET_MAINTENANCE_WINDOW_EXECUTION_REQUEST: Shape = Shape {
     id: "com.amazonaws.ssm#GetMaintenanceWindowExecutionRequest",
-    kind: Kind::Structure(&[Member {
-        name: "WindowExecutionId",
-        target: &MAINTENANCE_WINDOW_EXECUTION_ID,
-        required: true,
-        constraints: Constraints {
-            length: Some(Bounds {
-                min: Some(36),
-                max: Some(36),
-            }),
-            pattern: Some(&MAINTENANCE_WINDOW_EXECUTION_ID_PATTERN),
-            ..Constraints::NONE
-        },
-    }]),
+    kind: Kind::Structure(
+        &[
+            Member {
+                name: "WindowExecutionId",
+                target: &MAINTENANCE_WINDOW_EXECUTION_ID,
+                required: true,
+                constraints: Constraints {
+                    length: Some(Bounds {
+                        min: Some(36),
+                        max: Some(36),
+                    }),
+                    pattern: Some(&MAINTENANCE_WINDOW_EXECUTION_ID_PATTERN),
+                    ..Constraints::NONE
+                },
+            },
+        ],
+    ),
     sensitive: false,
 };
 pub static GET_MAINTENANCE_WINDOW_EXECUTION_RESULT: Shape = Shape {
     id: "com.amazonaws.ssm#GetMaintenanceWindowExecutionResult",
-    kind: Kind::Structure(&[
-        Member {
-            name: "WindowExecutionId",
-            target: &MAINTENANCE_WINDOW_EXECUTION_ID,
-            required: false,
-            constraints: Constraints {
-                length: Some(Bounds {
-                    min: Some(36),
-                    max: Some(36),
-                }),
-                pattern: Some(&MAINTENANCE_WINDOW_EXECUTION_ID_PATTERN),
-                ..Constraints::NONE
+    kind: Kind::Structure(
+        &[
+            Member {
+                name: "WindowExecutionId",
+                target: &MAINTENANCE_WINDOW_EXECUTION_ID,
+                required: false,
+                constraints: Constraints {
+                    length: Some(Bounds {
+                        min: Some(36),
+                        max: Some(36),
+                    }),
+                    pattern: Some(&MAINTENANCE_WINDOW_EXECUTION_ID_PATTERN),
+                    ..Constraints::NONE
+                },
             },
-        },
-        Member {
-            name: "TaskIds",
-            target: &MAINTENANCE_WINDOW_EXECUTION_TASK_ID_LIST,
-            required: false,
-            constraints: Constraints::NONE,
-        },
-        Member {
-            name: "Status",
-            target: &MAINTENANCE_WINDOW_EXECUTION_STATUS,
-            required: false,
-            constraints: Constraints::NONE,
-        },
-        Member {
-            name: "StatusDetails",
-            target: &MAINTENANCE_WINDOW_EXECUTION_STATUS_DETAILS,
-            required: false,
-            constraints: Constraints {
-                length: Some(Bounds {
-                    min: Some(0),
-                    max: Some(250),
-                }),
-                ..Constraints::NONE
+            Member {
+                name: "TaskIds",
+                target: &MAINTENANCE_WINDOW_EXECUTION_TASK_ID_LIST,
+                required: false,
+                constraints: Constraints::NONE,
             },
-        },
-        Member {
-            name: "StartTime",
-            target: &DATE_TIME,
-            required: false,
-            constraints: Constraints::NONE,
-        },
-        Member {
-            name: "EndTime",
-            target: &DATE_TIME,
-            required: false,
-            constraints: Constraints::NONE,
-        },
-    ]),
+            Member {
+                name: "Status",
+                target: &MAINTENANCE_WINDOW_EXECUTION_STATUS,
+                required: false,
+                constraints: Constraints::NONE,
+            },
+            Member {
+                name: "StatusDetails",
+                target: &MAINTENANCE_WINDOW_EXECUTION_STATUS_DETAILS,
+                required: false,
+                constraints: Constraints {
+                    length: Some(Bounds {
+                        min: Some(0),
+                        max: Some(250),
+                    }),
+                    ..Constraints::NONE
+                },
+            },
+            Member {
+                name: "StartTime",
+                target: &DATE_TIME,
+                required: false,
+                constraints: Constraints::NONE,
+            },
+            Member {
+                name: "EndTime",
+                target: &DATE_TIME,
+                required: false,
+                constraints: Constraints::NONE,
+            },
+        ],
+    ),
     sensitive: false,
 };
 pub static GET_MAINTENANCE_WINDOW_EXECUTION_TASK_INVOCATION_REQUEST: Shape = Shape {
     id: "com.amazonaws.ssm#GetMaintenanceWindowExecutionTaskInvocationRequest",
-    kind: Kind::Structure(&[
-        Member {
-            name: "WindowExecutionId",
-            target: &MAINTENANCE_WINDOW_EXECUTION_ID,
-            required: true,
-            constraints: Constraints {
-                length: Some(Bounds {
-                    min: Some(36),
-                    max: Some(36),
-                }),
-                pattern: Some(&MAINTENANCE_WINDOW_EXECUTION_ID_PATTERN),
-                ..Constraints::NONE
+    kind: Kind::Structure(
+        &[
+            Member {
+                name: "WindowExecutionId",
+                target: &MAINTENANCE_WINDOW_EXECUTION_ID,
+                required: true,
+                constraints: Constraints {
+                    length: Some(Bounds {
+                        min: Some(36),
+                        max: Some(36),
+                    }),
+                    pattern: Some(&MAINTENANCE_WINDOW_EXECUTION_ID_PATTERN),
+                    ..Constraints::NONE
+                },
             },
-        },
-        Member {
-            name: "TaskId",
-            target: &MAINTENANCE_WINDOW_EXECUTION_TASK_ID,
-            required: true,
-            constraints: Constraints {
-                length: Some(Bounds {
-                    min: Some(36),
-                    max: Some(36),
-                }),
-                pattern: Some(&MAINTENANCE_WINDOW_EXECUTION_ID_PATTERN),
-                ..Constraints::NONE
+            Member {
+                name: "TaskId",
+                target: &MAINTENANCE_WINDOW_EXECUTION_TASK_ID,
+                required: true,
+                constraints: Constraints {
+                    length: Some(Bounds {
+                        min: Some(36),
+                        max: Some(36),
+                    }),
+                    pattern: Some(&MAINTENANCE_WINDOW_EXECUTION_ID_PATTERN),
+                    ..Constraints::NONE
+                },
             },
-        },
-        Member {
-            name: "InvocationId",
-            target: &MAINTENANCE_WINDOW_EXECUTION_TASK_INVOCATION_ID,
-            required: true,
-            constraints: Constraints {
-                length: Some(Bounds {
-                    min: Some(36),
-                    max: Some(36),
-                }),
-                pattern: Some(&MAINTENANCE_WINDOW_EXECUTION_ID_PATTERN),
-                ..Constraints::NONE
+            Member {
+                name: "InvocationId",
+                target: &MAINTENANCE_WINDOW_EXECUTION_TASK_INVOCATION_ID,
+                required: true,
+                constraints: Constraints {
+                    length: Some(Bounds {
+                        min: Some(36),
+                        max: Some(36),
+                    }),
+                    pattern: Some(&MAINTENANCE_WINDOW_EXECUTION_ID_PATTERN),
+                    ..Constraints::NONE
+                },
             },
-        },
-    ]),
+        ],
+    ),
     sensitive: false,
 };
 pub static GET_MAINTENANCE_WINDOW_EXECUTION_TASK_INVOCATION_RESULT: Shape = Shape {
     id: "com.amazonaws.ssm#GetMaintenanceWindowExecutionTaskInvocationResult",
-    kind: Kind::Structure(&[
-        Member {
-            name: "WindowExecutionId",
-            target: &MAINTENANCE_WINDOW_EXECUTION_ID,
-            required: false,
-            constraints: Constraints {
-                length: Some(Bounds {
-                    min: Some(36),
-                    max: Some(36),
-                }),
-                pattern: Some(&MAINTENANCE_WINDOW_EXECUTION_ID_PATTERN),
-                ..Constraints::NONE
+    kind: Kind::Structure(
+        &[
+            Member {
+                name: "WindowExecutionId",
+                target: &MAINTENANCE_WINDOW_EXECUTION_ID,
+                required: false,
+                constraints: Constraints {
+                    length: Some(Bounds {
+                        min: Some(36),
+                        max: Some(36),
+                    }),
+                    pattern: Some(&MAINTENANCE_WINDOW_EXECUTION_ID_PATTERN),
+                    ..Constraints::NONE
+                },
             },
-        },
-        Member {
-            name: "TaskExecutionId",
-            target: &MAINTENANCE_WINDOW_EXECUTION_TASK_ID,
-            required: false,
-            constraints: Constraints {
-                length: Some(Bounds {
-                    min: Some(36),
-                    max: Some(36),
-                }),
-                pattern: Some(&MAINTENANCE_WINDOW_EXECUTION_ID_PATTERN),
-                ..Constraints::NONE
+            Member {
+                name: "TaskExecutionId",
+                target: &MAINTENANCE_WINDOW_EXECUTION_TASK_ID,
+                required: false,
+                constraints: Constraints {
+                    length: Some(Bounds {
+                        min: Some(36),
+                        max: Some(36),
+                    }),
+                    pattern: Some(&MAINTENANCE_WINDOW_EXECUTION_ID_PATTERN),
+                    ..Constraints::NONE
+                },
             },
-        },
-        Member {
-            name: "InvocationId",
-            target: &MAINTENANCE_WINDOW_EXECUTION_TASK_INVOCATION_ID,
-            required: false,
-            constraints: Constraints {
-                length: Some(Bounds {
-                    min: Some(36),
-                    max: Some(36),
-                }),
-                pattern: Some(&MAINTENANCE_WINDOW_EXECUTION_ID_PATTERN),
-                ..Constraints::NONE
+            Member {
+                name: "InvocationId",
+                target: &MAINTENANCE_WINDOW_EXECUTION_TASK_INVOCATION_ID,
+                required: false,
+                constraints: Constraints {
+                    length: Some(Bounds {
+                        min: Some(36),
+                        max: Some(36),
+                    }),
+                    pattern: Some(&MAINTENANCE_WINDOW_EXECUTION_ID_PATTERN),
+                    ..Constraints::NONE
+                },
             },
-        },
-        Member {
-            name: "ExecutionId",
-            target: &MAINTENANCE_WINDOW_EXECUTION_TASK_EXECUTION_ID,
-            required: false,
-            constraints: Constraints::NONE,
-        },
-        Member {
-            name: "TaskType",
-            target: &MAINTENANCE_WINDOW_TASK_TYPE,
-            required: false,
-            constraints: Constraints::NONE,
-        },
-        Member {
-            name: "Parameters",
-            target: &MAINTENANCE_WINDOW_EXECUTION_TASK_INVOCATION_PARAMETERS,
-            required: false,
-            constraints: Constraints::NONE,
-        },
-        Member {
-            name: "Status",
-            target: &MAINTENANCE_WINDOW_EXECUTION_STATUS,
-            required: false,
-            constraints: Constraints::NONE,
-        },
-        Member {
-            name: "StatusDetails",
-            target: &MAINTENANCE_WINDOW_EXECUTION_STATUS_DETAILS,
-            required: false,
-            constraints: Constraints {
-                length: Some(Bounds {
-                    min: Some(0),
-                    max: Some(250),
-                }),
-                ..Constraints::NONE
+            Member {
+                name: "ExecutionId",
+                target: &MAINTENANCE_WINDOW_EXECUTION_TASK_EXECUTION_ID,
+                required: false,
+                constraints: Constraints::NONE,
             },
-        },
-        Member {
-            name: "StartTime",
-            target: &DATE_TIME,
-            required: false,
-            constraints: Constraints::NONE,
-        },
-        Member {
-            name: "EndTime",
-            target: &DATE_TIME,
-            required: false,
-            constraints: Constraints::NONE,
-        },
-        Member {
-            name: "OwnerInformation",
-            target: &OWNER_INFORMATION,
-            required: false,
-            constraints: Constraints {
-                length: Some(Bounds {
-                    min: Some(1),
-                    max: Some(128),
-                }),
-                ..Constraints::NONE
+            Member {
+                name: "TaskType",
+                target: &MAINTENANCE_WINDOW_TASK_TYPE,
+                required: false,
+                constraints: Constraints::NONE,
             },
-        },
-        Member {
-            name: "WindowTargetId",
-            target: &MAINTENANCE_WINDOW_TASK_TARGET_ID,
-            required: false,
-            constraints: Constraints {
-                length: Some(Bounds {
-                    min: Some(0),
-                    max: Some(36),
-                }),
-                ..Constraints::NONE
+            Member {
+                name: "Parameters",
+                target: &MAINTENANCE_WINDOW_EXECUTION_TASK_INVOCATION_PARAMETERS,
+                required: false,
+                constraints: Constraints::NONE,
             },
-        },
-    ]),
+            Member {
+                name: "Status",
+                target: &MAINTENANCE_WINDOW_EXECUTION_STATUS,
+                required: false,
+                constraints: Constraints::NONE,
+            },
+            Member {
+                name: "StatusDetails",
+                target: &MAINTENANCE_WINDOW_EXECUTION_STATUS_DETAILS,
+                required: false,
+                constraints: Constraints {
+                    length: Some(Bounds {
+                        min: Some(0),
+                        max: Some(250),
+                    }),
+                    ..Constraints::NONE
+                },
+            },
+            Member {
+                name: "StartTime",
+                target: &DATE_TIME,
+                required: false,
+                constraints: Constraints::NONE,
+            },
+            Member {
+                name: "EndTime",
+                target: &DATE_TIME,
+                required: false,
+                constraints: Constraints::NONE,
+            },
+            Member {
+                name: "OwnerInformation",
+                target: &OWNER_INFORMATION,
+                required: false,
+                constraints: Constraints {
+                    length: Some(Bounds {
+                        min: Some(1),
+                        max: Some(128),
+                    }),
+                    ..Constraints::NONE
+                },
+            },
+            Member {
+                name: "WindowTargetId",
+                target: &MAINTENANCE_WINDOW_TASK_TARGET_ID,
+                required: false,
+                constraints: Constraints {
+                    length: Some(Bounds {
+                        min: Some(0),
+                        max: Some(36),
+                    }),
+                    ..Constraints::NONE
+                },
+            },
+        ],
+    ),
     sensitive: false,
 };
 pub static GET_MAINTENANCE_WINDOW_EXECUTION_TASK_REQUEST: Shape = Shape {
     id: "com.amazonaws.ssm#GetMaintenanceWindowExecutionTaskRequest",
-    kind: Kind::Structure(&[
-        Member {
-            name: "WindowExecutionId",
-            target: &MAINTENANCE_WINDOW_EXECUTION_ID,
-            required: true,
-            constraints: Constraints {
-                length: Some(Bounds {
-                    min: Some(36),
-                    max: Some(36),
-                }),
-                pattern: Some(&MAINTENANCE_WINDOW_EXECUTION_ID_PATTERN),
-                ..Constraints::NONE
+    kind: Kind::Structure(
+        &[
+            Member {
+                name: "WindowExecutionId",
+                target: &MAINTENANCE_WINDOW_EXECUTION_ID,
+                required: true,
+                constraints: Constraints {
+                    length: Some(Bounds {
+                        min: Some(36),
+                        max: Some(36),
+                    }),
+                    pattern: Some(&MAINTENANCE_WINDOW_EXECUTION_ID_PATTERN),
+                    ..Constraints::NONE
+                },
             },
-        },
-        Member {
-            name: "TaskId",
-            target: &MAINTENANCE_WINDOW_EXECUTION_TASK_ID,
-            required: true,
-            constraints: Constraints {
-                length: Some(Bounds {
-                    min: Some(36),
-                    max: Some(36),
-                }),
-                pattern: Some(&MAINTENANCE_WINDOW_EXECUTION_ID_PATTERN),
-                ..Constraints::NONE
+            Member {
+                name: "TaskId",
+                target: &MAINTENANCE_WINDOW_EXECUTION_TASK_ID,
+                required: true,
+                constraints: Constraints {
+                    length: Some(Bounds {
+                        min: Some(36),
+                        max: Some(36),
+                    }),
+                    pattern: Some(&MAINTENANCE_WINDOW_EXECUTION_ID_PATTERN),
+                    ..Constraints::NONE
+                },
             },
-        },
-    ]),
+        ],
+    ),
     sensitive: false,
 };
 pub static GET_MAINTENANCE_WINDOW_EXECUTION_TASK_RESULT: Shape = Shape {
     id: "com.amazonaws.ssm#GetMaintenanceWindowExecutionTaskResult",
-    kind: Kind::Structure(&[
-        Member {
-            name: "WindowExecutionId",
-            target: &MAINTENANCE_WINDOW_EXECUTION_ID,
-            required: false,
-            constraints: Constraints {
-                length: Some(Bounds {
-                    min: Some(36),
-                    max: Some(36),
-                }),
-                pattern: Some(&MAINTENANCE_WINDOW_EXECUTION_ID_PATTERN),
-                ..Constraints::NONE
-            },
-        },
-        Member {
-            name: "TaskExecutionId",
-            target: &MAINTENANCE_WINDOW_EXECUTION_TASK_ID,
-            required: false,
-            constraints: Constraints {
-                length: Some(Bounds {
-                    min: Some(36),
-                    max: Some(36),
-                }),
-                pattern: Some(&MAINTENANCE_WINDOW_EXECUTION_ID_PATTERN),
-                ..Constraints::NONE
-            },
-        },
-        Member {
-            name: "TaskArn",
-            target: &MAINTENANCE_WINDOW_TASK_ARN,
-            required: false,
-            constraints: Constraints {
-                length: Some(Bounds {
-                    min: Some(1),
-                    max: Some(1600),
-                }),
-                ..Constraints::NONE
-            },
-        },
-        Member {
-            name: "ServiceRole",
-            target: &SERVICE_ROLE,
-            required: false,
-            constraints: Constraints::NONE,
-        },
-        Member {
-            name: "Type",
-            target: &MAINTENANCE_WINDOW_TASK_TYPE,
-            required: false,
-            constraints: Constraints::NONE,
-        },
-        Member {
-            name: "TaskParameters",
-            target: &MAINTENANCE_WINDOW_TASK_PARAMETERS_LIST,
-            required: false,
-            constraints: Constraints::NONE,
-        },
-        Member {
-            name: "Priority",
-            target: &MAINTENANCE_WINDOW_TASK_PRIORITY,
-            required: false,
-            constraints: Constraints {
-                range: Some(Range {
-                    min: Some(Limit {
-                        value: 0.0,
-                        text: "0",
+    kind: Kind::Structure(
+        &[
+            Member {
+                name: "WindowExecutionId",
+                target: &MAINTENANCE_WINDOW_EXECUTION_ID,
+                required: false,
+                constraints: Constraints {
+                    length: Some(Bounds {
+                        min: Some(36),
+                        max: Some(36),
                     }),
-                    max: None,
-                }),
-                ..Constraints::NONE
+                    pattern: Some(&MAINTENANCE_WINDOW_EXECUTION_ID_PATTERN),
+                    ..Constraints::NONE
+                },
             },
-        },
-        Member {
-            name: "MaxConcurrency",
-            target: &MAX_CONCURRENCY,
-            required: false,
-            constraints: Constraints {
-                length: Some(Bounds {
-                    min: Some(1),
-                    max: Some(7),
-                }),
-                pattern: Some(&MAX_CONCURRENCY_PATTERN),
-                ..Constraints::NONE
+            Member {
+                name: "TaskExecutionId",
+                target: &MAINTENANCE_WINDOW_EXECUTION_TASK_ID,
+                required: false,
+                constraints: Constraints {
+                    length: Some(Bounds {
+                        min: Some(36),
+                        max: Some(36),
+                    }),
+                    pattern: Some(&MAINTENANCE_WINDOW_EXECUTION_ID_PATTERN),
+                    ..Constraints::NONE
+                },
             },
-        },
-        Member {
-            name: "MaxErrors",
-            target: &MAX_ERRORS,
-            required: false,
-            constraints: Constraints {
-                length: Some(Bounds {
-                    min: Some(1),
-                    max: Some(7),
-                }),
-                pattern: Some(&MAX_ERRORS_PATTERN),
-                ..Constraints::NONE
+            Member {
+                name: "TaskArn",
+                target: &MAINTENANCE_WINDOW_TASK_ARN,
+                required: false,
+                constraints: Constraints {
+                    length: Some(Bounds {
+                        min: Some(1),
+                        max: Some(1600),
+                    }),
+                    ..Constraints::NONE
+                },
             },
-        },
-        Member {
-            name: "Status",
-            target: &MAINTENANCE_WINDOW_EXECUTION_STATUS,
-            required: false,
-            constraints: Constraints::NONE,
-        },
-        Member {
-            name: "StatusDetails",
-            target: &MAINTENANCE_WINDOW_EXECUTION_STATUS_DETAILS,
-            required: false,
-            constraints: Constraints {
-                length: Some(Bounds {
-                    min: Some(0),
-                    max: Some(250),
-                }),
-                ..Constraints::NONE
+            Member {
+                name: "ServiceRole",
+                target: &SERVICE_ROLE,
+                required: false,
+                constraints: Constraints::NONE,
             },
-        },
-        Member {
-            name: "StartTime",
-            target: &DATE_TIME,
-            required: false,
-            constraints: Constraints::NONE,
-        },
-        Member {
-            name: "EndTime",
-            target: &DATE_TIME,
-            required: false,
-            constraints: Constraints::NONE,
-        },
-        Member {
-            name: "AlarmConfiguration",
-            target: &ALARM_CONFIGURATION,
-            required: false,
-            constraints: Constraints::NONE,
-        },
-        Member {
-            name: "TriggeredAlarms",
-            target: &ALARM_STATE_INFORMATION_LIST,
-            required: false,
-            constraints: Constraints {
-                length: Some(Bounds {
-                    min: Some(1),
-                    max: Some(1),
-                }),
-                ..Constraints::NONE
+            Member {
+                name: "Type",
+                target: &MAINTENANCE_WINDOW_TASK_TYPE,
+                required: false,
+                constraints: Constraints::NONE,
             },
-        },
-    ]),
+            Member {
+                name: "TaskParameters",
+                target: &MAINTENANCE_WINDOW_TASK_PARAMETERS_LIST,
+                required: false,
+                constraints: Constraints::NONE,
+            },
+            Member {
+                name: "Priority",
+                target: &MAINTENANCE_WINDOW_TASK_PRIORITY,
+                required: false,
+                constraints: Constraints {
+                    range: Some(Range {
+                        min: Some(Limit { value: 0.0, text: "0" }),
+                        max: None,
+                    }),
+                    ..Constraints::NONE
+                },
+            },
+            Member {
+                name: "MaxConcurrency",
+                target: &MAX_CONCURRENCY,
+                required: false,
+                constraints: Constraints {
+                    length: Some(Bounds {
+                        min: Some(1),
+                        max: Some(7),
+                    }),
+                    pattern: Some(&MAX_CONCURRENCY_PATTERN),
+                    ..Constraints::NONE
+                },
+            },
+            Member {
+                name: "MaxErrors",
+                target: &MAX_ERRORS,
+                required: false,
+                constraints: Constraints {
+                    length: Some(Bounds {
+                        min: Some(1),
+                        max: Some(7),
+                    }),
+                    pattern: Some(&MAX_ERRORS_PATTERN),
+                    ..Constraints::NONE
+                },
+            },
+            Member {
+                name: "Status",
+                target: &MAINTENANCE_WINDOW_EXECUTION_STATUS,
+                required: false,
+                constraints: Constraints::NONE,
+            },
+            Member {
+                name: "StatusDetails",
+                target: &MAINTENANCE_WINDOW_EXECUTION_STATUS_DETAILS,
+                required: false,
+                constraints: Constraints {
+                    length: Some(Bounds {
+                        min: Some(0),
+                        max: Some(250),
+                    }),
+                    ..Constraints::NONE
+                },
+            },
+            Member {
+                name: "StartTime",
+                target: &DATE_TIME,
+                required: false,
+                constraints: Constraints::NONE,
+            },
+            Member {
+                name: "EndTime",
+                target: &DATE_TIME,
+                required: false,
+                constraints: Constraints::NONE,
+            },
+            Member {
+                name: "AlarmConfiguration",
+                target: &ALARM_CONFIGURATION,
+                required: false,
+                constraints: Constraints::NONE,
+            },
+            Member {
+                name: "TriggeredAlarms",
+                target: &ALARM_STATE_INFORMATION_LIST,
+                required: false,
+                constraints: Constraints {
+                    length: Some(Bounds {
+                        min: Some(1),
+                        max: Some(1),
+                    }),
+                    ..Constraints::NONE
+                },
+            },
+        ],
+    ),
     sensitive: false,
 };
 pub static GET_MAINTENANCE_WINDOW_REQUEST: Shape = Shape {
     id: "com.amazonaws.ssm#GetMaintenanceWindowRequest",
-    kind: Kind::Structure(&[Member {
-        name: "WindowId",
-        target: &MAINTENANCE_WINDOW_ID,
-        required: true,
-        constraints: Constraints {
-            length: Some(Bounds {
-                min: Some(20),
-                max: Some(20),
-            }),
-            pattern: Some(&MAINTENANCE_WINDOW_ID_PATTERN),
-            ..Constraints::NONE
-        },
-    }]),
+    kind: Kind::Structure(
+        &[
+            Member {
+                name: "WindowId",
+                target: &MAINTENANCE_WINDOW_ID,
+                required: true,
+                constraints: Constraints {
+                    length: Some(Bounds {
+                        min: Some(20),
+                        max: Some(20),
+                    }),
+                    pattern: Some(&MAINTENANCE_WINDOW_ID_PATTERN),
+                    ..Constraints::NONE
+                },
+            },
+        ],
+    ),
     sensitive: false,
 };
 pub static GET_MAINTENANCE_WINDOW_RESULT: Shape = Shape {
     id: "com.amazonaws.ssm#GetMaintenanceWindowResult",
-    kind: Kind::Structure(&[
-        Member {
-            name: "WindowId",
-            target: &MAINTENANCE_WINDOW_ID,
-            required: false,
-            constraints: Constraints {
-                length: Some(Bounds {
-                    min: Some(20),
-                    max: Some(20),
-                }),
-                pattern: Some(&MAINTENANCE_WINDOW_ID_PATTERN),
-                ..Constraints::NONE
-            },
-        },
-        Member {
-            name: "Name",
-            target: &MAINTENANCE_WINDOW_NAME,
-            required: false,
-            constraints: Constraints {
-                length: Some(Bounds {
-                    min: Some(3),
-                    max: Some(128),
-                }),
-                pattern: Some(&MAINTENANCE_WINDOW_NAME_PATTERN),
-                ..Constraints::NONE
-            },
-        },
-        Member {
-            name: "Description",
-            target: &MAINTENANCE_WINDOW_DESCRIPTION,
-            required: false,
-            constraints: Constraints {
-                length: Some(Bounds {
-                    min: Some(1),
-                    max: Some(128),
-                }),
-                ..Constraints::NONE
-            },
-        },
-        Member {
-            name: "StartDate",
-            target: &MAINTENANCE_WINDOW_STRING_DATE_TIME,
-            required: false,
-            constraints: Constraints::NONE,
-        },
-        Member {
-            name: "EndDate",
-            target: &MAINTENANCE_WINDOW_STRING_DATE_TIME,
-            required: false,
-            constraints: Constraints::NONE,
-        },
-        Member {
-            name: "Schedule",
-            target: &MAINTENANCE_WINDOW_SCHEDULE,
-            required: false,
-            constraints: Constraints {
-                length: Some(Bounds {
-                    min: Some(1),
-                    max: Some(256),
-                }),
-                ..Constraints::NONE
-            },
-        },
-        Member {
-            name: "ScheduleTimezone",
-            target: &MAINTENANCE_WINDOW_TIMEZONE,
-            required: false,
-            constraints: Constraints::NONE,
-        },
-        Member {
-            name: "ScheduleOffset",
-            target: &MAINTENANCE_WINDOW_OFFSET,
-            required: false,
-            constraints: Constraints {
-                range: Some(Range {
-                    min: Some(Limit {
-                        value: 1.0,
-                        text: "1",
+    kind: Kind::Structure(
+        &[
+            Member {
+                name: "WindowId",
+                target: &MAINTENANCE_WINDOW_ID,
+                required: false,
+                constraints: Constraints {
+                    length: Some(Bounds {
+                        min: Some(20),
+                        max: Some(20),
                     }),
-                    max: Some(Limit {
-                        value: 6.0,
-                        text: "6",
-                    }),
-                }),
-                ..Constraints::NONE
+                    pattern: Some(&MAINTENANCE_WINDOW_ID_PATTERN),
+                    ..Constraints::NONE
+                },
             },
-        },
-        Member {
-            name: "NextExecutionTime",
-            target: &MAINTENANCE_WINDOW_STRING_DATE_TIME,
-            required: false,
-            constraints: Constraints::NONE,
-        },
-        Member {
-            name: "Duration",
-            target: &MAINTENANCE_WINDOW_DURATION_HOURS,
-            required: false,
-            constraints: Constraints {
-                range: Some(Range {
-                    min: Some(Limit {
-                        value: 1.0,
-                        text: "1",
+            Member {
+                name: "Name",
+                target: &MAINTENANCE_WINDOW_NAME,
+                required: false,
+                constraints: Constraints {
+                    length: Some(Bounds {
+                        min: Some(3),
+                        max: Some(128),
                     }),
-                    max: Some(Limit {
-                        value: 24.0,
-                        text: "24",
-                    }),
-                }),
-                ..Constraints::NONE
+                    pattern: Some(&MAINTENANCE_WINDOW_NAME_PATTERN),
+                    ..Constraints::NONE
+                },
             },
-        },
-        Member {
-            name: "Cutoff",
-            target: &MAINTENANCE_WINDOW_CUTOFF,
-            required: false,
-            constraints: Constraints {
-                range: Some(Range {
-                    min: Some(Limit {
-                        value: 0.0,
-                        text: "0",
+            Member {
+                name: "Description",
+                target: &MAINTENANCE_WINDOW_DESCRIPTION,
+                required: false,
+                constraints: Constraints {
+                    length: Some(Bounds {
+                        min: Some(1),
+                        max: Some(128),
                     }),
-                    max: Some(Limit {
-                        value: 23.0,
-                        text: "23",
-                    }),
-                }),
-                ..Constraints::NONE
+                    ..Constraints::NONE
+                },
             },
-        },
-        Member {
-            name: "AllowUnassociatedTargets",
-            target: &MAINTENANCE_WINDOW_ALLOW_UNASSOCIATED_TARGETS,
-            required: false,
-            constraints: Constraints::NONE,
-        },
-        Member {
-            name: "Enabled",
-            target: &MAINTENANCE_WINDOW_ENABLED,
-            required: false,
-            constraints: Constraints::NONE,
-        },
-        Member {
-            name: "CreatedDate",
-            target: &DATE_TIME,
-            required: false,
-            constraints: Constraints::NONE,
-        },
-        Member {
-            name: "ModifiedDate",
-            target: &DATE_TIME,
-            required: false,
-            constraints: Constraints::NONE,
-        },
-    ]),
+            Member {
+                name: "StartDate",
+                target: &MAINTENANCE_WINDOW_STRING_DATE_TIME,
+                required: false,
+                constraints: Constraints::NONE,
+            },
+            Member {
+                name: "EndDate",
+                target: &MAINTENANCE_WINDOW_STRING_DATE_TIME,
+                required: false,
+                constraints: Constraints::NONE,
+            },
+            Member {
+                name: "Schedule",
+                target: &MAINTENANCE_WINDOW_SCHEDULE,
+                required: false,
+                constraints: Constraints {
+                    length: Some(Bounds {
+                        min: Some(1),
+                        max: Some(256),
+                    }),
+                    ..Constraints::NONE
+                },
+            },
+            Member {
+                name: "ScheduleTimezone",
+                target: &MAINTENANCE_WINDOW_TIMEZONE,
+                required: false,
+                constraints: Constraints::NONE,
+            },
+            Member {
+                name: "ScheduleOffset",
+                target: &MAINTENANCE_WINDOW_OFFSET,
+                required: false,
+                constraints: Constraints {
+                    range: Some(Range {
+                        min: Some(Limit { value: 1.0, text: "1" }),
+                        max: Some(Limit { value: 6.0, text: "6" }),
+                    }),
+                    ..Constraints::NONE
+                },
+            },
+            Member {
+                name: "NextExecutionTime",
+                target: &MAINTENANCE_WINDOW_STRING_DATE_TIME,
+                required: false,
+                constraints: Constraints::NONE,
+            },
+            Member {
+                name: "Duration",
+                target: &MAINTENANCE_WINDOW_DURATION_HOURS,
+                required: false,
+                constraints: Constraints {
+                    range: Some(Range {
+                        min: Some(Limit { value: 1.0, text: "1" }),
+                        max: Some(Limit { value: 24.0, text: "24" }),
+                    }),
+                    ..Constraints::NONE
+                },
+            },
+            Member {
+                name: "Cutoff",
+                target: &MAINTENANCE_WINDOW_CUTOFF,
+                required: false,
+                constraints: Constraints {
+                    range: Some(Range {
+                        min: Some(Limit { value: 0.0, text: "0" }),
+                        max: Some(Limit { value: 23.0, text: "23" }),
+                    }),
+                    ..Constraints::NONE
+                },
+            },
+            Member {
+                name: "AllowUnassociatedTargets",
+                target: &MAINTENANCE_WINDOW_ALLOW_UNASSOCIATED_TARGETS,
+                required: false,
+                constraints: Constraints::NONE,
+            },
+            Member {
+                name: "Enabled",
+                target: &MAINTENANCE_WINDOW_ENABLED,
+                required: false,
+                constraints: Constraints::NONE,
+            },
+            Member {
+                name: "CreatedDate",
+                target: &DATE_TIME,
+                required: false,
+                constraints: Constraints::NONE,
+            },
+            Member {
+                name: "ModifiedDate",
+                target: &DATE_TIME,
+                required: false,
+                constraints: Constraints::NONE,
+            },
+        ],
+    ),
     sensitive: false,
 };
 pub static GET_MAINTENANCE_WINDOW_TASK_REQUEST: Shape = Shape {
     id: "com.amazonaws.ssm#GetMaintenanceWindowTaskRequest",
-    kind: Kind::Structure(&[
-        Member {
-            name: "WindowId",
-            target: &MAINTENANCE_WINDOW_ID,
-            required: true,
-            constraints: Constraints {
-                length: Some(Bounds {
-                    min: Some(20),
-                    max: Some(20),
-                }),
-                pattern: Some(&MAINTENANCE_WINDOW_ID_PATTERN),
-                ..Constraints::NONE
+    kind: Kind::Structure(
+        &[
+            Member {
+                name: "WindowId",
+                target: &MAINTENANCE_WINDOW_ID,
+                required: true,
+                constraints: Constraints {
+                    length: Some(Bounds {
+                        min: Some(20),
+                        max: Some(20),
+                    }),
+                    pattern: Some(&MAINTENANCE_WINDOW_ID_PATTERN),
+                    ..Constraints::NONE
+                },
             },
-        },
-        Member {
-            name: "WindowTaskId",
-            target: &MAINTENANCE_WINDOW_TASK_ID,
-            required: true,
-            constraints: Constraints {
-                length: Some(Bounds {
-                    min: Some(36),
-                    max: Some(36),
-                }),
-                pattern: Some(&MAINTENANCE_WINDOW_EXECUTION_ID_PATTERN),
-                ..Constraints::NONE
+            Member {
+                name: "WindowTaskId",
+                target: &MAINTENANCE_WINDOW_TASK_ID,
+                required: true,
+                constraints: Constraints {
+                    length: Some(Bounds {
+                        min: Some(36),
+                        max: Some(36),
+                    }),
+                    pattern: Some(&MAINTENANCE_WINDOW_EXECUTION_ID_PATTERN),
+                    ..Constraints::NONE
+                },
             },
-        },
-    ]),
+        ],
+    ),
     sensitive: false,
 };
 pub static GET_MAINTENANCE_WINDOW_TASK_RESULT: Shape = Shape {
     id: "com.amazonaws.ssm#GetMaintenanceWindowTaskResult",
-    kind: Kind::Structure(&[
-        Member {
-            name: "WindowId",
-            target: &MAINTENANCE_WINDOW_ID,
-            required: false,
-            constraints: Constraints {
-                length: Some(Bounds {
-                    min: Some(20),
-                    max: Some(20),
-                }),
-                pattern: Some(&MAINTENANCE_WINDOW_ID_PATTERN),
-                ..Constraints::NONE
-            },
-        },
-        Member {
-            name: "WindowTaskId",
-            target: &MAINTENANCE_WINDOW_TASK_ID,
-            required: false,
-            constraints: Constraints {
-                length: Some(Bounds {
-                    min: Some(36),
-                    max: Some(36),
-                }),
-                pattern: Some(&MAINTENANCE_WINDOW_EXECUTION_ID_PATTERN),
-                ..Constraints::NONE
-            },
-        },
-        Member {
-            name: "Targets",
-            target: &TARGETS,
-            required: false,
-            constraints: Constraints {
-                length: Some(Bounds {
-                    min: Some(0),
-                    max: Some(5),
-                }),
-                ..Constraints::NONE
-            },
-        },
-        Member {
-            name: "TaskArn",
-            target: &MAINTENANCE_WINDOW_TASK_ARN,
-            required: false,
-            constraints: Constraints {
-                length: Some(Bounds {
-                    min: Some(1),
-                    max: Some(1600),
-                }),
-                ..Constraints::NONE
-            },
-        },
-        Member {
-            name: "ServiceRoleArn",
-            target: &SERVICE_ROLE,
-            required: false,
-            constraints: Constraints::NONE,
-        },
-        Member {
-            name: "TaskType",
-            target: &MAINTENANCE_WINDOW_TASK_TYPE,
-            required: false,
-            constraints: Constraints::NONE,
-        },
-        Member {
-            name: "TaskParameters",
-            target: &MAINTENANCE_WINDOW_TASK_PARAMETERS,
-            required: false,
-            constraints: Constraints::NONE,
-        },
-        Member {
-            name: "TaskInvocationParameters",
-            target: &MAINTENANCE_WINDOW_TASK_INVOCATION_PARAMETERS,
-            required: false,
-            constraints: Constraints::NONE,
-        },
-        Member {
-            name: "Priority",
-            target: &MAINTENANCE_WINDOW_TASK_PRIORITY,
-            required: false,
-            constraints: Constraints {
-                range: Some(Range {
-                    min: Some(Limit {
-                        value: 0.0,
-                        text: "0",
+    kind: Kind::Structure(
+        &[
+            Member {
+                name: "WindowId",
+                target: &MAINTENANCE_WINDOW_ID,
+                required: false,
+                constraints: Constraints {
+                    length: Some(Bounds {
+                        min: Some(20),
+                        max: Some(20),
                     }),
-                    max: None,
-                }),
-                ..Constraints::NONE
+                    pattern: Some(&MAINTENANCE_WINDOW_ID_PATTERN),
+                    ..Constraints::NONE
+                },
             },
-        },
-        Member {
-            name: "MaxConcurrency",
-            target: &MAX_CONCURRENCY,
-            required: false,
-            constraints: Constraints {
-                length: Some(Bounds {
-                    min: Some(1),
-                    max: Some(7),
-                }),
-                pattern: Some(&MAX_CONCURRENCY_PATTERN),
-                ..Constraints::NONE
+            Member {
+                name: "WindowTaskId",
+                target: &MAINTENANCE_WINDOW_TASK_ID,
+                required: false,
+                constraints: Constraints {
+                    length: Some(Bounds {
+                        min: Some(36),
+                        max: Some(36),
+                    }),
+                    pattern: Some(&MAINTENANCE_WINDOW_EXECUTION_ID_PATTERN),
+                    ..Constraints::NONE
+                },
             },
-        },
-        Member {
-            name: "MaxErrors",
-            target: &MAX_ERRORS,
-            required: false,
-            constraints: Constraints {
-                length: Some(Bounds {
-                    min: Some(1),
-                    max: Some(7),
-                }),
-                pattern: Some(&MAX_ERRORS_PATTERN),
-                ..Constraints::NONE
+            Member {
+                name: "Targets",
+                target: &TARGETS,
+                required: false,
+                constraints: Constraints {
+                    length: Some(Bounds {
+                        min: Some(0),
+                        max: Some(5),
+                    }),
+                    ..Constraints::NONE
+                },
             },
-        },
-        Member {
-            name: "LoggingInfo",
-            target: &LOGGING_INFO,
-            required: false,
-            constraints: Constraints::NONE,
-        },
-        Member {
-            name: "Name",
-            target: &MAINTENANCE_WINDOW_NAME,
-            required: false,
-            constraints: Constraints {
-                length: Some(Bounds {
-                    min: Some(3),
-                    max: Some(128),
-                }),
-                pattern: Some(&MAINTENANCE_WINDOW_NAME_PATTERN),
-                ..Constraints::NONE
+            Member {
+                name: "TaskArn",
+                target: &MAINTENANCE_WINDOW_TASK_ARN,
+                required: false,
+                constraints: Constraints {
+                    length: Some(Bounds {
+                        min: Some(1),
+                        max: Some(1600),
+                    }),
+                    ..Constraints::NONE
+                },
             },
-        },
-        Member {
-            name: "Description",
-            target: &MAINTENANCE_WINDOW_DESCRIPTION,
-            required: false,
-            constraints: Constraints {
-                length: Some(Bounds {
-                    min: Some(1),
-                    max: Some(128),
-                }),
-                ..Constraints::NONE
+            Member {
+                name: "ServiceRoleArn",
+                target: &SERVICE_ROLE,
+                required: false,
+                constraints: Constraints::NONE,
             },
-        },
-        Member {
-            name: "CutoffBehavior",
-            target: &MAINTENANCE_WINDOW_TASK_CUTOFF_BEHAVIOR,
-            required: false,
-            constraints: Constraints::NONE,
-        },
-        Member {
-            name: "AlarmConfiguration",
-            target: &ALARM_CONFIGURATION,
-            required: false,
-            constraints: Constraints::NONE,
-        },
-    ]),
+            Member {
+                name: "TaskType",
+                target: &MAINTENANCE_WINDOW_TASK_TYPE,
+                required: false,
+                constraints: Constraints::NONE,
+            },
+            Member {
+                name: "TaskParameters",
+                target: &MAINTENANCE_WINDOW_TASK_PARAMETERS,
+                required: false,
+                constraints: Constraints::NONE,
+            },
+            Member {
+                name: "TaskInvocationParameters",
+                target: &MAINTENANCE_WINDOW_TASK_INVOCATION_PARAMETERS,
+                required: false,
+                constraints: Constraints::NONE,
+            },
+            Member {
+                name: "Priority",
+                target: &MAINTENANCE_WINDOW_TASK_PRIORITY,
+                required: false,
+                constraints: Constraints {
+                    range: Some(Range {
+                        min: Some(Limit { value: 0.0, text: "0" }),
+                        max: None,
+                    }),
+                    ..Constraints::NONE
+                },
+            },
+            Member {
+                name: "MaxConcurrency",
+                target: &MAX_CONCURRENCY,
+                required: false,
+                constraints: Constraints {
+                    length: Some(Bounds {
+                        min: Some(1),
+                        max: Some(7),
+                    }),
+                    pattern: Some(&MAX_CONCURRENCY_PATTERN),
+                    ..Constraints::NONE
+                },
+            },
+            Member {
+                name: "MaxErrors",
+                target: &MAX_ERRORS,
+                required: false,
+                constraints: Constraints {
+                    length: Some(Bounds {
+                        min: Some(1),
+                        max: Some(7),
+                    }),
+                    pattern: Some(&MAX_ERRORS_PATTERN),
+                    ..Constraints::NONE
+                },
+            },
+            Member {
+                name: "LoggingInfo",
+                target: &LOGGING_INFO,
+                required: false,
+                constraints: Constraints::NONE,
+            },
+            Member {
+                name: "Name",
+                target: &MAINTENANCE_WINDOW_NAME,
+                required: false,
+                constraints: Constraints {
+                    length: Some(Bounds {
+                        min: Some(3),
+                        max: Some(128),
+                    }),
+                    pattern: Some(&MAINTENANCE_WINDOW_NAME_PATTERN),
+                    ..Constraints::NONE
+                },
+            },
+            Member {
+                name: "Description",
+                target: &MAINTENANCE_WINDOW_DESCRIPTION,
+                required: false,
+                constraints: Constraints {
+                    length: Some(Bounds {
+                        min: Some(1),
+                        max: Some(128),
+                    }),
+                    ..Constraints::NONE
+                },
+            },
+            Member {
+                name: "CutoffBehavior",
+                target: &MAINTENANCE_WINDOW_TASK_CUTOFF_BEHAVIOR,
+                required: false,
+                constraints: Constraints::NONE,
+            },
+            Member {
+                name: "AlarmConfiguration",
+                target: &ALARM_CONFIGURATION,
+                required: false,
+                constraints: Constraints::NONE,
+            },
+        ],
+    ),
     sensitive: false,
 };
 pub static IDEMPOTENT_PARAMETER_MISMATCH: Shape = Shape {
     id: "com.amazonaws.ssm#IdempotentParameterMismatch",
-    kind: Kind::Structure(&[Member {
-        name: "Message",
-        target: &STRING,
-        required: false,
-        constraints: Constraints::NONE,
-    }]),
+    kind: Kind::Structure(
+        &[
+            Member {
+                name: "Message",
+                target: &STRING,
+                required: false,
+                constraints: Constraints::NONE,
+            },
+        ],
+    ),
     sensitive: false,
 };
 pub static INTERNAL_SERVER_ERROR: Shape = Shape {
     id: "com.amazonaws.ssm#InternalServerError",
-    kind: Kind::Structure(&[Member {
-        name: "Message",
-        target: &STRING,
-        required: false,
-        constraints: Constraints::NONE,
-    }]),
+    kind: Kind::Structure(
+        &[
+            Member {
+                name: "Message",
+                target: &STRING,
+                required: false,
+                constraints: Constraints::NONE,
+            },
+        ],
+    ),
     sensitive: false,
 };
 pub static INVALID_RESOURCE_ID: Shape = Shape {
@@ -2097,78 +2135,86 @@ pub static KEY_LIST: Shape = Shape {
 };
 pub static LIST_TAGS_FOR_RESOURCE_REQUEST: Shape = Shape {
     id: "com.amazonaws.ssm#ListTagsForResourceRequest",
-    kind: Kind::Structure(&[
-        Member {
-            name: "ResourceType",
-            target: &RESOURCE_TYPE_FOR_TAGGING,
-            required: true,
-            constraints: Constraints::NONE,
-        },
-        Member {
-            name: "ResourceId",
-            target: &RESOURCE_ID,
-            required: true,
-            constraints: Constraints::NONE,
-        },
-    ]),
+    kind: Kind::Structure(
+        &[
+            Member {
+                name: "ResourceType",
+                target: &RESOURCE_TYPE_FOR_TAGGING,
+                required: true,
+                constraints: Constraints::NONE,
+            },
+            Member {
+                name: "ResourceId",
+                target: &RESOURCE_ID,
+                required: true,
+                constraints: Constraints::NONE,
+            },
+        ],
+    ),
     sensitive: false,
 };
 pub static LIST_TAGS_FOR_RESOURCE_RESULT: Shape = Shape {
     id: "com.amazonaws.ssm#ListTagsForResourceResult",
-    kind: Kind::Structure(&[Member {
-        name: "TagList",
-        target: &TAG_LIST,
-        required: false,
-        constraints: Constraints {
-            length: Some(Bounds {
-                min: Some(0),
-                max: Some(1000),
-            }),
-            ..Constraints::NONE
-        },
-    }]),
+    kind: Kind::Structure(
+        &[
+            Member {
+                name: "TagList",
+                target: &TAG_LIST,
+                required: false,
+                constraints: Constraints {
+                    length: Some(Bounds {
+                        min: Some(0),
+                        max: Some(1000),
+                    }),
+                    ..Constraints::NONE
+                },
+            },
+        ],
+    ),
     sensitive: false,
 };
 pub static LOGGING_INFO: Shape = Shape {
     id: "com.amazonaws.ssm#LoggingInfo",
-    kind: Kind::Structure(&[
-        Member {
-            name: "S3BucketName",
-            target: &S3_BUCKET_NAME,
-            required: true,
-            constraints: Constraints {
-                length: Some(Bounds {
-                    min: Some(3),
-                    max: Some(63),
-                }),
-                ..Constraints::NONE
+    kind: Kind::Structure(
+        &[
+            Member {
+                name: "S3BucketName",
+                target: &S3_BUCKET_NAME,
+                required: true,
+                constraints: Constraints {
+                    length: Some(Bounds {
+                        min: Some(3),
+                        max: Some(63),
+                    }),
+                    ..Constraints::NONE
+                },
             },
-        },
-        Member {
-            name: "S3KeyPrefix",
-            target: &S3_KEY_PREFIX,
-            required: false,
-            constraints: Constraints {
-                length: Some(Bounds {
-                    min: Some(0),
-                    max: Some(500),
-                }),
-                ..Constraints::NONE
+            Member {
+                name: "S3KeyPrefix",
+                target: &S3_KEY_PREFIX,
+                required: false,
+                constraints: Constraints {
+                    length: Some(Bounds {
+                        min: Some(0),
+                        max: Some(500),
+                    }),
+                    ..Constraints::NONE
+                },
             },
-        },
-        Member {
-            name: "S3Region",
-            target: &S3_REGION,
-            required: true,
-            constraints: Constraints {
-                length: Some(Bounds {
-                    min: Some(3),
-                    max: Some(20),
-                }),
-                ..Constraints::NONE
+            Member {
+                name: "S3Region",
+                target: &S3_REGION,
+                required: true,
+                constraints: Constraints {
+                    length: Some(Bounds {
+                        min: Some(3),
+                        max: Some(20),
+                    }),
+                    ..Constraints::NONE
+                },
             },
-        },
-    ]),
+        ],
+    ),
     sensitive: false,
 };
 pub static MAINTENANCE_WINDOW_ALLOW_UNASSOCIATED_TARGETS: Shape = Shape {
@@ -2178,29 +2224,31 @@ pub static MAINTENANCE_WINDOW_ALLOW_UNASSOCIATED_TARGETS: Shape = Shape {
 };
 pub static MAINTENANCE_WINDOW_AUTOMATION_PARAMETERS: Shape = Shape {
     id: "com.amazonaws.ssm#MaintenanceWindowAutomationParameters",
-    kind: Kind::Structure(&[
-        Member {
-            name: "DocumentVersion",
-            target: &DOCUMENT_VERSION,
-            required: false,
-            constraints: Constraints {
-                pattern: Some(&DOCUMENT_VERSION_PATTERN),
-                ..Constraints::NONE
+    kind: Kind::Structure(
+        &[
+            Member {
+                name: "DocumentVersion",
+                target: &DOCUMENT_VERSION,
+                required: false,
+                constraints: Constraints {
+                    pattern: Some(&DOCUMENT_VERSION_PATTERN),
+                    ..Constraints::NONE
+                },
             },
-        },
-        Member {
-            name: "Parameters",
-            target: &AUTOMATION_PARAMETER_MAP,
-            required: false,
-            constraints: Constraints {
-                length: Some(Bounds {
-                    min: Some(1),
-                    max: Some(200),
-                }),
-                ..Constraints::NONE
+            Member {
+                name: "Parameters",
+                target: &AUTOMATION_PARAMETER_MAP,
+                required: false,
+                constraints: Constraints {
+                    length: Some(Bounds {
+                        min: Some(1),
+                        max: Some(200),
+                    }),
+                    ..Constraints::NONE
+                },
             },
-        },
-    ]),
+        ],
+    ),
     sensitive: false,
 };
 pub static MAINTENANCE_WINDOW_CUTOFF: Shape = Shape {
@@ -2225,64 +2273,66 @@ pub static MAINTENANCE_WINDOW_ENABLED: Shape = Shape {
 };
 pub static MAINTENANCE_WINDOW_EXECUTION: Shape = Shape {
     id: "com.amazonaws.ssm#MaintenanceWindowExecution",
-    kind: Kind::Structure(&[
-        Member {
-            name: "WindowId",
-            target: &MAINTENANCE_WINDOW_ID,
-            required: false,
-            constraints: Constraints {
-                length: Some(Bounds {
-                    min: Some(20),
-                    max: Some(20),
-                }),
-                pattern: Some(&MAINTENANCE_WINDOW_ID_PATTERN),
-                ..Constraints::NONE
+    kind: Kind::Structure(
+        &[
+            Member {
+                name: "WindowId",
+                target: &MAINTENANCE_WINDOW_ID,
+                required: false,
+                constraints: Constraints {
+                    length: Some(Bounds {
+                        min: Some(20),
+                        max: Some(20),
+                    }),
+                    pattern: Some(&MAINTENANCE_WINDOW_ID_PATTERN),
+                    ..Constraints::NONE
+                },
             },
-        },
-        Member {
-            name: "WindowExecutionId",
-            target: &MAINTENANCE_WINDOW_EXECUTION_ID,
-            required: false,
-            constraints: Constraints {
-                length: Some(Bounds {
-                    min: Some(36),
-                    max: Some(36),
-                }),
-                pattern: Some(&MAINTENANCE_WINDOW_EXECUTION_ID_PATTERN),
-                ..Constraints::NONE
+            Member {
+                name: "WindowExecutionId",
+                target: &MAINTENANCE_WINDOW_EXECUTION_ID,
+                required: false,
+                constraints: Constraints {
+                    length: Some(Bounds {
+                        min: Some(36),
+                        max: Some(36),
+                    }),
+                    pattern: Some(&MAINTENANCE_WINDOW_EXECUTION_ID_PATTERN),
+                    ..Constraints::NONE
+                },
             },
-        },
-        Member {
-            name: "Status",
-            target: &MAINTENANCE_WINDOW_EXECUTION_STATUS,
-            required: false,
-            constraints: Constraints::NONE,
-        },
-        Member {
-            name: "StatusDetails",
-            target: &MAINTENANCE_WINDOW_EXECUTION_STATUS_DETAILS,
-            required: false,
-            constraints: Constraints {
-                length: Some(Bounds {
-                    min: Some(0),
-                    max: Some(250),
-                }),
-                ..Constraints::NONE
+            Member {
+                name: "Status",
+                target: &MAINTENANCE_WINDOW_EXECUTION_STATUS,
+                required: false,
+                constraints: Constraints::NONE,
             },
-        },
-        Member {
-            name: "StartTime",
-            target: &DATE_TIME,
-            required: false,
-            constraints: Constraints::NONE,
-        },
-        Member {
-            name: "EndTime",
-            target: &DATE_TIME,
-            required: false,
-            constraints: Constraints::NONE,
-        },
-    ]),
+            Member {
+                name: "StatusDetails",
+                target: &MAINTENANCE_WINDOW_EXECUTION_STATUS_DETAILS,
+                required: false,
+                constraints: Constraints {
+                    length: Some(Bounds {
+                        min: Some(0),
+                        max: Some(250),
+                    }),
+                    ..Constraints::NONE
+                },
+            },
+            Member {
+                name: "StartTime",
+                target: &DATE_TIME,
+                required: false,
+                constraints: Constraints::NONE,
+            },
+            Member {
+                name: "EndTime",
+                target: &DATE_TIME,
+                required: false,
+                constraints: Constraints::NONE,
+            },
+        ],
+    ),
     sensitive: false,
 };
 pub static MAINTENANCE_WINDOW_EXECUTION_ID: Shape = Shape {
@@ -2305,16 +2355,18 @@ pub static MAINTENANCE_WINDOW_EXECUTION_LIST: Shape = Shape {
 };
 pub static MAINTENANCE_WINDOW_EXECUTION_STATUS: Shape = Shape {
     id: "com.amazonaws.ssm#MaintenanceWindowExecutionStatus",
-    kind: Kind::Enum(&[
-        "PENDING",
-        "IN_PROGRESS",
-        "SUCCESS",
-        "FAILED",
-        "TIMED_OUT",
-        "CANCELLING",
-        "CANCELLED",
-        "SKIPPED_OVERLAPPING",
-    ]),
+    kind: Kind::Enum(
+        &[
+            "PENDING",
+            "IN_PROGRESS",
+            "SUCCESS",
+            "FAILED",
+            "TIMED_OUT",
+            "CANCELLING",
+            "CANCELLED",
+            "SKIPPED_OVERLAPPING",
+        ],
+    ),
     sensitive: false,
 };
 pub static MAINTENANCE_WINDOW_EXECUTION_STATUS_DETAILS: Shape = Shape {
@@ -2354,100 +2406,102 @@ pub static MAINTENANCE_WINDOW_EXECUTION_TASK_ID_LIST: Shape = Shape {
 };
 pub static MAINTENANCE_WINDOW_EXECUTION_TASK_IDENTITY: Shape = Shape {
     id: "com.amazonaws.ssm#MaintenanceWindowExecutionTaskIdentity",
-    kind: Kind::Structure(&[
-        Member {
-            name: "WindowExecutionId",
-            target: &MAINTENANCE_WINDOW_EXECUTION_ID,
-            required: false,
-            constraints: Constraints {
-                length: Some(Bounds {
-                    min: Some(36),
-                    max: Some(36),
-                }),
-                pattern: Some(&MAINTENANCE_WINDOW_EXECUTION_ID_PATTERN),
-                ..Constraints::NONE
+    kind: Kind::Structure(
+        &[
+            Member {
+                name: "WindowExecutionId",
+                target: &MAINTENANCE_WINDOW_EXECUTION_ID,
+                required: false,
+                constraints: Constraints {
+                    length: Some(Bounds {
+                        min: Some(36),
+                        max: Some(36),
+                    }),
+                    pattern: Some(&MAINTENANCE_WINDOW_EXECUTION_ID_PATTERN),
+                    ..Constraints::NONE
+                },
             },
-        },
-        Member {
-            name: "TaskExecutionId",
-            target: &MAINTENANCE_WINDOW_EXECUTION_TASK_ID,
-            required: false,
-            constraints: Constraints {
-                length: Some(Bounds {
-                    min: Some(36),
-                    max: Some(36),
-                }),
-                pattern: Some(&MAINTENANCE_WINDOW_EXECUTION_ID_PATTERN),
-                ..Constraints::NONE
+            Member {
+                name: "TaskExecutionId",
+                target: &MAINTENANCE_WINDOW_EXECUTION_TASK_ID,
+                required: false,
+                constraints: Constraints {
+                    length: Some(Bounds {
+                        min: Some(36),
+                        max: Some(36),
+                    }),
+                    pattern: Some(&MAINTENANCE_WINDOW_EXECUTION_ID_PATTERN),
+                    ..Constraints::NONE
+                },
             },
-        },
-        Member {
-            name: "Status",
-            target: &MAINTENANCE_WINDOW_EXECUTION_STATUS,
-            required: false,
-            constraints: Constraints::NONE,
-        },
-        Member {
-            name: "StatusDetails",
-            target: &MAINTENANCE_WINDOW_EXECUTION_STATUS_DETAILS,
-            required: false,
-            constraints: Constraints {
-                length: Some(Bounds {
-                    min: Some(0),
-                    max: Some(250),
-                }),
-                ..Constraints::NONE
+            Member {
+                name: "Status",
+                target: &MAINTENANCE_WINDOW_EXECUTION_STATUS,
+                required: false,
+                constraints: Constraints::NONE,
             },
-        },
-        Member {
-            name: "StartTime",
-            target: &DATE_TIME,
-            required: false,
-            constraints: Constraints::NONE,
-        },
-        Member {
-            name: "EndTime",
-            target: &DATE_TIME,
-            required: false,
-            constraints: Constraints::NONE,
-        },
-        Member {
-            name: "TaskArn",
-            target: &MAINTENANCE_WINDOW_TASK_ARN,
-            required: false,
-            constraints: Constraints {
-                length: Some(Bounds {
-                    min: Some(1),
-                    max: Some(1600),
-                }),
-                ..Constraints::NONE
+            Member {
+                name: "StatusDetails",
+                target: &MAINTENANCE_WINDOW_EXECUTION_STATUS_DETAILS,
+                required: false,
+                constraints: Constraints {
+                    length: Some(Bounds {
+                        min: Some(0),
+                        max: Some(250),
+                    }),
+                    ..Constraints::NONE
+                },
             },
-        },
-        Member {
-            name: "TaskType",
-            target: &MAINTENANCE_WINDOW_TASK_TYPE,
-            required: false,
-            constraints: Constraints::NONE,
-        },
-        Member {
-            name: "AlarmConfiguration",
-            target: &ALARM_CONFIGURATION,
-            required: false,
-            constraints: Constraints::NONE,
-        },
-        Member {
-            name: "TriggeredAlarms",
-            target: &ALARM_STATE_INFORMATION_LIST,
-            required: false,
-            constraints: Constraints {
-                length: Some(Bounds {
-                    min: Some(1),
-                    max: Some(1),
-                }),
-                ..Constraints::NONE
+            Member {
+                name: "StartTime",
+                target: &DATE_TIME,
+                required: false,
+                constraints: Constraints::NONE,
             },
-        },
-    ]),
+            Member {
+                name: "EndTime",
+                target: &DATE_TIME,
+                required: false,
+                constraints: Constraints::NONE,
+            },
+            Member {
+                name: "TaskArn",
+                target: &MAINTENANCE_WINDOW_TASK_ARN,
+                required: false,
+                constraints: Constraints {
+                    length: Some(Bounds {
+                        min: Some(1),
+                        max: Some(1600),
+                    }),
+                    ..Constraints::NONE
+                },
+            },
+            Member {
+                name: "TaskType",
+                target: &MAINTENANCE_WINDOW_TASK_TYPE,
+                required: false,
+                constraints: Constraints::NONE,
+            },
+            Member {
+                name: "AlarmConfiguration",
+                target: &ALARM_CONFIGURATION,
+                required: false,
+                constraints: Constraints::NONE,
+            },
+            Member {
+                name: "TriggeredAlarms",
+                target: &ALARM_STATE_INFORMATION_LIST,
+                required: false,
+                constraints: Constraints {
+                    length: Some(Bounds {
+                        min: Some(1),
+                        max: Some(1),
+                    }),
+                    ..Constraints::NONE
+                },
+            },
+        ],
+    ),
     sensitive: false,
 };
 pub static MAINTENANCE_WINDOW_EXECUTION_TASK_IDENTITY_LIST: Shape = Shape {
@@ -2470,119 +2524,121 @@ pub static MAINTENANCE_WINDOW_EXECUTION_TASK_INVOCATION_ID: Shape = Shape {
 };
 pub static MAINTENANCE_WINDOW_EXECUTION_TASK_INVOCATION_IDENTITY: Shape = Shape {
     id: "com.amazonaws.ssm#MaintenanceWindowExecutionTaskInvocationIdentity",
-    kind: Kind::Structure(&[
-        Member {
-            name: "WindowExecutionId",
-            target: &MAINTENANCE_WINDOW_EXECUTION_ID,
-            required: false,
-            constraints: Constraints {
-                length: Some(Bounds {
-                    min: Some(36),
-                    max: Some(36),
-                }),
-                pattern: Some(&MAINTENANCE_WINDOW_EXECUTION_ID_PATTERN),
-                ..Constraints::NONE
+    kind: Kind::Structure(
+        &[
+            Member {
+                name: "WindowExecutionId",
+                target: &MAINTENANCE_WINDOW_EXECUTION_ID,
+                required: false,
+                constraints: Constraints {
+                    length: Some(Bounds {
+                        min: Some(36),
+                        max: Some(36),
+                    }),
+                    pattern: Some(&MAINTENANCE_WINDOW_EXECUTION_ID_PATTERN),
+                    ..Constraints::NONE
+                },
             },
-        },
-        Member {
-            name: "TaskExecutionId",
-            target: &MAINTENANCE_WINDOW_EXECUTION_TASK_ID,
-            required: false,
-            constraints: Constraints {
-                length: Some(Bounds {
-                    min: Some(36),
-                    max: Some(36),
-                }),
-                pattern: Some(&MAINTENANCE_WINDOW_EXECUTION_ID_PATTERN),
-                ..Constraints::NONE
+            Member {
+                name: "TaskExecutionId",
+                target: &MAINTENANCE_WINDOW_EXECUTION_TASK_ID,
+                required: false,
+                constraints: Constraints {
+                    length: Some(Bounds {
+                        min: Some(36),
+                        max: Some(36),
+                    }),
+                    pattern: Some(&MAINTENANCE_WINDOW_EXECUTION_ID_PATTERN),
+                    ..Constraints::NONE
+                },
             },
-        },
-        Member {
-            name: "InvocationId",
-            target: &MAINTENANCE_WINDOW_EXECUTION_TASK_INVOCATION_ID,
-            required: false,
-            constraints: Constraints {
-                length: Some(Bounds {
-                    min: Some(36),
-                    max: Some(36),
-                }),
-                pattern: Some(&MAINTENANCE_WINDOW_EXECUTION_ID_PATTERN),
-                ..Constraints::NONE
+            Member {
+                name: "InvocationId",
+                target: &MAINTENANCE_WINDOW_EXECUTION_TASK_INVOCATION_ID,
+                required: false,
+                constraints: Constraints {
+                    length: Some(Bounds {
+                        min: Some(36),
+                        max: Some(36),
+                    }),
+                    pattern: Some(&MAINTENANCE_WINDOW_EXECUTION_ID_PATTERN),
+                    ..Constraints::NONE
+                },
             },
-        },
-        Member {
-            name: "ExecutionId",
-            target: &MAINTENANCE_WINDOW_EXECUTION_TASK_EXECUTION_ID,
-            required: false,
-            constraints: Constraints::NONE,
-        },
-        Member {
-            name: "TaskType",
-            target: &MAINTENANCE_WINDOW_TASK_TYPE,
-            required: false,
-            constraints: Constraints::NONE,
-        },
-        Member {
-            name: "Parameters",
-            target: &MAINTENANCE_WINDOW_EXECUTION_TASK_INVOCATION_PARAMETERS,
-            required: false,
-            constraints: Constraints::NONE,
-        },
-        Member {
-            name: "Status",
-            target: &MAINTENANCE_WINDOW_EXECUTION_STATUS,
-            required: false,
-            constraints: Constraints::NONE,
-        },
-        Member {
-            name: "StatusDetails",
-            target: &MAINTENANCE_WINDOW_EXECUTION_STATUS_DETAILS,
-            required: false,
-            constraints: Constraints {
-                length: Some(Bounds {
-                    min: Some(0),
-                    max: Some(250),
-                }),
-                ..Constraints::NONE
+            Member {
+                name: "ExecutionId",
+                target: &MAINTENANCE_WINDOW_EXECUTION_TASK_EXECUTION_ID,
+                required: false,
+                constraints: Constraints::NONE,
             },
-        },
-        Member {
-            name: "StartTime",
-            target: &DATE_TIME,
-            required: false,
-            constraints: Constraints::NONE,
-        },
-        Member {
-            name: "EndTime",
-            target: &DATE_TIME,
-            required: false,
-            constraints: Constraints::NONE,
-        },
-        Member {
-            name: "OwnerInformation",
-            target: &OWNER_INFORMATION,
-            required: false,
-            constraints: Constraints {
-                length: Some(Bounds {
-                    min: Some(1),
-                    max: Some(128),
-                }),
-                ..Constraints::NONE
+            Member {
+                name: "TaskType",
+                target: &MAINTENANCE_WINDOW_TASK_TYPE,
+                required: false,
+                constraints: Constraints::NONE,
             },
-        },
-        Member {
-            name: "WindowTargetId",
-            target: &MAINTENANCE_WINDOW_TASK_TARGET_ID,
-            required: false,
-            constraints: Constraints {
-                length: Some(Bounds {
-                    min: Some(0),
-                    max: Some(36),
-                }),
-                ..Constraints::NONE
+            Member {
+                name: "Parameters",
+                target: &MAINTENANCE_WINDOW_EXECUTION_TASK_INVOCATION_PARAMETERS,
+                required: false,
+                constraints: Constraints::NONE,
             },
-        },
-    ]),
+            Member {
+                name: "Status",
+                target: &MAINTENANCE_WINDOW_EXECUTION_STATUS,
+                required: false,
+                constraints: Constraints::NONE,
+            },
+            Member {
+                name: "StatusDetails",
+                target: &MAINTENANCE_WINDOW_EXECUTION_STATUS_DETAILS,
+                required: false,
+                constraints: Constraints {
+                    length: Some(Bounds {
+                        min: Some(0),
+                        max: Some(250),
+                    }),
+                    ..Constraints::NONE
+                },
+            },
+            Member {
+                name: "StartTime",
+                target: &DATE_TIME,
+                required: false,
+                constraints: Constraints::NONE,
+            },
+            Member {
+                name: "EndTime",
+                target: &DATE_TIME,
+                required: false,
+                constraints: Constraints::NONE,
+            },
+            Member {
+                name: "OwnerInformation",
+                target: &OWNER_INFORMATION,
+                required: false,
+                constraints: Constraints {
+                    length: Some(Bounds {
+                        min: Some(1),
+                        max: Some(128),
+                    }),
+                    ..Constraints::NONE
+                },
+            },
+            Member {
+                name: "WindowTargetId",
+                target: &MAINTENANCE_WINDOW_TASK_TARGET_ID,
+                required: false,
+                constraints: Constraints {
+                    length: Some(Bounds {
+                        min: Some(0),
+                        max: Some(36),
+                    }),
+                    ..Constraints::NONE
+                },
+            },
+        ],
+    ),
     sensitive: false,
 };
 pub static MAINTENANCE_WINDOW_EXECUTION_TASK_INVOCATION_IDENTITY_LIST: Shape = Shape {
@@ -2605,26 +2661,28 @@ pub static MAINTENANCE_WINDOW_EXECUTION_TASK_INVOCATION_PARAMETERS: Shape = Shap
 };
 pub static MAINTENANCE_WINDOW_FILTER: Shape = Shape {
     id: "com.amazonaws.ssm#MaintenanceWindowFilter",
-    kind: Kind::Structure(&[
-        Member {
-            name: "Key",
-            target: &MAINTENANCE_WINDOW_FILTER_KEY,
-            required: false,
-            constraints: Constraints {
-                length: Some(Bounds {
-                    min: Some(1),
-                    max: Some(128),
-                }),
-                ..Constraints::NONE
+    kind: Kind::Structure(
+        &[
+            Member {
+                name: "Key",
+                target: &MAINTENANCE_WINDOW_FILTER_KEY,
+                required: false,
+                constraints: Constraints {
+                    length: Some(Bounds {
+                        min: Some(1),
+                        max: Some(128),
+                    }),
+                    ..Constraints::NONE
+                },
             },
-        },
-        Member {
-            name: "Values",
-            target: &MAINTENANCE_WINDOW_FILTER_VALUES,
-            required: false,
-            constraints: Constraints::NONE,
-        },
-    ]),
+            Member {
+                name: "Values",
+                target: &MAINTENANCE_WINDOW_FILTER_VALUES,
+                required: false,
+                constraints: Constraints::NONE,
+            },
+        ],
+    ),
     sensitive: false,
 };
 pub static MAINTENANCE_WINDOW_FILTER_KEY: Shape = Shape {
@@ -2676,174 +2734,160 @@ pub static MAINTENANCE_WINDOW_ID: Shape = Shape {
 };
 pub static MAINTENANCE_WINDOW_IDENTITY: Shape = Shape {
     id: "com.amazonaws.ssm#MaintenanceWindowIdentity",
-    kind: Kind::Structure(&[
-        Member {
-            name: "WindowId",
-            target: &MAINTENANCE_WINDOW_ID,
-            required: false,
-            constraints: Constraints {
-                length: Some(Bounds {
-                    min: Some(20),
-                    max: Some(20),
-                }),
-                pattern: Some(&MAINTENANCE_WINDOW_ID_PATTERN),
-                ..Constraints::NONE
-            },
-        },
-        Member {
-            name: "Name",
-            target: &MAINTENANCE_WINDOW_NAME,
-            required: false,
-            constraints: Constraints {
-                length: Some(Bounds {
-                    min: Some(3),
-                    max: Some(128),
-                }),
-                pattern: Some(&MAINTENANCE_WINDOW_NAME_PATTERN),
-                ..Constraints::NONE
-            },
-        },
-        Member {
-            name: "Description",
-            target: &MAINTENANCE_WINDOW_DESCRIPTION,
-            required: false,
-            constraints: Constraints {
-                length: Some(Bounds {
-                    min: Some(1),
-                    max: Some(128),
-                }),
-                ..Constraints::NONE
-            },
-        },
-        Member {
-            name: "Enabled",
-            target: &MAINTENANCE_WINDOW_ENABLED,
-            required: false,
-            constraints: Constraints::NONE,
-        },
-        Member {
-            name: "Duration",
-            target: &MAINTENANCE_WINDOW_DURATION_HOURS,
-            required: false,
-            constraints: Constraints {
-                range: Some(Range {
-                    min: Some(Limit {
-                        value: 1.0,
-                        text: "1",
+    kind: Kind::Structure(
+        &[
+            Member {
+                name: "WindowId",
+                target: &MAINTENANCE_WINDOW_ID,
+                required: false,
+                constraints: Constraints {
+                    length: Some(Bounds {
+                        min: Some(20),
+                        max: Some(20),
                     }),
-                    max: Some(Limit {
-                        value: 24.0,
-                        text: "24",
-                    }),
-                }),
-                ..Constraints::NONE
+                    pattern: Some(&MAINTENANCE_WINDOW_ID_PATTERN),
+                    ..Constraints::NONE
+                },
             },
-        },
-        Member {
-            name: "Cutoff",
-            target: &MAINTENANCE_WINDOW_CUTOFF,
-            required: false,
-            constraints: Constraints {
-                range: Some(Range {
-                    min: Some(Limit {
-                        value: 0.0,
-                        text: "0",
+            Member {
+                name: "Name",
+                target: &MAINTENANCE_WINDOW_NAME,
+                required: false,
+                constraints: Constraints {
+                    length: Some(Bounds {
+                        min: Some(3),
+                        max: Some(128),
                     }),
-                    max: Some(Limit {
-                        value: 23.0,
-                        text: "23",
-                    }),
-                }),
-                ..Constraints::NONE
+                    pattern: Some(&MAINTENANCE_WINDOW_NAME_PATTERN),
+                    ..Constraints::NONE
+                },
             },
-        },
-        Member {
-            name: "Schedule",
-            target: &MAINTENANCE_WINDOW_SCHEDULE,
-            required: false,
-            constraints: Constraints {
-                length: Some(Bounds {
-                    min: Some(1),
-                    max: Some(256),
-                }),
-                ..Constraints::NONE
-            },
-        },
-        Member {
-            name: "ScheduleTimezone",
-            target: &MAINTENANCE_WINDOW_TIMEZONE,
-            required: false,
-            constraints: Constraints::NONE,
-        },
-        Member {
-            name: "ScheduleOffset",
-            target: &MAINTENANCE_WINDOW_OFFSET,
-            required: false,
-            constraints: Constraints {
-                range: Some(Range {
-                    min: Some(Limit {
-                        value: 1.0,
-                        text: "1",
+            Member {
+                name: "Description",
+                target: &MAINTENANCE_WINDOW_DESCRIPTION,
+                required: false,
+                constraints: Constraints {
+                    length: Some(Bounds {
+                        min: Some(1),
+                        max: Some(128),
                     }),
-                    max: Some(Limit {
-                        value: 6.0,
-                        text: "6",
-                    }),
-                }),
-                ..Constraints::NONE
+                    ..Constraints::NONE
+                },
             },
-        },
-        Member {
-            name: "EndDate",
-            target: &MAINTENANCE_WINDOW_STRING_DATE_TIME,
-            required: false,
-            constraints: Constraints::NONE,
-        },
-        Member {
-            name: "StartDate",
-            target: &MAINTENANCE_WINDOW_STRING_DATE_TIME,
-            required: false,
-            constraints: Constraints::NONE,
-        },
-        Member {
-            name: "NextExecutionTime",
-            target: &MAINTENANCE_WINDOW_STRING_DATE_TIME,
-            required: false,
-            constraints: Constraints::NONE,
-        },
-    ]),
+            Member {
+                name: "Enabled",
+                target: &MAINTENANCE_WINDOW_ENABLED,
+                required: false,
+                constraints: Constraints::NONE,
+            },
+            Member {
+                name: "Duration",
+                target: &MAINTENANCE_WINDOW_DURATION_HOURS,
+                required: false,
+                constraints: Constraints {
+                    range: Some(Range {
+                        min: Some(Limit { value: 1.0, text: "1" }),
+                        max: Some(Limit { value: 24.0, text: "24" }),
+                    }),
+                    ..Constraints::NONE
+                },
+            },
+            Member {
+                name: "Cutoff",
+                target: &MAINTENANCE_WINDOW_CUTOFF,
+                required: false,
+                constraints: Constraints {
+                    range: Some(Range {
+                        min: Some(Limit { value: 0.0, text: "0" }),
+                        max: Some(Limit { value: 23.0, text: "23" }),
+                    }),
+                    ..Constraints::NONE
+                },
+            },
+            Member {
+                name: "Schedule",
+                target: &MAINTENANCE_WINDOW_SCHEDULE,
+                required: false,
+                constraints: Constraints {
+                    length: Some(Bounds {
+                        min: Some(1),
+                        max: Some(256),
+                    }),
+                    ..Constraints::NONE
+                },
+            },
+            Member {
+                name: "ScheduleTimezone",
+                target: &MAINTENANCE_WINDOW_TIMEZONE,
+                required: false,
+                constraints: Constraints::NONE,
+            },
+            Member {
+                name: "ScheduleOffset",
+                target: &MAINTENANCE_WINDOW_OFFSET,
+                required: false,
+                constraints: Constraints {
+                    range: Some(Range {
+                        min: Some(Limit { value: 1.0, text: "1" }),
+                        max: Some(Limit { value: 6.0, text: "6" }),
+                    }),
+                    ..Constraints::NONE
+                },
+            },
+            Member {
+                name: "EndDate",
+                target: &MAINTENANCE_WINDOW_STRING_DATE_TIME,
+                required: false,
+                constraints: Constraints::NONE,
+            },
+            Member {
+                name: "StartDate",
+                target: &MAINTENANCE_WINDOW_STRING_DATE_TIME,
+                required: false,
+                constraints: Constraints::NONE,
+            },
+            Member {
+                name: "NextExecutionTime",
+                target: &MAINTENANCE_WINDOW_STRING_DATE_TIME,
+                required: false,
+                constraints: Constraints::NONE,
+            },
+        ],
+    ),
     sensitive: false,
 };
 pub static MAINTENANCE_WINDOW_IDENTITY_FOR_TARGET: Shape = Shape {
     id: "com.amazonaws.ssm#MaintenanceWindowIdentityForTarget",
-    kind: Kind::Structure(&[
-        Member {
-            name: "WindowId",
-            target: &MAINTENANCE_WINDOW_ID,
-            required: false,
-            constraints: Constraints {
-                length: Some(Bounds {
-                    min: Some(20),
-                    max: Some(20),
-                }),
-                pattern: Some(&MAINTENANCE_WINDOW_ID_PATTERN),
-                ..Constraints::NONE
+    kind: Kind::Structure(
+        &[
+            Member {
+                name: "WindowId",
+                target: &MAINTENANCE_WINDOW_ID,
+                required: false,
+                constraints: Constraints {
+                    length: Some(Bounds {
+                        min: Some(20),
+                        max: Some(20),
+                    }),
+                    pattern: Some(&MAINTENANCE_WINDOW_ID_PATTERN),
+                    ..Constraints::NONE
+                },
             },
-        },
-        Member {
-            name: "Name",
-            target: &MAINTENANCE_WINDOW_NAME,
-            required: false,
-            constraints: Constraints {
-                length: Some(Bounds {
-                    min: Some(3),
-                    max: Some(128),
-                }),
-                pattern: Some(&MAINTENANCE_WINDOW_NAME_PATTERN),
-                ..Constraints::NONE
+            Member {
+                name: "Name",
+                target: &MAINTENANCE_WINDOW_NAME,
+                required: false,
+                constraints: Constraints {
+                    length: Some(Bounds {
+                        min: Some(3),
+                        max: Some(128),
+                    }),
+                    pattern: Some(&MAINTENANCE_WINDOW_NAME_PATTERN),
+                    ..Constraints::NONE
+                },
             },
-        },
-    ]),
+        ],
+    ),
     sensitive: false,
 };
 pub static MAINTENANCE_WINDOW_IDENTITY_LIST: Shape = Shape {
@@ -2866,44 +2910,46 @@ pub static MAINTENANCE_WINDOW_LAMBDA_CLIENT_CONTEXT: Shape = Shape {
 };
 pub static MAINTENANCE_WINDOW_LAMBDA_PARAMETERS: Shape = Shape {
     id: "com.amazonaws.ssm#MaintenanceWindowLambdaParameters",
-    kind: Kind::Structure(&[
-        Member {
-            name: "ClientContext",
-            target: &MAINTENANCE_WINDOW_LAMBDA_CLIENT_CONTEXT,
-            required: false,
-            constraints: Constraints {
-                length: Some(Bounds {
-                    min: Some(1),
-                    max: Some(8000),
-                }),
-                ..Constraints::NONE
+    kind: Kind::Structure(
+        &[
+            Member {
+                name: "ClientContext",
+                target: &MAINTENANCE_WINDOW_LAMBDA_CLIENT_CONTEXT,
+                required: false,
+                constraints: Constraints {
+                    length: Some(Bounds {
+                        min: Some(1),
+                        max: Some(8000),
+                    }),
+                    ..Constraints::NONE
+                },
             },
-        },
-        Member {
-            name: "Qualifier",
-            target: &MAINTENANCE_WINDOW_LAMBDA_QUALIFIER,
-            required: false,
-            constraints: Constraints {
-                length: Some(Bounds {
-                    min: Some(1),
-                    max: Some(128),
-                }),
-                ..Constraints::NONE
+            Member {
+                name: "Qualifier",
+                target: &MAINTENANCE_WINDOW_LAMBDA_QUALIFIER,
+                required: false,
+                constraints: Constraints {
+                    length: Some(Bounds {
+                        min: Some(1),
+                        max: Some(128),
+                    }),
+                    ..Constraints::NONE
+                },
             },
-        },
-        Member {
-            name: "Payload",
-            target: &MAINTENANCE_WINDOW_LAMBDA_PAYLOAD,
-            required: false,
-            constraints: Constraints {
-                length: Some(Bounds {
-                    min: Some(0),
-                    max: Some(4096),
-                }),
-                ..Constraints::NONE
+            Member {
+                name: "Payload",
+                target: &MAINTENANCE_WINDOW_LAMBDA_PAYLOAD,
+                required: false,
+                constraints: Constraints {
+                    length: Some(Bounds {
+                        min: Some(0),
+                        max: Some(4096),
+                    }),
+                    ..Constraints::NONE
+                },
             },
-        },
-    ]),
+        ],
+    ),
     sensitive: false,
 };
 pub static MAINTENANCE_WINDOW_LAMBDA_PAYLOAD: Shape = Shape {
@@ -2938,113 +2984,112 @@ pub static MAINTENANCE_WINDOW_RESOURCE_TYPE: Shape = Shape {
 };
 pub static MAINTENANCE_WINDOW_RUN_COMMAND_PARAMETERS: Shape = Shape {
     id: "com.amazonaws.ssm#MaintenanceWindowRunCommandParameters",
-    kind: Kind::Structure(&[
-        Member {
-            name: "Comment",
-            target: &COMMENT,
-            required: false,
-            constraints: Constraints {
-                length: Some(Bounds {
-                    min: Some(0),
-                    max: Some(100),
-                }),
-                ..Constraints::NONE
-            },
-        },
-        Member {
-            name: "CloudWatchOutputConfig",
-            target: &CLOUD_WATCH_OUTPUT_CONFIG,
-            required: false,
-            constraints: Constraints::NONE,
-        },
-        Member {
-            name: "DocumentHash",
-            target: &DOCUMENT_HASH,
-            required: false,
-            constraints: Constraints {
-                length: Some(Bounds {
-                    min: Some(0),
-                    max: Some(256),
-                }),
-                ..Constraints::NONE
-            },
-        },
-        Member {
-            name: "DocumentHashType",
-            target: &DOCUMENT_HASH_TYPE,
-            required: false,
-            constraints: Constraints::NONE,
-        },
-        Member {
-            name: "DocumentVersion",
-            target: &DOCUMENT_VERSION,
-            required: false,
-            constraints: Constraints {
-                pattern: Some(&DOCUMENT_VERSION_PATTERN),
-                ..Constraints::NONE
-            },
-        },
-        Member {
-            name: "NotificationConfig",
-            target: &NOTIFICATION_CONFIG,
-            required: false,
-            constraints: Constraints::NONE,
-        },
-        Member {
-            name: "OutputS3BucketName",
-            target: &S3_BUCKET_NAME,
-            required: false,
-            constraints: Constraints {
-                length: Some(Bounds {
-                    min: Some(3),
-                    max: Some(63),
-                }),
-                ..Constraints::NONE
-            },
-        },
-        Member {
-            name: "OutputS3KeyPrefix",
-            target: &S3_KEY_PREFIX,
-            required: false,
-            constraints: Constraints {
-                length: Some(Bounds {
-                    min: Some(0),
-                    max: Some(500),
-                }),
-                ..Constraints::NONE
-            },
-        },
-        Member {
-            name: "Parameters",
-            target: &PARAMETERS,
-            required: false,
-            constraints: Constraints::NONE,
-        },
-        Member {
-            name: "ServiceRoleArn",
-            target: &SERVICE_ROLE,
-            required: false,
-            constraints: Constraints::NONE,
-        },
-        Member {
-            name: "TimeoutSeconds",
-            target: &TIMEOUT_SECONDS,
-            required: false,
-            constraints: Constraints {
-                range: Some(Range {
-                    min: Some(Limit {
-                        value: 30.0,
-                        text: "30",
+    kind: Kind::Structure(
+        &[
+            Member {
+                name: "Comment",
+                target: &COMMENT,
+                required: false,
+                constraints: Constraints {
+                    length: Some(Bounds {
+                        min: Some(0),
+                        max: Some(100),
                     }),
-                    max: Some(Limit {
-                        value: 2592000.0,
-                        text: "2592000",
-                    }),
-                }),
-                ..Constraints::NONE
+                    ..Constraints::NONE
+                },
             },
-        },
-    ]),
+            Member {
+                name: "CloudWatchOutputConfig",
+                target: &CLOUD_WATCH_OUTPUT_CONFIG,
+                required: false,
+                constraints: Constraints::NONE,
+            },
+            Member {
+                name: "DocumentHash",
+                target: &DOCUMENT_HASH,
+                required: false,
+                constraints: Constraints {
+                    length: Some(Bounds {
+                        min: Some(0),
+                        max: Some(256),
+                    }),
+                    ..Constraints::NONE
+                },
+            },
+            Member {
+                name: "DocumentHashType",
+                target: &DOCUMENT_HASH_TYPE,
+                required: false,
+                constraints: Constraints::NONE,
+            },
+            Member {
+                name: "DocumentVersion",
+                target: &DOCUMENT_VERSION,
+                required: false,
+                constraints: Constraints {
+                    pattern: Some(&DOCUMENT_VERSION_PATTERN),
+                    ..Constraints::NONE
+                },
+            },
+            Member {
+                name: "NotificationConfig",
+                target: &NOTIFICATION_CONFIG,
+                required: false,
+                constraints: Constraints::NONE,
+            },
+            Member {
+                name: "OutputS3BucketName",
+                target: &S3_BUCKET_NAME,
+                required: false,
+                constraints: Constraints {
+                    length: Some(Bounds {
+                        min: Some(3),
+                        max: Some(63),
+                    }),
+                    ..Constraints::NONE
+                },
+            },
+            Member {
+                name: "OutputS3KeyPrefix",
+                target: &S3_KEY_PREFIX,
+                required: false,
+                constraints: Constraints {
+                    length: Some(Bounds {
+                        min: Some(0),
+                        max: Some(500),
+                    }),
+                    ..Constraints::NONE
+                },
+            },
+            Member {
+                name: "Parameters",
+                target: &PARAMETERS,
+                required: false,
+                constraints: Constraints::NONE,
+            },
+            Member {
+                name: "ServiceRoleArn",
+                target: &SERVICE_ROLE,
+                required: false,
+                constraints: Constraints::NONE,
+            },
+            Member {
+                name: "TimeoutSeconds",
+                target: &TIMEOUT_SECONDS,
+                required: false,
+                constraints: Constraints {
+                    range: Some(Range {
+                        min: Some(Limit { value: 30.0, text: "30" }),
+                        max: Some(Limit {
+                            value: 2592000.0,
+                            text: "2592000",
+                        }),
+                    }),
+                    ..Constraints::NONE
+                },
+            },
+        ],
+    ),
     sensitive: false,
 };
 pub static MAINTENANCE_WINDOW_SCHEDULE: Shape = Shape {
@@ -3069,32 +3114,34 @@ pub static MAINTENANCE_WINDOW_STEP_FUNCTIONS_NAME: Shape = Shape {
 };
 pub static MAINTENANCE_WINDOW_STEP_FUNCTIONS_PARAMETERS: Shape = Shape {
     id: "com.amazonaws.ssm#MaintenanceWindowStepFunctionsParameters",
-    kind: Kind::Structure(&[
-        Member {
-            name: "Input",
-            target: &MAINTENANCE_WINDOW_STEP_FUNCTIONS_INPUT,
-            required: false,
-            constraints: Constraints {
-                length: Some(Bounds {
-                    min: Some(0),
-                    max: Some(4096),
-                }),
-                ..Constraints::NONE
+    kind: Kind::Structure(
+        &[
+            Member {
+                name: "Input",
+                target: &MAINTENANCE_WINDOW_STEP_FUNCTIONS_INPUT,
+                required: false,
+                constraints: Constraints {
+                    length: Some(Bounds {
+                        min: Some(0),
+                        max: Some(4096),
+                    }),
+                    ..Constraints::NONE
+                },
             },
-        },
-        Member {
-            name: "Name",
-            target: &MAINTENANCE_WINDOW_STEP_FUNCTIONS_NAME,
-            required: false,
-            constraints: Constraints {
-                length: Some(Bounds {
-                    min: Some(1),
-                    max: Some(80),
-                }),
-                ..Constraints::NONE
+            Member {
+                name: "Name",
+                target: &MAINTENANCE_WINDOW_STEP_FUNCTIONS_NAME,
+                required: false,
+                constraints: Constraints {
+                    length: Some(Bounds {
+                        min: Some(1),
+                        max: Some(80),
+                    }),
+                    ..Constraints::NONE
+                },
             },
-        },
-    ]),
+        ],
+    ),
     sensitive: false,
 };
 pub static MAINTENANCE_WINDOW_STRING_DATE_TIME: Shape = Shape {
@@ -3104,89 +3151,91 @@ pub static MAINTENANCE_WINDOW_STRING_DATE_TIME: Shape = Shape {
 };
 pub static MAINTENANCE_WINDOW_TARGET: Shape = Shape {
     id: "com.amazonaws.ssm#MaintenanceWindowTarget",
-    kind: Kind::Structure(&[
-        Member {
-            name: "WindowId",
-            target: &MAINTENANCE_WINDOW_ID,
-            required: false,
-            constraints: Constraints {
-                length: Some(Bounds {
-                    min: Some(20),
-                    max: Some(20),
-                }),
-                pattern: Some(&MAINTENANCE_WINDOW_ID_PATTERN),
-                ..Constraints::NONE
+    kind: Kind::Structure(
+        &[
+            Member {
+                name: "WindowId",
+                target: &MAINTENANCE_WINDOW_ID,
+                required: false,
+                constraints: Constraints {
+                    length: Some(Bounds {
+                        min: Some(20),
+                        max: Some(20),
+                    }),
+                    pattern: Some(&MAINTENANCE_WINDOW_ID_PATTERN),
+                    ..Constraints::NONE
+                },
             },
-        },
-        Member {
-            name: "WindowTargetId",
-            target: &MAINTENANCE_WINDOW_TARGET_ID,
-            required: false,
-            constraints: Constraints {
-                length: Some(Bounds {
-                    min: Some(36),
-                    max: Some(36),
-                }),
-                pattern: Some(&MAINTENANCE_WINDOW_EXECUTION_ID_PATTERN),
-                ..Constraints::NONE
+            Member {
+                name: "WindowTargetId",
+                target: &MAINTENANCE_WINDOW_TARGET_ID,
+                required: false,
+                constraints: Constraints {
+                    length: Some(Bounds {
+                        min: Some(36),
+                        max: Some(36),
+                    }),
+                    pattern: Some(&MAINTENANCE_WINDOW_EXECUTION_ID_PATTERN),
+                    ..Constraints::NONE
+                },
             },
-        },
-        Member {
-            name: "ResourceType",
-            target: &MAINTENANCE_WINDOW_RESOURCE_TYPE,
-            required: false,
-            constraints: Constraints::NONE,
-        },
-        Member {
-            name: "Targets",
-            target: &TARGETS,
-            required: false,
-            constraints: Constraints {
-                length: Some(Bounds {
-                    min: Some(0),
-                    max: Some(5),
-                }),
-                ..Constraints::NONE
+            Member {
+                name: "ResourceType",
+                target: &MAINTENANCE_WINDOW_RESOURCE_TYPE,
+                required: false,
+                constraints: Constraints::NONE,
             },
-        },
-        Member {
-            name: "OwnerInformation",
-            target: &OWNER_INFORMATION,
-            required: false,
-            constraints: Constraints {
-                length: Some(Bounds {
-                    min: Some(1),
-                    max: Some(128),
-                }),
-                ..Constraints::NONE
+            Member {
+                name: "Targets",
+                target: &TARGETS,
+                required: false,
+                constraints: Constraints {
+                    length: Some(Bounds {
+                        min: Some(0),
+                        max: Some(5),
+                    }),
+                    ..Constraints::NONE
+                },
             },
-        },
-        Member {
-            name: "Name",
-            target: &MAINTENANCE_WINDOW_NAME,
-            required: false,
-            constraints: Constraints {
-                length: Some(Bounds {
-                    min: Some(3),
-                    max: Some(128),
-                }),
-                pattern: Some(&MAINTENANCE_WINDOW_NAME_PATTERN),
-                ..Constraints::NONE
+            Member {
+                name: "OwnerInformation",
+                target: &OWNER_INFORMATION,
+                required: false,
+                constraints: Constraints {
+                    length: Some(Bounds {
+                        min: Some(1),
+                        max: Some(128),
+                    }),
+                    ..Constraints::NONE
+                },
             },
-        },
-        Member {
-            name: "Description",
-            target: &MAINTENANCE_WINDOW_DESCRIPTION,
-            required: false,
-            constraints: Constraints {
-                length: Some(Bounds {
-                    min: Some(1),
-                    max: Some(128),
-                }),
-                ..Constraints::NONE
+            Member {
+                name: "Name",
+                target: &MAINTENANCE_WINDOW_NAME,
+                required: false,
+                constraints: Constraints {
+                    length: Some(Bounds {
+                        min: Some(3),
+                        max: Some(128),
+                    }),
+                    pattern: Some(&MAINTENANCE_WINDOW_NAME_PATTERN),
+                    ..Constraints::NONE
+                },
             },
-        },
-    ]),
+            Member {
+                name: "Description",
+                target: &MAINTENANCE_WINDOW_DESCRIPTION,
+                required: false,
+                constraints: Constraints {
+                    length: Some(Bounds {
+                        min: Some(1),
+                        max: Some(128),
+                    }),
+                    ..Constraints::NONE
+                },
+            },
+        ],
+    ),
     sensitive: false,
 };
 pub static MAINTENANCE_WINDOW_TARGET_ID: Shape = Shape {
@@ -3209,160 +3258,159 @@ pub static MAINTENANCE_WINDOW_TARGET_LIST: Shape = Shape {
 };
 pub static MAINTENANCE_WINDOW_TASK: Shape = Shape {
     id: "com.amazonaws.ssm#MaintenanceWindowTask",
-    kind: Kind::Structure(&[
-        Member {
-            name: "WindowId",
-            target: &MAINTENANCE_WINDOW_ID,
-            required: false,
-            constraints: Constraints {
-                length: Some(Bounds {
-                    min: Some(20),
-                    max: Some(20),
-                }),
-                pattern: Some(&MAINTENANCE_WINDOW_ID_PATTERN),
-                ..Constraints::NONE
-            },
-        },
-        Member {
-            name: "WindowTaskId",
-            target: &MAINTENANCE_WINDOW_TASK_ID,
-            required: false,
-            constraints: Constraints {
-                length: Some(Bounds {
-                    min: Some(36),
-                    max: Some(36),
-                }),
-                pattern: Some(&MAINTENANCE_WINDOW_EXECUTION_ID_PATTERN),
-                ..Constraints::NONE
-            },
-        },
-        Member {
-            name: "TaskArn",
-            target: &MAINTENANCE_WINDOW_TASK_ARN,
-            required: false,
-            constraints: Constraints {
-                length: Some(Bounds {
-                    min: Some(1),
-                    max: Some(1600),
-                }),
-                ..Constraints::NONE
-            },
-        },
-        Member {
-            name: "Type",
-            target: &MAINTENANCE_WINDOW_TASK_TYPE,
-            required: false,
-            constraints: Constraints::NONE,
-        },
-        Member {
-            name: "Targets",
-            target: &TARGETS,
-            required: false,
-            constraints: Constraints {
-                length: Some(Bounds {
-                    min: Some(0),
-                    max: Some(5),
-                }),
-                ..Constraints::NONE
-            },
-        },
-        Member {
-            name: "TaskParameters",
-            target: &MAINTENANCE_WINDOW_TASK_PARAMETERS,
-            required: false,
-            constraints: Constraints::NONE,
-        },
-        Member {
-            name: "Priority",
-            target: &MAINTENANCE_WINDOW_TASK_PRIORITY,
-            required: false,
-            constraints: Constraints {
-                range: Some(Range {
-                    min: Some(Limit {
-                        value: 0.0,
-                        text: "0",
+    kind: Kind::Structure(
+        &[
+            Member {
+                name: "WindowId",
+                target: &MAINTENANCE_WINDOW_ID,
+                required: false,
+                constraints: Constraints {
+                    length: Some(Bounds {
+                        min: Some(20),
+                        max: Some(20),
                     }),
-                    max: None,
-                }),
-                ..Constraints::NONE
+                    pattern: Some(&MAINTENANCE_WINDOW_ID_PATTERN),
+                    ..Constraints::NONE
+                },
             },
-        },
-        Member {
-            name: "LoggingInfo",
-            target: &LOGGING_INFO,
-            required: false,
-            constraints: Constraints::NONE,
-        },
-        Member {
-            name: "ServiceRoleArn",
-            target: &SERVICE_ROLE,
-            required: false,
-            constraints: Constraints::NONE,
-        },
-        Member {
-            name: "MaxConcurrency",
-            target: &MAX_CONCURRENCY,
-            required: false,
-            constraints: Constraints {
-                length: Some(Bounds {
-                    min: Some(1),
-                    max: Some(7),
-                }),
-                pattern: Some(&MAX_CONCURRENCY_PATTERN),
-                ..Constraints::NONE
+            Member {
+                name: "WindowTaskId",
+                target: &MAINTENANCE_WINDOW_TASK_ID,
+                required: false,
+                constraints: Constraints {
+                    length: Some(Bounds {
+                        min: Some(36),
+                        max: Some(36),
+                    }),
+                    pattern: Some(&MAINTENANCE_WINDOW_EXECUTION_ID_PATTERN),
+                    ..Constraints::NONE
+                },
             },
-        },
-        Member {
-            name: "MaxErrors",
-            target: &MAX_ERRORS,
-            required: false,
-            constraints: Constraints {
-                length: Some(Bounds {
-                    min: Some(1),
-                    max: Some(7),
-                }),
-                pattern: Some(&MAX_ERRORS_PATTERN),
-                ..Constraints::NONE
+            Member {
+                name: "TaskArn",
+                target: &MAINTENANCE_WINDOW_TASK_ARN,
+                required: false,
+                constraints: Constraints {
+                    length: Some(Bounds {
+                        min: Some(1),
+                        max: Some(1600),
+                    }),
+                    ..Constraints::NONE
+                },
             },
-        },
-        Member {
-            name: "Name",
-            target: &MAINTENANCE_WINDOW_NAME,
-            required: false,
-            constraints: Constraints {
-                length: Some(Bounds {
-                    min: Some(3),
-                    max: Some(128),
-                }),
-                pattern: Some(&MAINTENANCE_WINDOW_NAME_PATTERN),
-                ..Constraints::NONE
+            Member {
+                name: "Type",
+                target: &MAINTENANCE_WINDOW_TASK_TYPE,
+                required: false,
+                constraints: Constraints::NONE,
             },
-        },
-        Member {
-            name: "Description",
-            target: &MAINTENANCE_WINDOW_DESCRIPTION,
-            required: false,
-            constraints: Constraints {
-                length: Some(Bounds {
-                    min: Some(1),
-                    max: Some(128),
-                }),
-                ..Constraints::NONE
+            Member {
+                name: "Targets",
+                target: &TARGETS,
+                required: false,
+                constraints: Constraints {
+                    length: Some(Bounds {
+                        min: Some(0),
+                        max: Some(5),
+                    }),
+                    ..Constraints::NONE
+                },
             },
-        },
-        Member {
-            name: "CutoffBehavior",
-            target: &MAINTENANCE_WINDOW_TASK_CUTOFF_BEHAVIOR,
-            required: false,
-            constraints: Constraints::NONE,
-        },
-        Member {
-            name: "AlarmConfiguration",
-            target: &ALARM_CONFIGURATION,
-            required: false,
-            constraints: Constraints::NONE,
-        },
-    ]),
+            Member {
+                name: "TaskParameters",
+                target: &MAINTENANCE_WINDOW_TASK_PARAMETERS,
+                required: false,
+                constraints: Constraints::NONE,
+            },
+            Member {
+                name: "Priority",
+                target: &MAINTENANCE_WINDOW_TASK_PRIORITY,
+                required: false,
+                constraints: Constraints {
+                    range: Some(Range {
+                        min: Some(Limit { value: 0.0, text: "0" }),
+                        max: None,
+                    }),
+                    ..Constraints::NONE
+                },
+            },
+            Member {
+                name: "LoggingInfo",
+                target: &LOGGING_INFO,
+                required: false,
+                constraints: Constraints::NONE,
+            },
+            Member {
+                name: "ServiceRoleArn",
+                target: &SERVICE_ROLE,
+                required: false,
+                constraints: Constraints::NONE,
+            },
+            Member {
+                name: "MaxConcurrency",
+                target: &MAX_CONCURRENCY,
+                required: false,
+                constraints: Constraints {
+                    length: Some(Bounds {
+                        min: Some(1),
+                        max: Some(7),
+                    }),
+                    pattern: Some(&MAX_CONCURRENCY_PATTERN),
+                    ..Constraints::NONE
+                },
+            },
+            Member {
+                name: "MaxErrors",
+                target: &MAX_ERRORS,
+                required: false,
+                constraints: Constraints {
+                    length: Some(Bounds {
+                        min: Some(1),
+                        max: Some(7),
+                    }),
+                    pattern: Some(&MAX_ERRORS_PATTERN),
+                    ..Constraints::NONE
+                },
+            },
+            Member {
+                name: "Name",
+                target: &MAINTENANCE_WINDOW_NAME,
+                required: false,
+                constraints: Constraints {
+                    length: Some(Bounds {
+                        min: Some(3),
+                        max: Some(128),
+                    }),
+                    pattern: Some(&MAINTENANCE_WINDOW_NAME_PATTERN),
+                    ..Constraints::NONE
+                },
+            },
+            Member {
+                name: "Description",
+                target: &MAINTENANCE_WINDOW_DESCRIPTION,
+                required: false,
+                constraints: Constraints {
+                    length: Some(Bounds {
+                        min: Some(1),
+                        max: Some(128),
+                    }),
+                    ..Constraints::NONE
+                },
+            },
+            Member {
+                name: "CutoffBehavior",
+                target: &MAINTENANCE_WINDOW_TASK_CUTOFF_BEHAVIOR,
+                required: false,
+                constraints: Constraints::NONE,
+            },
+            Member {
+                name: "AlarmConfiguration",
+                target: &ALARM_CONFIGURATION,
+                required: false,
+                constraints: Constraints::NONE,
+            },
+        ],
+    ),
     sensitive: false,
 };
 pub static MAINTENANCE_WINDOW_TASK_ARN: Shape = Shape {
@@ -3382,32 +3430,34 @@ pub static MAINTENANCE_WINDOW_TASK_ID: Shape = Shape {
 };
 pub static MAINTENANCE_WINDOW_TASK_INVOCATION_PARAMETERS: Shape = Shape {
     id: "com.amazonaws.ssm#MaintenanceWindowTaskInvocationParameters",
-    kind: Kind::Structure(&[
-        Member {
-            name: "RunCommand",
-            target: &MAINTENANCE_WINDOW_RUN_COMMAND_PARAMETERS,
-            required: false,
-            constraints: Constraints::NONE,
-        },
-        Member {
-            name: "Automation",
-            target: &MAINTENANCE_WINDOW_AUTOMATION_PARAMETERS,
-            required: false,
-            constraints: Constraints::NONE,
-        },
-        Member {
-            name: "StepFunctions",
-            target: &MAINTENANCE_WINDOW_STEP_FUNCTIONS_PARAMETERS,
-            required: false,
-            constraints: Constraints::NONE,
-        },
-        Member {
-            name: "Lambda",
-            target: &MAINTENANCE_WINDOW_LAMBDA_PARAMETERS,
-            required: false,
-            constraints: Constraints::NONE,
-        },
-    ]),
+    kind: Kind::Structure(
+        &[
+            Member {
+                name: "RunCommand",
+                target: &MAINTENANCE_WINDOW_RUN_COMMAND_PARAMETERS,
+                required: false,
+                constraints: Constraints::NONE,
+            },
+            Member {
+                name: "Automation",
+                target: &MAINTENANCE_WINDOW_AUTOMATION_PARAMETERS,
+                required: false,
+                constraints: Constraints::NONE,
+            },
+            Member {
+                name: "StepFunctions",
+                target: &MAINTENANCE_WINDOW_STEP_FUNCTIONS_PARAMETERS,
+                required: false,
+                constraints: Constraints::NONE,
+            },
+            Member {
+                name: "Lambda",
+                target: &MAINTENANCE_WINDOW_LAMBDA_PARAMETERS,
+                required: false,
+                constraints: Constraints::NONE,
+            },
+        ],
+    ),
     sensitive: false,
 };
 pub static MAINTENANCE_WINDOW_TASK_LIST: Shape = Shape {
@@ -3435,12 +3485,16 @@ pub static MAINTENANCE_WINDOW_TASK_PARAMETER_VALUE: Shape = Shape {
 };
 pub static MAINTENANCE_WINDOW_TASK_PARAMETER_VALUE_EXPRESSION: Shape = Shape {
     id: "com.amazonaws.ssm#MaintenanceWindowTaskParameterValueExpression",
-    kind: Kind::Structure(&[Member {
-        name: "Values",
-        target: &MAINTENANCE_WINDOW_TASK_PARAMETER_VALUE_LIST,
-        required: false,
-        constraints: Constraints::NONE,
-    }]),
+    kind: Kind::Structure(
+        &[
+            Member {
+                name: "Values",
+                target: &MAINTENANCE_WINDOW_TASK_PARAMETER_VALUE_LIST,
+                required: false,
+                constraints: Constraints::NONE,
+            },
+        ],
+    ),
     sensitive: true,
 };
 pub static MAINTENANCE_WINDOW_TASK_PARAMETER_VALUE_LIST: Shape = Shape {
@@ -3555,38 +3609,35 @@ pub static NOTIFICATION_ARN: Shape = Shape {
 };
 pub static NOTIFICATION_CONFIG: Shape = Shape {
     id: "com.amazonaws.ssm#NotificationConfig",
-    kind: Kind::Structure(&[
-        Member {
-            name: "NotificationArn",
-            target: &NOTIFICATION_ARN,
-            required: false,
-            constraints: Constraints::NONE,
-        },
-        Member {
-            name: "NotificationEvents",
-            target: &NOTIFICATION_EVENT_LIST,
-            required: false,
-            constraints: Constraints::NONE,
-        },
-        Member {
-            name: "NotificationType",
-            target: &NOTIFICATION_TYPE,
-            required: false,
-            constraints: Constraints::NONE,
-        },
-    ]),
+    kind: Kind::Structure(
+        &[
+            Member {
+                name: "NotificationArn",
+                target: &NOTIFICATION_ARN,
+                required: false,
+                constraints: Constraints::NONE,
+            },
+            Member {
+                name: "NotificationEvents",
+                target: &NOTIFICATION_EVENT_LIST,
+                required: false,
+                constraints: Constraints::NONE,
+            },
+            Member {
+                name: "NotificationType",
+                target: &NOTIFICATION_TYPE,
+                required: false,
+                constraints: Constraints::NONE,
+            },
+        ],
+    ),
     sensitive: false,
 };
 pub static NOTIFICATION_EVENT: Shape = Shape {
     id: "com.amazonaws.ssm#NotificationEvent",
-    kind: Kind::Enum(&[
-        "All",
-        "InProgress",
-        "Success",
-        "TimedOut",
-        "Cancelled",
-        "Failed",
-    ]),
+    kind: Kind::Enum(
+        &["All", "InProgress", "Success", "TimedOut", "Cancelled", "Failed"],
+    ),
     sensitive: false,
 };
 pub static NOTIFICATION_EVENT_LIST: Shape = Shape {
@@ -3656,26 +3707,28 @@ pub static PARAMETERS: Shape = Shape {
 };
 pub static PATCH_ORCHESTRATOR_FILTER: Shape = Shape {
     id: "com.amazonaws.ssm#PatchOrchestratorFilter",
-    kind: Kind::Structure(&[
-        Member {
-            name: "Key",
-            target: &PATCH_ORCHESTRATOR_FILTER_KEY,
-            required: false,
-            constraints: Constraints {
-                length: Some(Bounds {
-                    min: Some(1),
-                    max: Some(128),
-                }),
-                ..Constraints::NONE
+    kind: Kind::Structure(
+        &[
+            Member {
+                name: "Key",
+                target: &PATCH_ORCHESTRATOR_FILTER_KEY,
+                required: false,
+                constraints: Constraints {
+                    length: Some(Bounds {
+                        min: Some(1),
+                        max: Some(128),
+                    }),
+                    ..Constraints::NONE
+                },
             },
-        },
-        Member {
-            name: "Values",
-            target: &PATCH_ORCHESTRATOR_FILTER_VALUES,
-            required: false,
-            constraints: Constraints::NONE,
-        },
-    ]),
+            Member {
+                name: "Values",
+                target: &PATCH_ORCHESTRATOR_FILTER_VALUES,
+                required: false,
+                constraints: Constraints::NONE,
+            },
+        ],
+    ),
     sensitive: false,
 };
 pub static PATCH_ORCHESTRATOR_FILTER_KEY: Shape = Shape {
@@ -3722,309 +3775,320 @@ pub static PATCH_ORCHESTRATOR_FILTER_VALUES: Shape = Shape {
 };
 pub static REGISTER_TARGET_WITH_MAINTENANCE_WINDOW_REQUEST: Shape = Shape {
     id: "com.amazonaws.ssm#RegisterTargetWithMaintenanceWindowRequest",
-    kind: Kind::Structure(&[
-        Member {
-            name: "WindowId",
-            target: &MAINTENANCE_WINDOW_ID,
-            required: true,
-            constraints: Constraints {
-                length: Some(Bounds {
-                    min: Some(20),
-                    max: Some(20),
-                }),
-                pattern: Some(&MAINTENANCE_WINDOW_ID_PATTERN),
-                ..Constraints::NONE
+    kind: Kind::Structure(
+        &[
+            Member {
+                name: "WindowId",
+                target: &MAINTENANCE_WINDOW_ID,
+                required: true,
+                constraints: Constraints {
+                    length: Some(Bounds {
+                        min: Some(20),
+                        max: Some(20),
+                    }),
+                    pattern: Some(&MAINTENANCE_WINDOW_ID_PATTERN),
+                    ..Constraints::NONE
+                },
             },
-        },
-        Member {
-            name: "ResourceType",
-            target: &MAINTENANCE_WINDOW_RESOURCE_TYPE,
-            required: true,
-            constraints: Constraints::NONE,
-        },
-        Member {
-            name: "Targets",
-            target: &TARGETS,
-            required: true,
-            constraints: Constraints {
-                length: Some(Bounds {
-                    min: Some(0),
-                    max: Some(5),
-                }),
-                ..Constraints::NONE
+            Member {
+                name: "ResourceType",
+                target: &MAINTENANCE_WINDOW_RESOURCE_TYPE,
+                required: true,
+                constraints: Constraints::NONE,
             },
-        },
-        Member {
-            name: "OwnerInformation",
-            target: &OWNER_INFORMATION,
-            required: false,
-            constraints: Constraints {
-                length: Some(Bounds {
-                    min: Some(1),
-                    max: Some(128),
-                }),
-                ..Constraints::NONE
+            Member {
+                name: "Targets",
+                target: &TARGETS,
+                required: true,
+                constraints: Constraints {
+                    length: Some(Bounds {
+                        min: Some(0),
+                        max: Some(5),
+                    }),
+                    ..Constraints::NONE
+                },
             },
-        },
-        Member {
-            name: "Name",
-            target: &MAINTENANCE_WINDOW_NAME,
-            required: false,
-            constraints: Constraints {
-                length: Some(Bounds {
-                    min: Some(3),
-                    max: Some(128),
-                }),
-                pattern: Some(&MAINTENANCE_WINDOW_NAME_PATTERN),
-                ..Constraints::NONE
+            Member {
+                name: "OwnerInformation",
+                target: &OWNER_INFORMATION,
+                required: false,
+                constraints: Constraints {
+                    length: Some(Bounds {
+                        min: Some(1),
+                        max: Some(128),
+                    }),
+                    ..Constraints::NONE
+                },
             },
-        },
-        Member {
-            name: "Description",
-            target: &MAINTENANCE_WINDOW_DESCRIPTION,
-            required: false,
-            constraints: Constraints {
-                length: Some(Bounds {
-                    min: Some(1),
-                    max: Some(128),
-                }),
-                ..Constraints::NONE
+            Member {
+                name: "Name",
+                target: &MAINTENANCE_WINDOW_NAME,
+                required: false,
+                constraints: Constraints {
+                    length: Some(Bounds {
+                        min: Some(3),
+                        max: Some(128),
+                    }),
+                    pattern: Some(&MAINTENANCE_WINDOW_NAME_PATTERN),
+                    ..Constraints::NONE
+                },
             },
-        },
-        Member {
-            name: "ClientToken",
-            target: &CLIENT_TOKEN,
-            required: false,
-            constraints: Constraints {
-                length: Some(Bounds {
-                    min: Some(1),
-                    max: Some(64),
-                }),
-                ..Constraints::NONE
+            Member {
+                name: "Description",
+                target: &MAINTENANCE_WINDOW_DESCRIPTION,
+                required: false,
+                constraints: Constraints {
+                    length: Some(Bounds {
+                        min: Some(1),
+                        max: Some(128),
+                    }),
+                    ..Constraints::NONE
+                },
             },
-        },
-    ]),
+            Member {
+                name: "ClientToken",
+                target: &CLIENT_TOKEN,
+                required: false,
+                constraints: Constraints {
+                    length: Some(Bounds {
+                        min: Some(1),
+                        max: Some(64),
+                    }),
+                    ..Constraints::NONE
+                },
+            },
+        ],
+    ),
     sensitive: false,
 };
 pub static REGISTER_TARGET_WITH_MAINTENANCE_WINDOW_RESULT: Shape = Shape {
     id: "com.amazonaws.ssm#RegisterTargetWithMaintenanceWindowResult",
-    kind: Kind::Structure(&[Member {
-        name: "WindowTargetId",
-        target: &MAINTENANCE_WINDOW_TARGET_ID,
-        required: false,
-        constraints: Constraints {
-            length: Some(Bounds {
-                min: Some(36),
-                max: Some(36),
-            }),
-            pattern: Some(&MAINTENANCE_WINDOW_EXECUTION_ID_PATTERN),
-            ..Constraints::NONE
-        },
-    }]),
+    kind: Kind::Structure(
+        &[
+            Member {
+                name: "WindowTargetId",
+                target: &MAINTENANCE_WINDOW_TARGET_ID,
+                required: false,
+                constraints: Constraints {
+                    length: Some(Bounds {
+                        min: Some(36),
+                        max: Some(36),
+                    }),
+                    pattern: Some(&MAINTENANCE_WINDOW_EXECUTION_ID_PATTERN),
+                    ..Constraints::NONE
+                },
+            },
+        ],
+    ),
     sensitive: false,
 };
 pub static REGISTER_TASK_WITH_MAINTENANCE_WINDOW_REQUEST: Shape = Shape {
     id: "com.amazonaws.ssm#RegisterTaskWithMaintenanceWindowRequest",
-    kind: Kind::Structure(&[
-        Member {
-            name: "WindowId",
-            target: &MAINTENANCE_WINDOW_ID,
-            required: true,
-            constraints: Constraints {
-                length: Some(Bounds {
-                    min: Some(20),
-                    max: Some(20),
-                }),
-                pattern: Some(&MAINTENANCE_WINDOW_ID_PATTERN),
-                ..Constraints::NONE
-            },
-        },
-        Member {
-            name: "Targets",
-            target: &TARGETS,
-            required: false,
-            constraints: Constraints {
-                length: Some(Bounds {
-                    min: Some(0),
-                    max: Some(5),
-                }),
-                ..Constraints::NONE
-            },
-        },
-        Member {
-            name: "TaskArn",
-            target: &MAINTENANCE_WINDOW_TASK_ARN,
-            required: true,
-            constraints: Constraints {
-                length: Some(Bounds {
-                    min: Some(1),
-                    max: Some(1600),
-                }),
-                ..Constraints::NONE
-            },
-        },
-        Member {
-            name: "ServiceRoleArn",
-            target: &SERVICE_ROLE,
-            required: false,
-            constraints: Constraints::NONE,
-        },
-        Member {
-            name: "TaskType",
-            target: &MAINTENANCE_WINDOW_TASK_TYPE,
-            required: true,
-            constraints: Constraints::NONE,
-        },
-        Member {
-            name: "TaskParameters",
-            target: &MAINTENANCE_WINDOW_TASK_PARAMETERS,
-            required: false,
-            constraints: Constraints::NONE,
-        },
-        Member {
-            name: "TaskInvocationParameters",
-            target: &MAINTENANCE_WINDOW_TASK_INVOCATION_PARAMETERS,
-            required: false,
-            constraints: Constraints::NONE,
-        },
-        Member {
-            name: "Priority",
-            target: &MAINTENANCE_WINDOW_TASK_PRIORITY,
-            required: false,
-            constraints: Constraints {
-                range: Some(Range {
-                    min: Some(Limit {
-                        value: 0.0,
-                        text: "0",
+    kind: Kind::Structure(
+        &[
+            Member {
+                name: "WindowId",
+                target: &MAINTENANCE_WINDOW_ID,
+                required: true,
+                constraints: Constraints {
+                    length: Some(Bounds {
+                        min: Some(20),
+                        max: Some(20),
                     }),
-                    max: None,
-                }),
-                ..Constraints::NONE
+                    pattern: Some(&MAINTENANCE_WINDOW_ID_PATTERN),
+                    ..Constraints::NONE
+                },
             },
-        },
-        Member {
-            name: "MaxConcurrency",
-            target: &MAX_CONCURRENCY,
-            required: false,
-            constraints: Constraints {
-                length: Some(Bounds {
-                    min: Some(1),
-                    max: Some(7),
-                }),
-                pattern: Some(&MAX_CONCURRENCY_PATTERN),
-                ..Constraints::NONE
+            Member {
+                name: "Targets",
+                target: &TARGETS,
+                required: false,
+                constraints: Constraints {
+                    length: Some(Bounds {
+                        min: Some(0),
+                        max: Some(5),
+                    }),
+                    ..Constraints::NONE
+                },
             },
-        },
-        Member {
-            name: "MaxErrors",
-            target: &MAX_ERRORS,
-            required: false,
-            constraints: Constraints {
-                length: Some(Bounds {
-                    min: Some(1),
-                    max: Some(7),
-                }),
-                pattern: Some(&MAX_ERRORS_PATTERN),
-                ..Constraints::NONE
+            Member {
+                name: "TaskArn",
+                target: &MAINTENANCE_WINDOW_TASK_ARN,
+                required: true,
+                constraints: Constraints {
+                    length: Some(Bounds {
+                        min: Some(1),
+                        max: Some(1600),
+                    }),
+                    ..Constraints::NONE
+                },
             },
-        },
-        Member {
-            name: "LoggingInfo",
-            target: &LOGGING_INFO,
-            required: false,
-            constraints: Constraints::NONE,
-        },
-        Member {
-            name: "Name",
-            target: &MAINTENANCE_WINDOW_NAME,
-            required: false,
-            constraints: Constraints {
-                length: Some(Bounds {
-                    min: Some(3),
-                    max: Some(128),
-                }),
-                pattern: Some(&MAINTENANCE_WINDOW_NAME_PATTERN),
-                ..Constraints::NONE
+            Member {
+                name: "ServiceRoleArn",
+                target: &SERVICE_ROLE,
+                required: false,
+                constraints: Constraints::NONE,
             },
-        },
-        Member {
-            name: "Description",
-            target: &MAINTENANCE_WINDOW_DESCRIPTION,
-            required: false,
-            constraints: Constraints {
-                length: Some(Bounds {
-                    min: Some(1),
-                    max: Some(128),
-                }),
-                ..Constraints::NONE
+            Member {
+                name: "TaskType",
+                target: &MAINTENANCE_WINDOW_TASK_TYPE,
+                required: true,
+                constraints: Constraints::NONE,
             },
-        },
-        Member {
-            name: "ClientToken",
-            target: &CLIENT_TOKEN,
-            required: false,
-            constraints: Constraints {
-                length: Some(Bounds {
-                    min: Some(1),
-                    max: Some(64),
-                }),
-                ..Constraints::NONE
+            Member {
+                name: "TaskParameters",
+                target: &MAINTENANCE_WINDOW_TASK_PARAMETERS,
+                required: false,
+                constraints: Constraints::NONE,
             },
-        },
-        Member {
-            name: "CutoffBehavior",
-            target: &MAINTENANCE_WINDOW_TASK_CUTOFF_BEHAVIOR,
-            required: false,
-            constraints: Constraints::NONE,
-        },
-        Member {
-            name: "AlarmConfiguration",
-            target: &ALARM_CONFIGURATION,
-            required: false,
-            constraints: Constraints::NONE,
-        },
-    ]),
+            Member {
+                name: "TaskInvocationParameters",
+                target: &MAINTENANCE_WINDOW_TASK_INVOCATION_PARAMETERS,
+                required: false,
+                constraints: Constraints::NONE,
+            },
+            Member {
+                name: "Priority",
+                target: &MAINTENANCE_WINDOW_TASK_PRIORITY,
+                required: false,
+                constraints: Constraints {
+                    range: Some(Range {
+                        min: Some(Limit { value: 0.0, text: "0" }),
+                        max: None,
+                    }),
+                    ..Constraints::NONE
+                },
+            },
+            Member {
+                name: "MaxConcurrency",
+                target: &MAX_CONCURRENCY,
+                required: false,
+                constraints: Constraints {
+                    length: Some(Bounds {
+                        min: Some(1),
+                        max: Some(7),
+                    }),
+                    pattern: Some(&MAX_CONCURRENCY_PATTERN),
+                    ..Constraints::NONE
+                },
+            },
+            Member {
+                name: "MaxErrors",
+                target: &MAX_ERRORS,
+                required: false,
+                constraints: Constraints {
+                    length: Some(Bounds {
+                        min: Some(1),
+                        max: Some(7),
+                    }),
+                    pattern: Some(&MAX_ERRORS_PATTERN),
+                    ..Constraints::NONE
+                },
+            },
+            Member {
+                name: "LoggingInfo",
+                target: &LOGGING_INFO,
+                required: false,
+                constraints: Constraints::NONE,
+            },
+            Member {
+                name: "Name",
+                target: &MAINTENANCE_WINDOW_NAME,
+                required: false,
+                constraints: Constraints {
+                    length: Some(Bounds {
+                        min: Some(3),
+                        max: Some(128),
+                    }),
+                    pattern: Some(&MAINTENANCE_WINDOW_NAME_PATTERN),
+                    ..Constraints::NONE
+                },
+            },
+            Member {
+                name: "Description",
+                target: &MAINTENANCE_WINDOW_DESCRIPTION,
+                required: false,
+                constraints: Constraints {
+                    length: Some(Bounds {
+                        min: Some(1),
+                        max: Some(128),
+                    }),
+                    ..Constraints::NONE
+                },
+            },
+            Member {
+                name: "ClientToken",
+                target: &CLIENT_TOKEN,
+                required: false,
+                constraints: Constraints {
+                    length: Some(Bounds {
+                        min: Some(1),
+                        max: Some(64),
+                    }),
+                    ..Constraints::NONE
+                },
+            },
+            Member {
+                name: "CutoffBehavior",
+                target: &MAINTENANCE_WINDOW_TASK_CUTOFF_BEHAVIOR,
+                required: false,
+                constraints: Constraints::NONE,
+            },
+            Member {
+                name: "AlarmConfiguration",
+                target: &ALARM_CONFIGURATION,
+                required: false,
+                constraints: Constraints::NONE,
+            },
+        ],
+    ),
     sensitive: false,
 };
 pub static REGISTER_TASK_WITH_MAINTENANCE_WINDOW_RESULT: Shape = Shape {
     id: "com.amazonaws.ssm#RegisterTaskWithMaintenanceWindowResult",
-    kind: Kind::Structure(&[Member {
-        name: "WindowTaskId",
-        target: &MAINTENANCE_WINDOW_TASK_ID,
-        required: false,
-        constraints: Constraints {
-            length: Some(Bounds {
-                min: Some(36),
-                max: Some(36),
-            }),
-            pattern: Some(&MAINTENANCE_WINDOW_EXECUTION_ID_PATTERN),
-            ..Constraints::NONE
-        },
-    }]),
+    kind: Kind::Structure(
+        &[
+            Member {
+                name: "WindowTaskId",
+                target: &MAINTENANCE_WINDOW_TASK_ID,
+                required: false,
+                constraints: Constraints {
+                    length: Some(Bounds {
+                        min: Some(36),
+                        max: Some(36),
+                    }),
+                    pattern: Some(&MAINTENANCE_WINDOW_EXECUTION_ID_PATTERN),
+                    ..Constraints::NONE
+                },
+            },
+        ],
+    ),
     sensitive: false,
 };
 pub static REMOVE_TAGS_FROM_RESOURCE_REQUEST: Shape = Shape {
     id: "com.amazonaws.ssm#RemoveTagsFromResourceRequest",
-    kind: Kind::Structure(&[
-        Member {
-            name: "ResourceType",
-            target: &RESOURCE_TYPE_FOR_TAGGING,
-            required: true,
-            constraints: Constraints::NONE,
-        },
-        Member {
-            name: "ResourceId",
-            target: &RESOURCE_ID,
-            required: true,
-            constraints: Constraints::NONE,
-        },
-        Member {
-            name: "TagKeys",
-            target: &KEY_LIST,
-            required: true,
-            constraints: Constraints::NONE,
-        },
-    ]),
+    kind: Kind::Structure(
+        &[
+            Member {
+                name: "ResourceType",
+                target: &RESOURCE_TYPE_FOR_TAGGING,
+                required: true,
+                constraints: Constraints::NONE,
+            },
+            Member {
+                name: "ResourceId",
+                target: &RESOURCE_ID,
+                required: true,
+                constraints: Constraints::NONE,
+            },
+            Member {
+                name: "TagKeys",
+                target: &KEY_LIST,
+                required: true,
+                constraints: Constraints::NONE,
+            },
+        ],
+    ),
     sensitive: false,
 };
 pub static REMOVE_TAGS_FROM_RESOURCE_RESULT: Shape = Shape {
@@ -4039,27 +4103,33 @@ pub static RESOURCE_ID: Shape = Shape {
 };
 pub static RESOURCE_LIMIT_EXCEEDED_EXCEPTION: Shape = Shape {
     id: "com.amazonaws.ssm#ResourceLimitExceededException",
-    kind: Kind::Structure(&[Member {
-        name: "Message",
-        target: &STRING,
-        required: false,
-        constraints: Constraints::NONE,
-    }]),
+    kind: Kind::Structure(
+        &[
+            Member {
+                name: "Message",
+                target: &STRING,
+                required: false,
+                constraints: Constraints::NONE,
+            },
+        ],
+    ),
     sensitive: false,
 };
 pub static RESOURCE_TYPE_FOR_TAGGING: Shape = Shape {
     id: "com.amazonaws.ssm#ResourceTypeForTagging",
-    kind: Kind::Enum(&[
-        "Document",
-        "ManagedInstance",
-        "MaintenanceWindow",
-        "Parameter",
-        "PatchBaseline",
-        "OpsItem",
-        "OpsMetadata",
-        "Automation",
-        "Association",
-    ]),
+    kind: Kind::Enum(
+        &[
+            "Document",
+            "ManagedInstance",
+            "MaintenanceWindow",
+            "Parameter",
+            "PatchBaseline",
+            "OpsItem",
+            "OpsMetadata",
+            "Automation",
+            "Association",
+        ],
+    ),
     sensitive: false,
 };
 pub static S3_BUCKET_NAME: Shape = Shape {
@@ -4079,40 +4149,42 @@ pub static S3_REGION: Shape = Shape {
 };
 pub static SCHEDULED_WINDOW_EXECUTION: Shape = Shape {
     id: "com.amazonaws.ssm#ScheduledWindowExecution",
-    kind: Kind::Structure(&[
-        Member {
-            name: "WindowId",
-            target: &MAINTENANCE_WINDOW_ID,
-            required: false,
-            constraints: Constraints {
-                length: Some(Bounds {
-                    min: Some(20),
-                    max: Some(20),
-                }),
-                pattern: Some(&MAINTENANCE_WINDOW_ID_PATTERN),
-                ..Constraints::NONE
+    kind: Kind::Structure(
+        &[
+            Member {
+                name: "WindowId",
+                target: &MAINTENANCE_WINDOW_ID,
+                required: false,
+                constraints: Constraints {
+                    length: Some(Bounds {
+                        min: Some(20),
+                        max: Some(20),
+                    }),
+                    pattern: Some(&MAINTENANCE_WINDOW_ID_PATTERN),
+                    ..Constraints::NONE
+                },
             },
-        },
-        Member {
-            name: "Name",
-            target: &MAINTENANCE_WINDOW_NAME,
-            required: false,
-            constraints: Constraints {
-                length: Some(Bounds {
-                    min: Some(3),
-                    max: Some(128),
-                }),
-                pattern: Some(&MAINTENANCE_WINDOW_NAME_PATTERN),
-                ..Constraints::NONE
+            Member {
+                name: "Name",
+                target: &MAINTENANCE_WINDOW_NAME,
+                required: false,
+                constraints: Constraints {
+                    length: Some(Bounds {
+                        min: Some(3),
+                        max: Some(128),
+                    }),
+                    pattern: Some(&MAINTENANCE_WINDOW_NAME_PATTERN),
+                    ..Constraints::NONE
+                },
             },
-        },
-        Member {
-            name: "ExecutionTime",
-            target: &MAINTENANCE_WINDOW_STRING_DATE_TIME,
-            required: false,
-            constraints: Constraints::NONE,
-        },
-    ]),
+            Member {
+                name: "ExecutionTime",
+                target: &MAINTENANCE_WINDOW_STRING_DATE_TIME,
+                required: false,
+                constraints: Constraints::NONE,
+            },
+        ],
+    ),
     sensitive: false,
 };
 pub static SCHEDULED_WINDOW_EXECUTION_LIST: Shape = Shape {
@@ -4140,34 +4212,36 @@ pub static STRING: Shape = Shape {
 };
 pub static TAG: Shape = Shape {
     id: "com.amazonaws.ssm#Tag",
-    kind: Kind::Structure(&[
-        Member {
-            name: "Key",
-            target: &TAG_KEY,
-            required: true,
-            constraints: Constraints {
-                length: Some(Bounds {
-                    min: Some(1),
-                    max: Some(128),
-                }),
-                pattern: Some(&TAG_KEY_PATTERN),
-                ..Constraints::NONE
+    kind: Kind::Structure(
+        &[
+            Member {
+                name: "Key",
+                target: &TAG_KEY,
+                required: true,
+                constraints: Constraints {
+                    length: Some(Bounds {
+                        min: Some(1),
+                        max: Some(128),
+                    }),
+                    pattern: Some(&TAG_KEY_PATTERN),
+                    ..Constraints::NONE
+                },
             },
-        },
-        Member {
-            name: "Value",
-            target: &TAG_VALUE,
-            required: true,
-            constraints: Constraints {
-                length: Some(Bounds {
-                    min: Some(0),
-                    max: Some(256),
-                }),
-                pattern: Some(&TAG_KEY_PATTERN),
-                ..Constraints::NONE
+            Member {
+                name: "Value",
+                target: &TAG_VALUE,
+                required: true,
+                constraints: Constraints {
+                    length: Some(Bounds {
+                        min: Some(0),
+                        max: Some(256),
+                    }),
+                    pattern: Some(&TAG_KEY_PATTERN),
+                    ..Constraints::NONE
+                },
             },
-        },
-    ]),
+        ],
+    ),
     sensitive: false,
 };
 pub static TAG_KEY: Shape = Shape {
@@ -4195,43 +4269,49 @@ pub static TAG_VALUE: Shape = Shape {
 };
 pub static TARGET: Shape = Shape {
     id: "com.amazonaws.ssm#Target",
-    kind: Kind::Structure(&[
-        Member {
-            name: "Key",
-            target: &TARGET_KEY,
-            required: false,
-            constraints: Constraints {
-                length: Some(Bounds {
-                    min: Some(1),
-                    max: Some(163),
-                }),
-                pattern: Some(&TARGET_KEY_PATTERN),
-                ..Constraints::NONE
+    kind: Kind::Structure(
+        &[
+            Member {
+                name: "Key",
+                target: &TARGET_KEY,
+                required: false,
+                constraints: Constraints {
+                    length: Some(Bounds {
+                        min: Some(1),
+                        max: Some(163),
+                    }),
+                    pattern: Some(&TARGET_KEY_PATTERN),
+                    ..Constraints::NONE
+                },
             },
-        },
-        Member {
-            name: "Values",
-            target: &TARGET_VALUES,
-            required: false,
-            constraints: Constraints {
-                length: Some(Bounds {
-                    min: Some(0),
-                    max: Some(50),
-                }),
-                ..Constraints::NONE
+            Member {
+                name: "Values",
+                target: &TARGET_VALUES,
+                required: false,
+                constraints: Constraints {
+                    length: Some(Bounds {
+                        min: Some(0),
+                        max: Some(50),
+                    }),
+                    ..Constraints::NONE
+                },
             },
-        },
-    ]),
+        ],
+    ),
     sensitive: false,
 };
 pub static TARGET_IN_USE_EXCEPTION: Shape = Shape {
     id: "com.amazonaws.ssm#TargetInUseException",
-    kind: Kind::Structure(&[Member {
-        name: "Message",
-        target: &STRING,
-        required: false,
-        constraints: Constraints::NONE,
-    }]),
+    kind: Kind::Structure(
+        &[
+            Member {
+                name: "Message",
+                target: &STRING,
+                required: false,
+                constraints: Constraints::NONE,
+            },
+        ],
+    ),
     sensitive: false,
 };
 pub static TARGET_KEY: Shape = Shape {
@@ -4282,788 +4362,762 @@ pub static TOO_MANY_TAGS_ERROR: Shape = Shape {
 };
 pub static TOO_MANY_UPDATES: Shape = Shape {
     id: "com.amazonaws.ssm#TooManyUpdates",
-    kind: Kind::Structure(&[Member {
-        name: "Message",
-        target: &STRING,
-        required: false,
-        constraints: Constraints::NONE,
-    }]),
+    kind: Kind::Structure(
+        &[
+            Member {
+                name: "Message",
+                target: &STRING,
+                required: false,
+                constraints: Constraints::NONE,
+            },
+        ],
+    ),
     sensitive: false,
 };
 pub static UPDATE_MAINTENANCE_WINDOW_REQUEST: Shape = Shape {
     id: "com.amazonaws.ssm#UpdateMaintenanceWindowRequest",
-    kind: Kind::Structure(&[
-        Member {
-            name: "WindowId",
-            target: &MAINTENANCE_WINDOW_ID,
-            required: true,
-            constraints: Constraints {
-                length: Some(Bounds {
-                    min: Some(20),
-                    max: Some(20),
-                }),
-                pattern: Some(&MAINTENANCE_WINDOW_ID_PATTERN),
-                ..Constraints::NONE
-            },
-        },
-        Member {
-            name: "Name",
-            target: &MAINTENANCE_WINDOW_NAME,
-            required: false,
-            constraints: Constraints {
-                length: Some(Bounds {
-                    min: Some(3),
-                    max: Some(128),
-                }),
-                pattern: Some(&MAINTENANCE_WINDOW_NAME_PATTERN),
-                ..Constraints::NONE
-            },
-        },
-        Member {
-            name: "Description",
-            target: &MAINTENANCE_WINDOW_DESCRIPTION,
-            required: false,
-            constraints: Constraints {
-                length: Some(Bounds {
-                    min: Some(1),
-                    max: Some(128),
-                }),
-                ..Constraints::NONE
-            },
-        },
-        Member {
-            name: "StartDate",
-            target: &MAINTENANCE_WINDOW_STRING_DATE_TIME,
-            required: false,
-            constraints: Constraints::NONE,
-        },
-        Member {
-            name: "EndDate",
-            target: &MAINTENANCE_WINDOW_STRING_DATE_TIME,
-            required: false,
-            constraints: Constraints::NONE,
-        },
-        Member {
-            name: "Schedule",
-            target: &MAINTENANCE_WINDOW_SCHEDULE,
-            required: false,
-            constraints: Constraints {
-                length: Some(Bounds {
-                    min: Some(1),
-                    max: Some(256),
-                }),
-                ..Constraints::NONE
-            },
-        },
-        Member {
-            name: "ScheduleTimezone",
-            target: &MAINTENANCE_WINDOW_TIMEZONE,
-            required: false,
-            constraints: Constraints::NONE,
-        },
-        Member {
-            name: "ScheduleOffset",
-            target: &MAINTENANCE_WINDOW_OFFSET,
-            required: false,
-            constraints: Constraints {
-                range: Some(Range {
-                    min: Some(Limit {
-                        value: 1.0,
-                        text: "1",
+    kind: Kind::Structure(
+        &[
+            Member {
+                name: "WindowId",
+                target: &MAINTENANCE_WINDOW_ID,
+                required: true,
+                constraints: Constraints {
+                    length: Some(Bounds {
+                        min: Some(20),
+                        max: Some(20),
                     }),
-                    max: Some(Limit {
-                        value: 6.0,
-                        text: "6",
-                    }),
-                }),
-                ..Constraints::NONE
+                    pattern: Some(&MAINTENANCE_WINDOW_ID_PATTERN),
+                    ..Constraints::NONE
+                },
             },
-        },
-        Member {
-            name: "Duration",
-            target: &MAINTENANCE_WINDOW_DURATION_HOURS,
-            required: false,
-            constraints: Constraints {
-                range: Some(Range {
-                    min: Some(Limit {
-                        value: 1.0,
-                        text: "1",
+            Member {
+                name: "Name",
+                target: &MAINTENANCE_WINDOW_NAME,
+                required: false,
+                constraints: Constraints {
+                    length: Some(Bounds {
+                        min: Some(3),
+                        max: Some(128),
                     }),
-                    max: Some(Limit {
-                        value: 24.0,
-                        text: "24",
-                    }),
-                }),
-                ..Constraints::NONE
+                    pattern: Some(&MAINTENANCE_WINDOW_NAME_PATTERN),
+                    ..Constraints::NONE
+                },
             },
-        },
-        Member {
-            name: "Cutoff",
-            target: &MAINTENANCE_WINDOW_CUTOFF,
-            required: false,
-            constraints: Constraints {
-                range: Some(Range {
-                    min: Some(Limit {
-                        value: 0.0,
-                        text: "0",
+            Member {
+                name: "Description",
+                target: &MAINTENANCE_WINDOW_DESCRIPTION,
+                required: false,
+                constraints: Constraints {
+                    length: Some(Bounds {
+                        min: Some(1),
+                        max: Some(128),
                     }),
-                    max: Some(Limit {
-                        value: 23.0,
-                        text: "23",
-                    }),
-                }),
-                ..Constraints::NONE
+                    ..Constraints::NONE
+                },
             },
-        },
-        Member {
-            name: "AllowUnassociatedTargets",
-            target: &MAINTENANCE_WINDOW_ALLOW_UNASSOCIATED_TARGETS,
-            required: false,
-            constraints: Constraints::NONE,
-        },
-        Member {
-            name: "Enabled",
-            target: &MAINTENANCE_WINDOW_ENABLED,
-            required: false,
-            constraints: Constraints::NONE,
-        },
-        Member {
-            name: "Replace",
-            target: &BOOLEAN,
-            required: false,
-            constraints: Constraints::NONE,
-        },
-    ]),
+            Member {
+                name: "StartDate",
+                target: &MAINTENANCE_WINDOW_STRING_DATE_TIME,
+                required: false,
+                constraints: Constraints::NONE,
+            },
+            Member {
+                name: "EndDate",
+                target: &MAINTENANCE_WINDOW_STRING_DATE_TIME,
+                required: false,
+                constraints: Constraints::NONE,
+            },
+            Member {
+                name: "Schedule",
+                target: &MAINTENANCE_WINDOW_SCHEDULE,
+                required: false,
+                constraints: Constraints {
+                    length: Some(Bounds {
+                        min: Some(1),
+                        max: Some(256),
+                    }),
+                    ..Constraints::NONE
+                },
+            },
+            Member {
+                name: "ScheduleTimezone",
+                target: &MAINTENANCE_WINDOW_TIMEZONE,
+                required: false,
+                constraints: Constraints::NONE,
+            },
+            Member {
+                name: "ScheduleOffset",
+                target: &MAINTENANCE_WINDOW_OFFSET,
+                required: false,
+                constraints: Constraints {
+                    range: Some(Range {
+                        min: Some(Limit { value: 1.0, text: "1" }),
+                        max: Some(Limit { value: 6.0, text: "6" }),
+                    }),
+                    ..Constraints::NONE
+                },
+            },
+            Member {
+                name: "Duration",
+                target: &MAINTENANCE_WINDOW_DURATION_HOURS,
+                required: false,
+                constraints: Constraints {
+                    range: Some(Range {
+                        min: Some(Limit { value: 1.0, text: "1" }),
+                        max: Some(Limit { value: 24.0, text: "24" }),
+                    }),
+                    ..Constraints::NONE
+                },
+            },
+            Member {
+                name: "Cutoff",
+                target: &MAINTENANCE_WINDOW_CUTOFF,
+                required: false,
+                constraints: Constraints {
+                    range: Some(Range {
+                        min: Some(Limit { value: 0.0, text: "0" }),
+                        max: Some(Limit { value: 23.0, text: "23" }),
+                    }),
+                    ..Constraints::NONE
+                },
+            },
+            Member {
+                name: "AllowUnassociatedTargets",
+                target: &MAINTENANCE_WINDOW_ALLOW_UNASSOCIATED_TARGETS,
+                required: false,
+                constraints: Constraints::NONE,
+            },
+            Member {
+                name: "Enabled",
+                target: &MAINTENANCE_WINDOW_ENABLED,
+                required: false,
+                constraints: Constraints::NONE,
+            },
+            Member {
+                name: "Replace",
+                target: &BOOLEAN,
+                required: false,
+                constraints: Constraints::NONE,
+            },
+        ],
+    ),
     sensitive: false,
 };
 pub static UPDATE_MAINTENANCE_WINDOW_RESULT: Shape = Shape {
     id: "com.amazonaws.ssm#UpdateMaintenanceWindowResult",
-    kind: Kind::Structure(&[
-        Member {
-            name: "WindowId",
-            target: &MAINTENANCE_WINDOW_ID,
-            required: false,
-            constraints: Constraints {
-                length: Some(Bounds {
-                    min: Some(20),
-                    max: Some(20),
-                }),
-                pattern: Some(&MAINTENANCE_WINDOW_ID_PATTERN),
-                ..Constraints::NONE
-            },
-        },
-        Member {
-            name: "Name",
-            target: &MAINTENANCE_WINDOW_NAME,
-            required: false,
-            constraints: Constraints {
-                length: Some(Bounds {
-                    min: Some(3),
-                    max: Some(128),
-                }),
-                pattern: Some(&MAINTENANCE_WINDOW_NAME_PATTERN),
-                ..Constraints::NONE
-            },
-        },
-        Member {
-            name: "Description",
-            target: &MAINTENANCE_WINDOW_DESCRIPTION,
-            required: false,
-            constraints: Constraints {
-                length: Some(Bounds {
-                    min: Some(1),
-                    max: Some(128),
-                }),
-                ..Constraints::NONE
-            },
-        },
-        Member {
-            name: "StartDate",
-            target: &MAINTENANCE_WINDOW_STRING_DATE_TIME,
-            required: false,
-            constraints: Constraints::NONE,
-        },
-        Member {
-            name: "EndDate",
-            target: &MAINTENANCE_WINDOW_STRING_DATE_TIME,
-            required: false,
-            constraints: Constraints::NONE,
-        },
-        Member {
-            name: "Schedule",
-            target: &MAINTENANCE_WINDOW_SCHEDULE,
-            required: false,
-            constraints: Constraints {
-                length: Some(Bounds {
-                    min: Some(1),
-                    max: Some(256),
-                }),
-                ..Constraints::NONE
-            },
-        },
-        Member {
-            name: "ScheduleTimezone",
-            target: &MAINTENANCE_WINDOW_TIMEZONE,
-            required: false,
-            constraints: Constraints::NONE,
-        },
-        Member {
-            name: "ScheduleOffset",
-            target: &MAINTENANCE_WINDOW_OFFSET,
-            required: false,
-            constraints: Constraints {
-                range: Some(Range {
-                    min: Some(Limit {
-                        value: 1.0,
-                        text: "1",
+    kind: Kind::Structure(
+        &[
+            Member {
+                name: "WindowId",
+                target: &MAINTENANCE_WINDOW_ID,
+                required: false,
+                constraints: Constraints {
+                    length: Some(Bounds {
+                        min: Some(20),
+                        max: Some(20),
                     }),
-                    max: Some(Limit {
-                        value: 6.0,
-                        text: "6",
-                    }),
-                }),
-                ..Constraints::NONE
+                    pattern: Some(&MAINTENANCE_WINDOW_ID_PATTERN),
+                    ..Constraints::NONE
+                },
             },
-        },
-        Member {
-            name: "Duration",
-            target: &MAINTENANCE_WINDOW_DURATION_HOURS,
-            required: false,
-            constraints: Constraints {
-                range: Some(Range {
-                    min: Some(Limit {
-                        value: 1.0,
-                        text: "1",
+            Member {
+                name: "Name",
+                target: &MAINTENANCE_WINDOW_NAME,
+                required: false,
+                constraints: Constraints {
+                    length: Some(Bounds {
+                        min: Some(3),
+                        max: Some(128),
                     }),
-                    max: Some(Limit {
-                        value: 24.0,
-                        text: "24",
-                    }),
-                }),
-                ..Constraints::NONE
+                    pattern: Some(&MAINTENANCE_WINDOW_NAME_PATTERN),
+                    ..Constraints::NONE
+                },
             },
-        },
-        Member {
-            name: "Cutoff",
-            target: &MAINTENANCE_WINDOW_CUTOFF,
-            required: false,
-            constraints: Constraints {
-                range: Some(Range {
-                    min: Some(Limit {
-                        value: 0.0,
-                        text: "0",
+            Member {
+                name: "Description",
+                target: &MAINTENANCE_WINDOW_DESCRIPTION,
+                required: false,
+                constraints: Constraints {
+                    length: Some(Bounds {
+                        min: Some(1),
+                        max: Some(128),
                     }),
-                    max: Some(Limit {
-                        value: 23.0,
-                        text: "23",
-                    }),
-                }),
-                ..Constraints::NONE
+                    ..Constraints::NONE
+                },
             },
-        },
-        Member {
-            name: "AllowUnassociatedTargets",
-            target: &MAINTENANCE_WINDOW_ALLOW_UNASSOCIATED_TARGETS,
-            required: false,
-            constraints: Constraints::NONE,
-        },
-        Member {
-            name: "Enabled",
-            target: &MAINTENANCE_WINDOW_ENABLED,
-            required: false,
-            constraints: Constraints::NONE,
-        },
-    ]),
+            Member {
+                name: "StartDate",
+                target: &MAINTENANCE_WINDOW_STRING_DATE_TIME,
+                required: false,
+                constraints: Constraints::NONE,
+            },
+            Member {
+                name: "EndDate",
+                target: &MAINTENANCE_WINDOW_STRING_DATE_TIME,
+                required: false,
+                constraints: Constraints::NONE,
+            },
+            Member {
+                name: "Schedule",
+                target: &MAINTENANCE_WINDOW_SCHEDULE,
+                required: false,
+                constraints: Constraints {
+                    length: Some(Bounds {
+                        min: Some(1),
+                        max: Some(256),
+                    }),
+                    ..Constraints::NONE
+                },
+            },
+            Member {
+                name: "ScheduleTimezone",
+                target: &MAINTENANCE_WINDOW_TIMEZONE,
+                required: false,
+                constraints: Constraints::NONE,
+            },
+            Member {
+                name: "ScheduleOffset",
+                target: &MAINTENANCE_WINDOW_OFFSET,
+                required: false,
+                constraints: Constraints {
+                    range: Some(Range {
+                        min: Some(Limit { value: 1.0, text: "1" }),
+                        max: Some(Limit { value: 6.0, text: "6" }),
+                    }),
+                    ..Constraints::NONE
+                },
+            },
+            Member {
+                name: "Duration",
+                target: &MAINTENANCE_WINDOW_DURATION_HOURS,
+                required: false,
+                constraints: Constraints {
+                    range: Some(Range {
+                        min: Some(Limit { value: 1.0, text: "1" }),
+                        max: Some(Limit { value: 24.0, text: "24" }),
+                    }),
+                    ..Constraints::NONE
+                },
+            },
+            Member {
+                name: "Cutoff",
+                target: &MAINTENANCE_WINDOW_CUTOFF,
+                required: false,
+                constraints: Constraints {
+                    range: Some(Range {
+                        min: Some(Limit { value: 0.0, text: "0" }),
+                        max: Some(Limit { value: 23.0, text: "23" }),
+                    }),
+                    ..Constraints::NONE
+                },
+            },
+            Member {
+                name: "AllowUnassociatedTargets",
+                target: &MAINTENANCE_WINDOW_ALLOW_UNASSOCIATED_TARGETS,
+                required: false,
+                constraints: Constraints::NONE,
+            },
+            Member {
+                name: "Enabled",
+                target: &MAINTENANCE_WINDOW_ENABLED,
+                required: false,
+                constraints: Constraints::NONE,
+            },
+        ],
+    ),
     sensitive: false,
 };
 pub static UPDATE_MAINTENANCE_WINDOW_TARGET_REQUEST: Shape = Shape {
     id: "com.amazonaws.ssm#UpdateMaintenanceWindowTargetRequest",
-    kind: Kind::Structure(&[
-        Member {
-            name: "WindowId",
-            target: &MAINTENANCE_WINDOW_ID,
-            required: true,
-            constraints: Constraints {
-                length: Some(Bounds {
-                    min: Some(20),
-                    max: Some(20),
-                }),
-                pattern: Some(&MAINTENANCE_WINDOW_ID_PATTERN),
-                ..Constraints::NONE
+    kind: Kind::Structure(
+        &[
+            Member {
+                name: "WindowId",
+                target: &MAINTENANCE_WINDOW_ID,
+                required: true,
+                constraints: Constraints {
+                    length: Some(Bounds {
+                        min: Some(20),
+                        max: Some(20),
+                    }),
+                    pattern: Some(&MAINTENANCE_WINDOW_ID_PATTERN),
+                    ..Constraints::NONE
+                },
             },
-        },
-        Member {
-            name: "WindowTargetId",
-            target: &MAINTENANCE_WINDOW_TARGET_ID,
-            required: true,
-            constraints: Constraints {
-                length: Some(Bounds {
-                    min: Some(36),
-                    max: Some(36),
-                }),
-                pattern: Some(&MAINTENANCE_WINDOW_EXECUTION_ID_PATTERN),
-                ..Constraints::NONE
+            Member {
+                name: "WindowTargetId",
+                target: &MAINTENANCE_WINDOW_TARGET_ID,
+                required: true,
+                constraints: Constraints {
+                    length: Some(Bounds {
+                        min: Some(36),
+                        max: Some(36),
+                    }),
+                    pattern: Some(&MAINTENANCE_WINDOW_EXECUTION_ID_PATTERN),
+                    ..Constraints::NONE
+                },
             },
-        },
-        Member {
-            name: "Targets",
-            target: &TARGETS,
-            required: false,
-            constraints: Constraints {
-                length: Some(Bounds {
-                    min: Some(0),
-                    max: Some(5),
-                }),
-                ..Constraints::NONE
+            Member {
+                name: "Targets",
+                target: &TARGETS,
+                required: false,
+                constraints: Constraints {
+                    length: Some(Bounds {
+                        min: Some(0),
+                        max: Some(5),
+                    }),
+                    ..Constraints::NONE
+                },
             },
-        },
-        Member {
-            name: "OwnerInformation",
-            target: &OWNER_INFORMATION,
-            required: false,
-            constraints: Constraints {
-                length: Some(Bounds {
-                    min: Some(1),
-                    max: Some(128),
-                }),
-                ..Constraints::NONE
+            Member {
+                name: "OwnerInformation",
+                target: &OWNER_INFORMATION,
+                required: false,
+                constraints: Constraints {
+                    length: Some(Bounds {
+                        min: Some(1),
+                        max: Some(128),
+                    }),
+                    ..Constraints::NONE
+                },
             },
-        },
-        Member {
-            name: "Name",
-            target: &MAINTENANCE_WINDOW_NAME,
-            required: false,
-            constraints: Constraints {
-                length: Some(Bounds {
-                    min: Some(3),
-                    max: Some(128),
-                }),
-                pattern: Some(&MAINTENANCE_WINDOW_NAME_PATTERN),
-                ..Constraints::NONE
+            Member {
+                name: "Name",
+                target: &MAINTENANCE_WINDOW_NAME,
+                required: false,
+                constraints: Constraints {
+                    length: Some(Bounds {
+                        min: Some(3),
+                        max: Some(128),
+                    }),
+                    pattern: Some(&MAINTENANCE_WINDOW_NAME_PATTERN),
+                    ..Constraints::NONE
+                },
             },
-        },
-        Member {
-            name: "Description",
-            target: &MAINTENANCE_WINDOW_DESCRIPTION,
-            required: false,
-            constraints: Constraints {
-                length: Some(Bounds {
-                    min: Some(1),
-                    max: Some(128),
-                }),
-                ..Constraints::NONE
+            Member {
+                name: "Description",
+                target: &MAINTENANCE_WINDOW_DESCRIPTION,
+                required: false,
+                constraints: Constraints {
+                    length: Some(Bounds {
+                        min: Some(1),
+                        max: Some(128),
+                    }),
+                    ..Constraints::NONE
+                },
             },
-        },
-        Member {
-            name: "Replace",
-            target: &BOOLEAN,
-            required: false,
-            constraints: Constraints::NONE,
-        },
-    ]),
+            Member {
+                name: "Replace",
+                target: &BOOLEAN,
+                required: false,
+                constraints: Constraints::NONE,
+            },
+        ],
+    ),
     sensitive: false,
 };
 pub static UPDATE_MAINTENANCE_WINDOW_TARGET_RESULT: Shape = Shape {
     id: "com.amazonaws.ssm#UpdateMaintenanceWindowTargetResult",
-    kind: Kind::Structure(&[
-        Member {
-            name: "WindowId",
-            target: &MAINTENANCE_WINDOW_ID,
-            required: false,
-            constraints: Constraints {
-                length: Some(Bounds {
-                    min: Some(20),
-                    max: Some(20),
-                }),
-                pattern: Some(&MAINTENANCE_WINDOW_ID_PATTERN),
-                ..Constraints::NONE
+    kind: Kind::Structure(
+        &[
+            Member {
+                name: "WindowId",
+                target: &MAINTENANCE_WINDOW_ID,
+                required: false,
+                constraints: Constraints {
+                    length: Some(Bounds {
+                        min: Some(20),
+                        max: Some(20),
+                    }),
+                    pattern: Some(&MAINTENANCE_WINDOW_ID_PATTERN),
+                    ..Constraints::NONE
+                },
             },
-        },
-        Member {
-            name: "WindowTargetId",
-            target: &MAINTENANCE_WINDOW_TARGET_ID,
-            required: false,
-            constraints: Constraints {
-                length: Some(Bounds {
-                    min: Some(36),
-                    max: Some(36),
-                }),
-                pattern: Some(&MAINTENANCE_WINDOW_EXECUTION_ID_PATTERN),
-                ..Constraints::NONE
+            Member {
+                name: "WindowTargetId",
+                target: &MAINTENANCE_WINDOW_TARGET_ID,
+                required: false,
+                constraints: Constraints {
+                    length: Some(Bounds {
+                        min: Some(36),
+                        max: Some(36),
+                    }),
+                    pattern: Some(&MAINTENANCE_WINDOW_EXECUTION_ID_PATTERN),
+                    ..Constraints::NONE
+                },
             },
-        },
-        Member {
-            name: "Targets",
-            target: &TARGETS,
-            required: false,
-            constraints: Constraints {
-                length: Some(Bounds {
-                    min: Some(0),
-                    max: Some(5),
-                }),
-                ..Constraints::NONE
+            Member {
+                name: "Targets",
+                target: &TARGETS,
+                required: false,
+                constraints: Constraints {
+                    length: Some(Bounds {
+                        min: Some(0),
+                        max: Some(5),
+                    }),
+                    ..Constraints::NONE
+                },
             },
-        },
-        Member {
-            name: "OwnerInformation",
-            target: &OWNER_INFORMATION,
-            required: false,
-            constraints: Constraints {
-                length: Some(Bounds {
-                    min: Some(1),
-                    max: Some(128),
-                }),
-                ..Constraints::NONE
+            Member {
+                name: "OwnerInformation",
+                target: &OWNER_INFORMATION,
+                required: false,
+                constraints: Constraints {
+                    length: Some(Bounds {
+                        min: Some(1),
+                        max: Some(128),
+                    }),
+                    ..Constraints::NONE
+                },
             },
-        },
-        Member {
-            name: "Name",
-            target: &MAINTENANCE_WINDOW_NAME,
-            required: false,
-            constraints: Constraints {
-                length: Some(Bounds {
-                    min: Some(3),
-                    max: Some(128),
-                }),
-                pattern: Some(&MAINTENANCE_WINDOW_NAME_PATTERN),
-                ..Constraints::NONE
+            Member {
+                name: "Name",
+                target: &MAINTENANCE_WINDOW_NAME,
+                required: false,
+                constraints: Constraints {
+                    length: Some(Bounds {
+                        min: Some(3),
+                        max: Some(128),
+                    }),
+                    pattern: Some(&MAINTENANCE_WINDOW_NAME_PATTERN),
+                    ..Constraints::NONE
+                },
             },
-        },
-        Member {
-            name: "Description",
-            target: &MAINTENANCE_WINDOW_DESCRIPTION,
-            required: false,
-            constraints: Constraints {
-                length: Some(Bounds {
-                    min: Some(1),
-                    max: Some(128),
-                }),
-                ..Constraints::NONE
+            Member {
+                name: "Description",
+                target: &MAINTENANCE_WINDOW_DESCRIPTION,
+                required: false,
+                constraints: Constraints {
+                    length: Some(Bounds {
+                        min: Some(1),
+                        max: Some(128),
+                    }),
+                    ..Constraints::NONE
+                },
             },
-        },
-    ]),
+        ],
+    ),
     sensitive: false,
 };
 pub static UPDATE_MAINTENANCE_WINDOW_TASK_REQUEST: Shape = Shape {
     id: "com.amazonaws.ssm#UpdateMaintenanceWindowTaskRequest",
-    kind: Kind::Structure(&[
-        Member {
-            name: "WindowId",
-            target: &MAINTENANCE_WINDOW_ID,
-            required: true,
-            constraints: Constraints {
-                length: Some(Bounds {
-                    min: Some(20),
-                    max: Some(20),
-                }),
-                pattern: Some(&MAINTENANCE_WINDOW_ID_PATTERN),
-                ..Constraints::NONE
-            },
-        },
-        Member {
-            name: "WindowTaskId",
-            target: &MAINTENANCE_WINDOW_TASK_ID,
-            required: true,
-            constraints: Constraints {
-                length: Some(Bounds {
-                    min: Some(36),
-                    max: Some(36),
-                }),
-                pattern: Some(&MAINTENANCE_WINDOW_EXECUTION_ID_PATTERN),
-                ..Constraints::NONE
-            },
-        },
-        Member {
-            name: "Targets",
-            target: &TARGETS,
-            required: false,
-            constraints: Constraints {
-                length: Some(Bounds {
-                    min: Some(0),
-                    max: Some(5),
-                }),
-                ..Constraints::NONE
-            },
-        },
-        Member {
-            name: "TaskArn",
-            target: &MAINTENANCE_WINDOW_TASK_ARN,
-            required: false,
-            constraints: Constraints {
-                length: Some(Bounds {
-                    min: Some(1),
-                    max: Some(1600),
-                }),
-                ..Constraints::NONE
-            },
-        },
-        Member {
-            name: "ServiceRoleArn",
-            target: &SERVICE_ROLE,
-            required: false,
-            constraints: Constraints::NONE,
-        },
-        Member {
-            name: "TaskParameters",
-            target: &MAINTENANCE_WINDOW_TASK_PARAMETERS,
-            required: false,
-            constraints: Constraints::NONE,
-        },
-        Member {
-            name: "TaskInvocationParameters",
-            target: &MAINTENANCE_WINDOW_TASK_INVOCATION_PARAMETERS,
-            required: false,
-            constraints: Constraints::NONE,
-        },
-        Member {
-            name: "Priority",
-            target: &MAINTENANCE_WINDOW_TASK_PRIORITY,
-            required: false,
-            constraints: Constraints {
-                range: Some(Range {
-                    min: Some(Limit {
-                        value: 0.0,
-                        text: "0",
+    kind: Kind::Structure(
+        &[
+            Member {
+                name: "WindowId",
+                target: &MAINTENANCE_WINDOW_ID,
+                required: true,
+                constraints: Constraints {
+                    length: Some(Bounds {
+                        min: Some(20),
+                        max: Some(20),
                     }),
-                    max: None,
-                }),
-                ..Constraints::NONE
+                    pattern: Some(&MAINTENANCE_WINDOW_ID_PATTERN),
+                    ..Constraints::NONE
+                },
             },
-        },
-        Member {
-            name: "MaxConcurrency",
-            target: &MAX_CONCURRENCY,
-            required: false,
-            constraints: Constraints {
-                length: Some(Bounds {
-                    min: Some(1),
-                    max: Some(7),
-                }),
-                pattern: Some(&MAX_CONCURRENCY_PATTERN),
-                ..Constraints::NONE
+            Member {
+                name: "WindowTaskId",
+                target: &MAINTENANCE_WINDOW_TASK_ID,
+                required: true,
+                constraints: Constraints {
+                    length: Some(Bounds {
+                        min: Some(36),
+                        max: Some(36),
+                    }),
+                    pattern: Some(&MAINTENANCE_WINDOW_EXECUTION_ID_PATTERN),
+                    ..Constraints::NONE
+                },
             },
-        },
-        Member {
-            name: "MaxErrors",
-            target: &MAX_ERRORS,
-            required: false,
-            constraints: Constraints {
-                length: Some(Bounds {
-                    min: Some(1),
-                    max: Some(7),
-                }),
-                pattern: Some(&MAX_ERRORS_PATTERN),
-                ..Constraints::NONE
+            Member {
+                name: "Targets",
+                target: &TARGETS,
+                required: false,
+                constraints: Constraints {
+                    length: Some(Bounds {
+                        min: Some(0),
+                        max: Some(5),
+                    }),
+                    ..Constraints::NONE
+                },
             },
-        },
-        Member {
-            name: "LoggingInfo",
-            target: &LOGGING_INFO,
-            required: false,
-            constraints: Constraints::NONE,
-        },
-        Member {
-            name: "Name",
-            target: &MAINTENANCE_WINDOW_NAME,
-            required: false,
-            constraints: Constraints {
-                length: Some(Bounds {
-                    min: Some(3),
-                    max: Some(128),
-                }),
-                pattern: Some(&MAINTENANCE_WINDOW_NAME_PATTERN),
-                ..Constraints::NONE
+            Member {
+                name: "TaskArn",
+                target: &MAINTENANCE_WINDOW_TASK_ARN,
+                required: false,
+                constraints: Constraints {
+                    length: Some(Bounds {
+                        min: Some(1),
+                        max: Some(1600),
+                    }),
+                    ..Constraints::NONE
+                },
             },
-        },
-        Member {
-            name: "Description",
-            target: &MAINTENANCE_WINDOW_DESCRIPTION,
-            required: false,
-            constraints: Constraints {
-                length: Some(Bounds {
-                    min: Some(1),
-                    max: Some(128),
-                }),
-                ..Constraints::NONE
+            Member {
+                name: "ServiceRoleArn",
+                target: &SERVICE_ROLE,
+                required: false,
+                constraints: Constraints::NONE,
             },
-        },
-        Member {
-            name: "Replace",
-            target: &BOOLEAN,
-            required: false,
-            constraints: Constraints::NONE,
-        },
-        Member {
-            name: "CutoffBehavior",
-            target: &MAINTENANCE_WINDOW_TASK_CUTOFF_BEHAVIOR,
-            required: false,
-            constraints: Constraints::NONE,
-        },
-        Member {
-            name: "AlarmConfiguration",
-            target: &ALARM_CONFIGURATION,
-            required: false,
-            constraints: Constraints::NONE,
-        },
-    ]),
+            Member {
+                name: "TaskParameters",
+                target: &MAINTENANCE_WINDOW_TASK_PARAMETERS,
+                required: false,
+                constraints: Constraints::NONE,
+            },
+            Member {
+                name: "TaskInvocationParameters",
+                target: &MAINTENANCE_WINDOW_TASK_INVOCATION_PARAMETERS,
+                required: false,
+                constraints: Constraints::NONE,
+            },
+            Member {
+                name: "Priority",
+                target: &MAINTENANCE_WINDOW_TASK_PRIORITY,
+                required: false,
+                constraints: Constraints {
+                    range: Some(Range {
+                        min: Some(Limit { value: 0.0, text: "0" }),
+                        max: None,
+                    }),
+                    ..Constraints::NONE
+                },
+            },
+            Member {
+                name: "MaxConcurrency",
+                target: &MAX_CONCURRENCY,
+                required: false,
+                constraints: Constraints {
+                    length: Some(Bounds {
+                        min: Some(1),
+                        max: Some(7),
+                    }),
+                    pattern: Some(&MAX_CONCURRENCY_PATTERN),
+                    ..Constraints::NONE
+                },
+            },
+            Member {
+                name: "MaxErrors",
+                target: &MAX_ERRORS,
+                required: false,
+                constraints: Constraints {
+                    length: Some(Bounds {
+                        min: Some(1),
+                        max: Some(7),
+                    }),
+                    pattern: Some(&MAX_ERRORS_PATTERN),
+                    ..Constraints::NONE
+                },
+            },
+            Member {
+                name: "LoggingInfo",
+                target: &LOGGING_INFO,
+                required: false,
+                constraints: Constraints::NONE,
+            },
+            Member {
+                name: "Name",
+                target: &MAINTENANCE_WINDOW_NAME,
+                required: false,
+                constraints: Constraints {
+                    length: Some(Bounds {
+                        min: Some(3),
+                        max: Some(128),
+                    }),
+                    pattern: Some(&MAINTENANCE_WINDOW_NAME_PATTERN),
+                    ..Constraints::NONE
+                },
+            },
+            Member {
+                name: "Description",
+                target: &MAINTENANCE_WINDOW_DESCRIPTION,
+                required: false,
+                constraints: Constraints {
+                    length: Some(Bounds {
+                        min: Some(1),
+                        max: Some(128),
+                    }),
+                    ..Constraints::NONE
+                },
+            },
+            Member {
+                name: "Replace",
+                target: &BOOLEAN,
+                required: false,
+                constraints: Constraints::NONE,
+            },
+            Member {
+                name: "CutoffBehavior",
+                target: &MAINTENANCE_WINDOW_TASK_CUTOFF_BEHAVIOR,
+                required: false,
+                constraints: Constraints::NONE,
+            },
+            Member {
+                name: "AlarmConfiguration",
+                target: &ALARM_CONFIGURATION,
+                required: false,
+                constraints: Constraints::NONE,
+            },
+        ],
+    ),
     sensitive: false,
 };
 pub static UPDATE_MAINTENANCE_WINDOW_TASK_RESULT: Shape = Shape {
     id: "com.amazonaws.ssm#UpdateMaintenanceWindowTaskResult",
-    kind: Kind::Structure(&[
-        Member {
-            name: "WindowId",
-            target: &MAINTENANCE_WINDOW_ID,
-            required: false,
-            constraints: Constraints {
-                length: Some(Bounds {
-                    min: Some(20),
-                    max: Some(20),
-                }),
-                pattern: Some(&MAINTENANCE_WINDOW_ID_PATTERN),
-                ..Constraints::NONE
-            },
-        },
-        Member {
-            name: "WindowTaskId",
-            target: &MAINTENANCE_WINDOW_TASK_ID,
-            required: false,
-            constraints: Constraints {
-                length: Some(Bounds {
-                    min: Some(36),
-                    max: Some(36),
-                }),
-                pattern: Some(&MAINTENANCE_WINDOW_EXECUTION_ID_PATTERN),
-                ..Constraints::NONE
-            },
-        },
-        Member {
-            name: "Targets",
-            target: &TARGETS,
-            required: false,
-            constraints: Constraints {
-                length: Some(Bounds {
-                    min: Some(0),
-                    max: Some(5),
-                }),
-                ..Constraints::NONE
-            },
-        },
-        Member {
-            name: "TaskArn",
-            target: &MAINTENANCE_WINDOW_TASK_ARN,
-            required: false,
-            constraints: Constraints {
-                length: Some(Bounds {
-                    min: Some(1),
-                    max: Some(1600),
-                }),
-                ..Constraints::NONE
-            },
-        },
-        Member {
-            name: "ServiceRoleArn",
-            target: &SERVICE_ROLE,
-            required: false,
-            constraints: Constraints::NONE,
-        },
-        Member {
-            name: "TaskParameters",
-            target: &MAINTENANCE_WINDOW_TASK_PARAMETERS,
-            required: false,
-            constraints: Constraints::NONE,
-        },
-        Member {
-            name: "TaskInvocationParameters",
-            target: &MAINTENANCE_WINDOW_TASK_INVOCATION_PARAMETERS,
-            required: false,
-            constraints: Constraints::NONE,
-        },
-        Member {
-            name: "Priority",
-            target: &MAINTENANCE_WINDOW_TASK_PRIORITY,
-            required: false,
-            constraints: Constraints {
-                range: Some(Range {
-                    min: Some(Limit {
-                        value: 0.0,
-                        text: "0",
+    kind: Kind::Structure(
+        &[
+            Member {
+                name: "WindowId",
+                target: &MAINTENANCE_WINDOW_ID,
+                required: false,
+                constraints: Constraints {
+                    length: Some(Bounds {
+                        min: Some(20),
+                        max: Some(20),
                     }),
-                    max: None,
-                }),
-                ..Constraints::NONE
+                    pattern: Some(&MAINTENANCE_WINDOW_ID_PATTERN),
+                    ..Constraints::NONE
+                },
             },
-        },
-        Member {
-            name: "MaxConcurrency",
-            target: &MAX_CONCURRENCY,
-            required: false,
-            constraints: Constraints {
-                length: Some(Bounds {
-                    min: Some(1),
-                    max: Some(7),
-                }),
-                pattern: Some(&MAX_CONCURRENCY_PATTERN),
-                ..Constraints::NONE
+            Member {
+                name: "WindowTaskId",
+                target: &MAINTENANCE_WINDOW_TASK_ID,
+                required: false,
+                constraints: Constraints {
+                    length: Some(Bounds {
+                        min: Some(36),
+                        max: Some(36),
+                    }),
+                    pattern: Some(&MAINTENANCE_WINDOW_EXECUTION_ID_PATTERN),
+                    ..Constraints::NONE
+                },
             },
-        },
-        Member {
-            name: "MaxErrors",
-            target: &MAX_ERRORS,
-            required: false,
-            constraints: Constraints {
-                length: Some(Bounds {
-                    min: Some(1),
-                    max: Some(7),
-                }),
-                pattern: Some(&MAX_ERRORS_PATTERN),
-                ..Constraints::NONE
+            Member {
+                name: "Targets",
+                target: &TARGETS,
+                required: false,
+                constraints: Constraints {
+                    length: Some(Bounds {
+                        min: Some(0),
+                        max: Some(5),
+                    }),
+                    ..Constraints::NONE
+                },
             },
-        },
-        Member {
-            name: "LoggingInfo",
-            target: &LOGGING_INFO,
-            required: false,
-            constraints: Constraints::NONE,
-        },
-        Member {
-            name: "Name",
-            target: &MAINTENANCE_WINDOW_NAME,
-            required: false,
-            constraints: Constraints {
-                length: Some(Bounds {
-                    min: Some(3),
-                    max: Some(128),
-                }),
-                pattern: Some(&MAINTENANCE_WINDOW_NAME_PATTERN),
-                ..Constraints::NONE
+            Member {
+                name: "TaskArn",
+                target: &MAINTENANCE_WINDOW_TASK_ARN,
+                required: false,
+                constraints: Constraints {
+                    length: Some(Bounds {
+                        min: Some(1),
+                        max: Some(1600),
+                    }),
+                    ..Constraints::NONE
+                },
             },
-        },
-        Member {
-            name: "Description",
-            target: &MAINTENANCE_WINDOW_DESCRIPTION,
-            required: false,
-            constraints: Constraints {
-                length: Some(Bounds {
-                    min: Some(1),
-                    max: Some(128),
-                }),
-                ..Constraints::NONE
+            Member {
+                name: "ServiceRoleArn",
+                target: &SERVICE_ROLE,
+                required: false,
+                constraints: Constraints::NONE,
             },
-        },
-        Member {
-            name: "CutoffBehavior",
-            target: &MAINTENANCE_WINDOW_TASK_CUTOFF_BEHAVIOR,
-            required: false,
-            constraints: Constraints::NONE,
-        },
-        Member {
-            name: "AlarmConfiguration",
-            target: &ALARM_CONFIGURATION,
-            required: false,
-            constraints: Constraints::NONE,
-        },
-    ]),
+            Member {
+                name: "TaskParameters",
+                target: &MAINTENANCE_WINDOW_TASK_PARAMETERS,
+                required: false,
+                constraints: Constraints::NONE,
+            },
+            Member {
+                name: "TaskInvocationParameters",
+                target: &MAINTENANCE_WINDOW_TASK_INVOCATION_PARAMETERS,
+                required: false,
+                constraints: Constraints::NONE,
+            },
+            Member {
+                name: "Priority",
+                target: &MAINTENANCE_WINDOW_TASK_PRIORITY,
+                required: false,
+                constraints: Constraints {
+                    range: Some(Range {
+                        min: Some(Limit { value: 0.0, text: "0" }),
+                        max: None,
+                    }),
+                    ..Constraints::NONE
+                },
+            },
+            Member {
+                name: "MaxConcurrency",
+                target: &MAX_CONCURRENCY,
+                required: false,
+                constraints: Constraints {
+                    length: Some(Bounds {
+                        min: Some(1),
+                        max: Some(7),
+                    }),
+                    pattern: Some(&MAX_CONCURRENCY_PATTERN),
+                    ..Constraints::NONE
+                },
+            },
+            Member {
+                name: "MaxErrors",
+                target: &MAX_ERRORS,
+                required: false,
+                constraints: Constraints {
+                    length: Some(Bounds {
+                        min: Some(1),
+                        max: Some(7),
+                    }),
+                    pattern: Some(&MAX_ERRORS_PATTERN),
+                    ..Constraints::NONE
+                },
+            },
+            Member {
+                name: "LoggingInfo",
+                target: &LOGGING_INFO,
+                required: false,
+                constraints: Constraints::NONE,
+            },
+            Member {
+                name: "Name",
+                target: &MAINTENANCE_WINDOW_NAME,
+                required: false,
+                constraints: Constraints {
+                    length: Some(Bounds {
+                        min: Some(3),
+                        max: Some(128),
+                    }),
+                    pattern: Some(&MAINTENANCE_WINDOW_NAME_PATTERN),
+                    ..Constraints::NONE
+                },
+            },
+            Member {
+                name: "Description",
+                target: &MAINTENANCE_WINDOW_DESCRIPTION,
+                required: false,
+                constraints: Constraints {
+                    length: Some(Bounds {
+                        min: Some(1),
+                        max: Some(128),
+                    }),
+                    ..Constraints::NONE
+                },
+            },
+            Member {
+                name: "CutoffBehavior",
+                target: &MAINTENANCE_WINDOW_TASK_CUTOFF_BEHAVIOR,
+                required: false,
+                constraints: Constraints::NONE,
+            },
+            Member {
+                name: "AlarmConfiguration",
+                target: &ALARM_CONFIGURATION,
+                required: false,
+                constraints: Constraints::NONE,
+            },
+        ],
+    ),
     sensitive: false,
 };
 pub static SMITHY_UNIT: Shape = Shape {

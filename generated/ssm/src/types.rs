@@ -83,11 +83,7 @@ pub struct CreateMaintenanceWindowRequest {
     #[serde(rename = "Name")]
     pub name: String,
     /// Optional description of the new maintenance window.
-    #[serde(
-        rename = "Description",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// ISO-8601 extended date and time from which the window should become active, used to delay its first run.
     #[serde(rename = "StartDate", default, skip_serializing_if = "Option::is_none")]
@@ -106,11 +102,7 @@ pub struct CreateMaintenanceWindowRequest {
     )]
     pub schedule_timezone: Option<String>,
     /// Number of days to wait after the date given by the cron expression before running the window.
-    #[serde(
-        rename = "ScheduleOffset",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ScheduleOffset", default, skip_serializing_if = "Option::is_none")]
     pub schedule_offset: Option<i32>,
     /// Length of the window in hours.
     #[serde(rename = "Duration")]
@@ -122,11 +114,7 @@ pub struct CreateMaintenanceWindowRequest {
     #[serde(rename = "AllowUnassociatedTargets", default)]
     pub allow_unassociated_targets: bool,
     /// Caller-supplied token that makes the request idempotent; it is generated when not given.
-    #[serde(
-        rename = "ClientToken",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ClientToken", default, skip_serializing_if = "Option::is_none")]
     pub client_token: Option<String>,
     /// Optional tags to attach to the new maintenance window.
     #[serde(rename = "Tags", default, skip_serializing_if = "Option::is_none")]
@@ -144,10 +132,7 @@ impl ::std::fmt::Debug for CreateMaintenanceWindowRequest {
             .field("schedule_offset", &self.schedule_offset)
             .field("duration", &self.duration)
             .field("cutoff", &self.cutoff)
-            .field(
-                "allow_unassociated_targets",
-                &self.allow_unassociated_targets,
-            )
+            .field("allow_unassociated_targets", &self.allow_unassociated_targets)
             .field("client_token", &self.client_token)
             .field("tags", &self.tags)
             .finish()
@@ -194,11 +179,7 @@ pub struct DeregisterTargetFromMaintenanceWindowResult {
     #[serde(rename = "WindowId", default, skip_serializing_if = "Option::is_none")]
     pub window_id: Option<String>,
     /// ID of the target registration within the maintenance window.
-    #[serde(
-        rename = "WindowTargetId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "WindowTargetId", default, skip_serializing_if = "Option::is_none")]
     pub window_target_id: Option<String>,
 }
 /// Request parameters for removing a task from a window.
@@ -218,11 +199,7 @@ pub struct DeregisterTaskFromMaintenanceWindowResult {
     #[serde(rename = "WindowId", default, skip_serializing_if = "Option::is_none")]
     pub window_id: Option<String>,
     /// ID of the task registration within the maintenance window.
-    #[serde(
-        rename = "WindowTaskId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "WindowTaskId", default, skip_serializing_if = "Option::is_none")]
     pub window_task_id: Option<String>,
 }
 /// Request parameters for listing the per-target invocations of a task execution.
@@ -238,11 +215,7 @@ pub struct DescribeMaintenanceWindowExecutionTaskInvocationsRequest {
     #[serde(rename = "Filters", default, skip_serializing_if = "Option::is_none")]
     pub filters: Option<Vec<MaintenanceWindowFilter>>,
     /// Largest number of items to return in one page; use the returned token to fetch more.
-    #[serde(
-        rename = "MaxResults",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "MaxResults", default, skip_serializing_if = "Option::is_none")]
     pub max_results: Option<i32>,
     /// Pagination token returned by an earlier call; pass it to continue from where that call stopped.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
@@ -257,8 +230,9 @@ pub struct DescribeMaintenanceWindowExecutionTaskInvocationsResult {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub window_execution_task_invocation_identities:
-        Option<Vec<MaintenanceWindowExecutionTaskInvocationIdentity>>,
+    pub window_execution_task_invocation_identities: Option<
+        Vec<MaintenanceWindowExecutionTaskInvocationIdentity>,
+    >,
     /// Pagination token returned by an earlier call; pass it to continue from where that call stopped.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: Option<String>,
@@ -273,11 +247,7 @@ pub struct DescribeMaintenanceWindowExecutionTasksRequest {
     #[serde(rename = "Filters", default, skip_serializing_if = "Option::is_none")]
     pub filters: Option<Vec<MaintenanceWindowFilter>>,
     /// Largest number of items to return in one page; use the returned token to fetch more.
-    #[serde(
-        rename = "MaxResults",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "MaxResults", default, skip_serializing_if = "Option::is_none")]
     pub max_results: Option<i32>,
     /// Pagination token returned by an earlier call; pass it to continue from where that call stopped.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
@@ -292,7 +262,9 @@ pub struct DescribeMaintenanceWindowExecutionTasksResult {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub window_execution_task_identities: Option<Vec<MaintenanceWindowExecutionTaskIdentity>>,
+    pub window_execution_task_identities: Option<
+        Vec<MaintenanceWindowExecutionTaskIdentity>,
+    >,
     /// Pagination token returned by an earlier call; pass it to continue from where that call stopped.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: Option<String>,
@@ -307,11 +279,7 @@ pub struct DescribeMaintenanceWindowExecutionsRequest {
     #[serde(rename = "Filters", default, skip_serializing_if = "Option::is_none")]
     pub filters: Option<Vec<MaintenanceWindowFilter>>,
     /// Largest number of items to return in one page; use the returned token to fetch more.
-    #[serde(
-        rename = "MaxResults",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "MaxResults", default, skip_serializing_if = "Option::is_none")]
     pub max_results: Option<i32>,
     /// Pagination token returned by an earlier call; pass it to continue from where that call stopped.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
@@ -341,21 +309,13 @@ pub struct DescribeMaintenanceWindowScheduleRequest {
     #[serde(rename = "Targets", default, skip_serializing_if = "Option::is_none")]
     pub targets: Option<Vec<Target>>,
     /// Kind of resource given in Targets, managed nodes or a resource group.
-    #[serde(
-        rename = "ResourceType",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ResourceType", default, skip_serializing_if = "Option::is_none")]
     pub resource_type: Option<MaintenanceWindowResourceType>,
     /// Optional filters on the upcoming runs returned, for example to keep only runs before or after a given date.
     #[serde(rename = "Filters", default, skip_serializing_if = "Option::is_none")]
     pub filters: Option<Vec<PatchOrchestratorFilter>>,
     /// Largest number of upcoming runs to return in one page.
-    #[serde(
-        rename = "MaxResults",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "MaxResults", default, skip_serializing_if = "Option::is_none")]
     pub max_results: Option<i32>,
     /// Pagination token returned by an earlier call; pass it to continue from where that call stopped.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
@@ -385,11 +345,7 @@ pub struct DescribeMaintenanceWindowTargetsRequest {
     #[serde(rename = "Filters", default, skip_serializing_if = "Option::is_none")]
     pub filters: Option<Vec<MaintenanceWindowFilter>>,
     /// Largest number of items to return in one page; use the returned token to fetch more.
-    #[serde(
-        rename = "MaxResults",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "MaxResults", default, skip_serializing_if = "Option::is_none")]
     pub max_results: Option<i32>,
     /// Pagination token returned by an earlier call; pass it to continue from where that call stopped.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
@@ -415,11 +371,7 @@ pub struct DescribeMaintenanceWindowTasksRequest {
     #[serde(rename = "Filters", default, skip_serializing_if = "Option::is_none")]
     pub filters: Option<Vec<MaintenanceWindowFilter>>,
     /// Largest number of items to return in one page; use the returned token to fetch more.
-    #[serde(
-        rename = "MaxResults",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "MaxResults", default, skip_serializing_if = "Option::is_none")]
     pub max_results: Option<i32>,
     /// Pagination token returned by an earlier call; pass it to continue from where that call stopped.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
@@ -445,11 +397,7 @@ pub struct DescribeMaintenanceWindowsForTargetRequest {
     #[serde(rename = "ResourceType")]
     pub resource_type: MaintenanceWindowResourceType,
     /// Largest number of windows to return in one page.
-    #[serde(
-        rename = "MaxResults",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "MaxResults", default, skip_serializing_if = "Option::is_none")]
     pub max_results: Option<i32>,
     /// Pagination token returned by an earlier call; pass it to continue from where that call stopped.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
@@ -476,11 +424,7 @@ pub struct DescribeMaintenanceWindowsRequest {
     #[serde(rename = "Filters", default, skip_serializing_if = "Option::is_none")]
     pub filters: Option<Vec<MaintenanceWindowFilter>>,
     /// Largest number of items to return in one page; use the returned token to fetch more.
-    #[serde(
-        rename = "MaxResults",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "MaxResults", default, skip_serializing_if = "Option::is_none")]
     pub max_results: Option<i32>,
     /// Pagination token returned by an earlier call; pass it to continue from where that call stopped.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
@@ -537,14 +481,21 @@ impl ::std::fmt::Display for DocumentHashType {
     }
 }
 impl ::serde::Serialize for DocumentHashType {
-    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 impl<'de> ::serde::Deserialize<'de> for DocumentHashType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value =
-            <::std::borrow::Cow<'de, str> as ::serde::Deserialize>::deserialize(deserializer)?;
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <::std::borrow::Cow<
+            'de,
+            str,
+        > as ::serde::Deserialize>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
 }
@@ -585,14 +536,21 @@ impl ::std::fmt::Display for ExternalAlarmState {
     }
 }
 impl ::serde::Serialize for ExternalAlarmState {
-    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 impl<'de> ::serde::Deserialize<'de> for ExternalAlarmState {
-    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value =
-            <::std::borrow::Cow<'de, str> as ::serde::Deserialize>::deserialize(deserializer)?;
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <::std::borrow::Cow<
+            'de,
+            str,
+        > as ::serde::Deserialize>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
 }
@@ -620,11 +578,7 @@ pub struct GetMaintenanceWindowExecutionResult {
     #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
     pub status: Option<MaintenanceWindowExecutionStatus>,
     /// Explanation of the status; not filled in for every status.
-    #[serde(
-        rename = "StatusDetails",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "StatusDetails", default, skip_serializing_if = "Option::is_none")]
     pub status_details: Option<String>,
     /// When the execution started.
     #[serde(rename = "StartTime", default, skip_serializing_if = "Option::is_none")]
@@ -664,38 +618,22 @@ pub struct GetMaintenanceWindowExecutionTaskInvocationResult {
     )]
     pub task_execution_id: Option<String>,
     /// ID of the per-target task invocation.
-    #[serde(
-        rename = "InvocationId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "InvocationId", default, skip_serializing_if = "Option::is_none")]
     pub invocation_id: Option<String>,
     /// ID assigned by the service that carried out the invocation; for RUN_COMMAND tasks this is the command ID.
-    #[serde(
-        rename = "ExecutionId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ExecutionId", default, skip_serializing_if = "Option::is_none")]
     pub execution_id: Option<String>,
     /// Kind of task.
     #[serde(rename = "TaskType", default, skip_serializing_if = "Option::is_none")]
     pub task_type: Option<MaintenanceWindowTaskType>,
     /// Parameters the invocation ran with.
-    #[serde(
-        rename = "Parameters",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Parameters", default, skip_serializing_if = "Option::is_none")]
     pub parameters: Option<String>,
     /// Current status of the invocation.
     #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
     pub status: Option<MaintenanceWindowExecutionStatus>,
     /// Explanation of the status; not filled in for every status.
-    #[serde(
-        rename = "StatusDetails",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "StatusDetails", default, skip_serializing_if = "Option::is_none")]
     pub status_details: Option<String>,
     /// When the invocation started.
     #[serde(rename = "StartTime", default, skip_serializing_if = "Option::is_none")]
@@ -711,11 +649,7 @@ pub struct GetMaintenanceWindowExecutionTaskInvocationResult {
     )]
     pub owner_information: Option<String>,
     /// ID of the window target that the invocation ran against.
-    #[serde(
-        rename = "WindowTargetId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "WindowTargetId", default, skip_serializing_if = "Option::is_none")]
     pub window_target_id: Option<String>,
 }
 impl ::std::fmt::Debug for GetMaintenanceWindowExecutionTaskInvocationResult {
@@ -767,33 +701,26 @@ pub struct GetMaintenanceWindowExecutionTaskResult {
     #[serde(rename = "TaskArn", default, skip_serializing_if = "Option::is_none")]
     pub task_arn: Option<String>,
     /// ARN of the IAM role Systems Manager assumed to run the task.
-    #[serde(
-        rename = "ServiceRole",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ServiceRole", default, skip_serializing_if = "Option::is_none")]
     pub service_role: Option<String>,
     /// Kind of task.
     #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<MaintenanceWindowTaskType>,
     /// Parameters that were passed to the task when it ran.
-    #[serde(
-        rename = "TaskParameters",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "TaskParameters", default, skip_serializing_if = "Option::is_none")]
     pub task_parameters: Option<
-        Vec<::std::collections::BTreeMap<String, MaintenanceWindowTaskParameterValueExpression>>,
+        Vec<
+            ::std::collections::BTreeMap<
+                String,
+                MaintenanceWindowTaskParameterValueExpression,
+            >,
+        >,
     >,
     /// Priority the task ran with.
     #[serde(rename = "Priority", default)]
     pub priority: i32,
     /// Concurrency limit the task ran with.
-    #[serde(
-        rename = "MaxConcurrency",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "MaxConcurrency", default, skip_serializing_if = "Option::is_none")]
     pub max_concurrency: Option<String>,
     /// Error threshold the task ran with.
     #[serde(rename = "MaxErrors", default, skip_serializing_if = "Option::is_none")]
@@ -802,11 +729,7 @@ pub struct GetMaintenanceWindowExecutionTaskResult {
     #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
     pub status: Option<MaintenanceWindowExecutionStatus>,
     /// Explanation of the status; not filled in for every status.
-    #[serde(
-        rename = "StatusDetails",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "StatusDetails", default, skip_serializing_if = "Option::is_none")]
     pub status_details: Option<String>,
     /// When the task execution started.
     #[serde(rename = "StartTime", default, skip_serializing_if = "Option::is_none")]
@@ -867,11 +790,7 @@ pub struct GetMaintenanceWindowResult {
     #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Description of the maintenance window.
-    #[serde(
-        rename = "Description",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// ISO-8601 extended date and time from which the window becomes active; it does not run before then.
     #[serde(rename = "StartDate", default, skip_serializing_if = "Option::is_none")]
@@ -890,11 +809,7 @@ pub struct GetMaintenanceWindowResult {
     )]
     pub schedule_timezone: Option<String>,
     /// Number of days to wait after the date given by the cron expression before running the window.
-    #[serde(
-        rename = "ScheduleOffset",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ScheduleOffset", default, skip_serializing_if = "Option::is_none")]
     pub schedule_offset: Option<i32>,
     /// When the window will next run, after taking its start and end dates into account.
     #[serde(
@@ -916,18 +831,10 @@ pub struct GetMaintenanceWindowResult {
     #[serde(rename = "Enabled", default)]
     pub enabled: bool,
     /// When the window was created.
-    #[serde(
-        rename = "CreatedDate",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "CreatedDate", default, skip_serializing_if = "Option::is_none")]
     pub created_date: Option<::awsjson_runtime::Timestamp>,
     /// When the window was last changed.
-    #[serde(
-        rename = "ModifiedDate",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ModifiedDate", default, skip_serializing_if = "Option::is_none")]
     pub modified_date: Option<::awsjson_runtime::Timestamp>,
 }
 impl ::std::fmt::Debug for GetMaintenanceWindowResult {
@@ -944,10 +851,7 @@ impl ::std::fmt::Debug for GetMaintenanceWindowResult {
             .field("next_execution_time", &self.next_execution_time)
             .field("duration", &self.duration)
             .field("cutoff", &self.cutoff)
-            .field(
-                "allow_unassociated_targets",
-                &self.allow_unassociated_targets,
-            )
+            .field("allow_unassociated_targets", &self.allow_unassociated_targets)
             .field("enabled", &self.enabled)
             .field("created_date", &self.created_date)
             .field("modified_date", &self.modified_date)
@@ -971,11 +875,7 @@ pub struct GetMaintenanceWindowTaskResult {
     #[serde(rename = "WindowId", default, skip_serializing_if = "Option::is_none")]
     pub window_id: Option<String>,
     /// ID of the task registration within the maintenance window.
-    #[serde(
-        rename = "WindowTaskId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "WindowTaskId", default, skip_serializing_if = "Option::is_none")]
     pub window_task_id: Option<String>,
     /// Targets the task runs on.
     #[serde(rename = "Targets", default, skip_serializing_if = "Option::is_none")]
@@ -984,23 +884,19 @@ pub struct GetMaintenanceWindowTaskResult {
     #[serde(rename = "TaskArn", default, skip_serializing_if = "Option::is_none")]
     pub task_arn: Option<String>,
     /// ARN of the IAM role Systems Manager assumes to run the task; the service-linked role is used when it is not set.
-    #[serde(
-        rename = "ServiceRoleArn",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ServiceRoleArn", default, skip_serializing_if = "Option::is_none")]
     pub service_role_arn: Option<String>,
     /// Kind of task.
     #[serde(rename = "TaskType", default, skip_serializing_if = "Option::is_none")]
     pub task_type: Option<MaintenanceWindowTaskType>,
     /// Parameters passed to the task; newer tasks should use task invocation parameters instead.
-    #[serde(
-        rename = "TaskParameters",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub task_parameters:
-        Option<::std::collections::BTreeMap<String, MaintenanceWindowTaskParameterValueExpression>>,
+    #[serde(rename = "TaskParameters", default, skip_serializing_if = "Option::is_none")]
+    pub task_parameters: Option<
+        ::std::collections::BTreeMap<
+            String,
+            MaintenanceWindowTaskParameterValueExpression,
+        >,
+    >,
     /// Type-specific settings used when the task runs.
     #[serde(
         rename = "TaskInvocationParameters",
@@ -1012,38 +908,22 @@ pub struct GetMaintenanceWindowTaskResult {
     #[serde(rename = "Priority", default)]
     pub priority: i32,
     /// How many targets the task may run on at the same time, as a number or a percentage.
-    #[serde(
-        rename = "MaxConcurrency",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "MaxConcurrency", default, skip_serializing_if = "Option::is_none")]
     pub max_concurrency: Option<String>,
     /// Error count, or percentage of targets, at which the task is no longer sent to additional targets.
     #[serde(rename = "MaxErrors", default, skip_serializing_if = "Option::is_none")]
     pub max_errors: Option<String>,
     /// Amazon S3 location for task logs; newer tasks set this in their invocation parameters instead.
-    #[serde(
-        rename = "LoggingInfo",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "LoggingInfo", default, skip_serializing_if = "Option::is_none")]
     pub logging_info: Option<LoggingInfo>,
     /// Name of the task.
     #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Description of the task.
-    #[serde(
-        rename = "Description",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Whether invocations that are still running keep going or are cancelled when the cutoff time is reached.
-    #[serde(
-        rename = "CutoffBehavior",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "CutoffBehavior", default, skip_serializing_if = "Option::is_none")]
     pub cutoff_behavior: Option<MaintenanceWindowTaskCutoffBehavior>,
     /// CloudWatch alarms that are monitored while the task runs.
     #[serde(
@@ -1063,10 +943,7 @@ impl ::std::fmt::Debug for GetMaintenanceWindowTaskResult {
             .field("service_role_arn", &self.service_role_arn)
             .field("task_type", &self.task_type)
             .field("task_parameters", &::awsjson_runtime::REDACTED)
-            .field(
-                "task_invocation_parameters",
-                &self.task_invocation_parameters,
-            )
+            .field("task_invocation_parameters", &self.task_invocation_parameters)
             .field("priority", &self.priority)
             .field("max_concurrency", &self.max_concurrency)
             .field("max_errors", &self.max_errors)
@@ -1102,11 +979,7 @@ pub struct LoggingInfo {
     #[serde(rename = "S3BucketName")]
     pub s3_bucket_name: String,
     /// Key prefix in the bucket under which logs are stored.
-    #[serde(
-        rename = "S3KeyPrefix",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "S3KeyPrefix", default, skip_serializing_if = "Option::is_none")]
     pub s3_key_prefix: Option<String>,
     /// Region that hosts the bucket.
     #[serde(rename = "S3Region")]
@@ -1123,11 +996,7 @@ pub struct MaintenanceWindowAutomationParameters {
     )]
     pub document_version: Option<String>,
     /// Parameters for the Automation runbook, keyed by parameter name.
-    #[serde(
-        rename = "Parameters",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Parameters", default, skip_serializing_if = "Option::is_none")]
     pub parameters: Option<::std::collections::BTreeMap<String, Vec<String>>>,
 }
 /// Summary of one run of a maintenance window.
@@ -1147,11 +1016,7 @@ pub struct MaintenanceWindowExecution {
     #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
     pub status: Option<MaintenanceWindowExecutionStatus>,
     /// Explanation of the status; not filled in for every status.
-    #[serde(
-        rename = "StatusDetails",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "StatusDetails", default, skip_serializing_if = "Option::is_none")]
     pub status_details: Option<String>,
     /// When the execution started.
     #[serde(rename = "StartTime", default, skip_serializing_if = "Option::is_none")]
@@ -1230,14 +1095,21 @@ impl ::std::fmt::Display for MaintenanceWindowExecutionStatus {
     }
 }
 impl ::serde::Serialize for MaintenanceWindowExecutionStatus {
-    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 impl<'de> ::serde::Deserialize<'de> for MaintenanceWindowExecutionStatus {
-    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value =
-            <::std::borrow::Cow<'de, str> as ::serde::Deserialize>::deserialize(deserializer)?;
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <::std::borrow::Cow<
+            'de,
+            str,
+        > as ::serde::Deserialize>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
 }
@@ -1262,11 +1134,7 @@ pub struct MaintenanceWindowExecutionTaskIdentity {
     #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
     pub status: Option<MaintenanceWindowExecutionStatus>,
     /// Explanation of the status; not filled in for every status.
-    #[serde(
-        rename = "StatusDetails",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "StatusDetails", default, skip_serializing_if = "Option::is_none")]
     pub status_details: Option<String>,
     /// When the task execution started.
     #[serde(rename = "StartTime", default, skip_serializing_if = "Option::is_none")]
@@ -1313,38 +1181,22 @@ pub struct MaintenanceWindowExecutionTaskInvocationIdentity {
     )]
     pub task_execution_id: Option<String>,
     /// ID of the per-target task invocation.
-    #[serde(
-        rename = "InvocationId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "InvocationId", default, skip_serializing_if = "Option::is_none")]
     pub invocation_id: Option<String>,
     /// ID assigned by the service that carried out the invocation; for RUN_COMMAND tasks this is the command ID.
-    #[serde(
-        rename = "ExecutionId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ExecutionId", default, skip_serializing_if = "Option::is_none")]
     pub execution_id: Option<String>,
     /// Kind of task.
     #[serde(rename = "TaskType", default, skip_serializing_if = "Option::is_none")]
     pub task_type: Option<MaintenanceWindowTaskType>,
     /// Parameters the invocation ran with.
-    #[serde(
-        rename = "Parameters",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Parameters", default, skip_serializing_if = "Option::is_none")]
     pub parameters: Option<String>,
     /// Current status of the invocation.
     #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
     pub status: Option<MaintenanceWindowExecutionStatus>,
     /// Explanation of the status; not filled in for every status.
-    #[serde(
-        rename = "StatusDetails",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "StatusDetails", default, skip_serializing_if = "Option::is_none")]
     pub status_details: Option<String>,
     /// When the invocation started.
     #[serde(rename = "StartTime", default, skip_serializing_if = "Option::is_none")]
@@ -1360,11 +1212,7 @@ pub struct MaintenanceWindowExecutionTaskInvocationIdentity {
     )]
     pub owner_information: Option<String>,
     /// ID of the window target that the invocation ran against.
-    #[serde(
-        rename = "WindowTargetId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "WindowTargetId", default, skip_serializing_if = "Option::is_none")]
     pub window_target_id: Option<String>,
 }
 impl ::std::fmt::Debug for MaintenanceWindowExecutionTaskInvocationIdentity {
@@ -1405,11 +1253,7 @@ pub struct MaintenanceWindowIdentity {
     #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Description of the maintenance window.
-    #[serde(
-        rename = "Description",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Whether the window is enabled.
     #[serde(rename = "Enabled", default)]
@@ -1431,11 +1275,7 @@ pub struct MaintenanceWindowIdentity {
     )]
     pub schedule_timezone: Option<String>,
     /// Number of days to wait after the date given by the cron expression before running the window.
-    #[serde(
-        rename = "ScheduleOffset",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ScheduleOffset", default, skip_serializing_if = "Option::is_none")]
     pub schedule_offset: Option<i32>,
     /// ISO-8601 extended date and time after which the window becomes inactive and stops running.
     #[serde(rename = "EndDate", default, skip_serializing_if = "Option::is_none")]
@@ -1483,11 +1323,7 @@ pub struct MaintenanceWindowIdentityForTarget {
 #[derive(Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct MaintenanceWindowLambdaParameters {
     /// Base64-encoded context data passed to the Lambda function.
-    #[serde(
-        rename = "ClientContext",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ClientContext", default, skip_serializing_if = "Option::is_none")]
     pub client_context: Option<String>,
     /// Optional function version or alias to invoke.
     #[serde(rename = "Qualifier", default, skip_serializing_if = "Option::is_none")]
@@ -1542,14 +1378,21 @@ impl ::std::fmt::Display for MaintenanceWindowResourceType {
     }
 }
 impl ::serde::Serialize for MaintenanceWindowResourceType {
-    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 impl<'de> ::serde::Deserialize<'de> for MaintenanceWindowResourceType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value =
-            <::std::borrow::Cow<'de, str> as ::serde::Deserialize>::deserialize(deserializer)?;
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <::std::borrow::Cow<
+            'de,
+            str,
+        > as ::serde::Deserialize>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
 }
@@ -1567,11 +1410,7 @@ pub struct MaintenanceWindowRunCommandParameters {
     )]
     pub cloud_watch_output_config: Option<CloudWatchOutputConfig>,
     /// Hash of the SSM document, used to check that the expected content is run.
-    #[serde(
-        rename = "DocumentHash",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "DocumentHash", default, skip_serializing_if = "Option::is_none")]
     pub document_hash: Option<String>,
     /// Algorithm used for the document hash; SHA-1 is deprecated.
     #[serde(
@@ -1609,25 +1448,13 @@ pub struct MaintenanceWindowRunCommandParameters {
     )]
     pub output_s3_key_prefix: Option<String>,
     /// Parameters for the Run Command document, keyed by parameter name.
-    #[serde(
-        rename = "Parameters",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Parameters", default, skip_serializing_if = "Option::is_none")]
     pub parameters: Option<::std::collections::BTreeMap<String, Vec<String>>>,
     /// ARN of the IAM role Systems Manager assumes to run the task; the service-linked role is used when it is not set.
-    #[serde(
-        rename = "ServiceRoleArn",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ServiceRoleArn", default, skip_serializing_if = "Option::is_none")]
     pub service_role_arn: Option<String>,
     /// Seconds to wait for the command to start running on a node before giving up on it.
-    #[serde(
-        rename = "TimeoutSeconds",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "TimeoutSeconds", default, skip_serializing_if = "Option::is_none")]
     pub timeout_seconds: Option<i32>,
 }
 impl ::std::fmt::Debug for MaintenanceWindowRunCommandParameters {
@@ -1672,18 +1499,10 @@ pub struct MaintenanceWindowTarget {
     #[serde(rename = "WindowId", default, skip_serializing_if = "Option::is_none")]
     pub window_id: Option<String>,
     /// ID of the target registration within the maintenance window.
-    #[serde(
-        rename = "WindowTargetId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "WindowTargetId", default, skip_serializing_if = "Option::is_none")]
     pub window_target_id: Option<String>,
     /// Kind of resource the target refers to, managed nodes or a resource group.
-    #[serde(
-        rename = "ResourceType",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ResourceType", default, skip_serializing_if = "Option::is_none")]
     pub resource_type: Option<MaintenanceWindowResourceType>,
     /// Selectors for the managed nodes or resource group that the target covers.
     #[serde(rename = "Targets", default, skip_serializing_if = "Option::is_none")]
@@ -1699,11 +1518,7 @@ pub struct MaintenanceWindowTarget {
     #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Description of the target.
-    #[serde(
-        rename = "Description",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
 }
 impl ::std::fmt::Debug for MaintenanceWindowTarget {
@@ -1726,11 +1541,7 @@ pub struct MaintenanceWindowTask {
     #[serde(rename = "WindowId", default, skip_serializing_if = "Option::is_none")]
     pub window_id: Option<String>,
     /// ID of the task registration within the maintenance window.
-    #[serde(
-        rename = "WindowTaskId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "WindowTaskId", default, skip_serializing_if = "Option::is_none")]
     pub window_task_id: Option<String>,
     /// Resource the task runs: an SSM document name or ARN for RUN_COMMAND and AUTOMATION, a function ARN for LAMBDA, or a state machine ARN for STEP_FUNCTIONS.
     #[serde(rename = "TaskArn", default, skip_serializing_if = "Option::is_none")]
@@ -1742,36 +1553,24 @@ pub struct MaintenanceWindowTask {
     #[serde(rename = "Targets", default, skip_serializing_if = "Option::is_none")]
     pub targets: Option<Vec<Target>>,
     /// Parameters passed to the task; newer tasks should use task invocation parameters instead.
-    #[serde(
-        rename = "TaskParameters",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub task_parameters:
-        Option<::std::collections::BTreeMap<String, MaintenanceWindowTaskParameterValueExpression>>,
+    #[serde(rename = "TaskParameters", default, skip_serializing_if = "Option::is_none")]
+    pub task_parameters: Option<
+        ::std::collections::BTreeMap<
+            String,
+            MaintenanceWindowTaskParameterValueExpression,
+        >,
+    >,
     /// Priority of the task in the window; lower numbers run first and equal numbers run in parallel.
     #[serde(rename = "Priority", default)]
     pub priority: i32,
     /// Amazon S3 location for task logs; newer tasks set this in their invocation parameters instead.
-    #[serde(
-        rename = "LoggingInfo",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "LoggingInfo", default, skip_serializing_if = "Option::is_none")]
     pub logging_info: Option<LoggingInfo>,
     /// ARN of the IAM role Systems Manager assumes to run the task; the service-linked role is used when it is not set.
-    #[serde(
-        rename = "ServiceRoleArn",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ServiceRoleArn", default, skip_serializing_if = "Option::is_none")]
     pub service_role_arn: Option<String>,
     /// How many targets the task may run on at the same time, as a number or a percentage.
-    #[serde(
-        rename = "MaxConcurrency",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "MaxConcurrency", default, skip_serializing_if = "Option::is_none")]
     pub max_concurrency: Option<String>,
     /// Error count, or percentage of targets, at which the task is no longer sent to additional targets.
     #[serde(rename = "MaxErrors", default, skip_serializing_if = "Option::is_none")]
@@ -1780,18 +1579,10 @@ pub struct MaintenanceWindowTask {
     #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Description of the task.
-    #[serde(
-        rename = "Description",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Whether invocations that are still running keep going or are cancelled when the cutoff time is reached.
-    #[serde(
-        rename = "CutoffBehavior",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "CutoffBehavior", default, skip_serializing_if = "Option::is_none")]
     pub cutoff_behavior: Option<MaintenanceWindowTaskCutoffBehavior>,
     /// CloudWatch alarms that are monitored while the task runs.
     #[serde(
@@ -1859,14 +1650,21 @@ impl ::std::fmt::Display for MaintenanceWindowTaskCutoffBehavior {
     }
 }
 impl ::serde::Serialize for MaintenanceWindowTaskCutoffBehavior {
-    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 impl<'de> ::serde::Deserialize<'de> for MaintenanceWindowTaskCutoffBehavior {
-    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value =
-            <::std::borrow::Cow<'de, str> as ::serde::Deserialize>::deserialize(deserializer)?;
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <::std::borrow::Cow<
+            'de,
+            str,
+        > as ::serde::Deserialize>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
 }
@@ -1874,25 +1672,13 @@ impl<'de> ::serde::Deserialize<'de> for MaintenanceWindowTaskCutoffBehavior {
 #[derive(Clone, PartialEq, Debug, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct MaintenanceWindowTaskInvocationParameters {
     /// Settings used when the task type is RUN_COMMAND.
-    #[serde(
-        rename = "RunCommand",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "RunCommand", default, skip_serializing_if = "Option::is_none")]
     pub run_command: Option<MaintenanceWindowRunCommandParameters>,
     /// Settings used when the task type is AUTOMATION.
-    #[serde(
-        rename = "Automation",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Automation", default, skip_serializing_if = "Option::is_none")]
     pub automation: Option<MaintenanceWindowAutomationParameters>,
     /// Settings used when the task type is STEP_FUNCTIONS.
-    #[serde(
-        rename = "StepFunctions",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "StepFunctions", default, skip_serializing_if = "Option::is_none")]
     pub step_functions: Option<MaintenanceWindowStepFunctionsParameters>,
     /// Settings used when the task type is LAMBDA.
     #[serde(rename = "Lambda", default, skip_serializing_if = "Option::is_none")]
@@ -1927,8 +1713,12 @@ pub enum MaintenanceWindowTaskType {
 }
 impl MaintenanceWindowTaskType {
     /// Every value the model lists, in model order.
-    pub const VALUES: &'static [&'static str] =
-        &["RUN_COMMAND", "AUTOMATION", "STEP_FUNCTIONS", "LAMBDA"];
+    pub const VALUES: &'static [&'static str] = &[
+        "RUN_COMMAND",
+        "AUTOMATION",
+        "STEP_FUNCTIONS",
+        "LAMBDA",
+    ];
     pub fn as_str(&self) -> &str {
         match self {
             Self::RunCommand => "RUN_COMMAND",
@@ -1956,14 +1746,21 @@ impl ::std::fmt::Display for MaintenanceWindowTaskType {
     }
 }
 impl ::serde::Serialize for MaintenanceWindowTaskType {
-    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 impl<'de> ::serde::Deserialize<'de> for MaintenanceWindowTaskType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value =
-            <::std::borrow::Cow<'de, str> as ::serde::Deserialize>::deserialize(deserializer)?;
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <::std::borrow::Cow<
+            'de,
+            str,
+        > as ::serde::Deserialize>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
 }
@@ -2052,14 +1849,21 @@ impl ::std::fmt::Display for NotificationEvent {
     }
 }
 impl ::serde::Serialize for NotificationEvent {
-    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 impl<'de> ::serde::Deserialize<'de> for NotificationEvent {
-    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value =
-            <::std::borrow::Cow<'de, str> as ::serde::Deserialize>::deserialize(deserializer)?;
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <::std::borrow::Cow<
+            'de,
+            str,
+        > as ::serde::Deserialize>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
 }
@@ -2100,14 +1904,21 @@ impl ::std::fmt::Display for NotificationType {
     }
 }
 impl ::serde::Serialize for NotificationType {
-    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 impl<'de> ::serde::Deserialize<'de> for NotificationType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value =
-            <::std::borrow::Cow<'de, str> as ::serde::Deserialize>::deserialize(deserializer)?;
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <::std::borrow::Cow<
+            'de,
+            str,
+        > as ::serde::Deserialize>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
 }
@@ -2144,18 +1955,10 @@ pub struct RegisterTargetWithMaintenanceWindowRequest {
     #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Optional description of the target.
-    #[serde(
-        rename = "Description",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Caller-supplied token that makes the request idempotent; it is generated when not given.
-    #[serde(
-        rename = "ClientToken",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ClientToken", default, skip_serializing_if = "Option::is_none")]
     pub client_token: Option<String>,
 }
 impl ::std::fmt::Debug for RegisterTargetWithMaintenanceWindowRequest {
@@ -2175,11 +1978,7 @@ impl ::std::fmt::Debug for RegisterTargetWithMaintenanceWindowRequest {
 #[derive(Clone, PartialEq, Debug, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct RegisterTargetWithMaintenanceWindowResult {
     /// ID assigned to the new target registration.
-    #[serde(
-        rename = "WindowTargetId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "WindowTargetId", default, skip_serializing_if = "Option::is_none")]
     pub window_target_id: Option<String>,
 }
 /// Request parameters for registering a task with a window.
@@ -2195,23 +1994,19 @@ pub struct RegisterTaskWithMaintenanceWindowRequest {
     #[serde(rename = "TaskArn")]
     pub task_arn: String,
     /// ARN of the IAM role Systems Manager assumes to run the task; the service-linked role is used when it is not set.
-    #[serde(
-        rename = "ServiceRoleArn",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ServiceRoleArn", default, skip_serializing_if = "Option::is_none")]
     pub service_role_arn: Option<String>,
     /// Kind of task.
     #[serde(rename = "TaskType")]
     pub task_type: MaintenanceWindowTaskType,
     /// Parameters passed to the task; newer tasks should use task invocation parameters instead.
-    #[serde(
-        rename = "TaskParameters",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub task_parameters:
-        Option<::std::collections::BTreeMap<String, MaintenanceWindowTaskParameterValueExpression>>,
+    #[serde(rename = "TaskParameters", default, skip_serializing_if = "Option::is_none")]
+    pub task_parameters: Option<
+        ::std::collections::BTreeMap<
+            String,
+            MaintenanceWindowTaskParameterValueExpression,
+        >,
+    >,
     /// Type-specific settings used when the task runs.
     #[serde(
         rename = "TaskInvocationParameters",
@@ -2223,45 +2018,25 @@ pub struct RegisterTaskWithMaintenanceWindowRequest {
     #[serde(rename = "Priority", default, skip_serializing_if = "Option::is_none")]
     pub priority: Option<i32>,
     /// How many targets the task may run on at the same time, as a number or a percentage.
-    #[serde(
-        rename = "MaxConcurrency",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "MaxConcurrency", default, skip_serializing_if = "Option::is_none")]
     pub max_concurrency: Option<String>,
     /// Error count, or percentage of targets, at which the task is no longer sent to additional targets.
     #[serde(rename = "MaxErrors", default, skip_serializing_if = "Option::is_none")]
     pub max_errors: Option<String>,
     /// Amazon S3 location for task logs; newer tasks set this in their invocation parameters instead.
-    #[serde(
-        rename = "LoggingInfo",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "LoggingInfo", default, skip_serializing_if = "Option::is_none")]
     pub logging_info: Option<LoggingInfo>,
     /// Optional name for the task.
     #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Optional description of the task.
-    #[serde(
-        rename = "Description",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Caller-supplied token that makes the request idempotent; it is generated when not given.
-    #[serde(
-        rename = "ClientToken",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ClientToken", default, skip_serializing_if = "Option::is_none")]
     pub client_token: Option<String>,
     /// Whether invocations that are still running keep going or are cancelled when the cutoff time is reached.
-    #[serde(
-        rename = "CutoffBehavior",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "CutoffBehavior", default, skip_serializing_if = "Option::is_none")]
     pub cutoff_behavior: Option<MaintenanceWindowTaskCutoffBehavior>,
     /// CloudWatch alarms that are monitored while the task runs.
     #[serde(
@@ -2280,10 +2055,7 @@ impl ::std::fmt::Debug for RegisterTaskWithMaintenanceWindowRequest {
             .field("service_role_arn", &self.service_role_arn)
             .field("task_type", &self.task_type)
             .field("task_parameters", &::awsjson_runtime::REDACTED)
-            .field(
-                "task_invocation_parameters",
-                &self.task_invocation_parameters,
-            )
+            .field("task_invocation_parameters", &self.task_invocation_parameters)
             .field("priority", &self.priority)
             .field("max_concurrency", &self.max_concurrency)
             .field("max_errors", &self.max_errors)
@@ -2300,11 +2072,7 @@ impl ::std::fmt::Debug for RegisterTaskWithMaintenanceWindowRequest {
 #[derive(Clone, PartialEq, Debug, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct RegisterTaskWithMaintenanceWindowResult {
     /// ID assigned to the new task registration.
-    #[serde(
-        rename = "WindowTaskId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "WindowTaskId", default, skip_serializing_if = "Option::is_none")]
     pub window_task_id: Option<String>,
 }
 /// Request parameters for removing tags from a resource.
@@ -2398,14 +2166,21 @@ impl ::std::fmt::Display for ResourceTypeForTagging {
     }
 }
 impl ::serde::Serialize for ResourceTypeForTagging {
-    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 impl<'de> ::serde::Deserialize<'de> for ResourceTypeForTagging {
-    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value =
-            <::std::borrow::Cow<'de, str> as ::serde::Deserialize>::deserialize(deserializer)?;
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <::std::borrow::Cow<
+            'de,
+            str,
+        > as ::serde::Deserialize>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
 }
@@ -2419,11 +2194,7 @@ pub struct ScheduledWindowExecution {
     #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// When the window is scheduled to run.
-    #[serde(
-        rename = "ExecutionTime",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ExecutionTime", default, skip_serializing_if = "Option::is_none")]
     pub execution_time: Option<String>,
 }
 /// A key and value pair used to label a resource.
@@ -2456,11 +2227,7 @@ pub struct UpdateMaintenanceWindowRequest {
     #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Optional replacement description text for the window.
-    #[serde(
-        rename = "Description",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// ISO-8601 extended date and time from which the window should become active, used to delay its first run.
     #[serde(rename = "StartDate", default, skip_serializing_if = "Option::is_none")]
@@ -2479,11 +2246,7 @@ pub struct UpdateMaintenanceWindowRequest {
     )]
     pub schedule_timezone: Option<String>,
     /// Number of days to wait after the date given by the cron expression before running the window.
-    #[serde(
-        rename = "ScheduleOffset",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ScheduleOffset", default, skip_serializing_if = "Option::is_none")]
     pub schedule_offset: Option<i32>,
     /// Length of the window in hours.
     #[serde(rename = "Duration", default, skip_serializing_if = "Option::is_none")]
@@ -2518,10 +2281,7 @@ impl ::std::fmt::Debug for UpdateMaintenanceWindowRequest {
             .field("schedule_offset", &self.schedule_offset)
             .field("duration", &self.duration)
             .field("cutoff", &self.cutoff)
-            .field(
-                "allow_unassociated_targets",
-                &self.allow_unassociated_targets,
-            )
+            .field("allow_unassociated_targets", &self.allow_unassociated_targets)
             .field("enabled", &self.enabled)
             .field("replace", &self.replace)
             .finish()
@@ -2537,11 +2297,7 @@ pub struct UpdateMaintenanceWindowResult {
     #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Description of the maintenance window.
-    #[serde(
-        rename = "Description",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// ISO-8601 extended date and time from which the window becomes active; it does not run before then.
     #[serde(rename = "StartDate", default, skip_serializing_if = "Option::is_none")]
@@ -2560,11 +2316,7 @@ pub struct UpdateMaintenanceWindowResult {
     )]
     pub schedule_timezone: Option<String>,
     /// Number of days to wait after the date given by the cron expression before running the window.
-    #[serde(
-        rename = "ScheduleOffset",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ScheduleOffset", default, skip_serializing_if = "Option::is_none")]
     pub schedule_offset: Option<i32>,
     /// Length of the window in hours.
     #[serde(rename = "Duration", default, skip_serializing_if = "Option::is_none")]
@@ -2592,10 +2344,7 @@ impl ::std::fmt::Debug for UpdateMaintenanceWindowResult {
             .field("schedule_offset", &self.schedule_offset)
             .field("duration", &self.duration)
             .field("cutoff", &self.cutoff)
-            .field(
-                "allow_unassociated_targets",
-                &self.allow_unassociated_targets,
-            )
+            .field("allow_unassociated_targets", &self.allow_unassociated_targets)
             .field("enabled", &self.enabled)
             .finish()
     }
@@ -2623,11 +2372,7 @@ pub struct UpdateMaintenanceWindowTargetRequest {
     #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// New description for the target.
-    #[serde(
-        rename = "Description",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// When true, the request is treated as a full replacement: every field required at registration or creation is required here, and optional fields left out are cleared.
     #[serde(rename = "Replace", default, skip_serializing_if = "Option::is_none")]
@@ -2653,11 +2398,7 @@ pub struct UpdateMaintenanceWindowTargetResult {
     #[serde(rename = "WindowId", default, skip_serializing_if = "Option::is_none")]
     pub window_id: Option<String>,
     /// ID of the target registration within the maintenance window.
-    #[serde(
-        rename = "WindowTargetId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "WindowTargetId", default, skip_serializing_if = "Option::is_none")]
     pub window_target_id: Option<String>,
     /// Selectors for the managed nodes or resource group that the target covers.
     #[serde(rename = "Targets", default, skip_serializing_if = "Option::is_none")]
@@ -2673,11 +2414,7 @@ pub struct UpdateMaintenanceWindowTargetResult {
     #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Description of the target.
-    #[serde(
-        rename = "Description",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
 }
 impl ::std::fmt::Debug for UpdateMaintenanceWindowTargetResult {
@@ -2708,20 +2445,16 @@ pub struct UpdateMaintenanceWindowTaskRequest {
     #[serde(rename = "TaskArn", default, skip_serializing_if = "Option::is_none")]
     pub task_arn: Option<String>,
     /// ARN of the IAM role Systems Manager assumes to run the task; the service-linked role is used when it is not set.
-    #[serde(
-        rename = "ServiceRoleArn",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ServiceRoleArn", default, skip_serializing_if = "Option::is_none")]
     pub service_role_arn: Option<String>,
     /// Parameters passed to the task; newer tasks should use task invocation parameters instead.
-    #[serde(
-        rename = "TaskParameters",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub task_parameters:
-        Option<::std::collections::BTreeMap<String, MaintenanceWindowTaskParameterValueExpression>>,
+    #[serde(rename = "TaskParameters", default, skip_serializing_if = "Option::is_none")]
+    pub task_parameters: Option<
+        ::std::collections::BTreeMap<
+            String,
+            MaintenanceWindowTaskParameterValueExpression,
+        >,
+    >,
     /// Type-specific settings used when the task runs.
     #[serde(
         rename = "TaskInvocationParameters",
@@ -2733,41 +2466,25 @@ pub struct UpdateMaintenanceWindowTaskRequest {
     #[serde(rename = "Priority", default, skip_serializing_if = "Option::is_none")]
     pub priority: Option<i32>,
     /// How many targets the task may run on at the same time, as a number or a percentage.
-    #[serde(
-        rename = "MaxConcurrency",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "MaxConcurrency", default, skip_serializing_if = "Option::is_none")]
     pub max_concurrency: Option<String>,
     /// Error count, or percentage of targets, at which the task is no longer sent to additional targets.
     #[serde(rename = "MaxErrors", default, skip_serializing_if = "Option::is_none")]
     pub max_errors: Option<String>,
     /// Amazon S3 location for task logs; newer tasks set this in their invocation parameters instead.
-    #[serde(
-        rename = "LoggingInfo",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "LoggingInfo", default, skip_serializing_if = "Option::is_none")]
     pub logging_info: Option<LoggingInfo>,
     /// New name for the task.
     #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// New description for the task.
-    #[serde(
-        rename = "Description",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// When true, the request is treated as a full replacement: every field required at registration or creation is required here, and optional fields left out are cleared.
     #[serde(rename = "Replace", default, skip_serializing_if = "Option::is_none")]
     pub replace: Option<bool>,
     /// Whether invocations that are still running keep going or are cancelled when the cutoff time is reached.
-    #[serde(
-        rename = "CutoffBehavior",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "CutoffBehavior", default, skip_serializing_if = "Option::is_none")]
     pub cutoff_behavior: Option<MaintenanceWindowTaskCutoffBehavior>,
     /// CloudWatch alarms that are monitored while the task runs.
     #[serde(
@@ -2786,10 +2503,7 @@ impl ::std::fmt::Debug for UpdateMaintenanceWindowTaskRequest {
             .field("task_arn", &self.task_arn)
             .field("service_role_arn", &self.service_role_arn)
             .field("task_parameters", &::awsjson_runtime::REDACTED)
-            .field(
-                "task_invocation_parameters",
-                &self.task_invocation_parameters,
-            )
+            .field("task_invocation_parameters", &self.task_invocation_parameters)
             .field("priority", &self.priority)
             .field("max_concurrency", &self.max_concurrency)
             .field("max_errors", &self.max_errors)
@@ -2809,11 +2523,7 @@ pub struct UpdateMaintenanceWindowTaskResult {
     #[serde(rename = "WindowId", default, skip_serializing_if = "Option::is_none")]
     pub window_id: Option<String>,
     /// ID of the task registration within the maintenance window.
-    #[serde(
-        rename = "WindowTaskId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "WindowTaskId", default, skip_serializing_if = "Option::is_none")]
     pub window_task_id: Option<String>,
     /// Targets the task runs on.
     #[serde(rename = "Targets", default, skip_serializing_if = "Option::is_none")]
@@ -2822,20 +2532,16 @@ pub struct UpdateMaintenanceWindowTaskResult {
     #[serde(rename = "TaskArn", default, skip_serializing_if = "Option::is_none")]
     pub task_arn: Option<String>,
     /// ARN of the IAM role Systems Manager assumes to run the task; the service-linked role is used when it is not set.
-    #[serde(
-        rename = "ServiceRoleArn",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ServiceRoleArn", default, skip_serializing_if = "Option::is_none")]
     pub service_role_arn: Option<String>,
     /// Parameters passed to the task; newer tasks should use task invocation parameters instead.
-    #[serde(
-        rename = "TaskParameters",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub task_parameters:
-        Option<::std::collections::BTreeMap<String, MaintenanceWindowTaskParameterValueExpression>>,
+    #[serde(rename = "TaskParameters", default, skip_serializing_if = "Option::is_none")]
+    pub task_parameters: Option<
+        ::std::collections::BTreeMap<
+            String,
+            MaintenanceWindowTaskParameterValueExpression,
+        >,
+    >,
     /// Type-specific settings used when the task runs.
     #[serde(
         rename = "TaskInvocationParameters",
@@ -2847,38 +2553,22 @@ pub struct UpdateMaintenanceWindowTaskResult {
     #[serde(rename = "Priority", default)]
     pub priority: i32,
     /// How many targets the task may run on at the same time, as a number or a percentage.
-    #[serde(
-        rename = "MaxConcurrency",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "MaxConcurrency", default, skip_serializing_if = "Option::is_none")]
     pub max_concurrency: Option<String>,
     /// Error count, or percentage of targets, at which the task is no longer sent to additional targets.
     #[serde(rename = "MaxErrors", default, skip_serializing_if = "Option::is_none")]
     pub max_errors: Option<String>,
     /// Amazon S3 location for task logs; newer tasks set this in their invocation parameters instead.
-    #[serde(
-        rename = "LoggingInfo",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "LoggingInfo", default, skip_serializing_if = "Option::is_none")]
     pub logging_info: Option<LoggingInfo>,
     /// Name of the task.
     #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Description of the task.
-    #[serde(
-        rename = "Description",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Whether invocations that are still running keep going or are cancelled when the cutoff time is reached.
-    #[serde(
-        rename = "CutoffBehavior",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "CutoffBehavior", default, skip_serializing_if = "Option::is_none")]
     pub cutoff_behavior: Option<MaintenanceWindowTaskCutoffBehavior>,
     /// CloudWatch alarms that are monitored while the task runs.
     #[serde(
@@ -2897,10 +2587,7 @@ impl ::std::fmt::Debug for UpdateMaintenanceWindowTaskResult {
             .field("task_arn", &self.task_arn)
             .field("service_role_arn", &self.service_role_arn)
             .field("task_parameters", &::awsjson_runtime::REDACTED)
-            .field(
-                "task_invocation_parameters",
-                &self.task_invocation_parameters,
-            )
+            .field("task_invocation_parameters", &self.task_invocation_parameters)
             .field("priority", &self.priority)
             .field("max_concurrency", &self.max_concurrency)
             .field("max_errors", &self.max_errors)
