@@ -56,8 +56,6 @@ pub fn lib_rs(ir: &Ir) -> TokenStream {
         #( #![doc = #service_docs] )*
         #![allow(clippy::large_enum_variant, clippy::too_many_lines, clippy::doc_lazy_continuation)]
 
-        #![rustfmt::skip]
-
         // The generator formats these files itself; `cargo fmt` leaves them be
         // so `cargo xtask codegen --check` stays meaningful.
         #[rustfmt::skip]

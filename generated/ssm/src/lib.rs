@@ -8,7 +8,6 @@
     clippy::too_many_lines,
     clippy::doc_lazy_continuation
 )]
-#![rustfmt::skip]
 #[rustfmt::skip]
 pub mod error;
 #[rustfmt::skip]
