@@ -1,0 +1,73 @@
+//! Command-line flags, each also settable from the environment.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use clap::Parser;
+
+/// The port AWS's own tools don't use and local emulators rarely take.
+pub const DEFAULT_LISTEN: &str = "127.0.0.1:4580";
+
+#[derive(Parser, Debug, Clone)]
+#[command(
+    name = "ssm-server",
+    version,
+    about = "A local AWS Systems Manager maintenance-window service.\n\n\
+Point aws-cli, boto3 or an AWS SDK at it with --endpoint-url http://127.0.0.1:4580 \
+(or AWS_ENDPOINT_URL). State is kept per account and Region in an SQLite file."
+)]
+pub struct Config {
+    /// Address to listen on.
+    #[arg(long, env = "SSM_SERVER_LISTEN", default_value = DEFAULT_LISTEN)]
+    pub listen: SocketAddr,
+
+    /// SQLite database file; `:memory:` keeps nothing after exit.
+    #[arg(long, env = "SSM_SERVER_DB", default_value = "ssm-server.db")]
+    pub db: PathBuf,
+
+    /// Account id that owns everything created (signatures are not checked).
+    #[arg(long, env = "SSM_SERVER_ACCOUNT_ID", default_value = "123456789012")]
+    pub account_id: String,
+
+    /// Region used when a request carries no SigV4 credential scope.
+    #[arg(long, env = "SSM_SERVER_DEFAULT_REGION", default_value = "us-east-1")]
+    pub default_region: String,
+
+    /// Quota: maintenance windows per account and Region.
+    #[arg(long, env = "SSM_SERVER_MAX_WINDOWS", default_value_t = 50)]
+    pub max_windows: usize,
+
+    /// Quota: targets per maintenance window.
+    #[arg(long, env = "SSM_SERVER_MAX_TARGETS", default_value_t = 100)]
+    pub max_targets_per_window: usize,
+
+    /// Quota: tasks per maintenance window.
+    #[arg(long, env = "SSM_SERVER_MAX_TASKS", default_value_t = 20)]
+    pub max_tasks_per_window: usize,
+
+    /// Commit with fsync (`full`, survives power loss) or without (`normal`,
+    /// survives a crash of this process only).
+    #[arg(long, env = "SSM_SERVER_SYNC", default_value = "full", value_parser = ["full", "normal"])]
+    pub sync: String,
+
+    /// Log filter, e.g. `info`, `warn`, `ssm_server=debug`.
+    #[arg(long, env = "SSM_SERVER_LOG", default_value = "info")]
+    pub log: String,
+}
+
+impl Config {
+    /// Settings for tests: in memory, an ephemeral port, quiet.
+    pub fn for_tests() -> Self {
+        Self {
+            listen: "127.0.0.1:0".parse().expect("valid address"),
+            db: PathBuf::from(":memory:"),
+            account_id: "123456789012".into(),
+            default_region: "us-east-1".into(),
+            max_windows: 50,
+            max_targets_per_window: 100,
+            max_tasks_per_window: 20,
+            sync: "normal".into(),
+            log: "warn".into(),
+        }
+    }
+}

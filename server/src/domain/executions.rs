@@ -1,0 +1,413 @@
+//! Window runs: reading them back, cancelling one, and the upcoming schedule.
+
+use awsjson_runtime::Timestamp;
+use chrono::{DateTime, Utc};
+use mw_schedule::{format_execution_time, parse_boundary};
+use ssm_api::types::{
+    CancelMaintenanceWindowExecutionRequest, CancelMaintenanceWindowExecutionResult,
+    DescribeMaintenanceWindowExecutionTaskInvocationsRequest,
+    DescribeMaintenanceWindowExecutionTaskInvocationsResult,
+    DescribeMaintenanceWindowExecutionTasksRequest, DescribeMaintenanceWindowExecutionTasksResult,
+    DescribeMaintenanceWindowExecutionsRequest, DescribeMaintenanceWindowExecutionsResult,
+    DescribeMaintenanceWindowScheduleRequest, DescribeMaintenanceWindowScheduleResult,
+    GetMaintenanceWindowExecutionRequest, GetMaintenanceWindowExecutionResult,
+    GetMaintenanceWindowExecutionTaskInvocationRequest,
+    GetMaintenanceWindowExecutionTaskInvocationResult, GetMaintenanceWindowExecutionTaskRequest,
+    GetMaintenanceWindowExecutionTaskResult, MaintenanceWindowExecution,
+    MaintenanceWindowExecutionStatus, MaintenanceWindowExecutionTaskIdentity,
+    MaintenanceWindowExecutionTaskInvocationIdentity, MaintenanceWindowTaskType,
+    ScheduledWindowExecution,
+};
+
+use super::filters::Filters;
+use super::paging::{self, page, page_size};
+use super::windows::{seq_key, targets_overlap};
+use super::{window_schedule, Domain, Fault, Scope};
+use crate::store::{Change, Execution, ExecutionTask, Invocation, ScopeData};
+
+/// Statuses from which a run can still be cancelled.
+const RUNNING: &[&str] = &["PENDING", "IN_PROGRESS"];
+
+impl Domain {
+    pub fn get_execution(
+        &self,
+        scope: &Scope,
+        input: GetMaintenanceWindowExecutionRequest,
+    ) -> Result<GetMaintenanceWindowExecutionResult, Fault> {
+        self.read(scope, |data| {
+            let e = execution(data, &input.window_execution_id)?;
+            Ok(GetMaintenanceWindowExecutionResult {
+                window_execution_id: Some(e.id.clone()),
+                task_ids: Some(e.tasks.iter().map(|t| t.id.clone()).collect()),
+                status: Some(status(&e.status)),
+                status_details: e.status_details.clone(),
+                start_time: Some(e.start),
+                end_time: e.end,
+            })
+        })
+    }
+
+    pub fn get_execution_task(
+        &self,
+        scope: &Scope,
+        input: GetMaintenanceWindowExecutionTaskRequest,
+    ) -> Result<GetMaintenanceWindowExecutionTaskResult, Fault> {
+        self.read(scope, |data| {
+            let e = execution(data, &input.window_execution_id)?;
+            let t = execution_task(e, &input.task_id)?;
+            Ok(GetMaintenanceWindowExecutionTaskResult {
+                window_execution_id: Some(e.id.clone()),
+                task_execution_id: Some(t.id.clone()),
+                task_arn: Some(t.task_arn.clone()),
+                service_role: t.service_role.clone(),
+                r#type: Some(MaintenanceWindowTaskType::from(t.task_type.as_str())),
+                task_parameters: t.task_parameters.clone().map(|p| vec![p]),
+                priority: t.priority,
+                max_concurrency: t.max_concurrency.clone(),
+                max_errors: t.max_errors.clone(),
+                status: Some(status(&t.status)),
+                status_details: t.status_details.clone(),
+                start_time: t.start,
+                end_time: t.end,
+                alarm_configuration: t.alarm_configuration.clone(),
+                triggered_alarms: None,
+            })
+        })
+    }
+
+    pub fn get_invocation(
+        &self,
+        scope: &Scope,
+        input: GetMaintenanceWindowExecutionTaskInvocationRequest,
+    ) -> Result<GetMaintenanceWindowExecutionTaskInvocationResult, Fault> {
+        self.read(scope, |data| {
+            let e = execution(data, &input.window_execution_id)?;
+            let t = execution_task(e, &input.task_id)?;
+            let i = t
+                .invocations
+                .iter()
+                .find(|i| i.id == input.invocation_id)
+                .ok_or_else(|| Fault::invocation_not_found(&t.id, &input.invocation_id))?;
+            let identity = invocation_identity(e, t, i);
+            Ok(GetMaintenanceWindowExecutionTaskInvocationResult {
+                window_execution_id: identity.window_execution_id,
+                task_execution_id: identity.task_execution_id,
+                invocation_id: identity.invocation_id,
+                execution_id: identity.execution_id,
+                task_type: identity.task_type,
+                parameters: identity.parameters,
+                status: identity.status,
+                status_details: identity.status_details,
+                start_time: identity.start_time,
+                end_time: identity.end_time,
+                owner_information: identity.owner_information,
+                window_target_id: identity.window_target_id,
+            })
+        })
+    }
+
+    /// Newest first; `ExecutedBefore`/`ExecutedAfter` compare start times.
+    pub fn describe_executions(
+        &self,
+        scope: &Scope,
+        input: DescribeMaintenanceWindowExecutionsRequest,
+    ) -> Result<DescribeMaintenanceWindowExecutionsResult, Fault> {
+        const OPERATION: &str = "DescribeMaintenanceWindowExecutions";
+        let filters = Filters::parse(input.filters.as_ref(), &["ExecutedBefore", "ExecutedAfter"])?;
+        let before = instants(&filters, "ExecutedBefore")?;
+        let after_time = instants(&filters, "ExecutedAfter")?;
+        let after = paging::decode(OPERATION, input.next_token.as_deref())?;
+        let (executions, next_token) = self.read(scope, |data| {
+            let matching = data
+                .executions_by_window
+                .keys()
+                .rev()
+                .filter(|(window_id, _, _)| *window_id == input.window_id)
+                .filter_map(|(_, _, id)| data.executions.get(id))
+                .filter(|e| {
+                    before
+                        .iter()
+                        .all(|b| e.start.unix_millis() <= b.timestamp_millis())
+                })
+                .filter(|e| {
+                    after_time
+                        .iter()
+                        .all(|a| e.start.unix_millis() >= a.timestamp_millis())
+                })
+                .enumerate()
+                .map(|(index, e)| (seq_key(index as u64), summary(e)));
+            page(
+                OPERATION,
+                matching,
+                after.as_deref(),
+                page_size(input.max_results),
+            )
+        });
+        Ok(DescribeMaintenanceWindowExecutionsResult {
+            window_executions: Some(executions),
+            next_token,
+        })
+    }
+
+    pub fn describe_execution_tasks(
+        &self,
+        scope: &Scope,
+        input: DescribeMaintenanceWindowExecutionTasksRequest,
+    ) -> Result<DescribeMaintenanceWindowExecutionTasksResult, Fault> {
+        const OPERATION: &str = "DescribeMaintenanceWindowExecutionTasks";
+        let filters = Filters::parse(input.filters.as_ref(), &["STATUS"])?;
+        let after = paging::decode(OPERATION, input.next_token.as_deref())?;
+        self.read(scope, |data| {
+            let e = execution(data, &input.window_execution_id)?;
+            let matching = e
+                .tasks
+                .iter()
+                .filter(|t| filters.all("STATUS", |v| v == t.status))
+                .enumerate()
+                .map(|(index, t)| (seq_key(index as u64), task_identity(e, t)));
+            let (tasks, next_token) = page(
+                OPERATION,
+                matching,
+                after.as_deref(),
+                page_size(input.max_results),
+            );
+            Ok(DescribeMaintenanceWindowExecutionTasksResult {
+                window_execution_task_identities: Some(tasks),
+                next_token,
+            })
+        })
+    }
+
+    pub fn describe_invocations(
+        &self,
+        scope: &Scope,
+        input: DescribeMaintenanceWindowExecutionTaskInvocationsRequest,
+    ) -> Result<DescribeMaintenanceWindowExecutionTaskInvocationsResult, Fault> {
+        const OPERATION: &str = "DescribeMaintenanceWindowExecutionTaskInvocations";
+        let filters = Filters::parse(input.filters.as_ref(), &["STATUS"])?;
+        let after = paging::decode(OPERATION, input.next_token.as_deref())?;
+        self.read(scope, |data| {
+            let e = execution(data, &input.window_execution_id)?;
+            let t = execution_task(e, &input.task_id)?;
+            let matching = t
+                .invocations
+                .iter()
+                .filter(|i| filters.all("STATUS", |v| v == i.status))
+                .enumerate()
+                .map(|(index, i)| (seq_key(index as u64), invocation_identity(e, t, i)));
+            let (invocations, next_token) = page(
+                OPERATION,
+                matching,
+                after.as_deref(),
+                page_size(input.max_results),
+            );
+            Ok(DescribeMaintenanceWindowExecutionTaskInvocationsResult {
+                window_execution_task_invocation_identities: Some(invocations),
+                next_token,
+            })
+        })
+    }
+
+    /// Stops a run in progress: tasks not yet started are cancelled, running
+    /// ones finish. A run that already ended is left as it is.
+    pub fn cancel_execution(
+        &self,
+        scope: &Scope,
+        input: CancelMaintenanceWindowExecutionRequest,
+    ) -> Result<CancelMaintenanceWindowExecutionResult, Fault> {
+        let now = Timestamp::from(self.clock.now());
+        self.write(scope, |data, _| {
+            let mut e = execution(data, &input.window_execution_id)?.clone();
+            let result = CancelMaintenanceWindowExecutionResult {
+                window_execution_id: Some(e.id.clone()),
+            };
+            if !RUNNING.contains(&e.status.as_str()) {
+                return Ok((result, vec![]));
+            }
+            cancel(&mut e, now);
+            Ok((result, vec![Change::PutExecution(e)]))
+        })
+    }
+
+    /// Upcoming runs of one window, or of every window that targets the given
+    /// nodes, in ascending time.
+    pub fn describe_schedule(
+        &self,
+        scope: &Scope,
+        input: DescribeMaintenanceWindowScheduleRequest,
+    ) -> Result<DescribeMaintenanceWindowScheduleResult, Fault> {
+        const OPERATION: &str = "DescribeMaintenanceWindowSchedule";
+        let mut before = None;
+        let mut after_filter = None;
+        for filter in input.filters.iter().flatten() {
+            let key = filter.key.as_deref().unwrap_or_default();
+            let value = filter.values.iter().flatten().next();
+            let parsed = value
+                .map(|v| parse_boundary(v).map_err(|e| Fault::Validation(e.to_string())))
+                .transpose()?;
+            match key {
+                "ScheduledBefore" => before = parsed,
+                "ScheduledAfter" => after_filter = parsed,
+                other => {
+                    return Err(Fault::Validation(format!(
+                        "The following filter key is not valid: {other}. Valid filter keys include: [ScheduledBefore, ScheduledAfter]."
+                    )))
+                }
+            }
+        }
+        if input.window_id.is_none() && (input.targets.is_none() || input.resource_type.is_none()) {
+            return Err(Fault::Validation(
+                "Either WindowId or Targets and ResourceType must be specified.".into(),
+            ));
+        }
+        let after_token = paging::decode(OPERATION, input.next_token.as_deref())?;
+        let size = page_size(input.max_results);
+        let now = self.clock.now();
+        let start: DateTime<Utc> = after_filter.map_or(now, |t| t.with_timezone(&Utc).max(now));
+        self.read(scope, |data| {
+            let windows: Vec<_> = match &input.window_id {
+                Some(id) => vec![data.window(id).ok_or_else(|| Fault::window_not_found(id))?],
+                None => {
+                    let resource_type = input
+                        .resource_type
+                        .as_ref()
+                        .map(|r| r.as_str().to_owned())
+                        .unwrap_or_default();
+                    let targets = input.targets.clone().unwrap_or_default();
+                    data.window_order
+                        .values()
+                        .filter_map(|id| data.windows.get(id))
+                        .filter(|w| {
+                            w.targets.iter().any(|t| {
+                                t.resource_type == resource_type
+                                    && targets_overlap(&t.targets, &targets)
+                            })
+                        })
+                        .collect()
+                }
+            };
+            // Each window contributes at most a page past the cursor; the
+            // merged, sorted list is then cut to one page.
+            let mut upcoming = Vec::new();
+            for window in windows.into_iter().filter(|w| w.enabled) {
+                let Ok(schedule) = window_schedule(window) else {
+                    continue;
+                };
+                let mut taken = 0;
+                for time in schedule.occurrences_after(start) {
+                    if before.is_some_and(|b| time > b) || taken > size {
+                        break;
+                    }
+                    let key = format!("{:020}|{}", time.timestamp_millis(), window.id);
+                    if after_token.as_deref().is_some_and(|a| key.as_str() <= a) {
+                        continue;
+                    }
+                    taken += 1;
+                    upcoming.push((
+                        key,
+                        ScheduledWindowExecution {
+                            window_id: Some(window.id.clone()),
+                            name: Some(window.name.clone()),
+                            execution_time: Some(format_execution_time(&time)),
+                        },
+                    ));
+                }
+            }
+            upcoming.sort_by(|a, b| a.0.cmp(&b.0));
+            let (items, next_token) = page(OPERATION, upcoming.into_iter(), None, size);
+            Ok(DescribeMaintenanceWindowScheduleResult {
+                scheduled_window_executions: Some(items),
+                next_token,
+            })
+        })
+    }
+}
+
+/// Marks a run and its unfinished work cancelled.
+pub fn cancel(e: &mut Execution, now: Timestamp) {
+    for task in &mut e.tasks {
+        if RUNNING.contains(&task.status.as_str()) {
+            task.status = "CANCELLED".into();
+            task.end = Some(now);
+            for invocation in &mut task.invocations {
+                if RUNNING.contains(&invocation.status.as_str()) {
+                    invocation.status = "CANCELLED".into();
+                    invocation.end = Some(now);
+                }
+            }
+        }
+    }
+    e.status = "CANCELLED".into();
+    e.end = Some(now);
+}
+
+fn instants(filters: &Filters<'_>, key: &str) -> Result<Vec<DateTime<chrono::FixedOffset>>, Fault> {
+    filters
+        .values(key)
+        .map(|v| parse_boundary(v).map_err(|e| Fault::Validation(e.to_string())))
+        .collect()
+}
+
+fn execution<'d>(data: &'d ScopeData, id: &str) -> Result<&'d Execution, Fault> {
+    data.executions
+        .get(id)
+        .ok_or_else(|| Fault::execution_not_found(id))
+}
+
+fn execution_task<'e>(e: &'e Execution, task_id: &str) -> Result<&'e ExecutionTask, Fault> {
+    e.tasks
+        .iter()
+        .find(|t| t.id == task_id)
+        .ok_or_else(|| Fault::execution_task_not_found(&e.id, task_id))
+}
+
+fn status(text: &str) -> MaintenanceWindowExecutionStatus {
+    MaintenanceWindowExecutionStatus::from(text)
+}
+
+fn summary(e: &Execution) -> MaintenanceWindowExecution {
+    MaintenanceWindowExecution {
+        window_id: Some(e.window_id.clone()),
+        window_execution_id: Some(e.id.clone()),
+        status: Some(status(&e.status)),
+        status_details: e.status_details.clone(),
+        start_time: Some(e.start),
+        end_time: e.end,
+    }
+}
+
+fn task_identity(e: &Execution, t: &ExecutionTask) -> MaintenanceWindowExecutionTaskIdentity {
+    MaintenanceWindowExecutionTaskIdentity {
+        window_execution_id: Some(e.id.clone()),
+        task_execution_id: Some(t.id.clone()),
+        status: Some(status(&t.status)),
+        status_details: t.status_details.clone(),
+        start_time: t.start,
+        end_time: t.end,
+        task_arn: Some(t.task_arn.clone()),
+        task_type: Some(MaintenanceWindowTaskType::from(t.task_type.as_str())),
+        alarm_configuration: t.alarm_configuration.clone(),
+        triggered_alarms: None,
+    }
+}
+
+fn invocation_identity(
+    e: &Execution,
+    t: &ExecutionTask,
+    i: &Invocation,
+) -> MaintenanceWindowExecutionTaskInvocationIdentity {
+    MaintenanceWindowExecutionTaskInvocationIdentity {
+        window_execution_id: Some(e.id.clone()),
+        task_execution_id: Some(t.id.clone()),
+        invocation_id: Some(i.id.clone()),
+        execution_id: i.execution_id.clone(),
+        task_type: Some(MaintenanceWindowTaskType::from(t.task_type.as_str())),
+        parameters: Some(i.parameters.clone()),
+        status: Some(status(&i.status)),
+        status_details: i.status_details.clone(),
+        start_time: i.start,
+        end_time: i.end,
+        owner_information: i.owner_information.clone(),
+        window_target_id: i.window_target_id.clone(),
+    }
+}

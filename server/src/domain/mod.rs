@@ -1,0 +1,122 @@
+//! The maintenance-window rules, independent of HTTP and of the wire: each
+//! operation reads or writes the [`Store`] and answers with API types.
+
+mod executions;
+mod fault;
+mod filters;
+mod ids;
+mod paging;
+mod runs;
+mod schedule;
+mod tags;
+mod targets;
+mod tasks;
+mod windows;
+
+use std::sync::Arc;
+
+pub use fault::{fail, Fault};
+pub use ids::window_arn;
+pub use schedule::{next_execution_time, window_schedule};
+
+use crate::clock::Clock;
+pub use crate::store::Scope;
+use crate::store::{Change, ClientToken, ScopeData, Store, WriteError};
+
+/// Quotas per account and Region (AWS's defaults unless configured).
+#[derive(Clone, Debug)]
+pub struct Limits {
+    pub windows: usize,
+    pub targets_per_window: usize,
+    pub tasks_per_window: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self {
+            windows: 50,
+            targets_per_window: 100,
+            tasks_per_window: 20,
+        }
+    }
+}
+
+pub struct Domain {
+    pub store: Arc<Store>,
+    pub limits: Limits,
+    pub clock: Arc<dyn Clock>,
+}
+
+impl Domain {
+    fn read<R>(&self, scope: &Scope, read: impl FnOnce(&ScopeData) -> R) -> R {
+        self.store.read(scope, read)
+    }
+
+    fn write<R>(
+        &self,
+        scope: &Scope,
+        decide: impl FnOnce(&ScopeData, u64) -> Result<(R, Vec<Change>), Fault>,
+    ) -> Result<R, Fault> {
+        self.store.write(scope, decide).map_err(|e| match e {
+            WriteError::Rejected(fault) => fault,
+            WriteError::Storage(message) => {
+                tracing::error!(%message, "storage failure");
+                Fault::Internal("An internal error occurred while saving the change.".into())
+            }
+        })
+    }
+}
+
+/// What a `ClientToken` says about a create or register call: carry on, or
+/// answer with the id the first call created.
+enum Idempotency {
+    New(Option<ClientToken>),
+    Replay(String),
+}
+
+/// Looks `token` up. The fingerprint is the request's JSON without its
+/// token, so a retry matches and a reuse with other parameters does not.
+fn idempotency<T: serde::Serialize>(
+    data: &ScopeData,
+    operation: &'static str,
+    token: Option<&str>,
+    request: &T,
+) -> Result<Idempotency, Fault> {
+    let Some(token) = token else {
+        return Ok(Idempotency::New(None));
+    };
+    let fingerprint = serde_json::to_string(request).map_err(|e| Fault::Internal(e.to_string()))?;
+    match data.client_tokens.get(&(operation, token.to_owned())) {
+        Some(seen) if seen.fingerprint == fingerprint => {
+            Ok(Idempotency::Replay(seen.resource_id.clone()))
+        }
+        Some(_) => Err(Fault::IdempotencyMismatch),
+        None => Ok(Idempotency::New(Some(ClientToken {
+            operation,
+            token: token.to_owned(),
+            fingerprint,
+            resource_id: String::new(),
+        }))),
+    }
+}
+
+/// The message AWS's validator uses for members that must be present.
+fn missing_members(names: &[&str]) -> Option<Fault> {
+    let items: Vec<String> = names
+        .iter()
+        .map(|name| {
+            format!("Value null at '{name}' failed to satisfy constraint: Member must not be null")
+        })
+        .collect();
+    match items.len() {
+        0 => None,
+        1 => Some(Fault::Validation(format!(
+            "1 validation error detected: {}",
+            items[0]
+        ))),
+        n => Some(Fault::Validation(format!(
+            "{n} validation errors detected: {}",
+            items.join("; ")
+        ))),
+    }
+}

@@ -1,0 +1,125 @@
+//! What the service keeps, in the form it is persisted (JSON bodies in
+//! SQLite). Nested API structures are stored in their wire form, which AWS
+//! keeps stable.
+
+use std::collections::BTreeMap;
+
+use awsjson_runtime::Timestamp;
+use serde::{Deserialize, Serialize};
+use ssm_api::types::{
+    AlarmConfiguration, LoggingInfo, MaintenanceWindowTaskInvocationParameters,
+    MaintenanceWindowTaskParameterValueExpression, Tag, Target,
+};
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Window {
+    pub id: String,
+    /// Creation order within the store; pagination keys on it.
+    pub seq: u64,
+    pub name: String,
+    pub description: Option<String>,
+    pub schedule: String,
+    pub schedule_timezone: Option<String>,
+    pub schedule_offset: Option<i32>,
+    pub start_date: Option<String>,
+    pub end_date: Option<String>,
+    pub duration: i32,
+    pub cutoff: i32,
+    pub allow_unassociated_targets: bool,
+    pub enabled: bool,
+    pub created: Timestamp,
+    pub modified: Timestamp,
+    /// When the schedule last changed: rate schedules count from here.
+    pub schedule_changed: Timestamp,
+    /// In registration order.
+    pub targets: Vec<WindowTarget>,
+    /// In registration order.
+    pub tasks: Vec<WindowTask>,
+    pub tags: Vec<Tag>,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct WindowTarget {
+    pub id: String,
+    pub resource_type: String,
+    pub targets: Vec<Target>,
+    pub owner_information: Option<String>,
+    pub name: Option<String>,
+    pub description: Option<String>,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct WindowTask {
+    pub id: String,
+    pub task_arn: String,
+    pub task_type: String,
+    pub targets: Vec<Target>,
+    pub service_role_arn: Option<String>,
+    pub task_parameters: Option<BTreeMap<String, MaintenanceWindowTaskParameterValueExpression>>,
+    pub task_invocation_parameters: Option<MaintenanceWindowTaskInvocationParameters>,
+    pub priority: i32,
+    pub max_concurrency: Option<String>,
+    pub max_errors: Option<String>,
+    pub logging_info: Option<LoggingInfo>,
+    pub name: Option<String>,
+    pub description: Option<String>,
+    pub cutoff_behavior: Option<String>,
+    pub alarm_configuration: Option<AlarmConfiguration>,
+}
+
+/// One run of a window.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Execution {
+    pub id: String,
+    pub window_id: String,
+    pub status: String,
+    pub status_details: Option<String>,
+    pub start: Timestamp,
+    pub end: Option<Timestamp>,
+    pub tasks: Vec<ExecutionTask>,
+}
+
+/// One registered task, as run by an execution.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct ExecutionTask {
+    pub id: String,
+    pub window_task_id: String,
+    pub task_arn: String,
+    pub task_type: String,
+    pub priority: i32,
+    pub service_role: Option<String>,
+    pub max_concurrency: Option<String>,
+    pub max_errors: Option<String>,
+    pub task_parameters: Option<BTreeMap<String, MaintenanceWindowTaskParameterValueExpression>>,
+    pub alarm_configuration: Option<AlarmConfiguration>,
+    pub status: String,
+    pub status_details: Option<String>,
+    pub start: Option<Timestamp>,
+    pub end: Option<Timestamp>,
+    pub invocations: Vec<Invocation>,
+}
+
+/// The task run against one target.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Invocation {
+    pub id: String,
+    /// The id the executing service gave the work, e.g. a command id.
+    pub execution_id: Option<String>,
+    pub parameters: String,
+    pub status: String,
+    pub status_details: Option<String>,
+    pub start: Option<Timestamp>,
+    pub end: Option<Timestamp>,
+    pub owner_information: Option<String>,
+    pub window_target_id: Option<String>,
+}
+
+/// A `ClientToken` seen on a create or register call.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ClientToken {
+    pub operation: &'static str,
+    pub token: String,
+    /// A digest of the request, to tell a retry from a reuse.
+    pub fingerprint: String,
+    pub resource_id: String,
+}

@@ -1,0 +1,214 @@
+//! The SQLite side of the store: schema, migrations, load and commit.
+
+use std::path::Path;
+
+use rusqlite::{params, Connection};
+
+use super::{Change, ClientToken, Execution, Scope, Window};
+
+/// Migrations in order; `PRAGMA user_version` records how many ran.
+const MIGRATIONS: &[&str] = &["
+    CREATE TABLE windows (
+        account TEXT NOT NULL,
+        region TEXT NOT NULL,
+        id TEXT NOT NULL,
+        seq INTEGER NOT NULL,
+        body TEXT NOT NULL,
+        PRIMARY KEY (account, region, id)
+    );
+    CREATE TABLE executions (
+        account TEXT NOT NULL,
+        region TEXT NOT NULL,
+        id TEXT NOT NULL,
+        window_id TEXT NOT NULL,
+        start_ms INTEGER NOT NULL,
+        body TEXT NOT NULL,
+        PRIMARY KEY (account, region, id)
+    );
+    CREATE INDEX executions_by_window ON executions (account, region, window_id, start_ms);
+    CREATE TABLE client_tokens (
+        account TEXT NOT NULL,
+        region TEXT NOT NULL,
+        operation TEXT NOT NULL,
+        token TEXT NOT NULL,
+        fingerprint TEXT NOT NULL,
+        resource_id TEXT NOT NULL,
+        PRIMARY KEY (account, region, operation, token)
+    );
+"];
+
+/// Operations that take a client token; stored names map back to these.
+const TOKEN_OPERATIONS: &[&str] = &[
+    "CreateMaintenanceWindow",
+    "RegisterTargetWithMaintenanceWindow",
+    "RegisterTaskWithMaintenanceWindow",
+];
+
+pub struct Db {
+    connection: Connection,
+}
+
+impl Db {
+    pub fn open(path: &Path, durable: bool) -> Result<Self, String> {
+        let connection = Connection::open(path)
+            .map_err(|e| format!("cannot open database {}: {e}", path.display()))?;
+        let synchronous = if durable { "FULL" } else { "NORMAL" };
+        connection
+            .execute_batch(&format!("PRAGMA journal_mode = WAL; PRAGMA synchronous = {synchronous}; PRAGMA foreign_keys = ON;"))
+            .map_err(|e| format!("cannot configure database: {e}"))?;
+        let mut db = Self { connection };
+        db.migrate()?;
+        Ok(db)
+    }
+
+    fn migrate(&mut self) -> Result<(), String> {
+        let version: usize = self
+            .connection
+            .query_row("PRAGMA user_version", [], |row| row.get(0))
+            .map_err(|e| format!("cannot read schema version: {e}"))?;
+        if version > MIGRATIONS.len() {
+            return Err(format!(
+                "the database has schema version {version}, newer than this program's {}; use a newer ssm-server",
+                MIGRATIONS.len()
+            ));
+        }
+        for (index, migration) in MIGRATIONS.iter().enumerate().skip(version) {
+            let tx = self.connection.transaction().map_err(|e| e.to_string())?;
+            tx.execute_batch(migration)
+                .map_err(|e| format!("migration {} failed: {e}", index + 1))?;
+            tx.pragma_update(None, "user_version", index + 1)
+                .map_err(|e| e.to_string())?;
+            tx.commit().map_err(|e| e.to_string())?;
+        }
+        Ok(())
+    }
+
+    pub fn load_windows(&self) -> Result<Vec<(Scope, Window)>, String> {
+        self.load("SELECT account, region, body FROM windows ORDER BY seq")
+    }
+
+    pub fn load_executions(&self) -> Result<Vec<(Scope, Execution)>, String> {
+        self.load("SELECT account, region, body FROM executions ORDER BY start_ms")
+    }
+
+    fn load<T: serde::de::DeserializeOwned>(&self, sql: &str) -> Result<Vec<(Scope, T)>, String> {
+        let mut statement = self.connection.prepare(sql).map_err(|e| e.to_string())?;
+        let rows = statement
+            .query_map([], |row| {
+                Ok((
+                    row.get::<_, String>(0)?,
+                    row.get::<_, String>(1)?,
+                    row.get::<_, String>(2)?,
+                ))
+            })
+            .map_err(|e| e.to_string())?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (account, region, body) = row.map_err(|e| e.to_string())?;
+            let record = serde_json::from_str(&body)
+                .map_err(|e| format!("unreadable record in the database: {e}"))?;
+            out.push((Scope { account, region }, record));
+        }
+        Ok(out)
+    }
+
+    pub fn load_client_tokens(&self) -> Result<Vec<(Scope, ClientToken)>, String> {
+        let mut statement = self
+            .connection
+            .prepare("SELECT account, region, operation, token, fingerprint, resource_id FROM client_tokens")
+            .map_err(|e| e.to_string())?;
+        let rows = statement
+            .query_map([], |row| {
+                Ok((
+                    Scope {
+                        account: row.get(0)?,
+                        region: row.get(1)?,
+                    },
+                    row.get::<_, String>(2)?,
+                    row.get::<_, String>(3)?,
+                    row.get::<_, String>(4)?,
+                    row.get::<_, String>(5)?,
+                ))
+            })
+            .map_err(|e| e.to_string())?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (scope, operation, token, fingerprint, resource_id) =
+                row.map_err(|e| e.to_string())?;
+            let Some(operation) = TOKEN_OPERATIONS.iter().find(|op| **op == operation) else {
+                continue;
+            };
+            out.push((
+                scope,
+                ClientToken {
+                    operation,
+                    token,
+                    fingerprint,
+                    resource_id,
+                },
+            ));
+        }
+        Ok(out)
+    }
+
+    /// Writes `changes` in one transaction.
+    pub fn commit(&mut self, scope: &Scope, changes: &[Change]) -> Result<(), String> {
+        let tx = self.connection.transaction().map_err(|e| e.to_string())?;
+        let (account, region) = (&scope.account, &scope.region);
+        for change in changes {
+            let done = match change {
+                Change::PutWindow(window) => tx.execute(
+                    "INSERT INTO windows (account, region, id, seq, body) VALUES (?1, ?2, ?3, ?4, ?5)
+                     ON CONFLICT (account, region, id) DO UPDATE SET seq = excluded.seq, body = excluded.body",
+                    params![account, region, window.id, window.seq as i64, to_json(window)?],
+                ),
+                Change::DeleteWindow(id) => {
+                    tx.execute("DELETE FROM windows WHERE account = ?1 AND region = ?2 AND id = ?3", params![account, region, id])
+                }
+                Change::PutExecution(execution) => tx.execute(
+                    "INSERT INTO executions (account, region, id, window_id, start_ms, body) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+                     ON CONFLICT (account, region, id) DO UPDATE SET body = excluded.body",
+                    params![account, region, execution.id, execution.window_id, execution.start.unix_millis(), to_json(execution)?],
+                ),
+                Change::DeleteExecution(id) => tx
+                    .execute("DELETE FROM executions WHERE account = ?1 AND region = ?2 AND id = ?3", params![account, region, id]),
+                Change::PutClientToken(token) => tx.execute(
+                    "INSERT OR REPLACE INTO client_tokens (account, region, operation, token, fingerprint, resource_id)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                    params![account, region, token.operation, token.token, token.fingerprint, token.resource_id],
+                ),
+            };
+            done.map_err(|e| format!("database write failed: {e}"))?;
+        }
+        tx.commit()
+            .map_err(|e| format!("database commit failed: {e}"))
+    }
+
+    /// For tests: the stored schema version.
+    #[cfg(test)]
+    pub fn schema_version(&self) -> Option<usize> {
+        self.connection
+            .query_row("PRAGMA user_version", [], |row| row.get(0))
+            .ok()
+    }
+}
+
+fn to_json<T: serde::Serialize>(record: &T) -> Result<String, String> {
+    serde_json::to_string(record).map_err(|e| format!("cannot encode a record: {e}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn migrations_run_once_and_record_the_version() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("ssm.db");
+        let first = Db::open(&path, true).unwrap();
+        assert_eq!(first.schema_version(), Some(MIGRATIONS.len()));
+        drop(first);
+        let again = Db::open(&path, true).unwrap();
+        assert_eq!(again.schema_version(), Some(MIGRATIONS.len()));
+    }
+}
