@@ -1,0 +1,68 @@
+//! A server in this process on an ephemeral port, and an official AWS SDK
+//! client pointed at it.
+
+use std::sync::Arc;
+
+use aws_sdk_ssm::config::{BehaviorVersion, Credentials, Region};
+use aws_sdk_ssm::Client;
+use ssm_server::{Config, Running, SystemClock};
+
+pub async fn start(config: Config) -> Running {
+    ssm_server::start(&config, Arc::new(SystemClock))
+        .await
+        .expect("server starts")
+}
+
+pub async fn start_default() -> Running {
+    start(Config::for_tests()).await
+}
+
+pub fn client(server: &Running, region: &str) -> Client {
+    let config = aws_sdk_ssm::Config::builder()
+        .behavior_version(BehaviorVersion::latest())
+        .region(Region::new(region.to_owned()))
+        .credentials_provider(Credentials::new(
+            "AKIDLOCALTEST",
+            "local-secret",
+            None,
+            None,
+            "tests",
+        ))
+        .endpoint_url(format!("http://{}", server.addr))
+        .http_client(aws_smithy_http_client::Builder::new().build_http())
+        .retry_config(aws_sdk_ssm::config::retry::RetryConfig::disabled())
+        .build();
+    Client::from_conf(config)
+}
+
+/// The error code and message of a failed SDK call.
+pub fn error_of<E, R>(result: Result<R, aws_sdk_ssm::error::SdkError<E>>) -> (String, String)
+where
+    E: aws_sdk_ssm::error::ProvideErrorMetadata + std::fmt::Debug,
+    R: std::fmt::Debug,
+{
+    let error = result.expect_err("the call should fail");
+    let service = error
+        .as_service_error()
+        .unwrap_or_else(|| panic!("not a service error: {error:?}"));
+    (
+        service.code().unwrap_or_default().to_owned(),
+        service.message().unwrap_or_default().to_owned(),
+    )
+}
+
+/// Creates a window with sensible defaults and returns its id.
+pub async fn create_window(client: &Client, name: &str) -> String {
+    client
+        .create_maintenance_window()
+        .name(name)
+        .schedule("cron(0 2 ? * SUN *)")
+        .duration(3)
+        .cutoff(1)
+        .allow_unassociated_targets(true)
+        .send()
+        .await
+        .expect("create window")
+        .window_id
+        .expect("window id")
+}
