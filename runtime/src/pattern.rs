@@ -32,11 +32,13 @@ impl Pattern {
         self.source
     }
 
-    /// Whether `source` is supported, with the reason when it is not.
+    /// Whether `source` is supported, with the reason when it is not. Only
+    /// parses: building the automata of a whole model's patterns would cost
+    /// generation more than a second, and happens lazily at run time.
     pub fn check(source: &str) -> Result<(), String> {
-        match plain(source) {
+        match regex_syntax::Parser::new().parse(source) {
             Ok(_) => Ok(()),
-            Err(plain) => fancy_regex::Regex::new(source)
+            Err(plain) => fancy_regex::Expr::parse_tree(source)
                 .map(drop)
                 .map_err(|fancy| format!("{plain}; look-around engine: {fancy}")),
         }

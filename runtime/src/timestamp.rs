@@ -56,13 +56,15 @@ impl Timestamp {
     /// The decimal text of the epoch seconds, trailing zeros trimmed:
     /// `1487692834.723`, `1515006912`.
     fn epoch_seconds_text(self) -> String {
-        let secs = self.millis.div_euclid(1000);
-        let frac = self.millis.rem_euclid(1000);
+        // Sign and magnitude: -1500 ms is `-1.5`, not `-2` plus `.5`.
+        let sign = if self.millis < 0 { "-" } else { "" };
+        let magnitude = self.millis.unsigned_abs();
+        let (secs, frac) = (magnitude / 1000, magnitude % 1000);
         if frac == 0 {
-            return secs.to_string();
+            return format!("{sign}{secs}");
         }
         let digits = format!("{frac:03}");
-        format!("{secs}.{}", digits.trim_end_matches('0'))
+        format!("{sign}{secs}.{}", digits.trim_end_matches('0'))
     }
 
     /// Epoch seconds as the JSON number clients expect. Going through the

@@ -25,7 +25,7 @@ use crate::{Blob, ErrorResponse, Timestamp};
 pub fn validate(value: &mut Value, shape: &'static Shape) -> Result<(), ErrorResponse> {
     let mut report = Report::default();
     match value {
-        Value::Object(object) => check_members(object, shape, &Path::Root, &mut report),
+        Value::Object(object) => check_members(object, shape, &Path::Root, false, &mut report),
         other => report.type_error(&Path::Root, "a JSON object", other),
     }
     report.into_result()
@@ -121,10 +121,13 @@ impl fmt::Display for Path<'_> {
     }
 }
 
+/// `sensitive` is set inside a `@sensitive` shape: everything it contains is
+/// sensitive too, so no value below it is echoed.
 fn check_members(
     object: &mut Map<String, Value>,
     shape: &'static Shape,
     path: &Path<'_>,
+    sensitive: bool,
     report: &mut Report,
 ) {
     object.retain(|_, v| !v.is_null());
@@ -149,7 +152,7 @@ fn check_members(
     for member in members {
         let here = Path::Member(path, member.name);
         match object.get_mut(member.name) {
-            Some(value) => check_value(value, member, &here, report),
+            Some(value) => check_value(value, member, &here, sensitive, report),
             None if member.required => {
                 report.violation(&here, Shown::Null, format_args!("Member must not be null"))
             }
@@ -158,15 +161,22 @@ fn check_members(
     }
 }
 
-fn check_value(value: &mut Value, member: &'static Member, path: &Path<'_>, report: &mut Report) {
+fn check_value(
+    value: &mut Value,
+    member: &'static Member,
+    path: &Path<'_>,
+    inherited: bool,
+    report: &mut Report,
+) {
     let shape = member.target;
+    let sensitive = inherited || shape.sensitive;
     if !type_matches(value, &shape.kind) {
         report.type_error(path, expected(&shape.kind), value);
         return;
     }
     match (&shape.kind, &mut *value) {
         (Kind::Structure(_) | Kind::Union(_), Value::Object(object)) => {
-            check_members(object, shape, path, report)
+            check_members(object, shape, path, sensitive, report)
         }
         (
             Kind::List {
@@ -186,7 +196,7 @@ fn check_value(value: &mut Value, member: &'static Member, path: &Path<'_>, repo
                         );
                     }
                 } else {
-                    check_value(item_value, item, &here, report);
+                    check_value(item_value, item, &here, sensitive, report);
                 }
             }
         }
@@ -203,19 +213,31 @@ fn check_value(value: &mut Value, member: &'static Member, path: &Path<'_>, repo
             }
             for (name, entry_value) in object.iter_mut() {
                 let key_value = Value::String(name.clone());
-                check_constraints(&key_value, key, &Path::Key(path, name), report);
+                check_constraints(&key_value, key, &Path::Key(path, name), sensitive, report);
                 if !entry_value.is_null() {
-                    check_value(entry_value, entry, &Path::Key(path, name), report);
+                    check_value(
+                        entry_value,
+                        entry,
+                        &Path::Key(path, name),
+                        sensitive,
+                        report,
+                    );
                 }
             }
         }
         _ => {}
     }
-    check_constraints(value, member, path, report);
+    check_constraints(value, member, path, inherited, report);
 }
 
-fn check_constraints(value: &Value, member: &'static Member, path: &Path<'_>, report: &mut Report) {
-    let shown = if member.target.sensitive {
+fn check_constraints(
+    value: &Value,
+    member: &'static Member,
+    path: &Path<'_>,
+    inherited: bool,
+    report: &mut Report,
+) {
+    let shown = if inherited || member.target.sensitive {
         Shown::Redacted
     } else {
         Shown::Value(value)
