@@ -17,8 +17,13 @@ pub fn run(args: &[String]) -> Result<(), String> {
     let model = take_value(&mut args, "--model")?;
     let out = take_value(&mut args, "--out")?;
     let crate_name = take_value(&mut args, "--crate-name")?;
+    let all_models = take_value(&mut args, "--all-models")?;
     reject_rest(&args)?;
     let root = project_root();
+    if let Some(dir) = all_models {
+        let out = out.ok_or("--all-models needs --out DIR")?;
+        return generate_all(Path::new(&dir), &absolute(Path::new(&out)), &root);
+    }
     match (model, out) {
         (None, None) => {
             let mut stale = Vec::new();
@@ -60,6 +65,41 @@ pub fn run(args: &[String]) -> Result<(), String> {
             Ok(())
         }
         _ => Err("--model and --out go together".into()),
+    }
+}
+
+/// Generates every `*.json` model in `dir` into `out/<model name>`, going on
+/// past failures and listing them all at the end.
+fn generate_all(dir: &Path, out: &Path, root: &Path) -> Result<(), String> {
+    let mut models: Vec<PathBuf> = fs::read_dir(dir)
+        .map_err(|e| format!("cannot read {}: {e}", dir.display()))?
+        .flatten()
+        .map(|entry| entry.path())
+        .filter(|path| path.extension().is_some_and(|ext| ext == "json"))
+        .collect();
+    models.sort();
+    let mut failures = Vec::new();
+    for (index, model) in models.iter().enumerate() {
+        let name = model.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+        eprint!("[{}/{}] {name}: ", index + 1, models.len());
+        let options = Options {
+            runtime_path: root.join("runtime").display().to_string(),
+            standalone: true,
+            ..Options::default()
+        };
+        match sync(model, &out.join(&name), &options, false) {
+            Ok(_) => {}
+            Err(message) => {
+                eprintln!("FAILED: {message}");
+                failures.push(message);
+            }
+        }
+    }
+    eprintln!("{} of {} models generated", models.len() - failures.len(), models.len());
+    if failures.is_empty() {
+        Ok(())
+    } else {
+        Err(format!("{} models failed:\n{}", failures.len(), failures.join("\n")))
     }
 }
 

@@ -15,6 +15,7 @@ Commands:
       --model PATH     Generate this model instead (Smithy 2.0 JSON AST)
       --out DIR        Write the crate into DIR (with --model)
       --crate-name N   Package name of the generated crate
+      --all-models DIR Generate every *.json model in DIR into --out DIR/<name>
   bench codegen        Time model loading, generation and formatting
       --model PATH     Also time this model (repeatable)
       --iterations N   Runs per model (default 10)
