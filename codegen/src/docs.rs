@@ -42,6 +42,8 @@ fn strip_tags(html: &str) -> String {
             .next()
             .unwrap_or("");
         match name {
+            // `<li><p>text</p>`: the text belongs on the bullet.
+            "p" if !tag.starts_with('/') && out.ends_with("\n- ") => {}
             "p" | "br" | "br/" | "ul" | "ol" | "dl" | "note" | "important" => out.push_str("\n\n"),
             "li" if !tag.starts_with('/') => out.push_str("\n- "),
             "code" => out.push('`'),
@@ -64,17 +66,51 @@ fn decode_entities(text: &str) -> String {
 }
 
 /// Keeps text literal: brackets would become intra-doc links, angle brackets
-/// HTML tags, and fences code blocks.
+/// HTML tags, and fences code blocks. Bare URLs become autolinks
+/// (`<https://…>`), which rustdoc's `bare_urls` lint asks for.
 fn escape_markdown(line: &str) -> String {
     let line = line.replace("```", "'''");
     let mut out = String::with_capacity(line.len());
-    for c in line.chars() {
+    let mut rest = line.as_str();
+    while let Some(start) = find_url(rest) {
+        escape_text(&rest[..start], &mut out);
+        let tail = &rest[start..];
+        let url = tail[..tail.find(char::is_whitespace).unwrap_or(tail.len())]
+            .trim_end_matches(['.', ',', ';', ':', '!', '?', ')', '\'', '"']);
+        // Inside a code span a URL is no link, and `<`/`>` cannot be in one.
+        let in_code = out.matches('`').count() % 2 == 1;
+        if in_code || url.contains(['<', '>']) {
+            escape_text(url, &mut out);
+        } else {
+            out.push('<');
+            out.push_str(url);
+            out.push('>');
+        }
+        rest = &tail[url.len()..];
+    }
+    escape_text(rest, &mut out);
+    out
+}
+
+/// Where the first `http://` or `https://` URL in `text` starts.
+fn find_url(text: &str) -> Option<usize> {
+    ["http://", "https://"]
+        .iter()
+        .filter_map(|scheme| {
+            text.match_indices(scheme)
+                .find(|(at, _)| text[at + scheme.len()..].starts_with(|c: char| !c.is_whitespace()))
+                .map(|(at, _)| at)
+        })
+        .min()
+}
+
+fn escape_text(text: &str, out: &mut String) {
+    for c in text.chars() {
         if matches!(c, '[' | ']' | '<' | '>') && !out.ends_with('\\') {
             out.push('\\');
         }
         out.push(c);
     }
-    out
 }
 
 #[cfg(test)]
@@ -89,6 +125,22 @@ mod tests {
         assert_eq!(
             lines,
             ["Gets a `Window` & its \\[tags\\].", "", "- one", "- two"]
+        );
+    }
+
+    #[test]
+    fn paragraphs_inside_list_items_stay_on_the_bullet() {
+        assert_eq!(
+            to_rustdoc("<ul><li><p>one</p></li><li><p>two</p></li></ul>"),
+            ["- one", "", "- two"]
+        );
+    }
+
+    #[test]
+    fn bare_urls_become_autolinks() {
+        assert_eq!(
+            to_rustdoc("See https://example.com/a, or `http://x.org` [here]."),
+            ["See <https://example.com/a>, or `http://x.org` \\[here\\]."]
         );
     }
 

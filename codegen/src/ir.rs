@@ -415,7 +415,8 @@ impl<'m> Builder<'m> {
         }
         seen.insert(id.to_owned());
         for member in &shape.members {
-            self.reach(id, &member.target, seen)?;
+            // Errors name the member, so it can be found in the model.
+            self.reach(&format!("{id}${}", member.name), &member.target, seen)?;
         }
         Ok(())
     }
@@ -863,6 +864,17 @@ fn docs_of(traits: &model::Traits) -> Vec<String> {
         .unwrap_or_default()
 }
 
+/// The names `service.rs` imports next to the service trait.
+const SERVICE_RS_IMPORTS: &[&str] = &[
+    "Future",
+    "Send",
+    "Sync",
+    "Result",
+    "HttpResponse",
+    "Protocol",
+    "RequestContext",
+];
+
 /// Rust names must be unique where they share a namespace: types and error
 /// enums in the crate, statics in the schema, fields and variants per type.
 fn check_names(ir: &Ir) -> Result<()> {
@@ -878,14 +890,43 @@ fn check_names(ir: &Ir) -> Result<()> {
         }
     };
     claim(&mut types, &ir.service.trait_name, &ir.service.id)?;
+    // The service trait shares `service.rs` with these imports.
+    let mut service_rs = BTreeMap::new();
+    for import in SERVICE_RS_IMPORTS {
+        claim(
+            &mut service_rs,
+            import,
+            &format!("the `{import}` that service.rs imports"),
+        )?;
+    }
+    claim(&mut service_rs, &ir.service.trait_name, &ir.service.id)?;
     for operation in &ir.operations {
         claim(
             &mut types,
             &operation.error_enum,
             &format!("the error enum of {}", operation.id),
         )?;
+        let mut variants = BTreeMap::new();
+        claim(
+            &mut variants,
+            "Unmodeled",
+            &format!(
+                "the catch-all variant of the error enum of {}",
+                operation.id
+            ),
+        )?;
+        for error in &operation.errors {
+            claim(&mut variants, &ir.shape(error).rust_name, error)?;
+        }
     }
     let mut statics = BTreeMap::new();
+    for (source, name) in &ir.patterns {
+        claim(
+            &mut statics,
+            name,
+            &format!("the static of pattern `{source}`"),
+        )?;
+    }
     for shape in ir.shapes.values() {
         if shape.is_named_type() && !matches!(shape.kind, Kind::Unit) {
             claim(&mut types, &shape.rust_name, &shape.id)?;

@@ -7,6 +7,12 @@ use chrono::{DateTime, TimeDelta, Utc};
 
 pub trait Clock: Send + Sync + 'static {
     fn now(&self) -> DateTime<Utc>;
+
+    /// Whether the clock follows real time, so the server should tick the
+    /// scheduler itself.
+    fn is_real_time(&self) -> bool {
+        false
+    }
 }
 
 /// The real time.
@@ -15,6 +21,10 @@ pub struct SystemClock;
 impl Clock for SystemClock {
     fn now(&self) -> DateTime<Utc> {
         Utc::now()
+    }
+
+    fn is_real_time(&self) -> bool {
+        true
     }
 }
 

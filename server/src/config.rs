@@ -50,6 +50,19 @@ pub struct Config {
     #[arg(long, env = "SSM_SERVER_SYNC", default_value = "full", value_parser = ["full", "normal"])]
     pub sync: String,
 
+    /// Simulated managed nodes (JSON) that tag and resource-group targets
+    /// resolve against; see the README.
+    #[arg(long, env = "SSM_SERVER_INVENTORY")]
+    pub inventory: Option<PathBuf>,
+
+    /// How long one batch of simulated invocations takes, in seconds.
+    #[arg(long, env = "SSM_SERVER_INVOCATION_SECONDS", default_value_t = 5)]
+    pub invocation_seconds: u32,
+
+    /// Days of execution history to keep.
+    #[arg(long, env = "SSM_SERVER_HISTORY_DAYS", default_value_t = 30)]
+    pub history_days: u32,
+
     /// Log filter, e.g. `info`, `warn`, `ssm_server=debug`.
     #[arg(long, env = "SSM_SERVER_LOG", default_value = "info")]
     pub log: String,
@@ -67,6 +80,9 @@ impl Config {
             max_targets_per_window: 100,
             max_tasks_per_window: 20,
             sync: "normal".into(),
+            inventory: None,
+            invocation_seconds: 5,
+            history_days: 30,
             log: "warn".into(),
         }
     }

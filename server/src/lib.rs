@@ -9,6 +9,8 @@ pub mod clock;
 pub mod config;
 pub mod domain;
 pub mod http;
+pub mod inventory;
+pub mod scheduler;
 pub mod service;
 pub mod sigv4;
 pub mod store;
@@ -23,7 +25,9 @@ use tokio::task::JoinHandle;
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use config::Config;
 
-use domain::{Domain, Limits};
+use domain::{Domain, Limits, Simulation};
+use inventory::Inventory;
+use scheduler::Scheduler;
 use service::SsmService;
 use store::Store;
 
@@ -31,6 +35,7 @@ use store::Store;
 pub struct Running {
     pub addr: SocketAddr,
     pub domain: Arc<Domain>,
+    pub scheduler: Arc<Scheduler>,
     shutdown: Option<oneshot::Sender<()>>,
     task: JoinHandle<Result<(), std::io::Error>>,
 }
@@ -48,9 +53,16 @@ impl Running {
     }
 }
 
-/// Opens the store, binds the listener and starts serving.
+/// Opens the store, closes runs a previous process left open, binds the
+/// listener and starts serving. The scheduler ticks every second when
+/// `clock` is the system clock; with another clock, the caller ticks it.
 pub async fn start(config: &Config, clock: Arc<dyn Clock>) -> Result<Running, String> {
     let store = Arc::new(Store::open(&config.db, config.sync == "full")?);
+    let inventory = match &config.inventory {
+        Some(path) => Inventory::load(path)?,
+        None => Inventory::default(),
+    };
+    let ticking = clock.is_real_time();
     let domain = Arc::new(Domain {
         store,
         limits: Limits {
@@ -59,7 +71,22 @@ pub async fn start(config: &Config, clock: Arc<dyn Clock>) -> Result<Running, St
             tasks_per_window: config.max_tasks_per_window,
         },
         clock,
+        simulation: Simulation {
+            invocation_millis: i64::from(config.invocation_seconds) * 1000,
+            inventory,
+        },
     });
+    let closed = domain.recover_interrupted_runs()?;
+    if closed > 0 {
+        tracing::warn!(
+            closed,
+            "closed runs that were in progress when the server last stopped"
+        );
+    }
+    let scheduler = Arc::new(Scheduler::new(
+        domain.clone(),
+        chrono::TimeDelta::days(i64::from(config.history_days)),
+    ));
     let app = Arc::new(http::App {
         service: SsmService {
             domain: domain.clone(),
@@ -73,6 +100,18 @@ pub async fn start(config: &Config, clock: Arc<dyn Clock>) -> Result<Running, St
         .map_err(|e| format!("cannot listen on {}: {e}", config.listen))?;
     let addr = listener.local_addr().map_err(|e| e.to_string())?;
     let (shutdown, stopped) = oneshot::channel::<()>();
+    if ticking {
+        let scheduler = scheduler.clone();
+        tokio::spawn(async move {
+            let mut every_second = tokio::time::interval(std::time::Duration::from_secs(1));
+            loop {
+                every_second.tick().await;
+                let scheduler = scheduler.clone();
+                // SQLite commits block; keep them off the request threads.
+                let _ = tokio::task::spawn_blocking(move || scheduler.tick()).await;
+            }
+        });
+    }
     let task = tokio::spawn(async move {
         axum::serve(listener, http::router(app))
             .with_graceful_shutdown(async {
@@ -83,6 +122,7 @@ pub async fn start(config: &Config, clock: Arc<dyn Clock>) -> Result<Running, St
     Ok(Running {
         addr,
         domain,
+        scheduler,
         shutdown: Some(shutdown),
         task,
     })

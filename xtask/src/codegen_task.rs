@@ -80,7 +80,10 @@ fn generate_all(dir: &Path, out: &Path, root: &Path) -> Result<(), String> {
     models.sort();
     let mut failures = Vec::new();
     for (index, model) in models.iter().enumerate() {
-        let name = model.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+        let name = model
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default();
         eprint!("[{}/{}] {name}: ", index + 1, models.len());
         let options = Options {
             runtime_path: root.join("runtime").display().to_string(),
@@ -95,11 +98,19 @@ fn generate_all(dir: &Path, out: &Path, root: &Path) -> Result<(), String> {
             }
         }
     }
-    eprintln!("{} of {} models generated", models.len() - failures.len(), models.len());
+    eprintln!(
+        "{} of {} models generated",
+        models.len() - failures.len(),
+        models.len()
+    );
     if failures.is_empty() {
         Ok(())
     } else {
-        Err(format!("{} models failed:\n{}", failures.len(), failures.join("\n")))
+        Err(format!(
+            "{} models failed:\n{}",
+            failures.len(),
+            failures.join("\n")
+        ))
     }
 }
 

@@ -16,7 +16,10 @@ pub fn error_rs(ir: &Ir) -> TokenStream {
     });
     let shapes: Vec<_> = shapes.collect();
     let enums = ir.operations.iter().map(|op| operation_error(ir, op));
-    let defaults = (!defaults.is_empty()).then(|| quote! { mod defaults { #(#defaults)* } });
+    let defaults = (!defaults.is_empty()).then(|| {
+        let defaults = defaults.iter().map(|(_, function)| function);
+        quote! { mod defaults { #(#defaults)* } }
+    });
     quote! {
         //! Modelled errors, and the error type of each operation.
         #(#shapes)*

@@ -24,12 +24,36 @@ pub fn schema_rs(ir: &Ir) -> TokenStream {
             use ::awsjson_runtime::Pattern;
         )
     });
+    // Import only what the statics use: unused imports are warnings.
+    let members: Vec<&Member> = ir
+        .shapes
+        .values()
+        .flat_map(Shape::members_and_items)
+        .collect();
+    let mut imports = Vec::new();
+    if members.iter().any(|m| m.constraints.length.is_some()) {
+        imports.push(quote!(Bounds));
+    }
+    if !members.is_empty() {
+        imports.push(quote!(Constraints));
+    }
+    imports.push(quote!(Kind));
+    if members.iter().any(|m| m.constraints.range.is_some()) {
+        imports.push(quote!(Limit));
+    }
+    if !members.is_empty() {
+        imports.push(quote!(Member));
+    }
+    if members.iter().any(|m| m.constraints.range.is_some()) {
+        imports.push(quote!(Range));
+    }
+    imports.push(quote!(Shape));
     quote! {
         //! A static description of every shape, read by the request validator
         //! and by tools that show an operation's documented shape.
         #![allow(clippy::unreadable_literal)]
         #uses_patterns
-        use ::awsjson_runtime::schema::{Bounds, Constraints, Kind, Limit, Member, Range, Shape};
+        use ::awsjson_runtime::schema::{#(#imports),*};
         #(#patterns)*
         #(#shapes)*
     }

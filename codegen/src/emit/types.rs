@@ -16,6 +16,7 @@ pub fn types_rs(ir: &Ir) -> TokenStream {
         items.push(named_type(ir, shape, Module::Types, &mut defaults));
     }
     let defaults = (!defaults.is_empty()).then(|| {
+        let defaults = defaults.iter().map(|(_, function)| function);
         quote! {
             /// Non-zero defaults from the model, for `#[serde(default = …)]`.
             mod defaults {
@@ -35,7 +36,7 @@ pub(super) fn named_type(
     ir: &Ir,
     shape: &Shape,
     module: Module,
-    defaults: &mut Vec<TokenStream>,
+    defaults: &mut Vec<(String, TokenStream)>,
 ) -> TokenStream {
     match &shape.kind {
         Kind::Structure(members) => structure(ir, shape, members, module, defaults),
@@ -51,7 +52,7 @@ fn structure(
     shape: &Shape,
     members: &[Member],
     module: Module,
-    defaults: &mut Vec<TokenStream>,
+    defaults: &mut Vec<(String, TokenStream)>,
 ) -> TokenStream {
     let name = ident(&shape.rust_name);
     let doc = docs(&shape.docs);
@@ -84,7 +85,7 @@ fn structure(
 fn field_serde(
     shape: &Shape,
     member: &Member,
-    defaults: &mut Vec<TokenStream>,
+    defaults: &mut Vec<(String, TokenStream)>,
     ir: &Ir,
 ) -> TokenStream {
     let wire = &member.name;
@@ -93,10 +94,10 @@ fn field_serde(
         let is_none = is_none_path(ir);
         args.push(quote!(default, skip_serializing_if = #is_none));
     } else if let Some(value) = &member.default {
-        match default_fn(ir, shape, member, value) {
+        match default_fn(ir, shape, member, value, defaults) {
             Some(function) => {
                 let path = format!("defaults::{}", function.0);
-                defaults.push(function.1);
+                defaults.push(function);
                 args.push(quote!(default = #path));
             }
             None => args.push(quote!(default)),
@@ -114,12 +115,14 @@ fn field_serde(
 }
 
 /// A function returning a member's non-zero default; `None` when the Rust
-/// type's own `Default` already is the model's default.
+/// type's own `Default` already is the model's default. Its name differs from
+/// every function in `taken`.
 fn default_fn(
     ir: &Ir,
     shape: &Shape,
     member: &Member,
     value: &Value,
+    taken: &[(String, TokenStream)],
 ) -> Option<(String, TokenStream)> {
     // Enums have no `Default`, so even a zero default needs a function.
     let is_enum = matches!(
@@ -143,11 +146,18 @@ fn default_fn(
         }
         _ => return None,
     };
-    let name = format!(
+    let base = format!(
         "{}_{}",
         heck::ToSnakeCase::to_snake_case(shape.rust_name.as_str()),
         member.field.trim_start_matches("r#")
     );
+    // `Foo.bar_baz` and `FooBar.baz` would both give `foo_bar_baz`.
+    let mut name = base.clone();
+    let mut suffix = 1;
+    while taken.iter().any(|(other, _)| *other == name) {
+        suffix += 1;
+        name = format!("{base}_{suffix}");
+    }
     let function = format_ident!("{}", name);
     let ty = rust_type(ir, &member.target, Module::Other);
     Some((name, quote! { pub(super) fn #function() -> #ty { #body } }))
@@ -161,6 +171,24 @@ fn redacting_debug(ir: &Ir, shape: &Shape, members: &[Member]) -> TokenStream {
             impl ::std::fmt::Debug for #name {
                 fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                     f.write_str(::awsjson_runtime::REDACTED)
+                }
+            }
+        };
+    }
+    if matches!(shape.kind, Kind::Union(_)) {
+        let arms = members.iter().map(|member| {
+            let variant = ident(&member.variant);
+            let label = member.variant.trim_start_matches("r#");
+            if hides_value(ir, &member.target) {
+                quote! { Self::#variant(_) => f.debug_tuple(#label).field(&::awsjson_runtime::REDACTED).finish(), }
+            } else {
+                quote! { Self::#variant(value) => f.debug_tuple(#label).field(value).finish(), }
+            }
+        });
+        return quote! {
+            impl ::std::fmt::Debug for #name {
+                fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                    match self { #(#arms)* }
                 }
             }
         };
@@ -197,8 +225,10 @@ fn union(ir: &Ir, shape: &Shape, members: &[Member], module: Module) -> TokenStr
             .then(|| quote!(, with = "::awsjson_runtime::timestamp::date_time"));
         quote! { #doc #[serde(rename = #wire #with)] #variant(#ty), }
     });
-    let derive_debug = (!shape.sensitive).then(|| quote!(Debug,));
-    let debug = shape.sensitive.then(|| redacting_debug(ir, shape, members));
+    // A variant holding a sensitive value must not print it.
+    let redacted = shape.sensitive || members.iter().any(|m| hides_value(ir, &m.target));
+    let derive_debug = (!redacted).then(|| quote!(Debug,));
+    let debug = redacted.then(|| redacting_debug(ir, shape, members));
     quote! {
         #doc
         #[derive(Clone, #derive_debug PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -221,9 +251,11 @@ fn string_enum(ir: &Ir, shape: &Shape, variants: &[Variant<String>], unknown: &s
         std_path(ir, "Result"),
         std_path(ir, "Ok"),
     );
+    let derive_debug = (!shape.sensitive).then(|| quote!(Debug,));
+    let debug = shape.sensitive.then(|| redacting_debug(ir, shape, &[]));
     quote! {
         #doc
-        #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[derive(Clone, #derive_debug PartialEq, Eq, Hash, PartialOrd, Ord)]
         pub enum #name {
             #( #variant_docs #idents, )*
             /// A value the model does not list. Input validation rejects it;
@@ -251,6 +283,8 @@ fn string_enum(ir: &Ir, shape: &Shape, variants: &[Variant<String>], unknown: &s
                 }
             }
         }
+
+        #debug
 
         impl ::std::fmt::Display for #name {
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -284,9 +318,11 @@ fn int_enum(ir: &Ir, shape: &Shape, variants: &[Variant<i64>], unknown: &str) ->
         .collect();
     let variant_docs = variants.iter().map(|v| docs(&v.docs));
     let result = std_path(ir, "Result");
+    let derive_debug = (!shape.sensitive).then(|| quote!(Debug,));
+    let debug = shape.sensitive.then(|| redacting_debug(ir, shape, &[]));
     quote! {
         #doc
-        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[derive(Clone, Copy, #derive_debug PartialEq, Eq, Hash, PartialOrd, Ord)]
         pub enum #name {
             #( #variant_docs #idents, )*
             /// A value the model does not list.
@@ -304,6 +340,8 @@ fn int_enum(ir: &Ir, shape: &Shape, variants: &[Variant<i64>], unknown: &str) ->
                 }
             }
         }
+
+        #debug
 
         impl ::std::convert::From<i32> for #name {
             fn from(value: i32) -> Self {

@@ -21,12 +21,10 @@ use ssm_api::types::{
 
 use super::filters::Filters;
 use super::paging::{self, page, page_size};
+use super::runs::{self, shown_status};
 use super::windows::{seq_key, targets_overlap};
 use super::{window_schedule, Domain, Fault, Scope};
 use crate::store::{Change, Execution, ExecutionTask, Invocation, ScopeData};
-
-/// Statuses from which a run can still be cancelled.
-const RUNNING: &[&str] = &["PENDING", "IN_PROGRESS"];
 
 impl Domain {
     pub fn get_execution(
@@ -34,15 +32,17 @@ impl Domain {
         scope: &Scope,
         input: GetMaintenanceWindowExecutionRequest,
     ) -> Result<GetMaintenanceWindowExecutionResult, Fault> {
+        let now = Timestamp::from(self.clock.now());
         self.read(scope, |data| {
             let e = execution(data, &input.window_execution_id)?;
+            let summary = summary(e, now);
             Ok(GetMaintenanceWindowExecutionResult {
                 window_execution_id: Some(e.id.clone()),
                 task_ids: Some(e.tasks.iter().map(|t| t.id.clone()).collect()),
-                status: Some(status(&e.status)),
-                status_details: e.status_details.clone(),
-                start_time: Some(e.start),
-                end_time: e.end,
+                status: summary.status,
+                status_details: summary.status_details,
+                start_time: summary.start_time,
+                end_time: summary.end_time,
             })
         })
     }
@@ -52,9 +52,11 @@ impl Domain {
         scope: &Scope,
         input: GetMaintenanceWindowExecutionTaskRequest,
     ) -> Result<GetMaintenanceWindowExecutionTaskResult, Fault> {
+        let now = Timestamp::from(self.clock.now());
         self.read(scope, |data| {
             let e = execution(data, &input.window_execution_id)?;
             let t = execution_task(e, &input.task_id)?;
+            let identity = task_identity(e, t, now);
             Ok(GetMaintenanceWindowExecutionTaskResult {
                 window_execution_id: Some(e.id.clone()),
                 task_execution_id: Some(t.id.clone()),
@@ -65,10 +67,10 @@ impl Domain {
                 priority: t.priority,
                 max_concurrency: t.max_concurrency.clone(),
                 max_errors: t.max_errors.clone(),
-                status: Some(status(&t.status)),
-                status_details: t.status_details.clone(),
-                start_time: t.start,
-                end_time: t.end,
+                status: identity.status,
+                status_details: identity.status_details,
+                start_time: identity.start_time,
+                end_time: identity.end_time,
                 alarm_configuration: t.alarm_configuration.clone(),
                 triggered_alarms: None,
             })
@@ -80,6 +82,7 @@ impl Domain {
         scope: &Scope,
         input: GetMaintenanceWindowExecutionTaskInvocationRequest,
     ) -> Result<GetMaintenanceWindowExecutionTaskInvocationResult, Fault> {
+        let now = Timestamp::from(self.clock.now());
         self.read(scope, |data| {
             let e = execution(data, &input.window_execution_id)?;
             let t = execution_task(e, &input.task_id)?;
@@ -88,7 +91,7 @@ impl Domain {
                 .iter()
                 .find(|i| i.id == input.invocation_id)
                 .ok_or_else(|| Fault::invocation_not_found(&t.id, &input.invocation_id))?;
-            let identity = invocation_identity(e, t, i);
+            let identity = invocation_identity(e, t, i, now);
             Ok(GetMaintenanceWindowExecutionTaskInvocationResult {
                 window_execution_id: identity.window_execution_id,
                 task_execution_id: identity.task_execution_id,
@@ -117,6 +120,7 @@ impl Domain {
         let before = instants(&filters, "ExecutedBefore")?;
         let after_time = instants(&filters, "ExecutedAfter")?;
         let after = paging::decode(OPERATION, input.next_token.as_deref())?;
+        let now = Timestamp::from(self.clock.now());
         let (executions, next_token) = self.read(scope, |data| {
             let matching = data
                 .executions_by_window
@@ -135,7 +139,7 @@ impl Domain {
                         .all(|a| e.start.unix_millis() >= a.timestamp_millis())
                 })
                 .enumerate()
-                .map(|(index, e)| (seq_key(index as u64), summary(e)));
+                .map(|(index, e)| (seq_key(index as u64), summary(e, now)));
             page(
                 OPERATION,
                 matching,
@@ -157,14 +161,20 @@ impl Domain {
         const OPERATION: &str = "DescribeMaintenanceWindowExecutionTasks";
         let filters = Filters::parse(input.filters.as_ref(), &["STATUS"])?;
         let after = paging::decode(OPERATION, input.next_token.as_deref())?;
+        let now = Timestamp::from(self.clock.now());
         self.read(scope, |data| {
             let e = execution(data, &input.window_execution_id)?;
             let matching = e
                 .tasks
                 .iter()
-                .filter(|t| filters.all("STATUS", |v| v == t.status))
+                .map(|t| task_identity(e, t, now))
+                .filter(|t| {
+                    filters.all("STATUS", |v| {
+                        t.status.as_ref().is_some_and(|s| s.as_str() == v)
+                    })
+                })
                 .enumerate()
-                .map(|(index, t)| (seq_key(index as u64), task_identity(e, t)));
+                .map(|(index, t)| (seq_key(index as u64), t));
             let (tasks, next_token) = page(
                 OPERATION,
                 matching,
@@ -186,15 +196,21 @@ impl Domain {
         const OPERATION: &str = "DescribeMaintenanceWindowExecutionTaskInvocations";
         let filters = Filters::parse(input.filters.as_ref(), &["STATUS"])?;
         let after = paging::decode(OPERATION, input.next_token.as_deref())?;
+        let now = Timestamp::from(self.clock.now());
         self.read(scope, |data| {
             let e = execution(data, &input.window_execution_id)?;
             let t = execution_task(e, &input.task_id)?;
             let matching = t
                 .invocations
                 .iter()
-                .filter(|i| filters.all("STATUS", |v| v == i.status))
+                .map(|i| invocation_identity(e, t, i, now))
+                .filter(|i| {
+                    filters.all("STATUS", |v| {
+                        i.status.as_ref().is_some_and(|s| s.as_str() == v)
+                    })
+                })
                 .enumerate()
-                .map(|(index, i)| (seq_key(index as u64), invocation_identity(e, t, i)));
+                .map(|(index, i)| (seq_key(index as u64), i));
             let (invocations, next_token) = page(
                 OPERATION,
                 matching,
@@ -221,10 +237,11 @@ impl Domain {
             let result = CancelMaintenanceWindowExecutionResult {
                 window_execution_id: Some(e.id.clone()),
             };
-            if !RUNNING.contains(&e.status.as_str()) {
+            let finished = e.end.is_some_and(|end| end <= now) || e.cancel_requested.is_some();
+            if finished {
                 return Ok((result, vec![]));
             }
-            cancel(&mut e, now);
+            runs::cancel(&mut e, now);
             Ok((result, vec![Change::PutExecution(e)]))
         })
     }
@@ -323,24 +340,6 @@ impl Domain {
     }
 }
 
-/// Marks a run and its unfinished work cancelled.
-pub fn cancel(e: &mut Execution, now: Timestamp) {
-    for task in &mut e.tasks {
-        if RUNNING.contains(&task.status.as_str()) {
-            task.status = "CANCELLED".into();
-            task.end = Some(now);
-            for invocation in &mut task.invocations {
-                if RUNNING.contains(&invocation.status.as_str()) {
-                    invocation.status = "CANCELLED".into();
-                    invocation.end = Some(now);
-                }
-            }
-        }
-    }
-    e.status = "CANCELLED".into();
-    e.end = Some(now);
-}
-
 fn instants(filters: &Filters<'_>, key: &str) -> Result<Vec<DateTime<chrono::FixedOffset>>, Fault> {
     filters
         .values(key)
@@ -361,29 +360,66 @@ fn execution_task<'e>(e: &'e Execution, task_id: &str) -> Result<&'e ExecutionTa
         .ok_or_else(|| Fault::execution_task_not_found(&e.id, task_id))
 }
 
-fn status(text: &str) -> MaintenanceWindowExecutionStatus {
-    MaintenanceWindowExecutionStatus::from(text)
+/// A record's status and times as seen at `now` (see [`Execution`]).
+struct Seen {
+    status: MaintenanceWindowExecutionStatus,
+    start: Option<Timestamp>,
+    end: Option<Timestamp>,
 }
 
-fn summary(e: &Execution) -> MaintenanceWindowExecution {
-    MaintenanceWindowExecution {
-        window_id: Some(e.window_id.clone()),
-        window_execution_id: Some(e.id.clone()),
-        status: Some(status(&e.status)),
-        status_details: e.status_details.clone(),
-        start_time: Some(e.start),
-        end_time: e.end,
+fn seen(
+    outcome: &str,
+    start: Option<Timestamp>,
+    end: Option<Timestamp>,
+    cancelling: bool,
+    now: Timestamp,
+) -> Seen {
+    let shown = shown_status(outcome, start, end, cancelling, now);
+    Seen {
+        status: MaintenanceWindowExecutionStatus::from(shown),
+        start: start.filter(|t| *t <= now),
+        end: end.filter(|t| *t <= now),
     }
 }
 
-fn task_identity(e: &Execution, t: &ExecutionTask) -> MaintenanceWindowExecutionTaskIdentity {
+fn seen_execution(e: &Execution, now: Timestamp) -> Seen {
+    seen(
+        &e.status,
+        Some(e.start),
+        e.end,
+        e.cancel_requested.is_some(),
+        now,
+    )
+}
+
+fn summary(e: &Execution, now: Timestamp) -> MaintenanceWindowExecution {
+    let seen = seen_execution(e, now);
+    MaintenanceWindowExecution {
+        window_id: Some(e.window_id.clone()),
+        window_execution_id: Some(e.id.clone()),
+        status: Some(seen.status),
+        status_details: e.status_details.clone().filter(|_| seen.end.is_some()),
+        start_time: seen.start,
+        end_time: seen.end,
+    }
+}
+
+fn task_identity(
+    e: &Execution,
+    t: &ExecutionTask,
+    now: Timestamp,
+) -> MaintenanceWindowExecutionTaskIdentity {
+    let seen = seen(&t.status, t.start, t.end, false, now);
     MaintenanceWindowExecutionTaskIdentity {
         window_execution_id: Some(e.id.clone()),
         task_execution_id: Some(t.id.clone()),
-        status: Some(status(&t.status)),
-        status_details: t.status_details.clone(),
-        start_time: t.start,
-        end_time: t.end,
+        status: Some(seen.status),
+        status_details: t
+            .status_details
+            .clone()
+            .filter(|_| seen.end.is_some() || t.start.is_none()),
+        start_time: seen.start,
+        end_time: seen.end,
         task_arn: Some(t.task_arn.clone()),
         task_type: Some(MaintenanceWindowTaskType::from(t.task_type.as_str())),
         alarm_configuration: t.alarm_configuration.clone(),
@@ -395,7 +431,9 @@ fn invocation_identity(
     e: &Execution,
     t: &ExecutionTask,
     i: &Invocation,
+    now: Timestamp,
 ) -> MaintenanceWindowExecutionTaskInvocationIdentity {
+    let seen = seen(&i.status, i.start, i.end, false, now);
     MaintenanceWindowExecutionTaskInvocationIdentity {
         window_execution_id: Some(e.id.clone()),
         task_execution_id: Some(t.id.clone()),
@@ -403,10 +441,13 @@ fn invocation_identity(
         execution_id: i.execution_id.clone(),
         task_type: Some(MaintenanceWindowTaskType::from(t.task_type.as_str())),
         parameters: Some(i.parameters.clone()),
-        status: Some(status(&i.status)),
-        status_details: i.status_details.clone(),
-        start_time: i.start,
-        end_time: i.end,
+        status: Some(seen.status),
+        status_details: i
+            .status_details
+            .clone()
+            .filter(|_| seen.end.is_some() || i.start.is_none()),
+        start_time: seen.start,
+        end_time: seen.end,
         owner_information: i.owner_information.clone(),
         window_target_id: i.window_target_id.clone(),
     }

@@ -17,6 +17,7 @@ use std::sync::Arc;
 
 pub use fault::{fail, Fault};
 pub use ids::window_arn;
+pub use runs::{plan, skipped, Simulation};
 pub use schedule::{next_execution_time, window_schedule};
 
 use crate::clock::Clock;
@@ -45,9 +46,34 @@ pub struct Domain {
     pub store: Arc<Store>,
     pub limits: Limits,
     pub clock: Arc<dyn Clock>,
+    pub simulation: Simulation,
 }
 
 impl Domain {
+    /// Closes runs that were under way when the server last stopped: their
+    /// simulated work did not happen, so they end FAILED, saying why.
+    pub fn recover_interrupted_runs(&self) -> Result<usize, String> {
+        let now = awsjson_runtime::Timestamp::from(self.clock.now());
+        let mut closed = 0;
+        for scope in self.store.scopes() {
+            let result = self.store.write(&scope, |data, _| {
+                let changes: Vec<Change> = data
+                    .executions
+                    .values()
+                    .filter(|e| e.end.is_some_and(|end| end > now) && e.start <= now)
+                    .map(|e| {
+                        let mut e = e.clone();
+                        runs::interrupt(&mut e, now);
+                        Change::PutExecution(e)
+                    })
+                    .collect();
+                Ok::<_, std::convert::Infallible>((changes.len(), changes))
+            });
+            closed += result.map_err(|e| format!("cannot close interrupted runs: {e:?}"))?;
+        }
+        Ok(closed)
+    }
+
     fn read<R>(&self, scope: &Scope, read: impl FnOnce(&ScopeData) -> R) -> R {
         self.store.read(scope, read)
     }

@@ -68,6 +68,11 @@ pub struct WindowTask {
 }
 
 /// One run of a window.
+///
+/// Runs are simulated, so a run is planned whole when it starts: every
+/// record carries its planned start and end and its outcome. What a reader
+/// sees depends on the clock: PENDING before `start`, IN_PROGRESS (or
+/// CANCELLING) until `end`, then `status`.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Execution {
     pub id: String,
@@ -76,6 +81,9 @@ pub struct Execution {
     pub status_details: Option<String>,
     pub start: Timestamp,
     pub end: Option<Timestamp>,
+    /// When `CancelMaintenanceWindowExecution` was called, if it was.
+    #[serde(default)]
+    pub cancel_requested: Option<Timestamp>,
     pub tasks: Vec<ExecutionTask>,
 }
 

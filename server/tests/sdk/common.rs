@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use aws_sdk_ssm::config::{BehaviorVersion, Credentials, Region};
 use aws_sdk_ssm::Client;
-use ssm_server::{Config, Running, SystemClock};
+use ssm_server::{Config, ManualClock, Running, SystemClock};
 
 pub async fn start(config: Config) -> Running {
     ssm_server::start(&config, Arc::new(SystemClock))
@@ -65,4 +65,11 @@ pub async fn create_window(client: &Client, name: &str) -> String {
         .expect("create window")
         .window_id
         .expect("window id")
+}
+
+/// A server whose scheduler runs on `clock`, ticked by the test.
+pub async fn start_with_clock(config: Config, clock: Arc<ManualClock>) -> Running {
+    ssm_server::start(&config, clock)
+        .await
+        .expect("server starts")
 }

@@ -2,13 +2,18 @@ use aws_sdk_ssm::types::{
     MaintenanceWindowExecutionStatus, MaintenanceWindowFilter, MaintenanceWindowResourceType,
     MaintenanceWindowTaskType, PatchOrchestratorFilter, Target,
 };
-use ssm_server::domain::Scope;
+use std::sync::Arc;
 
-use crate::common::{client, create_window, error_of, start_default};
+use chrono::{TimeDelta, TimeZone, Utc};
+use ssm_server::domain::Scope;
+use ssm_server::{Config, ManualClock};
+
+use crate::common::{client, create_window, error_of, start_with_clock};
 
 #[tokio::test]
 async fn a_run_is_readable_through_every_execution_operation() {
-    let server = start_default().await;
+    let clock = Arc::new(ManualClock::new(Utc::now()));
+    let server = start_with_clock(Config::for_tests(), clock.clone()).await;
     let ssm = client(&server, "us-west-2");
     let window = create_window(&ssm, "runs").await;
     let target = ssm
@@ -49,6 +54,19 @@ async fn a_run_is_readable_through_every_execution_operation() {
         region: "us-west-2".into(),
     };
     let execution = server.domain.run_window_now(&scope, &window).unwrap();
+    let running = ssm
+        .get_maintenance_window_execution()
+        .window_execution_id(&execution)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        running.status,
+        Some(MaintenanceWindowExecutionStatus::InProgress)
+    );
+    assert_eq!(running.end_time, None);
+    // Two nodes, MaxConcurrency 1, five seconds a batch.
+    clock.advance(TimeDelta::seconds(10));
 
     let listed = ssm
         .describe_maintenance_window_executions()
@@ -104,11 +122,14 @@ async fn a_run_is_readable_through_every_execution_operation() {
         .unwrap()
         .window_execution_task_invocation_identities
         .unwrap();
-    assert_eq!(invocations.len(), 1);
+    assert_eq!(invocations.len(), 2, "one invocation per node");
     let parameters: serde_json::Value =
         serde_json::from_str(invocations[0].parameters.as_deref().unwrap()).unwrap();
     assert_eq!(parameters["documentName"], "AWS-RunShellScript");
-    assert_eq!(parameters["instanceIds"].as_array().unwrap().len(), 2);
+    assert_eq!(
+        parameters["instanceIds"],
+        serde_json::json!(["i-0123456789abcdef0"])
+    );
     let invocation = ssm
         .get_maintenance_window_execution_task_invocation()
         .window_execution_id(&execution)
@@ -185,5 +206,235 @@ async fn a_run_is_readable_through_every_execution_operation() {
         .await
         .unwrap();
     assert_eq!(by_target.scheduled_window_executions.unwrap().len(), 2);
+    server.stop().await.unwrap();
+}
+
+/// A window that runs daily at 02:00 UTC, with one task on three nodes.
+async fn daily_window(ssm: &aws_sdk_ssm::Client) -> String {
+    let window = ssm
+        .create_maintenance_window()
+        .name("nightly")
+        .schedule("cron(0 2 * * ? *)")
+        .duration(2)
+        .cutoff(1)
+        .allow_unassociated_targets(true)
+        .send()
+        .await
+        .unwrap()
+        .window_id
+        .unwrap();
+    ssm.register_task_with_maintenance_window()
+        .window_id(&window)
+        .task_arn("AWS-RunShellScript")
+        .task_type(MaintenanceWindowTaskType::RunCommand)
+        .targets(
+            Target::builder()
+                .key("InstanceIds")
+                .values("i-1")
+                .values("i-2")
+                .values("i-3")
+                .build(),
+        )
+        .max_concurrency("1")
+        .max_errors("0")
+        .send()
+        .await
+        .unwrap();
+    window
+}
+
+#[tokio::test]
+async fn the_scheduler_runs_windows_at_their_times() {
+    let start = Utc.with_ymd_and_hms(2026, 3, 1, 0, 0, 0).unwrap();
+    let clock = Arc::new(ManualClock::new(start));
+    let config = Config {
+        invocation_seconds: 60,
+        ..Config::for_tests()
+    };
+    let server = start_with_clock(config, clock.clone()).await;
+    let ssm = client(&server, "us-east-1");
+    let window = daily_window(&ssm).await;
+    let next = ssm
+        .get_maintenance_window()
+        .window_id(&window)
+        .send()
+        .await
+        .unwrap()
+        .next_execution_time;
+    assert_eq!(next.as_deref(), Some("2026-03-01T02:00Z"));
+
+    // Three days pass: three runs, each three minutes long.
+    clock.advance(TimeDelta::days(3));
+    assert_eq!(server.scheduler.tick(), 3);
+    let runs = ssm
+        .describe_maintenance_window_executions()
+        .window_id(&window)
+        .send()
+        .await
+        .unwrap();
+    let runs = runs.window_executions.unwrap();
+    assert_eq!(runs.len(), 3);
+    let starts: Vec<_> = runs.iter().map(|r| r.start_time.unwrap().secs()).collect();
+    let expected: Vec<i64> = (0..3)
+        .rev()
+        .map(|d| (start + TimeDelta::days(d) + TimeDelta::hours(2)).timestamp())
+        .collect();
+    assert_eq!(starts, expected, "newest first, at 02:00 each day");
+    assert!(runs
+        .iter()
+        .all(|r| r.status == Some(MaintenanceWindowExecutionStatus::Success)));
+    let ends: Vec<_> = runs
+        .iter()
+        .map(|r| r.end_time.unwrap().secs() - r.start_time.unwrap().secs())
+        .collect();
+    assert_eq!(ends, [180, 180, 180]);
+    let next = ssm
+        .get_maintenance_window()
+        .window_id(&window)
+        .send()
+        .await
+        .unwrap()
+        .next_execution_time;
+    assert_eq!(next.as_deref(), Some("2026-03-04T02:00Z"));
+
+    // ExecutedAfter narrows the list to the last run.
+    let recent = ssm
+        .describe_maintenance_window_executions()
+        .window_id(&window)
+        .filters(
+            MaintenanceWindowFilter::builder()
+                .key("ExecutedAfter")
+                .values("2026-03-03T00:00:00Z")
+                .build(),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(recent.window_executions.unwrap().len(), 1);
+    server.stop().await.unwrap();
+}
+
+#[tokio::test]
+async fn a_run_in_flight_can_be_cancelled() {
+    let start = Utc.with_ymd_and_hms(2026, 3, 1, 1, 59, 0).unwrap();
+    let clock = Arc::new(ManualClock::new(start));
+    let config = Config {
+        invocation_seconds: 60,
+        ..Config::for_tests()
+    };
+    let server = start_with_clock(config, clock.clone()).await;
+    let ssm = client(&server, "us-east-1");
+    let window = daily_window(&ssm).await;
+
+    clock.advance(TimeDelta::seconds(90)); // 02:00:30, the first invocation is running
+    assert_eq!(server.scheduler.tick(), 1);
+    let runs = ssm
+        .describe_maintenance_window_executions()
+        .window_id(&window)
+        .send()
+        .await
+        .unwrap();
+    let execution = runs.window_executions.unwrap()[0]
+        .window_execution_id
+        .clone()
+        .unwrap();
+    let seen = ssm
+        .get_maintenance_window_execution()
+        .window_execution_id(&execution)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        seen.status,
+        Some(MaintenanceWindowExecutionStatus::InProgress)
+    );
+
+    ssm.cancel_maintenance_window_execution()
+        .window_execution_id(&execution)
+        .send()
+        .await
+        .unwrap();
+    let seen = ssm
+        .get_maintenance_window_execution()
+        .window_execution_id(&execution)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        seen.status,
+        Some(MaintenanceWindowExecutionStatus::Cancelling),
+        "the running invocation finishes"
+    );
+
+    clock.advance(TimeDelta::seconds(30)); // 02:01:00: it has
+    let seen = ssm
+        .get_maintenance_window_execution()
+        .window_execution_id(&execution)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        seen.status,
+        Some(MaintenanceWindowExecutionStatus::Cancelled)
+    );
+    let task = &seen.task_ids.unwrap()[0];
+    let invocations = ssm
+        .describe_maintenance_window_execution_task_invocations()
+        .window_execution_id(&execution)
+        .task_id(task)
+        .send()
+        .await
+        .unwrap()
+        .window_execution_task_invocation_identities
+        .unwrap();
+    let statuses: Vec<_> = invocations
+        .iter()
+        .map(|i| i.status.clone().unwrap())
+        .collect();
+    assert_eq!(
+        statuses,
+        [
+            MaintenanceWindowExecutionStatus::Success,
+            MaintenanceWindowExecutionStatus::Cancelled,
+            MaintenanceWindowExecutionStatus::Cancelled
+        ]
+    );
+    server.stop().await.unwrap();
+}
+
+#[tokio::test]
+async fn a_run_still_going_makes_the_next_one_skip() {
+    let start = Utc.with_ymd_and_hms(2026, 3, 1, 0, 0, 0).unwrap();
+    let clock = Arc::new(ManualClock::new(start));
+    // Each of three batches takes 10 hours, so a run lasts longer than a day.
+    let config = Config {
+        invocation_seconds: 36_000,
+        ..Config::for_tests()
+    };
+    let server = start_with_clock(config, clock.clone()).await;
+    let ssm = client(&server, "us-east-1");
+    let window = daily_window(&ssm).await;
+    clock.advance(TimeDelta::days(2));
+    assert_eq!(server.scheduler.tick(), 2);
+    let runs = ssm
+        .describe_maintenance_window_executions()
+        .window_id(&window)
+        .send()
+        .await
+        .unwrap();
+    let statuses: Vec<_> = runs
+        .window_executions
+        .unwrap()
+        .iter()
+        .map(|r| r.status.clone().unwrap())
+        .collect();
+    // The first run (30 hours long) has finished by now; the second was skipped.
+    assert_eq!(
+        statuses,
+        [
+            MaintenanceWindowExecutionStatus::SkippedOverlapping,
+            MaintenanceWindowExecutionStatus::Success
+        ]
+    );
     server.stop().await.unwrap();
 }
