@@ -267,6 +267,16 @@ impl<'m> Builder<'m> {
         self.box_recursive_members();
         self.mark_defaults();
         let patterns = self.patterns()?;
+        // `<Operation>Error` may already be a model shape's name.
+        for operation in &mut operations {
+            if self
+                .shapes
+                .values()
+                .any(|s| s.is_named_type() && s.rust_name == operation.error_enum)
+            {
+                operation.error_enum = naming::operation_error_fallback(&operation.name);
+            }
+        }
         let ir = Ir {
             service: Service {
                 id: service.id.clone(),
@@ -782,14 +792,19 @@ impl<'m> Builder<'m> {
                 }
             }
         }
-        let mut seen = BTreeMap::new();
-        for (source, name) in &patterns {
-            if let Some(first) = seen.insert(name.clone(), source.clone()) {
-                return Err(Error::NameCollision {
-                    name: name.clone(),
-                    first: format!("pattern `{first}`"),
-                    second: format!("pattern `{source}`"),
-                });
+        // Two patterns, or a pattern and a shape, may want the same static
+        // name; later ones (in source order) take a numbered name.
+        let mut taken: BTreeSet<String> = self
+            .shapes
+            .values()
+            .map(|s| s.static_name.clone())
+            .collect();
+        for name in patterns.values_mut() {
+            let base = name.clone();
+            let mut n = 1;
+            while !taken.insert(name.clone()) {
+                n += 1;
+                *name = format!("{base}_{n}");
             }
         }
         Ok(patterns)

@@ -52,6 +52,12 @@ pub fn operation_error(operation_name: &str) -> String {
     format!("{}Error", type_name(operation_name))
 }
 
+/// The error enum's name when the model already has a shape called
+/// `<Operation>Error`.
+pub fn operation_error_fallback(operation_name: &str) -> String {
+    format!("{}OperationError", type_name(operation_name))
+}
+
 /// The fallback variant of an enum, unless a modelled value already took it.
 pub fn unknown_variant(variants: &[String]) -> &'static str {
     ["Unknown", "UnknownValue", "UnrecognizedValue"]
