@@ -83,29 +83,146 @@ fn compile(source: &str) -> Compiled {
     }
 }
 
-/// Rewrites escapes that Java accepts and Rust's engines do not: surrogate
-/// pairs become the code point they encode, octal escapes `\0nn` hex ones.
+/// Rewrites what Java's regex dialect (which AWS's patterns are written in)
+/// accepts and Rust's engines do not:
+/// - surrogate pairs (`\uD800\uDC00`) become the code point they encode,
+///   lone surrogates U+FFFD;
+/// - `\p{LD}` (letters and digits) becomes `[\p{L}\p{Nd}]`;
+/// - octal escapes (`\037`) become hex ones;
+/// - POSIX classes (`\p{Alnum}`, `\p{Print}`) become `[[:alnum:]]`,
+///   `[[:print:]]` (or `[:alnum:]` inside a class);
+/// - in a class, a `-` after a class escape or a range (`[\w-_]`,
+///   `[0-9-_]`) is a literal dash, so it is escaped.
 pub fn rust_syntax(source: &str) -> Cow<'_, str> {
-    if !source.contains("\\u") && !source.contains("\\0") {
-        return Cow::Borrowed(source);
-    }
-    let mut out = String::with_capacity(source.len());
+    let mut out = String::with_capacity(source.len() + 8);
+    let mut depth = 0usize;
+    // Inside a class: whether the last item can't start a range.
+    let mut after_set = false;
     let mut rest = source;
-    while let Some(at) = rest.find('\\') {
-        out.push_str(&rest[..at]);
-        let escape = &rest[at..];
-        if let Some((code, used)) = surrogate_pair(escape).or_else(|| octal(escape)) {
-            out.push_str(&format!("\\x{{{code:X}}}"));
-            rest = &escape[used..];
-        } else {
-            // Copy the backslash and the escaped character unchanged.
-            let len = escape[1..].chars().next().map_or(1, |c| 1 + c.len_utf8());
-            out.push_str(&escape[..len]);
-            rest = &escape[len..];
+    while let Some(c) = rest.chars().next() {
+        let mut consumed = c.len_utf8();
+        match c {
+            '\\' => {
+                let escape = rest;
+                if let Some((code, used)) = surrogate_pair(escape)
+                    .or_else(|| lone_surrogate(escape))
+                    .or_else(|| octal(escape))
+                {
+                    out.push_str(&format!("\\x{{{code:X}}}"));
+                    consumed = used;
+                    after_set = false;
+                } else if let Some(used) = escape.starts_with("\\p{LD}").then_some(6) {
+                    // Java's letters-and-digits category.
+                    out.push_str(if depth > 0 {
+                        r"\p{L}\p{Nd}"
+                    } else {
+                        r"[\p{L}\p{Nd}]"
+                    });
+                    consumed = used;
+                    after_set = true;
+                } else if let Some((class, negated, used)) = posix_class(escape) {
+                    let caret = if negated { "^" } else { "" };
+                    if depth > 0 {
+                        out.push_str(&format!("[:{caret}{class}:]"));
+                    } else {
+                        out.push_str(&format!("[[:{caret}{class}:]]"));
+                    }
+                    consumed = used;
+                    after_set = true;
+                } else {
+                    let next = escape[1..].chars().next();
+                    consumed = 1 + next.map_or(0, char::len_utf8);
+                    out.push_str(&escape[..consumed]);
+                    after_set = matches!(next, Some('w' | 'W' | 'd' | 'D' | 's' | 'S' | 'p' | 'P'));
+                    if matches!(next, Some('p' | 'P')) {
+                        // Copy `{Name}` as well.
+                        if let Some(end) = escape
+                            .find('}')
+                            .filter(|_| escape[consumed..].starts_with('{'))
+                        {
+                            out.push_str(&escape[consumed..=end]);
+                            consumed = end + 1;
+                        }
+                    }
+                }
+            }
+            '[' => {
+                depth += 1;
+                out.push('[');
+                if rest[1..].starts_with('^') {
+                    out.push('^');
+                    consumed += 1;
+                }
+                after_set = false;
+            }
+            ']' if depth > 0 => {
+                depth -= 1;
+                out.push(']');
+                after_set = depth > 0;
+            }
+            '-' if depth > 0 && after_set && !rest[1..].starts_with(']') => {
+                out.push_str("\\-");
+                after_set = false;
+            }
+            '-' if depth > 0 => {
+                out.push('-');
+                // `a-b`: copy the range's end now, so a dash after it is literal.
+                let end = rest[1..]
+                    .chars()
+                    .next()
+                    .filter(|e| *e != ']' && *e != '\\' && *e != '[');
+                if let Some(end) = end {
+                    out.push(end);
+                    consumed += end.len_utf8();
+                    after_set = true;
+                }
+            }
+            _ => {
+                out.push(c);
+                after_set = false;
+            }
         }
+        rest = &rest[consumed..];
     }
-    out.push_str(rest);
-    Cow::Owned(out)
+    if out == source {
+        Cow::Borrowed(source)
+    } else {
+        Cow::Owned(out)
+    }
+}
+
+/// A surrogate without its partner can never occur in a Rust string; it
+/// becomes U+FFFD so the pattern around it still compiles.
+fn lone_surrogate(escape: &str) -> Option<(u32, usize)> {
+    let hex = escape.strip_prefix("\\u")?.get(..4)?;
+    let unit = u32::from_str_radix(hex, 16).ok()?;
+    (0xD800..0xE000).contains(&unit).then_some((0xFFFD, 6))
+}
+
+/// Java's POSIX classes, `\p{Alnum}` → ("alnum", negated, length).
+fn posix_class(escape: &str) -> Option<(&'static str, bool, usize)> {
+    let negated = escape.starts_with("\\P{");
+    let body = escape
+        .strip_prefix("\\p{")
+        .or_else(|| escape.strip_prefix("\\P{"))?;
+    let name = &body[..body.find('}')?];
+    let class = match name {
+        "Alnum" => "alnum",
+        "Alpha" => "alpha",
+        "ASCII" => "ascii",
+        "Blank" => "blank",
+        "Cntrl" => "cntrl",
+        "Digit" => "digit",
+        "Graph" => "graph",
+        "Lower" => "lower",
+        "Print" => "print",
+        "Punct" => "punct",
+        "Space" => "space",
+        "Upper" => "upper",
+        "XDigit" => "xdigit",
+        _ => return None,
+    };
+    Some((class, negated, 3 + name.len() + 1))
 }
 
 /// `\uD800\uDC00` → (0x10000, 12).
@@ -182,6 +299,34 @@ mod tests {
             rust_syntax(r"a\\u0041"),
             r"a\\u0041",
             "escaped backslashes stay"
+        );
+    }
+
+    #[test]
+    fn java_classes_and_dashes_are_rewritten() {
+        let cases = [
+            (r"^\p{Print}+$", "hello world", "tab\there"),
+            (r"^[\p{Print}&&[^|:/]]+$", "plan-1", "a/b"),
+            (r"^[\w-_]*$", "a-b_c", "a b"),
+            (r"^[a-zA-Z0-9-_]+$", "x-_9", "x.y"),
+            (r"^[\-\p{Alnum}_:.]+$", "node-1:a", "node 1"),
+        ];
+        for (source, good, bad) in cases {
+            assert!(
+                Pattern::check(source).is_ok(),
+                "{source}: {:?}",
+                Pattern::check(source)
+            );
+            let pattern = Pattern::new(Box::leak(source.to_owned().into_boxed_str()));
+            assert!(pattern.is_match(good), "{source} should match {good:?}");
+            assert!(!pattern.is_match(bad), "{source} should not match {bad:?}");
+        }
+        assert!(Pattern::check(r"^(\p{LD}|\p{Punct}| )+$").is_ok());
+        assert!(Pattern::check(r"^[\u0020-\uD7FF\uD800\uDBFF-\uDC00\uDFFF]*$").is_ok());
+        assert_eq!(rust_syntax("^mw-[0-9a-f]{17}$"), "^mw-[0-9a-f]{17}$");
+        assert_eq!(
+            rust_syntax(r"^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$"),
+            r"^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$"
         );
     }
 
