@@ -19,6 +19,9 @@ Commands:
   bench codegen        Time model loading, generation and formatting
       --model PATH     Also time this model (repeatable)
       --iterations N   Runs per model (default 10)
+  bench build          Compile time of a generated crate next to aws-sdk-ssm
+      --model PATH     The model to generate and build
+      --sdk-version V  aws-sdk-ssm version requirement (default 1)
   help                 Show this text
 ";
 

@@ -7,13 +7,23 @@ use std::time::{Duration, Instant};
 
 use codegen::{Model, Options};
 
+mod build;
+
 use crate::codegen_task::project_root;
 use crate::{reject_rest, take_value};
 
 pub fn run(args: &[String]) -> Result<(), String> {
     let mut args = args.to_vec();
-    if args.first().map(String::as_str) != Some("codegen") {
-        return Err("usage: cargo xtask bench codegen [--model PATH]... [--iterations N]".into());
+    match args.first().map(String::as_str) {
+        Some("codegen") => {}
+        Some("build") => return build::run(&args[1..]),
+        _ => {
+            return Err(
+                "usage: cargo xtask bench codegen [--model PATH]... [--iterations N]\n       \
+                        cargo xtask bench build --model PATH [--sdk-version V]"
+                    .into(),
+            )
+        }
     }
     args.remove(0);
     let iterations: usize = match take_value(&mut args, "--iterations")? {
