@@ -93,37 +93,37 @@ impl Domain {
     }
 }
 
-/// What a `ClientToken` says about a create or register call: carry on, or
-/// answer with the id the first call created.
-enum Idempotency {
-    New(Option<ClientToken>),
-    Replay(String),
-}
-
-/// Looks `token` up. The fingerprint is the request's JSON without its
-/// token, so a retry matches and a reuse with other parameters does not.
-fn idempotency<T: serde::Serialize>(
+/// Runs `create` at most once per client token. A retry with the same
+/// parameters gets the first call's id back, a reuse with other parameters
+/// `IdempotentParameterMismatch`; `request` (without its token) is the
+/// fingerprint that tells the two apart.
+fn once<T: serde::Serialize>(
     data: &ScopeData,
     operation: &'static str,
-    token: Option<&str>,
+    token: Option<String>,
     request: &T,
-) -> Result<Idempotency, Fault> {
+    create: impl FnOnce() -> Result<(String, Vec<Change>), Fault>,
+) -> Result<(String, Vec<Change>), Fault> {
     let Some(token) = token else {
-        return Ok(Idempotency::New(None));
+        return create();
     };
     let fingerprint = serde_json::to_string(request).map_err(|e| Fault::Internal(e.to_string()))?;
-    match data.client_tokens.get(&(operation, token.to_owned())) {
-        Some(seen) if seen.fingerprint == fingerprint => {
-            Ok(Idempotency::Replay(seen.resource_id.clone()))
-        }
-        Some(_) => Err(Fault::IdempotencyMismatch),
-        None => Ok(Idempotency::New(Some(ClientToken {
-            operation,
-            token: token.to_owned(),
-            fingerprint,
-            resource_id: String::new(),
-        }))),
+    if let Some(seen) = data.client_tokens.get(&(operation, token.clone())) {
+        return if seen.fingerprint == fingerprint {
+            Ok((seen.resource_id.clone(), Vec::new()))
+        } else {
+            Err(Fault::IdempotencyMismatch)
+        };
     }
+    let (id, mut changes) = create()?;
+    let resource_id = id.clone();
+    changes.push(Change::PutClientToken(ClientToken {
+        operation,
+        token,
+        fingerprint,
+        resource_id,
+    }));
+    Ok((id, changes))
 }
 
 /// The message AWS's validator uses for members that must be present.

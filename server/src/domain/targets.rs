@@ -10,62 +10,48 @@ use ssm_api::types::{
 
 use super::filters::Filters;
 use super::paging::{self, page, page_size};
-use super::{idempotency, ids, missing_members, Domain, Fault, Idempotency, Scope};
+use super::{ids, missing_members, once, Domain, Fault, Scope};
 use crate::store::{Change, WindowTarget};
 
 impl Domain {
     pub fn register_target(
         &self,
         scope: &Scope,
-        input: RegisterTargetWithMaintenanceWindowRequest,
+        mut input: RegisterTargetWithMaintenanceWindowRequest,
     ) -> Result<RegisterTargetWithMaintenanceWindowResult, Fault> {
         check_targets(&input.resource_type, &input.targets)?;
-        let fingerprint_of = RegisterTargetWithMaintenanceWindowRequest {
-            client_token: None,
-            ..input.clone()
-        };
+        let token = input.client_token.take();
+        let fingerprint = input.clone();
         self.write(scope, |data, _| {
-            let mut token = match idempotency(
+            let (id, changes) = once(
                 data,
                 "RegisterTargetWithMaintenanceWindow",
-                input.client_token.as_deref(),
-                &fingerprint_of,
-            )? {
-                Idempotency::Replay(id) => {
-                    return Ok((
-                        RegisterTargetWithMaintenanceWindowResult {
-                            window_target_id: Some(id),
-                        },
-                        vec![],
-                    ))
-                }
-                Idempotency::New(token) => token,
-            };
-            let mut window = data
-                .window(&input.window_id)
-                .ok_or_else(|| Fault::window_not_found(&input.window_id))?
-                .clone();
-            if window.targets.len() >= self.limits.targets_per_window {
-                return Err(Fault::LimitExceeded(format!(
-                    "Maximum number of targets ({}) for maintenance window {} exceeded.",
-                    self.limits.targets_per_window, window.id
-                )));
-            }
-            let target = WindowTarget {
-                id: ids::uuid(),
-                resource_type: input.resource_type.as_str().to_owned(),
-                targets: input.targets,
-                owner_information: input.owner_information,
-                name: input.name,
-                description: input.description,
-            };
-            let id = target.id.clone();
-            window.targets.push(target);
-            let mut changes = vec![Change::PutWindow(window)];
-            if let Some(token) = token.as_mut() {
-                token.resource_id = id.clone();
-                changes.push(Change::PutClientToken(token.clone()));
-            }
+                token,
+                &fingerprint,
+                || {
+                    let mut window = data
+                        .window(&input.window_id)
+                        .ok_or_else(|| Fault::window_not_found(&input.window_id))?
+                        .clone();
+                    if window.targets.len() >= self.limits.targets_per_window {
+                        return Err(Fault::LimitExceeded(format!(
+                            "Maximum number of targets ({}) for maintenance window {} exceeded.",
+                            self.limits.targets_per_window, window.id
+                        )));
+                    }
+                    let target = WindowTarget {
+                        id: ids::uuid(),
+                        resource_type: input.resource_type.as_str().to_owned(),
+                        targets: input.targets,
+                        owner_information: input.owner_information,
+                        name: input.name,
+                        description: input.description,
+                    };
+                    let id = target.id.clone();
+                    window.targets.push(target);
+                    Ok((id, vec![Change::PutWindow(window)]))
+                },
+            )?;
             Ok((
                 RegisterTargetWithMaintenanceWindowResult {
                     window_target_id: Some(id),

@@ -11,7 +11,7 @@ use ssm_api::types::{
 
 use super::filters::Filters;
 use super::paging::{self, page, page_size};
-use super::{idempotency, ids, missing_members, Domain, Fault, Idempotency, Scope};
+use super::{ids, missing_members, once, Domain, Fault, Scope};
 use crate::store::{Change, Window, WindowTask};
 
 /// The priority of a task registered without one (the console's default).
@@ -25,64 +25,50 @@ impl Domain {
     pub fn register_task(
         &self,
         scope: &Scope,
-        input: RegisterTaskWithMaintenanceWindowRequest,
+        mut input: RegisterTaskWithMaintenanceWindowRequest,
     ) -> Result<RegisterTaskWithMaintenanceWindowResult, Fault> {
-        let fingerprint_of = RegisterTaskWithMaintenanceWindowRequest {
-            client_token: None,
-            ..input.clone()
-        };
+        let token = input.client_token.take();
+        let fingerprint = input.clone();
         self.write(scope, |data, _| {
-            let mut token = match idempotency(
+            let (id, changes) = once(
                 data,
                 "RegisterTaskWithMaintenanceWindow",
-                input.client_token.as_deref(),
-                &fingerprint_of,
-            )? {
-                Idempotency::Replay(id) => {
-                    return Ok((
-                        RegisterTaskWithMaintenanceWindowResult {
-                            window_task_id: Some(id),
-                        },
-                        vec![],
-                    ))
-                }
-                Idempotency::New(token) => token,
-            };
-            let mut window = data
-                .window(&input.window_id)
-                .ok_or_else(|| Fault::window_not_found(&input.window_id))?
-                .clone();
-            if window.tasks.len() >= self.limits.tasks_per_window {
-                return Err(Fault::LimitExceeded(format!(
-                    "Maximum number of tasks ({}) for maintenance window {} exceeded.",
-                    self.limits.tasks_per_window, window.id
-                )));
-            }
-            let mut task = WindowTask {
-                id: ids::uuid(),
-                task_arn: input.task_arn,
-                task_type: input.task_type.as_str().to_owned(),
-                targets: input.targets.unwrap_or_default(),
-                service_role_arn: input.service_role_arn,
-                task_parameters: input.task_parameters,
-                task_invocation_parameters: input.task_invocation_parameters,
-                priority: input.priority.unwrap_or(DEFAULT_PRIORITY),
-                max_concurrency: input.max_concurrency,
-                max_errors: input.max_errors,
-                logging_info: input.logging_info,
-                name: input.name,
-                description: input.description,
-                cutoff_behavior: input.cutoff_behavior.map(|c| c.as_str().to_owned()),
-                alarm_configuration: input.alarm_configuration,
-            };
-            check_task(&window, &mut task)?;
-            let id = task.id.clone();
-            window.tasks.push(task);
-            let mut changes = vec![Change::PutWindow(window)];
-            if let Some(token) = token.as_mut() {
-                token.resource_id = id.clone();
-                changes.push(Change::PutClientToken(token.clone()));
-            }
+                token,
+                &fingerprint,
+                || {
+                    let mut window = data
+                        .window(&input.window_id)
+                        .ok_or_else(|| Fault::window_not_found(&input.window_id))?
+                        .clone();
+                    if window.tasks.len() >= self.limits.tasks_per_window {
+                        return Err(Fault::LimitExceeded(format!(
+                            "Maximum number of tasks ({}) for maintenance window {} exceeded.",
+                            self.limits.tasks_per_window, window.id
+                        )));
+                    }
+                    let mut task = WindowTask {
+                        id: ids::uuid(),
+                        task_arn: input.task_arn,
+                        task_type: input.task_type.as_str().to_owned(),
+                        targets: input.targets.unwrap_or_default(),
+                        service_role_arn: input.service_role_arn,
+                        task_parameters: input.task_parameters,
+                        task_invocation_parameters: input.task_invocation_parameters,
+                        priority: input.priority.unwrap_or(DEFAULT_PRIORITY),
+                        max_concurrency: input.max_concurrency,
+                        max_errors: input.max_errors,
+                        logging_info: input.logging_info,
+                        name: input.name,
+                        description: input.description,
+                        cutoff_behavior: input.cutoff_behavior.map(|c| c.as_str().to_owned()),
+                        alarm_configuration: input.alarm_configuration,
+                    };
+                    check_task(&window, &mut task)?;
+                    let id = task.id.clone();
+                    window.tasks.push(task);
+                    Ok((id, vec![Change::PutWindow(window)]))
+                },
+            )?;
             Ok((
                 RegisterTaskWithMaintenanceWindowResult {
                     window_task_id: Some(id),

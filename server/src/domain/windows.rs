@@ -13,8 +13,7 @@ use ssm_api::types::{
 use super::filters::Filters;
 use super::paging::{self, page, page_size};
 use super::{
-    idempotency, ids, missing_members, next_execution_time, window_schedule, Domain, Fault,
-    Idempotency, Scope,
+    ids, missing_members, next_execution_time, once, window_schedule, Domain, Fault, Scope,
 };
 use crate::store::{Change, Window};
 
@@ -22,54 +21,43 @@ impl Domain {
     pub fn create_window(
         &self,
         scope: &Scope,
-        input: CreateMaintenanceWindowRequest,
+        mut input: CreateMaintenanceWindowRequest,
     ) -> Result<CreateMaintenanceWindowResult, Fault> {
         let now = Timestamp::from(self.clock.now());
-        let token = input.client_token.clone();
-        let fingerprint_of = CreateMaintenanceWindowRequest {
-            client_token: None,
-            ..input.clone()
-        };
+        let token = input.client_token.take();
+        let fingerprint = input.clone();
         self.write(scope, |data, seq| {
-            let mut token = match idempotency(data, "CreateMaintenanceWindow", token.as_deref(), &fingerprint_of)? {
-                Idempotency::Replay(id) => return Ok((CreateMaintenanceWindowResult { window_id: Some(id) }, vec![])),
-                Idempotency::New(token) => token,
-            };
-            if data.windows.len() >= self.limits.windows {
-                return Err(Fault::LimitExceeded(format!(
-                    "Maximum number of maintenance windows ({}) for this account and Region exceeded.",
-                    self.limits.windows
-                )));
-            }
-            let window = Window {
-                id: ids::window_id(),
-                seq,
-                name: input.name,
-                description: input.description,
-                schedule: input.schedule,
-                schedule_timezone: input.schedule_timezone,
-                schedule_offset: input.schedule_offset,
-                start_date: input.start_date,
-                end_date: input.end_date,
-                duration: input.duration,
-                cutoff: input.cutoff,
-                allow_unassociated_targets: input.allow_unassociated_targets,
-                enabled: true,
-                created: now,
-                modified: now,
-                schedule_changed: now,
-                targets: Vec::new(),
-                tasks: Vec::new(),
-                tags: input.tags.unwrap_or_default(),
-            };
-            check_window(&window)?;
-            let mut changes = Vec::new();
-            if let Some(token) = token.as_mut() {
-                token.resource_id = window.id.clone();
-                changes.push(Change::PutClientToken(token.clone()));
-            }
-            let id = window.id.clone();
-            changes.push(Change::PutWindow(window));
+            let (id, changes) = once(data, "CreateMaintenanceWindow", token, &fingerprint, || {
+                if data.windows.len() >= self.limits.windows {
+                    return Err(Fault::LimitExceeded(format!(
+                        "Maximum number of maintenance windows ({}) for this account and Region exceeded.",
+                        self.limits.windows
+                    )));
+                }
+                let window = Window {
+                    id: ids::window_id(),
+                    seq,
+                    name: input.name,
+                    description: input.description,
+                    schedule: input.schedule,
+                    schedule_timezone: input.schedule_timezone,
+                    schedule_offset: input.schedule_offset,
+                    start_date: input.start_date,
+                    end_date: input.end_date,
+                    duration: input.duration,
+                    cutoff: input.cutoff,
+                    allow_unassociated_targets: input.allow_unassociated_targets,
+                    enabled: true,
+                    created: now,
+                    modified: now,
+                    schedule_changed: now,
+                    targets: Vec::new(),
+                    tasks: Vec::new(),
+                    tags: input.tags.unwrap_or_default(),
+                };
+                check_window(&window)?;
+                Ok((window.id.clone(), vec![Change::PutWindow(window)]))
+            })?;
             Ok((CreateMaintenanceWindowResult { window_id: Some(id) }, changes))
         })
     }
