@@ -138,8 +138,9 @@ impl Domain {
                         .iter()
                         .all(|a| e.start.unix_millis() >= a.timestamp_millis())
                 })
-                .enumerate()
-                .map(|(index, e)| (seq_key(index as u64), summary(e, now)));
+                // Newest first, keyed so that runs started while paging
+                // neither repeat nor push older ones off the next page.
+                .map(|e| (newest_first_key(e), summary(e, now)));
             page(
                 OPERATION,
                 matching,
@@ -167,14 +168,13 @@ impl Domain {
             let matching = e
                 .tasks
                 .iter()
-                .map(|t| task_identity(e, t, now))
-                .filter(|t| {
+                .enumerate()
+                .map(|(index, t)| (seq_key(index as u64), task_identity(e, t, now)))
+                .filter(|(_, t)| {
                     filters.all("STATUS", |v| {
                         t.status.as_ref().is_some_and(|s| s.as_str() == v)
                     })
-                })
-                .enumerate()
-                .map(|(index, t)| (seq_key(index as u64), t));
+                });
             let (tasks, next_token) = page(
                 OPERATION,
                 matching,
@@ -203,14 +203,13 @@ impl Domain {
             let matching = t
                 .invocations
                 .iter()
-                .map(|i| invocation_identity(e, t, i, now))
-                .filter(|i| {
+                .enumerate()
+                .map(|(index, i)| (seq_key(index as u64), invocation_identity(e, t, i, now)))
+                .filter(|(_, i)| {
                     filters.all("STATUS", |v| {
                         i.status.as_ref().is_some_and(|s| s.as_str() == v)
                     })
-                })
-                .enumerate()
-                .map(|(index, i)| (seq_key(index as u64), i));
+                });
             let (invocations, next_token) = page(
                 OPERATION,
                 matching,
@@ -345,6 +344,11 @@ fn instants(filters: &Filters<'_>, key: &str) -> Result<Vec<DateTime<chrono::Fix
         .values(key)
         .map(|v| parse_boundary(v).map_err(|e| Fault::Validation(e.to_string())))
         .collect()
+}
+
+/// Sorts newest first: later starts get smaller keys.
+fn newest_first_key(e: &Execution) -> String {
+    format!("{:020}|{}", i64::MAX - e.start.unix_millis(), e.id)
 }
 
 fn execution<'d>(data: &'d ScopeData, id: &str) -> Result<&'d Execution, Fault> {

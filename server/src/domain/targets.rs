@@ -10,6 +10,7 @@ use ssm_api::types::{
 
 use super::filters::Filters;
 use super::paging::{self, page, page_size};
+use super::windows::seq_key;
 use super::{ids, missing_members, once, Domain, Fault, Scope};
 use crate::store::{Change, WindowTarget};
 
@@ -22,7 +23,7 @@ impl Domain {
         check_targets(&input.resource_type, &input.targets)?;
         let token = input.client_token.take();
         let fingerprint = input.clone();
-        self.write(scope, |data, _| {
+        self.write(scope, |data, seq| {
             let (id, changes) = once(
                 data,
                 "RegisterTargetWithMaintenanceWindow",
@@ -40,6 +41,7 @@ impl Domain {
                         )));
                     }
                     let target = WindowTarget {
+                        seq,
                         id: ids::uuid(),
                         resource_type: input.resource_type.as_str().to_owned(),
                         targets: input.targets,
@@ -79,15 +81,14 @@ impl Domain {
             let matching = window
                 .targets
                 .iter()
-                .enumerate()
-                .filter(|(_, t)| filters.all("Type", |v| v == t.resource_type))
-                .filter(|(_, t)| filters.all("WindowTargetId", |v| v == t.id))
-                .filter(|(_, t)| {
+                .filter(|t| filters.all("Type", |v| v == t.resource_type))
+                .filter(|t| filters.all("WindowTargetId", |v| v == t.id))
+                .filter(|t| {
                     filters.all("OwnerInformation", |v| {
                         Some(v) == t.owner_information.as_deref()
                     })
                 })
-                .map(|(index, t)| (format!("{index:06}"), describe(&window.id, t)));
+                .map(|t| (seq_key(t.seq), describe(&window.id, t)));
             let (targets, next_token) = page(
                 OPERATION,
                 matching,

@@ -11,6 +11,7 @@ use ssm_api::types::{
 
 use super::filters::Filters;
 use super::paging::{self, page, page_size};
+use super::windows::seq_key;
 use super::{ids, missing_members, once, Domain, Fault, Scope};
 use crate::store::{Change, Window, WindowTask};
 
@@ -29,7 +30,7 @@ impl Domain {
     ) -> Result<RegisterTaskWithMaintenanceWindowResult, Fault> {
         let token = input.client_token.take();
         let fingerprint = input.clone();
-        self.write(scope, |data, _| {
+        self.write(scope, |data, seq| {
             let (id, changes) = once(
                 data,
                 "RegisterTaskWithMaintenanceWindow",
@@ -47,6 +48,7 @@ impl Domain {
                         )));
                     }
                     let mut task = WindowTask {
+                        seq,
                         id: ids::uuid(),
                         task_arn: input.task_arn,
                         task_type: input.task_type.as_str().to_owned(),
@@ -127,12 +129,11 @@ impl Domain {
             let matching = window
                 .tasks
                 .iter()
-                .enumerate()
-                .filter(|(_, t)| filters.all("WindowTaskId", |v| v == t.id))
-                .filter(|(_, t)| filters.all("TaskArn", |v| v == t.task_arn))
-                .filter(|(_, t)| filters.all("Priority", |v| v.parse() == Ok(t.priority)))
-                .filter(|(_, t)| filters.all("TaskType", |v| v == t.task_type))
-                .map(|(index, t)| (format!("{index:06}"), describe(&window.id, t)));
+                .filter(|t| filters.all("WindowTaskId", |v| v == t.id))
+                .filter(|t| filters.all("TaskArn", |v| v == t.task_arn))
+                .filter(|t| filters.all("Priority", |v| v.parse() == Ok(t.priority)))
+                .filter(|t| filters.all("TaskType", |v| v == t.task_type))
+                .map(|t| (seq_key(t.seq), describe(&window.id, t)));
             let (tasks, next_token) = page(
                 OPERATION,
                 matching,

@@ -41,6 +41,9 @@ pub struct Window {
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct WindowTarget {
     pub id: String,
+    /// Registration order, for pagination that survives deregistrations.
+    #[serde(default)]
+    pub seq: u64,
     pub resource_type: String,
     pub targets: Vec<Target>,
     pub owner_information: Option<String>,
@@ -51,6 +54,9 @@ pub struct WindowTarget {
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct WindowTask {
     pub id: String,
+    /// Registration order, for pagination that survives deregistrations.
+    #[serde(default)]
+    pub seq: u64,
     pub task_arn: String,
     pub task_type: String,
     pub targets: Vec<Target>,
