@@ -82,6 +82,9 @@ pub struct Shape {
     pub error: Option<ErrorInfo>,
     /// Whether the type can derive `Default` with the model's defaults.
     pub derives_default: bool,
+    /// Whether an operation input reaches it, so the service deserializes
+    /// it. Other types deserialize only with the crate's `client` feature.
+    pub in_input: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -253,6 +256,15 @@ impl<'m> Builder<'m> {
         for id in &reachable {
             let shape = self.shape(id)?;
             self.shapes.insert(id.clone(), shape);
+        }
+        let mut inputs = BTreeSet::new();
+        for operation in &operations {
+            self.reach(&operation.id, &operation.input, &mut inputs)?;
+        }
+        for id in &inputs {
+            if let Some(shape) = self.shapes.get_mut(id) {
+                shape.in_input = true;
+            }
         }
         for operation in &operations {
             for error in &operation.errors {
@@ -533,6 +545,7 @@ impl<'m> Builder<'m> {
             sensitive: traits.contains_key("smithy.api#sensitive"),
             error,
             derives_default: false,
+            in_input: false,
         })
     }
 
@@ -886,6 +899,7 @@ const SERVICE_RS_IMPORTS: &[&str] = &[
     "Sync",
     "Result",
     "HttpResponse",
+    "Handled",
     "Protocol",
     "RequestContext",
 ];

@@ -131,7 +131,11 @@ fn generated_fixture_crates_build_without_warnings() {
     let mut dependencies = String::new();
     for fixture in CHECKED {
         let package = format!("fixture-{}", fixture.replace('_', "-"));
-        writeln!(dependencies, "{package} = {{ path = \"../{fixture}\" }}").unwrap();
+        writeln!(
+            dependencies,
+            "{package} = {{ path = \"../{fixture}\", features = [\"client\"] }}"
+        )
+        .unwrap();
     }
     fs::write(
         checks.join("Cargo.toml"),

@@ -3,6 +3,7 @@
 
 use std::future::Future;
 use std::panic::AssertUnwindSafe;
+use std::pin::Pin;
 
 use futures_util::FutureExt;
 use serde::de::DeserializeOwned;
@@ -80,28 +81,35 @@ impl HttpResponse {
     }
 }
 
+/// One operation's work, boxed so that a service's `dispatch` stays a small
+/// function: a `match` over a hundred inlined handlers takes the optimizer
+/// minutes to compile.
+pub type Handled<'a> = Pin<Box<dyn Future<Output = HttpResponse> + Send + 'a>>;
+
 /// Decodes `body` as `input_shape`, calls `handler` and encodes its answer.
-pub async fn handle<I, O, E, F, Fut>(
+pub fn handle<'a, I, O, E, F, Fut>(
     protocol: Protocol,
-    body: &[u8],
+    body: &'a [u8],
     input_shape: &'static Shape,
     handler: F,
-) -> HttpResponse
+) -> Handled<'a>
 where
-    I: DeserializeOwned,
-    O: Serialize,
-    E: OperationError,
-    F: FnOnce(I) -> Fut,
-    Fut: Future<Output = Result<O, E>>,
+    I: DeserializeOwned + Send + 'a,
+    O: Serialize + Send + 'a,
+    E: OperationError + Send + 'a,
+    F: FnOnce(I) -> Fut + Send + 'a,
+    Fut: Future<Output = Result<O, E>> + Send + 'a,
 {
-    let input = match decode::<I>(body, input_shape) {
-        Ok(input) => input,
-        Err(error) => return HttpResponse::error(protocol, &error),
-    };
-    match handler(input).await {
-        Ok(output) => HttpResponse::ok(protocol, &output),
-        Err(error) => HttpResponse::error(protocol, &error.to_error_response()),
-    }
+    Box::pin(async move {
+        let input = match decode::<I>(body, input_shape) {
+            Ok(input) => input,
+            Err(error) => return HttpResponse::error(protocol, &error),
+        };
+        match handler(input).await {
+            Ok(output) => HttpResponse::ok(protocol, &output),
+            Err(error) => HttpResponse::error(protocol, &error.to_error_response()),
+        }
+    })
 }
 
 /// Runs `work`, answering a panic inside it with a 500 so the process (and

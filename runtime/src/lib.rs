@@ -17,7 +17,9 @@ pub mod timestamp;
 pub mod validate;
 
 pub use blob::Blob;
-pub use dispatch::{guard, handle, unknown_operation, HttpResponse, Protocol, RequestContext};
+pub use dispatch::{
+    guard, handle, unknown_operation, Handled, HttpResponse, Protocol, RequestContext,
+};
 pub use error::{ErrorResponse, OperationError};
 pub use pattern::Pattern;
 pub use timestamp::Timestamp;

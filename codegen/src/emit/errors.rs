@@ -18,7 +18,11 @@ pub fn error_rs(ir: &Ir) -> TokenStream {
     let enums = ir.operations.iter().map(|op| operation_error(ir, op));
     let defaults = (!defaults.is_empty()).then(|| {
         let defaults = defaults.iter().map(|(_, function)| function);
-        quote! { mod defaults { #(#defaults)* } }
+        quote! {
+            /// Errors are only read with the `client` feature.
+            #[cfg_attr(not(feature = "client"), allow(dead_code))]
+            mod defaults { #(#defaults)* }
+        }
     });
     quote! {
         //! Modelled errors, and the error type of each operation.

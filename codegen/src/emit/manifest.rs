@@ -24,6 +24,11 @@ edition = "2021"
 publish = false
 description = "Types, validation and awsJson dispatch for {service}"
 {workspace}
+[features]
+# Deserialize outputs and errors too, as a client does. The service only
+# deserializes what its inputs reach.
+client = []
+
 [dependencies]
 awsjson-runtime = {{ path = "{runtime}" }}
 serde = {{ version = "1", features = ["derive"] }}

@@ -35,7 +35,7 @@ pub fn service_rs(ir: &Ir) -> TokenStream {
         let method = ident(&op.method);
         let input = ident(&ir.shape(&op.input).static_name);
         quote! {
-            #name => handle(PROTOCOL, body, &schema::#input, |input| service.#method(context, input)).await,
+            #name => handle(PROTOCOL, body, &schema::#input, move |input| service.#method(context, input)),
         }
     });
     let trait_doc = format!(
@@ -48,7 +48,7 @@ pub fn service_rs(ir: &Ir) -> TokenStream {
         use ::std::marker::{Send, Sync};
         use ::std::result::Result;
 
-        use ::awsjson_runtime::{guard, handle, unknown_operation, HttpResponse, Protocol, RequestContext};
+        use ::awsjson_runtime::{guard, handle, unknown_operation, Handled, HttpResponse, Protocol, RequestContext};
 
         use crate::schema;
 
@@ -78,13 +78,11 @@ pub fn service_rs(ir: &Ir) -> TokenStream {
             let Some(operation) = target.strip_prefix(TARGET_PREFIX) else {
                 return unknown_operation(PROTOCOL);
             };
-            guard(PROTOCOL, async move {
-                match operation {
-                    #(#arms)*
-                    _ => unknown_operation(PROTOCOL),
-                }
-            })
-            .await
+            let work: Handled<'_> = match operation {
+                #(#arms)*
+                _ => return unknown_operation(PROTOCOL),
+            };
+            guard(PROTOCOL, work).await
         }
     }
 }

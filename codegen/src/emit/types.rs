@@ -19,6 +19,8 @@ pub fn types_rs(ir: &Ir) -> TokenStream {
         let defaults = defaults.iter().map(|(_, function)| function);
         quote! {
             /// Non-zero defaults from the model, for `#[serde(default = …)]`.
+            /// Output types read them only with the `client` feature.
+            #[cfg_attr(not(feature = "client"), allow(dead_code))]
             mod defaults {
                 #(#defaults)*
             }
@@ -72,13 +74,26 @@ fn structure(
         quote! { #doc #serde pub #field: #ty, }
     });
     let debug = redacted_debug.then(|| redacting_debug(ir, shape, members));
+    let deserialize = deserialize_attr(shape);
     quote! {
         #doc
-        #[derive(#(#derives),*, ::serde::Serialize, ::serde::Deserialize)]
+        #[derive(#(#derives),*, ::serde::Serialize)]
+        #deserialize
         pub struct #name {
             #(#fields)*
         }
         #debug
+    }
+}
+
+/// Types an input reaches always deserialize; the rest (outputs, errors)
+/// only with the `client` feature, which the service does not need and
+/// which would double the serde code it compiles.
+fn deserialize_attr(shape: &Shape) -> TokenStream {
+    if shape.in_input {
+        quote!(#[derive(::serde::Deserialize)])
+    } else {
+        quote!(#[cfg_attr(feature = "client", derive(::serde::Deserialize))])
     }
 }
 
@@ -229,9 +244,11 @@ fn union(ir: &Ir, shape: &Shape, members: &[Member], module: Module) -> TokenStr
     let redacted = shape.sensitive || members.iter().any(|m| hides_value(ir, &m.target));
     let derive_debug = (!redacted).then(|| quote!(Debug,));
     let debug = redacted.then(|| redacting_debug(ir, shape, members));
+    let deserialize = deserialize_attr(shape);
     quote! {
         #doc
-        #[derive(Clone, #derive_debug PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+        #[derive(Clone, #derive_debug PartialEq, ::serde::Serialize)]
+        #deserialize
         pub enum #name {
             #(#variants)*
         }

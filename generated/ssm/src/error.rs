@@ -2,7 +2,8 @@
 
 //! Modelled errors, and the error type of each operation.
 /// The resource named in the request, for example a maintenance window, target or task ID, could not be found.
-#[derive(Clone, PartialEq, Debug, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Debug, Default, ::serde::Serialize)]
+#[cfg_attr(feature = "client", derive(::serde::Deserialize))]
 pub struct DoesNotExistException {
     /// Human-readable explanation of the error.
     #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
@@ -33,7 +34,8 @@ impl ::awsjson_runtime::OperationError for DoesNotExistException {
     }
 }
 /// The requested task type or capability is not available in this Region.
-#[derive(Clone, PartialEq, Debug, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Debug, Default, ::serde::Serialize)]
+#[cfg_attr(feature = "client", derive(::serde::Deserialize))]
 pub struct FeatureNotAvailableException {
     /// Human-readable explanation of the error.
     #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
@@ -64,7 +66,8 @@ impl ::awsjson_runtime::OperationError for FeatureNotAvailableException {
     }
 }
 /// A client token was reused with request parameters that differ from the first request that used it.
-#[derive(Clone, PartialEq, Debug, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Debug, Default, ::serde::Serialize)]
+#[cfg_attr(feature = "client", derive(::serde::Deserialize))]
 pub struct IdempotentParameterMismatch {
     /// Human-readable explanation of the error.
     #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
@@ -95,7 +98,8 @@ impl ::awsjson_runtime::OperationError for IdempotentParameterMismatch {
     }
 }
 /// The service hit an unexpected problem while processing the request.
-#[derive(Clone, PartialEq, Debug, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Debug, Default, ::serde::Serialize)]
+#[cfg_attr(feature = "client", derive(::serde::Deserialize))]
 pub struct InternalServerError {
     /// Human-readable explanation of the error.
     #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
@@ -126,7 +130,8 @@ impl ::awsjson_runtime::OperationError for InternalServerError {
     }
 }
 /// The resource ID is malformed or does not refer to an existing resource.
-#[derive(Clone, PartialEq, Debug, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Debug, Default, ::serde::Serialize)]
+#[cfg_attr(feature = "client", derive(::serde::Deserialize))]
 pub struct InvalidResourceId {}
 impl InvalidResourceId {
     pub const SHAPE_ID: &'static str = "com.amazonaws.ssm#InvalidResourceId";
@@ -144,7 +149,8 @@ impl ::awsjson_runtime::OperationError for InvalidResourceId {
     }
 }
 /// The resource type is not valid for this request.
-#[derive(Clone, PartialEq, Debug, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Debug, Default, ::serde::Serialize)]
+#[cfg_attr(feature = "client", derive(::serde::Deserialize))]
 pub struct InvalidResourceType {}
 impl InvalidResourceType {
     pub const SHAPE_ID: &'static str = "com.amazonaws.ssm#InvalidResourceType";
@@ -162,7 +168,8 @@ impl ::awsjson_runtime::OperationError for InvalidResourceType {
     }
 }
 /// The request would go beyond a service quota, such as the number of maintenance windows allowed.
-#[derive(Clone, PartialEq, Debug, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Debug, Default, ::serde::Serialize)]
+#[cfg_attr(feature = "client", derive(::serde::Deserialize))]
 pub struct ResourceLimitExceededException {
     /// Human-readable explanation of the error.
     #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
@@ -193,7 +200,8 @@ impl ::awsjson_runtime::OperationError for ResourceLimitExceededException {
     }
 }
 /// The target cannot be removed because one or more registered tasks still refer to it.
-#[derive(Clone, PartialEq, Debug, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Debug, Default, ::serde::Serialize)]
+#[cfg_attr(feature = "client", derive(::serde::Deserialize))]
 pub struct TargetInUseException {
     /// Human-readable explanation of the error.
     #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
@@ -224,7 +232,8 @@ impl ::awsjson_runtime::OperationError for TargetInUseException {
     }
 }
 /// The request would leave the resource with more tags than permitted.
-#[derive(Clone, PartialEq, Debug, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Debug, Default, ::serde::Serialize)]
+#[cfg_attr(feature = "client", derive(::serde::Deserialize))]
 pub struct TooManyTagsError {}
 impl TooManyTagsError {
     pub const SHAPE_ID: &'static str = "com.amazonaws.ssm#TooManyTagsError";
@@ -242,7 +251,8 @@ impl ::awsjson_runtime::OperationError for TooManyTagsError {
     }
 }
 /// Too many changes are being made to the same resource at once; retry later.
-#[derive(Clone, PartialEq, Debug, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Debug, Default, ::serde::Serialize)]
+#[cfg_attr(feature = "client", derive(::serde::Deserialize))]
 pub struct TooManyUpdates {
     /// Human-readable explanation of the error.
     #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]

@@ -5,7 +5,7 @@ use ::std::future::Future;
 use ::std::marker::{Send, Sync};
 use ::std::result::Result;
 use ::awsjson_runtime::{
-    guard, handle, unknown_operation, HttpResponse, Protocol, RequestContext,
+    guard, handle, unknown_operation, Handled, HttpResponse, Protocol, RequestContext,
 };
 use crate::schema;
 /// The wire protocol of this service.
@@ -321,297 +321,241 @@ pub async fn dispatch<S: AmazonSsm>(
     let Some(operation) = target.strip_prefix(TARGET_PREFIX) else {
         return unknown_operation(PROTOCOL);
     };
-    guard(
-            PROTOCOL,
-            async move {
-                match operation {
-                    "AddTagsToResource" => {
-                        handle(
-                                PROTOCOL,
-                                body,
-                                &schema::ADD_TAGS_TO_RESOURCE_REQUEST,
-                                |input| service.add_tags_to_resource(context, input),
-                            )
-                            .await
-                    }
-                    "CancelMaintenanceWindowExecution" => {
-                        handle(
-                                PROTOCOL,
-                                body,
-                                &schema::CANCEL_MAINTENANCE_WINDOW_EXECUTION_REQUEST,
-                                |input| {
-                                    service.cancel_maintenance_window_execution(context, input)
-                                },
-                            )
-                            .await
-                    }
-                    "CreateMaintenanceWindow" => {
-                        handle(
-                                PROTOCOL,
-                                body,
-                                &schema::CREATE_MAINTENANCE_WINDOW_REQUEST,
-                                |input| service.create_maintenance_window(context, input),
-                            )
-                            .await
-                    }
-                    "DeleteMaintenanceWindow" => {
-                        handle(
-                                PROTOCOL,
-                                body,
-                                &schema::DELETE_MAINTENANCE_WINDOW_REQUEST,
-                                |input| service.delete_maintenance_window(context, input),
-                            )
-                            .await
-                    }
-                    "DeregisterTargetFromMaintenanceWindow" => {
-                        handle(
-                                PROTOCOL,
-                                body,
-                                &schema::DEREGISTER_TARGET_FROM_MAINTENANCE_WINDOW_REQUEST,
-                                |input| {
-                                    service
-                                        .deregister_target_from_maintenance_window(context, input)
-                                },
-                            )
-                            .await
-                    }
-                    "DeregisterTaskFromMaintenanceWindow" => {
-                        handle(
-                                PROTOCOL,
-                                body,
-                                &schema::DEREGISTER_TASK_FROM_MAINTENANCE_WINDOW_REQUEST,
-                                |input| {
-                                    service
-                                        .deregister_task_from_maintenance_window(context, input)
-                                },
-                            )
-                            .await
-                    }
-                    "DescribeMaintenanceWindowExecutionTaskInvocations" => {
-                        handle(
-                                PROTOCOL,
-                                body,
-                                &schema::DESCRIBE_MAINTENANCE_WINDOW_EXECUTION_TASK_INVOCATIONS_REQUEST,
-                                |input| {
-                                    service
-                                        .describe_maintenance_window_execution_task_invocations(
-                                            context,
-                                            input,
-                                        )
-                                },
-                            )
-                            .await
-                    }
-                    "DescribeMaintenanceWindowExecutionTasks" => {
-                        handle(
-                                PROTOCOL,
-                                body,
-                                &schema::DESCRIBE_MAINTENANCE_WINDOW_EXECUTION_TASKS_REQUEST,
-                                |input| {
-                                    service
-                                        .describe_maintenance_window_execution_tasks(context, input)
-                                },
-                            )
-                            .await
-                    }
-                    "DescribeMaintenanceWindowExecutions" => {
-                        handle(
-                                PROTOCOL,
-                                body,
-                                &schema::DESCRIBE_MAINTENANCE_WINDOW_EXECUTIONS_REQUEST,
-                                |input| {
-                                    service
-                                        .describe_maintenance_window_executions(context, input)
-                                },
-                            )
-                            .await
-                    }
-                    "DescribeMaintenanceWindowSchedule" => {
-                        handle(
-                                PROTOCOL,
-                                body,
-                                &schema::DESCRIBE_MAINTENANCE_WINDOW_SCHEDULE_REQUEST,
-                                |input| {
-                                    service.describe_maintenance_window_schedule(context, input)
-                                },
-                            )
-                            .await
-                    }
-                    "DescribeMaintenanceWindowTargets" => {
-                        handle(
-                                PROTOCOL,
-                                body,
-                                &schema::DESCRIBE_MAINTENANCE_WINDOW_TARGETS_REQUEST,
-                                |input| {
-                                    service.describe_maintenance_window_targets(context, input)
-                                },
-                            )
-                            .await
-                    }
-                    "DescribeMaintenanceWindowTasks" => {
-                        handle(
-                                PROTOCOL,
-                                body,
-                                &schema::DESCRIBE_MAINTENANCE_WINDOW_TASKS_REQUEST,
-                                |input| {
-                                    service.describe_maintenance_window_tasks(context, input)
-                                },
-                            )
-                            .await
-                    }
-                    "DescribeMaintenanceWindows" => {
-                        handle(
-                                PROTOCOL,
-                                body,
-                                &schema::DESCRIBE_MAINTENANCE_WINDOWS_REQUEST,
-                                |input| service.describe_maintenance_windows(context, input),
-                            )
-                            .await
-                    }
-                    "DescribeMaintenanceWindowsForTarget" => {
-                        handle(
-                                PROTOCOL,
-                                body,
-                                &schema::DESCRIBE_MAINTENANCE_WINDOWS_FOR_TARGET_REQUEST,
-                                |input| {
-                                    service
-                                        .describe_maintenance_windows_for_target(context, input)
-                                },
-                            )
-                            .await
-                    }
-                    "GetMaintenanceWindow" => {
-                        handle(
-                                PROTOCOL,
-                                body,
-                                &schema::GET_MAINTENANCE_WINDOW_REQUEST,
-                                |input| service.get_maintenance_window(context, input),
-                            )
-                            .await
-                    }
-                    "GetMaintenanceWindowExecution" => {
-                        handle(
-                                PROTOCOL,
-                                body,
-                                &schema::GET_MAINTENANCE_WINDOW_EXECUTION_REQUEST,
-                                |input| {
-                                    service.get_maintenance_window_execution(context, input)
-                                },
-                            )
-                            .await
-                    }
-                    "GetMaintenanceWindowExecutionTask" => {
-                        handle(
-                                PROTOCOL,
-                                body,
-                                &schema::GET_MAINTENANCE_WINDOW_EXECUTION_TASK_REQUEST,
-                                |input| {
-                                    service
-                                        .get_maintenance_window_execution_task(context, input)
-                                },
-                            )
-                            .await
-                    }
-                    "GetMaintenanceWindowExecutionTaskInvocation" => {
-                        handle(
-                                PROTOCOL,
-                                body,
-                                &schema::GET_MAINTENANCE_WINDOW_EXECUTION_TASK_INVOCATION_REQUEST,
-                                |input| {
-                                    service
-                                        .get_maintenance_window_execution_task_invocation(
-                                            context,
-                                            input,
-                                        )
-                                },
-                            )
-                            .await
-                    }
-                    "GetMaintenanceWindowTask" => {
-                        handle(
-                                PROTOCOL,
-                                body,
-                                &schema::GET_MAINTENANCE_WINDOW_TASK_REQUEST,
-                                |input| service.get_maintenance_window_task(context, input),
-                            )
-                            .await
-                    }
-                    "ListTagsForResource" => {
-                        handle(
-                                PROTOCOL,
-                                body,
-                                &schema::LIST_TAGS_FOR_RESOURCE_REQUEST,
-                                |input| service.list_tags_for_resource(context, input),
-                            )
-                            .await
-                    }
-                    "RegisterTargetWithMaintenanceWindow" => {
-                        handle(
-                                PROTOCOL,
-                                body,
-                                &schema::REGISTER_TARGET_WITH_MAINTENANCE_WINDOW_REQUEST,
-                                |input| {
-                                    service
-                                        .register_target_with_maintenance_window(context, input)
-                                },
-                            )
-                            .await
-                    }
-                    "RegisterTaskWithMaintenanceWindow" => {
-                        handle(
-                                PROTOCOL,
-                                body,
-                                &schema::REGISTER_TASK_WITH_MAINTENANCE_WINDOW_REQUEST,
-                                |input| {
-                                    service
-                                        .register_task_with_maintenance_window(context, input)
-                                },
-                            )
-                            .await
-                    }
-                    "RemoveTagsFromResource" => {
-                        handle(
-                                PROTOCOL,
-                                body,
-                                &schema::REMOVE_TAGS_FROM_RESOURCE_REQUEST,
-                                |input| service.remove_tags_from_resource(context, input),
-                            )
-                            .await
-                    }
-                    "UpdateMaintenanceWindow" => {
-                        handle(
-                                PROTOCOL,
-                                body,
-                                &schema::UPDATE_MAINTENANCE_WINDOW_REQUEST,
-                                |input| service.update_maintenance_window(context, input),
-                            )
-                            .await
-                    }
-                    "UpdateMaintenanceWindowTarget" => {
-                        handle(
-                                PROTOCOL,
-                                body,
-                                &schema::UPDATE_MAINTENANCE_WINDOW_TARGET_REQUEST,
-                                |input| {
-                                    service.update_maintenance_window_target(context, input)
-                                },
-                            )
-                            .await
-                    }
-                    "UpdateMaintenanceWindowTask" => {
-                        handle(
-                                PROTOCOL,
-                                body,
-                                &schema::UPDATE_MAINTENANCE_WINDOW_TASK_REQUEST,
-                                |input| {
-                                    service.update_maintenance_window_task(context, input)
-                                },
-                            )
-                            .await
-                    }
-                    _ => unknown_operation(PROTOCOL),
-                }
-            },
-        )
-        .await
+    let work: Handled<'_> = match operation {
+        "AddTagsToResource" => {
+            handle(
+                PROTOCOL,
+                body,
+                &schema::ADD_TAGS_TO_RESOURCE_REQUEST,
+                move |input| service.add_tags_to_resource(context, input),
+            )
+        }
+        "CancelMaintenanceWindowExecution" => {
+            handle(
+                PROTOCOL,
+                body,
+                &schema::CANCEL_MAINTENANCE_WINDOW_EXECUTION_REQUEST,
+                move |input| service.cancel_maintenance_window_execution(context, input),
+            )
+        }
+        "CreateMaintenanceWindow" => {
+            handle(
+                PROTOCOL,
+                body,
+                &schema::CREATE_MAINTENANCE_WINDOW_REQUEST,
+                move |input| service.create_maintenance_window(context, input),
+            )
+        }
+        "DeleteMaintenanceWindow" => {
+            handle(
+                PROTOCOL,
+                body,
+                &schema::DELETE_MAINTENANCE_WINDOW_REQUEST,
+                move |input| service.delete_maintenance_window(context, input),
+            )
+        }
+        "DeregisterTargetFromMaintenanceWindow" => {
+            handle(
+                PROTOCOL,
+                body,
+                &schema::DEREGISTER_TARGET_FROM_MAINTENANCE_WINDOW_REQUEST,
+                move |input| {
+                    service.deregister_target_from_maintenance_window(context, input)
+                },
+            )
+        }
+        "DeregisterTaskFromMaintenanceWindow" => {
+            handle(
+                PROTOCOL,
+                body,
+                &schema::DEREGISTER_TASK_FROM_MAINTENANCE_WINDOW_REQUEST,
+                move |input| {
+                    service.deregister_task_from_maintenance_window(context, input)
+                },
+            )
+        }
+        "DescribeMaintenanceWindowExecutionTaskInvocations" => {
+            handle(
+                PROTOCOL,
+                body,
+                &schema::DESCRIBE_MAINTENANCE_WINDOW_EXECUTION_TASK_INVOCATIONS_REQUEST,
+                move |input| {
+                    service
+                        .describe_maintenance_window_execution_task_invocations(
+                            context,
+                            input,
+                        )
+                },
+            )
+        }
+        "DescribeMaintenanceWindowExecutionTasks" => {
+            handle(
+                PROTOCOL,
+                body,
+                &schema::DESCRIBE_MAINTENANCE_WINDOW_EXECUTION_TASKS_REQUEST,
+                move |input| {
+                    service.describe_maintenance_window_execution_tasks(context, input)
+                },
+            )
+        }
+        "DescribeMaintenanceWindowExecutions" => {
+            handle(
+                PROTOCOL,
+                body,
+                &schema::DESCRIBE_MAINTENANCE_WINDOW_EXECUTIONS_REQUEST,
+                move |input| {
+                    service.describe_maintenance_window_executions(context, input)
+                },
+            )
+        }
+        "DescribeMaintenanceWindowSchedule" => {
+            handle(
+                PROTOCOL,
+                body,
+                &schema::DESCRIBE_MAINTENANCE_WINDOW_SCHEDULE_REQUEST,
+                move |input| service.describe_maintenance_window_schedule(context, input),
+            )
+        }
+        "DescribeMaintenanceWindowTargets" => {
+            handle(
+                PROTOCOL,
+                body,
+                &schema::DESCRIBE_MAINTENANCE_WINDOW_TARGETS_REQUEST,
+                move |input| service.describe_maintenance_window_targets(context, input),
+            )
+        }
+        "DescribeMaintenanceWindowTasks" => {
+            handle(
+                PROTOCOL,
+                body,
+                &schema::DESCRIBE_MAINTENANCE_WINDOW_TASKS_REQUEST,
+                move |input| service.describe_maintenance_window_tasks(context, input),
+            )
+        }
+        "DescribeMaintenanceWindows" => {
+            handle(
+                PROTOCOL,
+                body,
+                &schema::DESCRIBE_MAINTENANCE_WINDOWS_REQUEST,
+                move |input| service.describe_maintenance_windows(context, input),
+            )
+        }
+        "DescribeMaintenanceWindowsForTarget" => {
+            handle(
+                PROTOCOL,
+                body,
+                &schema::DESCRIBE_MAINTENANCE_WINDOWS_FOR_TARGET_REQUEST,
+                move |input| {
+                    service.describe_maintenance_windows_for_target(context, input)
+                },
+            )
+        }
+        "GetMaintenanceWindow" => {
+            handle(
+                PROTOCOL,
+                body,
+                &schema::GET_MAINTENANCE_WINDOW_REQUEST,
+                move |input| service.get_maintenance_window(context, input),
+            )
+        }
+        "GetMaintenanceWindowExecution" => {
+            handle(
+                PROTOCOL,
+                body,
+                &schema::GET_MAINTENANCE_WINDOW_EXECUTION_REQUEST,
+                move |input| service.get_maintenance_window_execution(context, input),
+            )
+        }
+        "GetMaintenanceWindowExecutionTask" => {
+            handle(
+                PROTOCOL,
+                body,
+                &schema::GET_MAINTENANCE_WINDOW_EXECUTION_TASK_REQUEST,
+                move |input| {
+                    service.get_maintenance_window_execution_task(context, input)
+                },
+            )
+        }
+        "GetMaintenanceWindowExecutionTaskInvocation" => {
+            handle(
+                PROTOCOL,
+                body,
+                &schema::GET_MAINTENANCE_WINDOW_EXECUTION_TASK_INVOCATION_REQUEST,
+                move |input| {
+                    service
+                        .get_maintenance_window_execution_task_invocation(context, input)
+                },
+            )
+        }
+        "GetMaintenanceWindowTask" => {
+            handle(
+                PROTOCOL,
+                body,
+                &schema::GET_MAINTENANCE_WINDOW_TASK_REQUEST,
+                move |input| service.get_maintenance_window_task(context, input),
+            )
+        }
+        "ListTagsForResource" => {
+            handle(
+                PROTOCOL,
+                body,
+                &schema::LIST_TAGS_FOR_RESOURCE_REQUEST,
+                move |input| service.list_tags_for_resource(context, input),
+            )
+        }
+        "RegisterTargetWithMaintenanceWindow" => {
+            handle(
+                PROTOCOL,
+                body,
+                &schema::REGISTER_TARGET_WITH_MAINTENANCE_WINDOW_REQUEST,
+                move |input| {
+                    service.register_target_with_maintenance_window(context, input)
+                },
+            )
+        }
+        "RegisterTaskWithMaintenanceWindow" => {
+            handle(
+                PROTOCOL,
+                body,
+                &schema::REGISTER_TASK_WITH_MAINTENANCE_WINDOW_REQUEST,
+                move |input| {
+                    service.register_task_with_maintenance_window(context, input)
+                },
+            )
+        }
+        "RemoveTagsFromResource" => {
+            handle(
+                PROTOCOL,
+                body,
+                &schema::REMOVE_TAGS_FROM_RESOURCE_REQUEST,
+                move |input| service.remove_tags_from_resource(context, input),
+            )
+        }
+        "UpdateMaintenanceWindow" => {
+            handle(
+                PROTOCOL,
+                body,
+                &schema::UPDATE_MAINTENANCE_WINDOW_REQUEST,
+                move |input| service.update_maintenance_window(context, input),
+            )
+        }
+        "UpdateMaintenanceWindowTarget" => {
+            handle(
+                PROTOCOL,
+                body,
+                &schema::UPDATE_MAINTENANCE_WINDOW_TARGET_REQUEST,
+                move |input| service.update_maintenance_window_target(context, input),
+            )
+        }
+        "UpdateMaintenanceWindowTask" => {
+            handle(
+                PROTOCOL,
+                body,
+                &schema::UPDATE_MAINTENANCE_WINDOW_TASK_REQUEST,
+                move |input| service.update_maintenance_window_task(context, input),
+            )
+        }
+        _ => return unknown_operation(PROTOCOL),
+    };
+    guard(PROTOCOL, work).await
 }

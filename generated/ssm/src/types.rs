@@ -2,7 +2,8 @@
 
 //! Structures, unions and enums of the service.
 /// Request parameters for adding tags to a resource.
-#[derive(Clone, PartialEq, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Debug, ::serde::Serialize)]
+#[derive(::serde::Deserialize)]
 pub struct AddTagsToResourceRequest {
     /// Kind of resource to tag.
     #[serde(rename = "ResourceType")]
@@ -15,17 +16,20 @@ pub struct AddTagsToResourceRequest {
     pub tags: Vec<Tag>,
 }
 /// Result of adding tags to a resource.
-#[derive(Clone, PartialEq, Debug, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Debug, Default, ::serde::Serialize)]
+#[cfg_attr(feature = "client", derive(::serde::Deserialize))]
 pub struct AddTagsToResourceResult {}
 /// A CloudWatch alarm referenced by name.
-#[derive(Clone, PartialEq, Debug, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Debug, Default, ::serde::Serialize)]
+#[derive(::serde::Deserialize)]
 pub struct Alarm {
     /// Name of the CloudWatch alarm.
     #[serde(rename = "Name")]
     pub name: String,
 }
 /// CloudWatch alarms that are watched while a task runs, and how polling failures are treated.
-#[derive(Clone, PartialEq, Debug, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Debug, Default, ::serde::Serialize)]
+#[derive(::serde::Deserialize)]
 pub struct AlarmConfiguration {
     /// When true, the task keeps running even if the alarm state cannot be read.
     #[serde(rename = "IgnorePollAlarmFailure", default)]
@@ -35,7 +39,8 @@ pub struct AlarmConfiguration {
     pub alarms: Vec<Alarm>,
 }
 /// The name and state of a CloudWatch alarm that fired.
-#[derive(Clone, PartialEq, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Debug, ::serde::Serialize)]
+#[cfg_attr(feature = "client", derive(::serde::Deserialize))]
 pub struct AlarmStateInformation {
     /// Name of the CloudWatch alarm.
     #[serde(rename = "Name")]
@@ -45,14 +50,16 @@ pub struct AlarmStateInformation {
     pub state: ExternalAlarmState,
 }
 /// Request parameters for cancelling a running window execution.
-#[derive(Clone, PartialEq, Debug, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Debug, Default, ::serde::Serialize)]
+#[derive(::serde::Deserialize)]
 pub struct CancelMaintenanceWindowExecutionRequest {
     /// ID of the running maintenance window execution to stop.
     #[serde(rename = "WindowExecutionId")]
     pub window_execution_id: String,
 }
 /// Result of cancelling a running window execution.
-#[derive(Clone, PartialEq, Debug, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Debug, Default, ::serde::Serialize)]
+#[cfg_attr(feature = "client", derive(::serde::Deserialize))]
 pub struct CancelMaintenanceWindowExecutionResult {
     /// Execution ID of the window run that was cancelled.
     #[serde(
@@ -63,7 +70,8 @@ pub struct CancelMaintenanceWindowExecutionResult {
     pub window_execution_id: Option<String>,
 }
 /// Settings for sending Run Command output to CloudWatch Logs.
-#[derive(Clone, PartialEq, Debug, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Debug, Default, ::serde::Serialize)]
+#[derive(::serde::Deserialize)]
 pub struct CloudWatchOutputConfig {
     /// Log group that receives the output; Systems Manager creates one automatically when it is not set.
     #[serde(
@@ -77,7 +85,8 @@ pub struct CloudWatchOutputConfig {
     pub cloud_watch_output_enabled: bool,
 }
 /// Request parameters for creating a window.
-#[derive(Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(::serde::Deserialize)]
 pub struct CreateMaintenanceWindowRequest {
     /// Name to give the new maintenance window.
     #[serde(rename = "Name")]
@@ -139,28 +148,32 @@ impl ::std::fmt::Debug for CreateMaintenanceWindowRequest {
     }
 }
 /// Result of creating a window.
-#[derive(Clone, PartialEq, Debug, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Debug, Default, ::serde::Serialize)]
+#[cfg_attr(feature = "client", derive(::serde::Deserialize))]
 pub struct CreateMaintenanceWindowResult {
     /// ID assigned to the new maintenance window.
     #[serde(rename = "WindowId", default, skip_serializing_if = "Option::is_none")]
     pub window_id: Option<String>,
 }
 /// Request parameters for deleting a window.
-#[derive(Clone, PartialEq, Debug, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Debug, Default, ::serde::Serialize)]
+#[derive(::serde::Deserialize)]
 pub struct DeleteMaintenanceWindowRequest {
     /// ID of the maintenance window to delete.
     #[serde(rename = "WindowId")]
     pub window_id: String,
 }
 /// Result of deleting a window.
-#[derive(Clone, PartialEq, Debug, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Debug, Default, ::serde::Serialize)]
+#[cfg_attr(feature = "client", derive(::serde::Deserialize))]
 pub struct DeleteMaintenanceWindowResult {
     /// ID of the maintenance window that was deleted.
     #[serde(rename = "WindowId", default, skip_serializing_if = "Option::is_none")]
     pub window_id: Option<String>,
 }
 /// Request parameters for removing a target from a window.
-#[derive(Clone, PartialEq, Debug, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Debug, Default, ::serde::Serialize)]
+#[derive(::serde::Deserialize)]
 pub struct DeregisterTargetFromMaintenanceWindowRequest {
     /// ID of the maintenance window.
     #[serde(rename = "WindowId")]
@@ -173,7 +186,8 @@ pub struct DeregisterTargetFromMaintenanceWindowRequest {
     pub safe: Option<bool>,
 }
 /// Result of removing a target from a window.
-#[derive(Clone, PartialEq, Debug, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Debug, Default, ::serde::Serialize)]
+#[cfg_attr(feature = "client", derive(::serde::Deserialize))]
 pub struct DeregisterTargetFromMaintenanceWindowResult {
     /// ID of the maintenance window.
     #[serde(rename = "WindowId", default, skip_serializing_if = "Option::is_none")]
@@ -183,7 +197,8 @@ pub struct DeregisterTargetFromMaintenanceWindowResult {
     pub window_target_id: Option<String>,
 }
 /// Request parameters for removing a task from a window.
-#[derive(Clone, PartialEq, Debug, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Debug, Default, ::serde::Serialize)]
+#[derive(::serde::Deserialize)]
 pub struct DeregisterTaskFromMaintenanceWindowRequest {
     /// ID of the maintenance window.
     #[serde(rename = "WindowId")]
@@ -193,7 +208,8 @@ pub struct DeregisterTaskFromMaintenanceWindowRequest {
     pub window_task_id: String,
 }
 /// Result of removing a task from a window.
-#[derive(Clone, PartialEq, Debug, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Debug, Default, ::serde::Serialize)]
+#[cfg_attr(feature = "client", derive(::serde::Deserialize))]
 pub struct DeregisterTaskFromMaintenanceWindowResult {
     /// ID of the maintenance window.
     #[serde(rename = "WindowId", default, skip_serializing_if = "Option::is_none")]
@@ -203,7 +219,8 @@ pub struct DeregisterTaskFromMaintenanceWindowResult {
     pub window_task_id: Option<String>,
 }
 /// Request parameters for listing the per-target invocations of a task execution.
-#[derive(Clone, PartialEq, Debug, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Debug, Default, ::serde::Serialize)]
+#[derive(::serde::Deserialize)]
 pub struct DescribeMaintenanceWindowExecutionTaskInvocationsRequest {
     /// Execution ID of the window run that the task belongs to.
     #[serde(rename = "WindowExecutionId")]
@@ -222,7 +239,8 @@ pub struct DescribeMaintenanceWindowExecutionTaskInvocationsRequest {
     pub next_token: Option<String>,
 }
 /// Result of listing the per-target invocations of a task execution.
-#[derive(Clone, PartialEq, Debug, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Debug, Default, ::serde::Serialize)]
+#[cfg_attr(feature = "client", derive(::serde::Deserialize))]
 pub struct DescribeMaintenanceWindowExecutionTaskInvocationsResult {
     /// Per-target invocations of the task.
     #[serde(
@@ -238,7 +256,8 @@ pub struct DescribeMaintenanceWindowExecutionTaskInvocationsResult {
     pub next_token: Option<String>,
 }
 /// Request parameters for listing the task executions of a window run.
-#[derive(Clone, PartialEq, Debug, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Debug, Default, ::serde::Serialize)]
+#[derive(::serde::Deserialize)]
 pub struct DescribeMaintenanceWindowExecutionTasksRequest {
     /// ID of the maintenance window execution.
     #[serde(rename = "WindowExecutionId")]
@@ -254,7 +273,8 @@ pub struct DescribeMaintenanceWindowExecutionTasksRequest {
     pub next_token: Option<String>,
 }
 /// Result of listing the task executions of a window run.
-#[derive(Clone, PartialEq, Debug, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Debug, Default, ::serde::Serialize)]
+#[cfg_attr(feature = "client", derive(::serde::Deserialize))]
 pub struct DescribeMaintenanceWindowExecutionTasksResult {
     /// Task executions within the window run.
     #[serde(
@@ -270,7 +290,8 @@ pub struct DescribeMaintenanceWindowExecutionTasksResult {
     pub next_token: Option<String>,
 }
 /// Request parameters for listing the runs of a window.
-#[derive(Clone, PartialEq, Debug, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Debug, Default, ::serde::Serialize)]
+#[derive(::serde::Deserialize)]
 pub struct DescribeMaintenanceWindowExecutionsRequest {
     /// ID of the maintenance window.
     #[serde(rename = "WindowId")]
@@ -286,7 +307,8 @@ pub struct DescribeMaintenanceWindowExecutionsRequest {
     pub next_token: Option<String>,
 }
 /// Result of listing the runs of a window.
-#[derive(Clone, PartialEq, Debug, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Debug, Default, ::serde::Serialize)]
+#[cfg_attr(feature = "client", derive(::serde::Deserialize))]
 pub struct DescribeMaintenanceWindowExecutionsResult {
     /// Runs of the maintenance window.
     #[serde(
@@ -300,7 +322,8 @@ pub struct DescribeMaintenanceWindowExecutionsResult {
     pub next_token: Option<String>,
 }
 /// Request parameters for listing upcoming window runs.
-#[derive(Clone, PartialEq, Debug, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Debug, Default, ::serde::Serialize)]
+#[derive(::serde::Deserialize)]
 pub struct DescribeMaintenanceWindowScheduleRequest {
     /// ID of the maintenance window whose upcoming runs are listed.
     #[serde(rename = "WindowId", default, skip_serializing_if = "Option::is_none")]
@@ -322,7 +345,8 @@ pub struct DescribeMaintenanceWindowScheduleRequest {
     pub next_token: Option<String>,
 }
 /// Result of listing upcoming window runs.
-#[derive(Clone, PartialEq, Debug, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Debug, Default, ::serde::Serialize)]
+#[cfg_attr(feature = "client", derive(::serde::Deserialize))]
 pub struct DescribeMaintenanceWindowScheduleResult {
     /// Upcoming runs that match the request.
     #[serde(
@@ -336,7 +360,8 @@ pub struct DescribeMaintenanceWindowScheduleResult {
     pub next_token: Option<String>,
 }
 /// Request parameters for listing the targets of a window.
-#[derive(Clone, PartialEq, Debug, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Debug, Default, ::serde::Serialize)]
+#[derive(::serde::Deserialize)]
 pub struct DescribeMaintenanceWindowTargetsRequest {
     /// ID of the maintenance window.
     #[serde(rename = "WindowId")]
@@ -352,7 +377,8 @@ pub struct DescribeMaintenanceWindowTargetsRequest {
     pub next_token: Option<String>,
 }
 /// Result of listing the targets of a window.
-#[derive(Clone, PartialEq, Debug, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Debug, Default, ::serde::Serialize)]
+#[cfg_attr(feature = "client", derive(::serde::Deserialize))]
 pub struct DescribeMaintenanceWindowTargetsResult {
     /// The registered targets of the window.
     #[serde(rename = "Targets", default, skip_serializing_if = "Option::is_none")]
@@ -362,7 +388,8 @@ pub struct DescribeMaintenanceWindowTargetsResult {
     pub next_token: Option<String>,
 }
 /// Request parameters for listing the tasks of a window.
-#[derive(Clone, PartialEq, Debug, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Debug, Default, ::serde::Serialize)]
+#[derive(::serde::Deserialize)]
 pub struct DescribeMaintenanceWindowTasksRequest {
     /// ID of the maintenance window.
     #[serde(rename = "WindowId")]
@@ -378,7 +405,8 @@ pub struct DescribeMaintenanceWindowTasksRequest {
     pub next_token: Option<String>,
 }
 /// Result of listing the tasks of a window.
-#[derive(Clone, PartialEq, Debug, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Debug, Default, ::serde::Serialize)]
+#[cfg_attr(feature = "client", derive(::serde::Deserialize))]
 pub struct DescribeMaintenanceWindowTasksResult {
     /// Tasks registered with the window.
     #[serde(rename = "Tasks", default, skip_serializing_if = "Option::is_none")]
@@ -388,7 +416,8 @@ pub struct DescribeMaintenanceWindowTasksResult {
     pub next_token: Option<String>,
 }
 /// Request parameters for listing the windows a target belongs to.
-#[derive(Clone, PartialEq, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Debug, ::serde::Serialize)]
+#[derive(::serde::Deserialize)]
 pub struct DescribeMaintenanceWindowsForTargetRequest {
     /// Managed nodes or resource group to look up.
     #[serde(rename = "Targets")]
@@ -404,7 +433,8 @@ pub struct DescribeMaintenanceWindowsForTargetRequest {
     pub next_token: Option<String>,
 }
 /// Result of listing the windows a target belongs to.
-#[derive(Clone, PartialEq, Debug, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Debug, Default, ::serde::Serialize)]
+#[cfg_attr(feature = "client", derive(::serde::Deserialize))]
 pub struct DescribeMaintenanceWindowsForTargetResult {
     /// Maintenance windows that the given target is registered with.
     #[serde(
@@ -418,7 +448,8 @@ pub struct DescribeMaintenanceWindowsForTargetResult {
     pub next_token: Option<String>,
 }
 /// Request parameters for listing the windows in the account.
-#[derive(Clone, PartialEq, Debug, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Debug, Default, ::serde::Serialize)]
+#[derive(::serde::Deserialize)]
 pub struct DescribeMaintenanceWindowsRequest {
     /// Optional filters on the windows returned; the accepted keys are Name and Enabled, for example Enabled with the value true.
     #[serde(rename = "Filters", default, skip_serializing_if = "Option::is_none")]
@@ -431,7 +462,8 @@ pub struct DescribeMaintenanceWindowsRequest {
     pub next_token: Option<String>,
 }
 /// Result of listing the windows in the account.
-#[derive(Clone, PartialEq, Debug, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Debug, Default, ::serde::Serialize)]
+#[cfg_attr(feature = "client", derive(::serde::Deserialize))]
 pub struct DescribeMaintenanceWindowsResult {
     /// Maintenance windows in the account that match the filters.
     #[serde(
@@ -555,14 +587,16 @@ impl<'de> ::serde::Deserialize<'de> for ExternalAlarmState {
     }
 }
 /// Request parameters for reading one window run.
-#[derive(Clone, PartialEq, Debug, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Debug, Default, ::serde::Serialize)]
+#[derive(::serde::Deserialize)]
 pub struct GetMaintenanceWindowExecutionRequest {
     /// Execution ID of the window run to return.
     #[serde(rename = "WindowExecutionId")]
     pub window_execution_id: String,
 }
 /// Result of reading one window run.
-#[derive(Clone, PartialEq, Debug, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Debug, Default, ::serde::Serialize)]
+#[cfg_attr(feature = "client", derive(::serde::Deserialize))]
 pub struct GetMaintenanceWindowExecutionResult {
     /// ID of the maintenance window execution.
     #[serde(
@@ -588,7 +622,8 @@ pub struct GetMaintenanceWindowExecutionResult {
     pub end_time: Option<::awsjson_runtime::Timestamp>,
 }
 /// Request parameters for reading one task invocation.
-#[derive(Clone, PartialEq, Debug, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Debug, Default, ::serde::Serialize)]
+#[derive(::serde::Deserialize)]
 pub struct GetMaintenanceWindowExecutionTaskInvocationRequest {
     /// ID of the maintenance window execution.
     #[serde(rename = "WindowExecutionId")]
@@ -601,7 +636,8 @@ pub struct GetMaintenanceWindowExecutionTaskInvocationRequest {
     pub invocation_id: String,
 }
 /// Result of reading one task invocation.
-#[derive(Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Default, ::serde::Serialize)]
+#[cfg_attr(feature = "client", derive(::serde::Deserialize))]
 pub struct GetMaintenanceWindowExecutionTaskInvocationResult {
     /// ID of the maintenance window execution.
     #[serde(
@@ -671,7 +707,8 @@ impl ::std::fmt::Debug for GetMaintenanceWindowExecutionTaskInvocationResult {
     }
 }
 /// Request parameters for reading one task execution.
-#[derive(Clone, PartialEq, Debug, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Debug, Default, ::serde::Serialize)]
+#[derive(::serde::Deserialize)]
 pub struct GetMaintenanceWindowExecutionTaskRequest {
     /// ID of the maintenance window execution.
     #[serde(rename = "WindowExecutionId")]
@@ -681,7 +718,8 @@ pub struct GetMaintenanceWindowExecutionTaskRequest {
     pub task_id: String,
 }
 /// Result of reading one task execution.
-#[derive(Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Default, ::serde::Serialize)]
+#[cfg_attr(feature = "client", derive(::serde::Deserialize))]
 pub struct GetMaintenanceWindowExecutionTaskResult {
     /// ID of the maintenance window execution.
     #[serde(
@@ -774,14 +812,16 @@ impl ::std::fmt::Debug for GetMaintenanceWindowExecutionTaskResult {
     }
 }
 /// Request parameters for reading one window.
-#[derive(Clone, PartialEq, Debug, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Debug, Default, ::serde::Serialize)]
+#[derive(::serde::Deserialize)]
 pub struct GetMaintenanceWindowRequest {
     /// Which maintenance window to return, by ID.
     #[serde(rename = "WindowId")]
     pub window_id: String,
 }
 /// Result of reading one window.
-#[derive(Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Default, ::serde::Serialize)]
+#[cfg_attr(feature = "client", derive(::serde::Deserialize))]
 pub struct GetMaintenanceWindowResult {
     /// ID of the maintenance window.
     #[serde(rename = "WindowId", default, skip_serializing_if = "Option::is_none")]
@@ -859,7 +899,8 @@ impl ::std::fmt::Debug for GetMaintenanceWindowResult {
     }
 }
 /// Request parameters for reading one registered task.
-#[derive(Clone, PartialEq, Debug, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Debug, Default, ::serde::Serialize)]
+#[derive(::serde::Deserialize)]
 pub struct GetMaintenanceWindowTaskRequest {
     /// ID of the maintenance window.
     #[serde(rename = "WindowId")]
@@ -869,7 +910,8 @@ pub struct GetMaintenanceWindowTaskRequest {
     pub window_task_id: String,
 }
 /// Result of reading one registered task.
-#[derive(Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Default, ::serde::Serialize)]
+#[cfg_attr(feature = "client", derive(::serde::Deserialize))]
 pub struct GetMaintenanceWindowTaskResult {
     /// ID of the maintenance window.
     #[serde(rename = "WindowId", default, skip_serializing_if = "Option::is_none")]
@@ -956,7 +998,8 @@ impl ::std::fmt::Debug for GetMaintenanceWindowTaskResult {
     }
 }
 /// Request parameters for listing the tags of a resource.
-#[derive(Clone, PartialEq, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Debug, ::serde::Serialize)]
+#[derive(::serde::Deserialize)]
 pub struct ListTagsForResourceRequest {
     /// Kind of resource whose tags are listed.
     #[serde(rename = "ResourceType")]
@@ -966,14 +1009,16 @@ pub struct ListTagsForResourceRequest {
     pub resource_id: String,
 }
 /// Result of listing the tags of a resource.
-#[derive(Clone, PartialEq, Debug, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Debug, Default, ::serde::Serialize)]
+#[cfg_attr(feature = "client", derive(::serde::Deserialize))]
 pub struct ListTagsForResourceResult {
     /// Tags attached to the resource.
     #[serde(rename = "TagList", default, skip_serializing_if = "Option::is_none")]
     pub tag_list: Option<Vec<Tag>>,
 }
 /// Amazon S3 location where task logs are written. Newer task types carry this inside their invocation parameters instead.
-#[derive(Clone, PartialEq, Debug, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Debug, Default, ::serde::Serialize)]
+#[derive(::serde::Deserialize)]
 pub struct LoggingInfo {
     /// Amazon S3 bucket that receives the logs.
     #[serde(rename = "S3BucketName")]
@@ -986,7 +1031,8 @@ pub struct LoggingInfo {
     pub s3_region: String,
 }
 /// Invocation settings for a task that runs an Automation runbook.
-#[derive(Clone, PartialEq, Debug, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Debug, Default, ::serde::Serialize)]
+#[derive(::serde::Deserialize)]
 pub struct MaintenanceWindowAutomationParameters {
     /// Runbook version to use: $DEFAULT, $LATEST or a version number.
     #[serde(
@@ -1000,7 +1046,8 @@ pub struct MaintenanceWindowAutomationParameters {
     pub parameters: Option<::std::collections::BTreeMap<String, Vec<String>>>,
 }
 /// Summary of one run of a maintenance window.
-#[derive(Clone, PartialEq, Debug, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Debug, Default, ::serde::Serialize)]
+#[cfg_attr(feature = "client", derive(::serde::Deserialize))]
 pub struct MaintenanceWindowExecution {
     /// ID of the maintenance window.
     #[serde(rename = "WindowId", default, skip_serializing_if = "Option::is_none")]
@@ -1114,7 +1161,8 @@ impl<'de> ::serde::Deserialize<'de> for MaintenanceWindowExecutionStatus {
     }
 }
 /// Summary of one task execution within a window run.
-#[derive(Clone, PartialEq, Debug, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Debug, Default, ::serde::Serialize)]
+#[cfg_attr(feature = "client", derive(::serde::Deserialize))]
 pub struct MaintenanceWindowExecutionTaskIdentity {
     /// ID of the maintenance window execution.
     #[serde(
@@ -1164,7 +1212,8 @@ pub struct MaintenanceWindowExecutionTaskIdentity {
     pub triggered_alarms: Option<Vec<AlarmStateInformation>>,
 }
 /// Summary of one per-target invocation of a task within a window run.
-#[derive(Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Default, ::serde::Serialize)]
+#[cfg_attr(feature = "client", derive(::serde::Deserialize))]
 pub struct MaintenanceWindowExecutionTaskInvocationIdentity {
     /// ID of the maintenance window execution.
     #[serde(
@@ -1234,7 +1283,8 @@ impl ::std::fmt::Debug for MaintenanceWindowExecutionTaskInvocationIdentity {
     }
 }
 /// A key and a list of values used to narrow a maintenance window describe call. Which keys are accepted depends on the operation.
-#[derive(Clone, PartialEq, Debug, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Debug, Default, ::serde::Serialize)]
+#[derive(::serde::Deserialize)]
 pub struct MaintenanceWindowFilter {
     /// Name of the field to filter on.
     #[serde(rename = "Key", default, skip_serializing_if = "Option::is_none")]
@@ -1244,7 +1294,8 @@ pub struct MaintenanceWindowFilter {
     pub values: Option<Vec<String>>,
 }
 /// Summary of a maintenance window and its schedule settings.
-#[derive(Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Default, ::serde::Serialize)]
+#[cfg_attr(feature = "client", derive(::serde::Deserialize))]
 pub struct MaintenanceWindowIdentity {
     /// ID of the maintenance window.
     #[serde(rename = "WindowId", default, skip_serializing_if = "Option::is_none")]
@@ -1310,7 +1361,8 @@ impl ::std::fmt::Debug for MaintenanceWindowIdentity {
     }
 }
 /// The ID and name of a window that a target is registered with.
-#[derive(Clone, PartialEq, Debug, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Debug, Default, ::serde::Serialize)]
+#[cfg_attr(feature = "client", derive(::serde::Deserialize))]
 pub struct MaintenanceWindowIdentityForTarget {
     /// ID of the maintenance window.
     #[serde(rename = "WindowId", default, skip_serializing_if = "Option::is_none")]
@@ -1320,7 +1372,8 @@ pub struct MaintenanceWindowIdentityForTarget {
     pub name: Option<String>,
 }
 /// Invocation settings for a task that calls a Lambda function.
-#[derive(Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(::serde::Deserialize)]
 pub struct MaintenanceWindowLambdaParameters {
     /// Base64-encoded context data passed to the Lambda function.
     #[serde(rename = "ClientContext", default, skip_serializing_if = "Option::is_none")]
@@ -1397,7 +1450,8 @@ impl<'de> ::serde::Deserialize<'de> for MaintenanceWindowResourceType {
     }
 }
 /// Invocation settings for a task that sends a Run Command command.
-#[derive(Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(::serde::Deserialize)]
 pub struct MaintenanceWindowRunCommandParameters {
     /// Free-form remark stored with the command.
     #[serde(rename = "Comment", default, skip_serializing_if = "Option::is_none")]
@@ -1475,7 +1529,8 @@ impl ::std::fmt::Debug for MaintenanceWindowRunCommandParameters {
     }
 }
 /// Invocation settings for a task that starts a Step Functions state machine.
-#[derive(Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(::serde::Deserialize)]
 pub struct MaintenanceWindowStepFunctionsParameters {
     /// JSON input for the state machine execution.
     #[serde(rename = "Input", default, skip_serializing_if = "Option::is_none")]
@@ -1493,7 +1548,8 @@ impl ::std::fmt::Debug for MaintenanceWindowStepFunctionsParameters {
     }
 }
 /// A target registered with a maintenance window.
-#[derive(Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Default, ::serde::Serialize)]
+#[cfg_attr(feature = "client", derive(::serde::Deserialize))]
 pub struct MaintenanceWindowTarget {
     /// ID of the maintenance window.
     #[serde(rename = "WindowId", default, skip_serializing_if = "Option::is_none")]
@@ -1535,7 +1591,8 @@ impl ::std::fmt::Debug for MaintenanceWindowTarget {
     }
 }
 /// A task registered with a maintenance window.
-#[derive(Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Default, ::serde::Serialize)]
+#[cfg_attr(feature = "client", derive(::serde::Deserialize))]
 pub struct MaintenanceWindowTask {
     /// ID of the maintenance window.
     #[serde(rename = "WindowId", default, skip_serializing_if = "Option::is_none")]
@@ -1669,7 +1726,8 @@ impl<'de> ::serde::Deserialize<'de> for MaintenanceWindowTaskCutoffBehavior {
     }
 }
 /// Type-specific settings for a task; only the entry that matches the task type is used.
-#[derive(Clone, PartialEq, Debug, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Debug, Default, ::serde::Serialize)]
+#[derive(::serde::Deserialize)]
 pub struct MaintenanceWindowTaskInvocationParameters {
     /// Settings used when the task type is RUN_COMMAND.
     #[serde(rename = "RunCommand", default, skip_serializing_if = "Option::is_none")]
@@ -1685,7 +1743,8 @@ pub struct MaintenanceWindowTaskInvocationParameters {
     pub lambda: Option<MaintenanceWindowLambdaParameters>,
 }
 /// The values of one task parameter.
-#[derive(Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(::serde::Deserialize)]
 pub struct MaintenanceWindowTaskParameterValueExpression {
     /// Values of the task parameter.
     #[serde(rename = "Values", default, skip_serializing_if = "Option::is_none")]
@@ -1765,7 +1824,8 @@ impl<'de> ::serde::Deserialize<'de> for MaintenanceWindowTaskType {
     }
 }
 /// Amazon SNS notification settings for Run Command.
-#[derive(Clone, PartialEq, Debug, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Debug, Default, ::serde::Serialize)]
+#[derive(::serde::Deserialize)]
 pub struct NotificationConfig {
     /// ARN of the SNS topic that receives notifications.
     #[serde(
@@ -1923,7 +1983,8 @@ impl<'de> ::serde::Deserialize<'de> for NotificationType {
     }
 }
 /// A key and a list of values used to narrow a schedule query.
-#[derive(Clone, PartialEq, Debug, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Debug, Default, ::serde::Serialize)]
+#[derive(::serde::Deserialize)]
 pub struct PatchOrchestratorFilter {
     /// Name of the field to filter on.
     #[serde(rename = "Key", default, skip_serializing_if = "Option::is_none")]
@@ -1933,7 +1994,8 @@ pub struct PatchOrchestratorFilter {
     pub values: Option<Vec<String>>,
 }
 /// Request parameters for registering a target with a window.
-#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize)]
+#[derive(::serde::Deserialize)]
 pub struct RegisterTargetWithMaintenanceWindowRequest {
     /// ID of the maintenance window.
     #[serde(rename = "WindowId")]
@@ -1975,14 +2037,16 @@ impl ::std::fmt::Debug for RegisterTargetWithMaintenanceWindowRequest {
     }
 }
 /// Result of registering a target with a window.
-#[derive(Clone, PartialEq, Debug, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Debug, Default, ::serde::Serialize)]
+#[cfg_attr(feature = "client", derive(::serde::Deserialize))]
 pub struct RegisterTargetWithMaintenanceWindowResult {
     /// ID assigned to the new target registration.
     #[serde(rename = "WindowTargetId", default, skip_serializing_if = "Option::is_none")]
     pub window_target_id: Option<String>,
 }
 /// Request parameters for registering a task with a window.
-#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize)]
+#[derive(::serde::Deserialize)]
 pub struct RegisterTaskWithMaintenanceWindowRequest {
     /// ID of the maintenance window.
     #[serde(rename = "WindowId")]
@@ -2069,14 +2133,16 @@ impl ::std::fmt::Debug for RegisterTaskWithMaintenanceWindowRequest {
     }
 }
 /// Result of registering a task with a window.
-#[derive(Clone, PartialEq, Debug, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Debug, Default, ::serde::Serialize)]
+#[cfg_attr(feature = "client", derive(::serde::Deserialize))]
 pub struct RegisterTaskWithMaintenanceWindowResult {
     /// ID assigned to the new task registration.
     #[serde(rename = "WindowTaskId", default, skip_serializing_if = "Option::is_none")]
     pub window_task_id: Option<String>,
 }
 /// Request parameters for removing tags from a resource.
-#[derive(Clone, PartialEq, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Debug, ::serde::Serialize)]
+#[derive(::serde::Deserialize)]
 pub struct RemoveTagsFromResourceRequest {
     /// Kind of resource to remove tags from.
     #[serde(rename = "ResourceType")]
@@ -2089,7 +2155,8 @@ pub struct RemoveTagsFromResourceRequest {
     pub tag_keys: Vec<String>,
 }
 /// Result of removing tags from a resource.
-#[derive(Clone, PartialEq, Debug, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Debug, Default, ::serde::Serialize)]
+#[cfg_attr(feature = "client", derive(::serde::Deserialize))]
 pub struct RemoveTagsFromResourceResult {}
 /// Kind of Systems Manager resource that can carry tags.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -2185,7 +2252,8 @@ impl<'de> ::serde::Deserialize<'de> for ResourceTypeForTagging {
     }
 }
 /// One upcoming run of a maintenance window.
-#[derive(Clone, PartialEq, Debug, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Debug, Default, ::serde::Serialize)]
+#[cfg_attr(feature = "client", derive(::serde::Deserialize))]
 pub struct ScheduledWindowExecution {
     /// ID of the maintenance window.
     #[serde(rename = "WindowId", default, skip_serializing_if = "Option::is_none")]
@@ -2198,7 +2266,8 @@ pub struct ScheduledWindowExecution {
     pub execution_time: Option<String>,
 }
 /// A key and value pair used to label a resource.
-#[derive(Clone, PartialEq, Debug, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Debug, Default, ::serde::Serialize)]
+#[derive(::serde::Deserialize)]
 pub struct Tag {
     /// Key of the tag.
     #[serde(rename = "Key")]
@@ -2208,7 +2277,8 @@ pub struct Tag {
     pub value: String,
 }
 /// Selects managed nodes or a resource group, either by IDs or by a tag key and values.
-#[derive(Clone, PartialEq, Debug, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Debug, Default, ::serde::Serialize)]
+#[derive(::serde::Deserialize)]
 pub struct Target {
     /// Kind of selector, such as InstanceIds, WindowTargetIds, resource-groups:Name, or tag: followed by a tag name.
     #[serde(rename = "Key", default, skip_serializing_if = "Option::is_none")]
@@ -2218,7 +2288,8 @@ pub struct Target {
     pub values: Option<Vec<String>>,
 }
 /// Request parameters for changing a window.
-#[derive(Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(::serde::Deserialize)]
 pub struct UpdateMaintenanceWindowRequest {
     /// ID of the maintenance window to change.
     #[serde(rename = "WindowId")]
@@ -2288,7 +2359,8 @@ impl ::std::fmt::Debug for UpdateMaintenanceWindowRequest {
     }
 }
 /// Result of changing a window.
-#[derive(Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Default, ::serde::Serialize)]
+#[cfg_attr(feature = "client", derive(::serde::Deserialize))]
 pub struct UpdateMaintenanceWindowResult {
     /// ID of the maintenance window.
     #[serde(rename = "WindowId", default, skip_serializing_if = "Option::is_none")]
@@ -2350,7 +2422,8 @@ impl ::std::fmt::Debug for UpdateMaintenanceWindowResult {
     }
 }
 /// Request parameters for changing a registered target.
-#[derive(Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(::serde::Deserialize)]
 pub struct UpdateMaintenanceWindowTargetRequest {
     /// ID of the maintenance window.
     #[serde(rename = "WindowId")]
@@ -2392,7 +2465,8 @@ impl ::std::fmt::Debug for UpdateMaintenanceWindowTargetRequest {
     }
 }
 /// Result of changing a registered target.
-#[derive(Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Default, ::serde::Serialize)]
+#[cfg_attr(feature = "client", derive(::serde::Deserialize))]
 pub struct UpdateMaintenanceWindowTargetResult {
     /// ID of the maintenance window.
     #[serde(rename = "WindowId", default, skip_serializing_if = "Option::is_none")]
@@ -2430,7 +2504,8 @@ impl ::std::fmt::Debug for UpdateMaintenanceWindowTargetResult {
     }
 }
 /// Request parameters for changing a registered task.
-#[derive(Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(::serde::Deserialize)]
 pub struct UpdateMaintenanceWindowTaskRequest {
     /// ID of the maintenance window.
     #[serde(rename = "WindowId")]
@@ -2517,7 +2592,8 @@ impl ::std::fmt::Debug for UpdateMaintenanceWindowTaskRequest {
     }
 }
 /// Result of changing a registered task.
-#[derive(Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Default, ::serde::Serialize)]
+#[cfg_attr(feature = "client", derive(::serde::Deserialize))]
 pub struct UpdateMaintenanceWindowTaskResult {
     /// ID of the maintenance window.
     #[serde(rename = "WindowId", default, skip_serializing_if = "Option::is_none")]

@@ -397,13 +397,13 @@ pub fn interrupt(e: &mut Execution, at: Timestamp) {
 }
 
 /// What a reader sees of a record with this outcome and plan at `now`.
-pub fn shown_status<'a>(
-    outcome: &'a str,
+pub fn shown_status(
+    outcome: &str,
     start: Option<Timestamp>,
     end: Option<Timestamp>,
     cancelling: bool,
     now: Timestamp,
-) -> &'a str {
+) -> &str {
     match (start, end) {
         (Some(start), _) if now < start => "PENDING",
         (Some(_), Some(end)) if now < end => {
