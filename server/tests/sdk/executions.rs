@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use chrono::{TimeDelta, TimeZone, Utc};
 use ssm_server::domain::Scope;
-use ssm_server::{Config, ManualClock};
+use ssm_server::{Clock, Config, ManualClock};
 
 use crate::common::{client, create_window, error_of, start_with_clock};
 
@@ -436,5 +436,41 @@ async fn a_run_still_going_makes_the_next_one_skip() {
             MaintenanceWindowExecutionStatus::Success
         ]
     );
+    server.stop().await.unwrap();
+}
+
+#[tokio::test]
+async fn a_run_cut_off_by_a_restart_is_closed_with_a_clear_status() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = Config {
+        db: dir.path().join("ssm.db"),
+        invocation_seconds: 60,
+        ..Config::for_tests()
+    };
+    let clock = Arc::new(ManualClock::new(
+        Utc.with_ymd_and_hms(2026, 3, 1, 12, 0, 0).unwrap(),
+    ));
+    let server = start_with_clock(config.clone(), clock.clone()).await;
+    let ssm = client(&server, "us-east-1");
+    let window = daily_window(&ssm).await;
+    let scope = Scope {
+        account: "123456789012".into(),
+        region: "us-east-1".into(),
+    };
+    let execution = server.domain.run_window_now(&scope, &window).unwrap();
+    server.stop().await.unwrap();
+
+    clock.advance(TimeDelta::seconds(30)); // the first of three invocations was running
+    let server = start_with_clock(config, clock.clone()).await;
+    let ssm = client(&server, "us-east-1");
+    let seen = ssm
+        .get_maintenance_window_execution()
+        .window_execution_id(&execution)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(seen.status, Some(MaintenanceWindowExecutionStatus::Failed));
+    assert!(seen.status_details.unwrap().contains("ssm-server stopped"));
+    assert_eq!(seen.end_time.unwrap().secs(), clock.now().timestamp());
     server.stop().await.unwrap();
 }
