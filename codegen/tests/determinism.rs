@@ -6,30 +6,10 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use codegen::{generate, Model, Options};
-use serde_json::{json, Map, Value};
 
-fn fixtures() -> Vec<(String, String)> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
-    let mut fixtures: Vec<(String, String)> = std::fs::read_dir(&dir)
-        .expect("tests/fixtures exists")
-        .map(|entry| entry.expect("readable directory entry").path())
-        .filter(|path| path.extension().is_some_and(|ext| ext == "json"))
-        .map(|path| {
-            let name = path.file_stem().unwrap().to_string_lossy().into_owned();
-            (
-                name,
-                std::fs::read_to_string(&path).expect("readable fixture"),
-            )
-        })
-        .collect();
-    fixtures.sort();
-    assert!(
-        fixtures.len() > 10,
-        "fixtures not found in {}",
-        dir.display()
-    );
-    fixtures
-}
+mod common;
+use common::fixtures;
+use serde_json::{json, Map, Value};
 
 fn generate_text(text: &str) -> BTreeMap<PathBuf, String> {
     let model = Model::from_json(text).unwrap_or_else(|e| panic!("{e}"));

@@ -5,6 +5,9 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::Path;
 
 use codegen::{generate, Error, Model, Options};
+
+mod common;
+use common::fixtures;
 use serde_json::{json, Map, Value};
 
 /// A model with service `a#Svc` (awsJson1_1) bound to `operations`, plus
@@ -776,29 +779,6 @@ fn malformed_shapes_name_the_shape() {
 }
 
 // ---- robustness over the fixtures -----------------------------------------
-
-fn fixtures() -> Vec<(String, String)> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
-    let mut fixtures: Vec<(String, String)> = std::fs::read_dir(&dir)
-        .expect("tests/fixtures exists")
-        .map(|entry| entry.expect("readable directory entry").path())
-        .filter(|path| path.extension().is_some_and(|ext| ext == "json"))
-        .map(|path| {
-            let name = path.file_stem().unwrap().to_string_lossy().into_owned();
-            (
-                name,
-                std::fs::read_to_string(&path).expect("readable fixture"),
-            )
-        })
-        .collect();
-    fixtures.sort();
-    assert!(
-        fixtures.len() > 10,
-        "fixtures not found in {}",
-        dir.display()
-    );
-    fixtures
-}
 
 /// Removing any one shape from any fixture gives either a crate or an error
 /// that names the removed shape, never a panic.
