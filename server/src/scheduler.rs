@@ -35,29 +35,60 @@ impl Scheduler {
         }
     }
 
-    /// Starts the runs due in (previous tick, now]; returns how many.
+    /// Records the runs due in (previous tick, now], started or skipped as
+    /// overlapping; returns how many.
     pub fn tick(&self) -> usize {
         let now = self.domain.clock.now();
         let since = {
             let mut last = self.last_tick.lock().unwrap_or_else(|e| e.into_inner());
             std::mem::replace(&mut *last, now)
         };
-        let mut started = 0;
+        let mut recorded = 0;
         for scope in self.domain.store.scopes() {
-            started += self.tick_scope(&scope, since, now);
+            recorded += self.tick_scope(&scope, since, now);
         }
-        started
+        recorded
     }
 
     fn tick_scope(&self, scope: &Scope, since: DateTime<Utc>, now: DateTime<Utc>) -> usize {
         let oldest_kept = Timestamp::from(now - self.history);
+        // Find the work under the shared lock, so requests keep flowing; most
+        // ticks find none and never take the exclusive one.
+        let (due, expired) = self.domain.store.read(scope, |data| {
+            let due: Vec<(String, Vec<Timestamp>)> = data
+                .window_order
+                .values()
+                .filter_map(|id| data.windows.get(id))
+                .filter(|w| w.enabled)
+                .filter_map(|w| {
+                    let schedule = window_schedule(w).ok()?;
+                    let times: Vec<Timestamp> = schedule
+                        .occurrences_after(since)
+                        .take_while(|t| *t <= now)
+                        .take(MAX_RUNS_PER_TICK)
+                        .map(|t| Timestamp::from(t.with_timezone(&Utc)))
+                        .collect();
+                    (!times.is_empty()).then(|| (w.id.clone(), times))
+                })
+                .collect();
+            let expired: Vec<String> = data
+                .executions
+                .values()
+                .filter(|e| e.start < oldest_kept)
+                .map(|e| e.id.clone())
+                .collect();
+            (due, expired)
+        });
+        if due.is_empty() && expired.is_empty() {
+            return 0;
+        }
         let result = self.domain.store.write(scope, |data, _| {
-            let mut changes = Vec::new();
-            for window in data.window_order.values().filter_map(|id| data.windows.get(id)) {
-                if !window.enabled {
-                    continue;
-                }
-                let Ok(schedule) = window_schedule(window) else { continue };
+            let mut changes: Vec<Change> = expired.into_iter().map(Change::DeleteExecution).collect();
+            let mut recorded = 0;
+            for (window_id, times) in &due {
+                // The window may have changed since the scan; it is still the
+                // one to run if it exists.
+                let Some(window) = data.window(window_id) else { continue };
                 // The end of this window's latest run, to detect overlaps.
                 let mut busy_until = data
                     .executions_by_window
@@ -66,23 +97,20 @@ impl Scheduler {
                     .filter_map(|((_, _, id), _)| data.executions.get(id))
                     .filter_map(|e| e.end)
                     .max();
-                for due in schedule.occurrences_after(since).take_while(|t| *t <= now).take(MAX_RUNS_PER_TICK) {
-                    let at = Timestamp::from(due.with_timezone(&Utc));
-                    if busy_until.is_some_and(|end| end > at) {
-                        changes.push(Change::PutExecution(skipped(window, at)));
+                for at in times {
+                    if busy_until.is_some_and(|end| end > *at) {
+                        changes.push(Change::PutExecution(skipped(window, *at)));
+                        recorded += 1;
                         continue;
                     }
-                    let execution = plan(window, at, &self.domain.simulation);
+                    let execution = plan(window, *at, &self.domain.simulation);
                     busy_until = execution.end;
                     tracing::info!(window = %window.id, execution = %execution.id, "maintenance window run started");
                     changes.push(Change::PutExecution(execution));
+                    recorded += 1;
                 }
             }
-            for execution in data.executions.values().filter(|e| e.start < oldest_kept) {
-                changes.push(Change::DeleteExecution(execution.id.clone()));
-            }
-            let started = changes.iter().filter(|c| matches!(c, Change::PutExecution(_))).count();
-            Ok::<_, std::convert::Infallible>((started, changes))
+            Ok::<_, std::convert::Infallible>((recorded, changes))
         });
         result.unwrap_or_else(|e| {
             tracing::error!(error = ?e, "scheduler could not record runs");

@@ -8,8 +8,22 @@ use mw_schedule::{
 use super::Fault;
 use crate::store::Window;
 
-/// The window's schedule, or the ValidationException its fields deserve.
-pub fn window_schedule(window: &Window) -> Result<WindowSchedule, Fault> {
+/// The window's schedule, parsed once and kept with the window (see
+/// [`Window::schedule_cache`]), or the ValidationException its fields deserve.
+pub fn window_schedule(window: &Window) -> Result<&WindowSchedule, Fault> {
+    window
+        .schedule_cache
+        .get_or_init(|| {
+            parse(window).map_err(|fault| match fault {
+                Fault::Validation(message) => message,
+                other => format!("{other:?}"),
+            })
+        })
+        .as_ref()
+        .map_err(|message| Fault::Validation(message.clone()))
+}
+
+fn parse(window: &Window) -> Result<WindowSchedule, Fault> {
     let invalid = |e: mw_schedule::ScheduleError| Fault::Validation(e.to_string());
     let schedule: Schedule = window.schedule.parse().map_err(invalid)?;
     let timezone = match window.schedule_timezone.as_deref() {

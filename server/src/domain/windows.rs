@@ -54,6 +54,7 @@ impl Domain {
                     targets: Vec::new(),
                     tasks: Vec::new(),
                     tags: input.tags.unwrap_or_default(),
+                    schedule_cache: Default::default(),
                 };
                 check_window(&window)?;
                 Ok((window.id.clone(), vec![Change::PutWindow(window)]))
@@ -172,6 +173,7 @@ impl Domain {
                 w.schedule_changed = now;
             }
             w.modified = now;
+            w.schedule_cache = Default::default();
             check_window(&w)?;
             let result = UpdateMaintenanceWindowResult {
                 window_id: Some(w.id.clone()),

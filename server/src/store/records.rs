@@ -3,8 +3,10 @@
 //! keeps stable.
 
 use std::collections::BTreeMap;
+use std::sync::OnceLock;
 
 use awsjson_runtime::Timestamp;
+use mw_schedule::WindowSchedule;
 use serde::{Deserialize, Serialize};
 use ssm_api::types::{
     AlarmConfiguration, LoggingInfo, MaintenanceWindowTaskInvocationParameters,
@@ -36,6 +38,11 @@ pub struct Window {
     /// In registration order.
     pub tasks: Vec<WindowTask>,
     pub tags: Vec<Tag>,
+    /// The parsed schedule, computed on first use so that reads and the
+    /// scheduler don't parse it again. Whoever changes the schedule fields of
+    /// a window resets it.
+    #[serde(skip)]
+    pub schedule_cache: OnceLock<Result<WindowSchedule, String>>,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
