@@ -42,7 +42,7 @@ pub struct Window {
     /// scheduler don't parse it again. Whoever changes the schedule fields of
     /// a window resets it.
     #[serde(skip)]
-    pub schedule_cache: OnceLock<Result<WindowSchedule, String>>,
+    pub schedule_cache: OnceLock<Box<Result<WindowSchedule, String>>>,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
