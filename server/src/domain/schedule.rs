@@ -11,14 +11,14 @@ use crate::store::Window;
 /// The window's schedule, parsed once and kept with the window (see
 /// [`Window::schedule_cache`]), or the ValidationException its fields deserve.
 pub fn window_schedule(window: &Window) -> Result<&WindowSchedule, Fault> {
-    window
-        .schedule_cache
-        .get_or_init(|| {
-            parse(window).map_err(|fault| match fault {
-                Fault::Validation(message) => message,
-                other => format!("{other:?}"),
-            })
-        })
+    let cached = window.schedule_cache.get_or_init(|| {
+        Box::new(parse(window).map_err(|fault| match fault {
+            Fault::Validation(message) => message,
+            other => format!("{other:?}"),
+        }))
+    });
+    cached
+        .as_ref()
         .as_ref()
         .map_err(|message| Fault::Validation(message.clone()))
 }
