@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Service load benchmark (issue 3): ssm-server vs moto vs a bare hyper server,
+# side by side in one run, loopback only, bounded in time (~6 minutes plus
+# the release build; 3 rounds x 28 cells x 4 s by default). Prints a markdown
+# table; extra arguments go to `loadgen compare` (e.g. --rounds 3 --duration 3 --warmup 1 --conns 1,8 --out FILE).
+#
+#   MOTO_SERVER=/tmp/moto-venv/bin/moto_server bench/run.sh --out /tmp/bench.md
+#
+# moto: python3 -m venv /tmp/moto-venv && /tmp/moto-venv/bin/pip install 'moto[server]'
+# Without it (MOTO_SERVER unset and no moto_server on PATH) moto is skipped
+# with a printed note.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+target_dir="${CARGO_TARGET_DIR:-target}"
+rev="$(git rev-parse --short HEAD 2>/dev/null || echo unknown)"
+if ! git diff --quiet HEAD -- server runtime generated schedule 2>/dev/null; then
+    rev="$rev + uncommitted changes"
+fi
+cargo build --release -p ssm-server -p loadgen >&2
+export MOTO_SERVER="${MOTO_SERVER:-moto_server}"
+if ! command -v "$MOTO_SERVER" >/dev/null 2>&1; then
+    echo "NOTE: moto_server not found ($MOTO_SERVER); moto will be skipped." >&2
+fi
+echo "ssm-server built from $rev" >&2
+echo "machine: $(nproc) cores, $(lscpu | sed -n 's/^Model name: *//p'), $(free -g | awk '/^Mem:/ {print $2}') GiB RAM; $(date -u +%Y-%m-%dT%H:%MZ)" >&2
+exec timeout 900 "$target_dir/release/loadgen" compare \
+    --ssm-server "$target_dir/release/ssm-server" "$@"

@@ -1,0 +1,163 @@
+//! `loadgen`: load benchmark tooling for `ssm-server`.
+//!
+//! * `loadgen bare --listen ADDR` — a bare hyper HTTP/1 server that answers
+//!   every request with one fixed small JSON body: the transport's limit.
+//! * `loadgen run ...` — one bounded measurement against one server.
+//! * `loadgen compare ...` — starts ssm-server, moto and the bare server,
+//!   seeds them, measures every case side by side and prints a markdown table.
+//!
+//! Every request loop stops by time and by count, and only loopback
+//! addresses are ever targeted.
+
+mod bare;
+mod compare;
+mod load;
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use clap::{Parser, Subcommand};
+
+#[derive(Parser)]
+#[command(name = "loadgen", about = "Load benchmark for ssm-server")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// A bare HTTP/1 server answering every request with a fixed JSON body.
+    Bare {
+        #[arg(long, default_value = "127.0.0.1:0")]
+        listen: SocketAddr,
+    },
+    /// One measurement: N keep-alive connections sending one request shape.
+    Run {
+        /// Loopback address of the server, e.g. 127.0.0.1:4580.
+        #[arg(long)]
+        addr: SocketAddr,
+        /// Operation name, sent as `X-Amz-Target: AmazonSSM.<op>`.
+        #[arg(long)]
+        op: String,
+        /// JSON request body.
+        #[arg(long, default_value = "{}")]
+        body: String,
+        #[arg(long, default_value_t = 1)]
+        conns: usize,
+        /// Seconds of warm-up (not recorded).
+        #[arg(long, default_value_t = 1.0)]
+        warmup: f64,
+        /// Seconds recorded.
+        #[arg(long, default_value_t = 5.0)]
+        duration: f64,
+        /// Hard cap on requests sent, warm-up included.
+        #[arg(long, default_value_t = 5_000_000)]
+        max_requests: u64,
+    },
+    /// Everything side by side in one invocation; prints a markdown table.
+    Compare {
+        /// The ssm-server binary (a release build).
+        #[arg(long)]
+        ssm_server: PathBuf,
+        /// moto's server command; skipped with a note when it cannot be run.
+        #[arg(long, env = "MOTO_SERVER", default_value = "moto_server")]
+        moto_server: String,
+        #[arg(long, default_value_t = 1.0)]
+        warmup: f64,
+        #[arg(long, default_value_t = 3.0)]
+        duration: f64,
+        /// Rounds per cell; the table reports medians over them.
+        #[arg(long, default_value_t = 3)]
+        rounds: usize,
+        /// Connection counts to measure.
+        #[arg(long, value_delimiter = ',', default_value = "1,8")]
+        conns: Vec<usize>,
+        /// Windows stored for the large DescribeMaintenanceWindows case.
+        #[arg(long, default_value_t = 100_000)]
+        large: u64,
+        /// Also write the report here.
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Where server logs and databases go (a fresh temporary folder if unset).
+        #[arg(long)]
+        work_dir: Option<PathBuf>,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Bare { listen } => {
+            let runtime = tokio::runtime::Builder::new_multi_thread()
+                .enable_all()
+                .build()
+                .expect("tokio runtime");
+            match runtime.block_on(bare::serve(listen)) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    ExitCode::FAILURE
+                }
+            }
+        }
+        Command::Run {
+            addr,
+            op,
+            body,
+            conns,
+            warmup,
+            duration,
+            max_requests,
+        } => {
+            if let Err(e) = load::check_loopback(addr) {
+                eprintln!("error: {e}");
+                return ExitCode::FAILURE;
+            }
+            let spec = load::Spec {
+                addr,
+                op,
+                body: body.into(),
+                conns,
+                warmup: Duration::from_secs_f64(warmup),
+                duration: Duration::from_secs_f64(duration),
+                max_requests,
+            };
+            let outcome = load::client_runtime().block_on(load::measure(&spec));
+            println!("{}", outcome.summary());
+            ExitCode::SUCCESS
+        }
+        Command::Compare {
+            ssm_server,
+            moto_server,
+            warmup,
+            duration,
+            conns,
+            rounds,
+            large,
+            out,
+            work_dir,
+        } => {
+            let settings = compare::Settings {
+                ssm_server,
+                moto_server,
+                warmup: Duration::from_secs_f64(warmup),
+                duration: Duration::from_secs_f64(duration),
+                conns,
+                rounds: rounds.clamp(1, 9),
+                large,
+                out,
+                work_dir,
+            };
+            match compare::run(settings) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    ExitCode::FAILURE
+                }
+            }
+        }
+    }
+}
