@@ -12,8 +12,14 @@ pub fn uuid() -> String {
     uuid::Uuid::new_v4().to_string()
 }
 
-pub fn window_arn(region: &str, account: &str, window_id: &str) -> String {
-    format!("arn:aws:ssm:{region}:{account}:maintenancewindow/{window_id}")
+/// The window a tagging `ResourceId` names: a window id as it is, or the
+/// window's ARN in the caller's account and Region
+/// (`arn:aws:ssm:REGION:ACCOUNT:maintenancewindow/mw-…`).
+pub fn window_id_of<'a>(region: &str, account: &str, resource_id: &'a str) -> &'a str {
+    let prefix = format!("arn:aws:ssm:{region}:{account}:maintenancewindow/");
+    resource_id
+        .strip_prefix(prefix.as_str())
+        .unwrap_or(resource_id)
 }
 
 #[cfg(test)]
@@ -32,5 +38,19 @@ mod tests {
         );
         assert_eq!(uuid().len(), 36);
         assert_ne!(window_id(), window_id());
+    }
+
+    #[test]
+    fn arns_name_windows_in_their_own_account_and_region() {
+        let arn = "arn:aws:ssm:us-east-2:123456789012:maintenancewindow/mw-0123456789abcdef0";
+        assert_eq!(
+            window_id_of("us-east-2", "123456789012", arn),
+            "mw-0123456789abcdef0"
+        );
+        assert_eq!(window_id_of("eu-west-1", "123456789012", arn), arn);
+        assert_eq!(
+            window_id_of("us-east-2", "123456789012", "mw-0123456789abcdef0"),
+            "mw-0123456789abcdef0"
+        );
     }
 }

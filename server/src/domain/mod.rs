@@ -16,7 +16,6 @@ mod windows;
 use std::sync::Arc;
 
 pub use fault::{fail, Fault};
-pub use ids::window_arn;
 pub use runs::{plan, skipped, Simulation};
 pub use schedule::{next_execution_time, window_schedule};
 

@@ -6,7 +6,7 @@ use ssm_api::types::{
     ResourceTypeForTagging,
 };
 
-use super::{Domain, Fault, Scope};
+use super::{ids, Domain, Fault, Scope};
 use crate::store::Change;
 
 /// The most tags one resource may carry.
@@ -21,7 +21,11 @@ impl Domain {
         check_resource_type(&input.resource_type)?;
         self.write(scope, |data, _| {
             let mut window = data
-                .window(&input.resource_id)
+                .window(ids::window_id_of(
+                    &scope.region,
+                    &scope.account,
+                    &input.resource_id,
+                ))
                 .ok_or(Fault::InvalidResourceId)?
                 .clone();
             for tag in input.tags {
@@ -45,7 +49,11 @@ impl Domain {
         check_resource_type(&input.resource_type)?;
         self.write(scope, |data, _| {
             let mut window = data
-                .window(&input.resource_id)
+                .window(ids::window_id_of(
+                    &scope.region,
+                    &scope.account,
+                    &input.resource_id,
+                ))
                 .ok_or(Fault::InvalidResourceId)?
                 .clone();
             window.tags.retain(|t| !input.tag_keys.contains(&t.key));
@@ -64,7 +72,11 @@ impl Domain {
         check_resource_type(&input.resource_type)?;
         self.read(scope, |data| {
             let window = data
-                .window(&input.resource_id)
+                .window(ids::window_id_of(
+                    &scope.region,
+                    &scope.account,
+                    &input.resource_id,
+                ))
                 .ok_or(Fault::InvalidResourceId)?;
             Ok(ListTagsForResourceResult {
                 tag_list: Some(window.tags.clone()),
