@@ -23,7 +23,7 @@ use super::filters::Filters;
 use super::paging::{self, page, page_size};
 use super::runs::{self, shown_status};
 use super::windows::{seq_key, targets_overlap};
-use super::{window_schedule, Domain, Fault, Scope};
+use super::{find_window, window_schedule, Domain, Fault, Scope};
 use crate::store::{Change, Execution, ExecutionTask, Invocation, ScopeData};
 
 impl Domain {
@@ -282,7 +282,7 @@ impl Domain {
         let start: DateTime<Utc> = after_filter.map_or(now, |t| t.with_timezone(&Utc).max(now));
         self.read(scope, |data| {
             let windows: Vec<_> = match &input.window_id {
-                Some(id) => vec![data.window(id).ok_or_else(|| Fault::window_not_found(id))?],
+                Some(id) => vec![find_window(data, id)?],
                 None => {
                     let resource_type = input
                         .resource_type

@@ -125,6 +125,19 @@ fn once<T: serde::Serialize>(
     Ok((id, changes))
 }
 
+/// The window `id` of the scope, or AWS's DoesNotExistException.
+fn find_window<'d>(data: &'d ScopeData, id: &str) -> Result<&'d crate::store::Window, Fault> {
+    data.window(id).ok_or_else(|| Fault::window_not_found(id))
+}
+
+/// An Update* field: a given value replaces the stored one; with
+/// `Replace=true` an omitted one clears it.
+fn merge<T>(current: &mut Option<T>, given: Option<T>, replace: bool) {
+    if given.is_some() || replace {
+        *current = given;
+    }
+}
+
 /// The message AWS's validator uses for members that must be present.
 fn missing_members(names: &[&str]) -> Option<Fault> {
     let items: Vec<String> = names

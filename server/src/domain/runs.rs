@@ -22,7 +22,7 @@ use awsjson_runtime::Timestamp;
 use serde_json::json;
 use ssm_api::types::Target;
 
-use super::{ids, Domain, Fault, Scope};
+use super::{find_window, ids, Domain, Fault, Scope};
 use crate::inventory::Inventory;
 use crate::store::{Change, Execution, ExecutionTask, Invocation, Window, WindowTask};
 
@@ -41,9 +41,7 @@ impl Domain {
     pub fn run_window_now(&self, scope: &Scope, window_id: &str) -> Result<String, Fault> {
         let now = Timestamp::from(self.clock.now());
         self.write(scope, |data, _| {
-            let window = data
-                .window(window_id)
-                .ok_or_else(|| Fault::window_not_found(window_id))?;
+            let window = find_window(data, window_id)?;
             let execution = plan(window, now, &self.simulation);
             let id = execution.id.clone();
             Ok((id, vec![Change::PutExecution(execution)]))

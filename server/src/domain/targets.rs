@@ -11,7 +11,7 @@ use ssm_api::types::{
 use super::filters::Filters;
 use super::paging::{self, page, page_size};
 use super::windows::seq_key;
-use super::{ids, missing_members, once, Domain, Fault, Scope};
+use super::{find_window, ids, merge, missing_members, once, Domain, Fault, Scope};
 use crate::store::{Change, WindowTarget};
 
 impl Domain {
@@ -30,10 +30,7 @@ impl Domain {
                 token,
                 &fingerprint,
                 || {
-                    let mut window = data
-                        .window(&input.window_id)
-                        .ok_or_else(|| Fault::window_not_found(&input.window_id))?
-                        .clone();
+                    let mut window = find_window(data, &input.window_id)?.clone();
                     if window.targets.len() >= self.limits.targets_per_window {
                         return Err(Fault::LimitExceeded(format!(
                             "Maximum number of targets ({}) for maintenance window {} exceeded.",
@@ -75,9 +72,7 @@ impl Domain {
         )?;
         let after = paging::decode(OPERATION, input.next_token.as_deref())?;
         self.read(scope, |data| {
-            let window = data
-                .window(&input.window_id)
-                .ok_or_else(|| Fault::window_not_found(&input.window_id))?;
+            let window = find_window(data, &input.window_id)?;
             let matching = window
                 .targets
                 .iter()
@@ -118,10 +113,7 @@ impl Domain {
             }
         }
         self.write(scope, |data, _| {
-            let mut window = data
-                .window(&input.window_id)
-                .ok_or_else(|| Fault::window_not_found(&input.window_id))?
-                .clone();
+            let mut window = find_window(data, &input.window_id)?.clone();
             let target = window
                 .targets
                 .iter_mut()
@@ -136,15 +128,13 @@ impl Domain {
                 )?;
                 target.targets = targets;
             }
-            for (field, given) in [
-                (&mut target.owner_information, input.owner_information),
-                (&mut target.name, input.name),
-                (&mut target.description, input.description),
-            ] {
-                if given.is_some() || replace {
-                    *field = given;
-                }
-            }
+            merge(
+                &mut target.owner_information,
+                input.owner_information,
+                replace,
+            );
+            merge(&mut target.name, input.name, replace);
+            merge(&mut target.description, input.description, replace);
             let result = UpdateMaintenanceWindowTargetResult {
                 window_id: Some(window.id.clone()),
                 window_target_id: Some(target.id.clone()),
@@ -165,10 +155,7 @@ impl Domain {
         input: DeregisterTargetFromMaintenanceWindowRequest,
     ) -> Result<DeregisterTargetFromMaintenanceWindowResult, Fault> {
         self.write(scope, |data, _| {
-            let mut window = data
-                .window(&input.window_id)
-                .ok_or_else(|| Fault::window_not_found(&input.window_id))?
-                .clone();
+            let mut window = find_window(data, &input.window_id)?.clone();
             let position = window
                 .targets
                 .iter()

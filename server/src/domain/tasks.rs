@@ -12,7 +12,7 @@ use ssm_api::types::{
 use super::filters::Filters;
 use super::paging::{self, page, page_size};
 use super::windows::seq_key;
-use super::{ids, missing_members, once, Domain, Fault, Scope};
+use super::{find_window, ids, merge, missing_members, once, Domain, Fault, Scope};
 use crate::store::{Change, Window, WindowTask};
 
 /// The priority of a task registered without one (the console's default).
@@ -37,10 +37,7 @@ impl Domain {
                 token,
                 &fingerprint,
                 || {
-                    let mut window = data
-                        .window(&input.window_id)
-                        .ok_or_else(|| Fault::window_not_found(&input.window_id))?
-                        .clone();
+                    let mut window = find_window(data, &input.window_id)?.clone();
                     if window.tasks.len() >= self.limits.tasks_per_window {
                         return Err(Fault::LimitExceeded(format!(
                             "Maximum number of tasks ({}) for maintenance window {} exceeded.",
@@ -86,9 +83,7 @@ impl Domain {
         input: GetMaintenanceWindowTaskRequest,
     ) -> Result<GetMaintenanceWindowTaskResult, Fault> {
         self.read(scope, |data| {
-            let window = data
-                .window(&input.window_id)
-                .ok_or_else(|| Fault::window_not_found(&input.window_id))?;
+            let window = find_window(data, &input.window_id)?;
             let t = find(window, &input.window_task_id)?;
             Ok(GetMaintenanceWindowTaskResult {
                 window_id: Some(window.id.clone()),
@@ -123,9 +118,7 @@ impl Domain {
         )?;
         let after = paging::decode(OPERATION, input.next_token.as_deref())?;
         self.read(scope, |data| {
-            let window = data
-                .window(&input.window_id)
-                .ok_or_else(|| Fault::window_not_found(&input.window_id))?;
+            let window = find_window(data, &input.window_id)?;
             let matching = window
                 .tasks
                 .iter()
@@ -163,21 +156,13 @@ impl Domain {
             }
         }
         self.write(scope, |data, _| {
-            let mut window = data
-                .window(&input.window_id)
-                .ok_or_else(|| Fault::window_not_found(&input.window_id))?
-                .clone();
+            let mut window = find_window(data, &input.window_id)?.clone();
             let index = window
                 .tasks
                 .iter()
                 .position(|t| t.id == input.window_task_id)
                 .ok_or_else(|| Fault::task_not_found(&input.window_id, &input.window_task_id))?;
             let mut t = window.tasks[index].clone();
-            fn merge<T>(current: &mut Option<T>, given: Option<T>, replace: bool) {
-                if given.is_some() || replace {
-                    *current = given;
-                }
-            }
             if let Some(arn) = input.task_arn {
                 t.task_arn = arn;
             }
@@ -239,10 +224,7 @@ impl Domain {
         input: DeregisterTaskFromMaintenanceWindowRequest,
     ) -> Result<DeregisterTaskFromMaintenanceWindowResult, Fault> {
         self.write(scope, |data, _| {
-            let mut window = data
-                .window(&input.window_id)
-                .ok_or_else(|| Fault::window_not_found(&input.window_id))?
-                .clone();
+            let mut window = find_window(data, &input.window_id)?.clone();
             let index = window
                 .tasks
                 .iter()

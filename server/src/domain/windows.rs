@@ -13,7 +13,8 @@ use ssm_api::types::{
 use super::filters::Filters;
 use super::paging::{self, page, page_size};
 use super::{
-    ids, missing_members, next_execution_time, once, window_schedule, Domain, Fault, Scope,
+    find_window, ids, merge, missing_members, next_execution_time, once, window_schedule, Domain,
+    Fault, Scope,
 };
 use crate::store::{Change, Window};
 
@@ -70,9 +71,7 @@ impl Domain {
     ) -> Result<GetMaintenanceWindowResult, Fault> {
         let now = self.clock.now();
         self.read(scope, |data| {
-            let w = data
-                .window(&input.window_id)
-                .ok_or_else(|| Fault::window_not_found(&input.window_id))?;
+            let w = find_window(data, &input.window_id)?;
             Ok(GetMaintenanceWindowResult {
                 window_id: Some(w.id.clone()),
                 name: Some(w.name.clone()),
@@ -121,10 +120,7 @@ impl Domain {
             }
         }
         self.write(scope, |data, _| {
-            let mut w = data
-                .window(&input.window_id)
-                .ok_or_else(|| Fault::window_not_found(&input.window_id))?
-                .clone();
+            let mut w = find_window(data, &input.window_id)?.clone();
             let schedule_before = (
                 w.schedule.clone(),
                 w.schedule_timezone.clone(),
@@ -132,18 +128,11 @@ impl Domain {
                 w.start_date.clone(),
             );
             // With Replace, optional fields that are not given are cleared.
-            let merge = |current: &mut Option<String>, given: Option<String>| {
-                if given.is_some() || replace {
-                    *current = given;
-                }
-            };
-            merge(&mut w.description, input.description);
-            merge(&mut w.start_date, input.start_date);
-            merge(&mut w.end_date, input.end_date);
-            merge(&mut w.schedule_timezone, input.schedule_timezone);
-            if input.schedule_offset.is_some() || replace {
-                w.schedule_offset = input.schedule_offset;
-            }
+            merge(&mut w.description, input.description, replace);
+            merge(&mut w.start_date, input.start_date, replace);
+            merge(&mut w.end_date, input.end_date, replace);
+            merge(&mut w.schedule_timezone, input.schedule_timezone, replace);
+            merge(&mut w.schedule_offset, input.schedule_offset, replace);
             if let Some(name) = input.name {
                 w.name = name;
             }
@@ -200,9 +189,7 @@ impl Domain {
         input: DeleteMaintenanceWindowRequest,
     ) -> Result<DeleteMaintenanceWindowResult, Fault> {
         self.write(scope, |data, _| {
-            let window = data
-                .window(&input.window_id)
-                .ok_or_else(|| Fault::window_not_found(&input.window_id))?;
+            let window = find_window(data, &input.window_id)?;
             let mut changes: Vec<Change> = data
                 .executions_by_window
                 .keys()
