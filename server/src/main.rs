@@ -10,16 +10,10 @@ async fn main() -> ExitCode {
     let config = Config::parse();
     let filter = EnvFilter::try_new(&config.log).unwrap_or_else(|_| EnvFilter::new("info"));
     let ansi = std::io::IsTerminal::is_terminal(&std::io::stderr());
-    // Log lines are written by a background thread, so a request never waits
-    // on stderr; when its buffer is full, writers wait rather than drop lines.
-    // The guard flushes what is left when main returns.
-    let (writer, _flush_on_exit) = tracing_appender::non_blocking::NonBlockingBuilder::default()
-        .lossy(false)
-        .finish(std::io::stderr());
     tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_ansi(ansi)
-        .with_writer(writer)
+        .with_writer(std::io::stderr)
         .init();
     let running = match ssm_server::start(&config, Arc::new(SystemClock)).await {
         Ok(running) => running,
