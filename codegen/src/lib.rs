@@ -6,6 +6,7 @@
 //! into a map from relative path to file contents. Reading and writing files
 //! is the caller's business (`cargo xtask codegen`).
 
+pub mod ast;
 mod docs;
 mod emit;
 mod error;
