@@ -9,6 +9,8 @@
 pub mod ast;
 mod docs;
 mod emit;
+pub mod idl;
+pub mod load;
 mod error;
 mod ir;
 mod model;

@@ -3,6 +3,7 @@
 
 mod bench;
 mod codegen_task;
+mod conformance;
 
 use std::process::ExitCode;
 
@@ -22,6 +23,9 @@ Commands:
   bench build          Compile time of a generated crate next to aws-sdk-ssm
       --model PATH     The model to generate and build
       --sdk-version V  aws-sdk-ssm version requirement (default 1)
+  conformance          Run Smithy's IDL loader test suite (needs ../shared)
+      --suite DIR      The suite's loader directory
+      --verbose        Show each failure in full
   help                 Show this text
 ";
 
@@ -30,6 +34,7 @@ fn main() -> ExitCode {
     let result = match args.first().map(String::as_str) {
         Some("codegen") => codegen_task::run(&args[1..]),
         Some("bench") => bench::run(&args[1..]),
+        Some("conformance") => conformance::run(&args[1..]),
         Some("help" | "--help" | "-h") | None => {
             print!("{USAGE}");
             Ok(())

@@ -1,0 +1,220 @@
+//! `cargo xtask conformance`: runs Smithy's own IDL loader test suite
+//! (in `../shared`, not part of this repository) and reports pass counts:
+//!
+//! - `valid/**/X.smithy` loads to the same model as `X.json` (both with
+//!   `valid/__shared.json`, whose shapes the suite uses as a dependency);
+//! - `valid/mixins/X.smithy`, mixins flattened, equals `X.flattened.smithy`;
+//! - `invalid/**/*.smithy` is rejected, and where its first comment names a
+//!   line and column, the error names the same ones.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use codegen::ast::{AstModel, LoadError};
+use codegen::load::{load, SourceFile};
+
+use crate::codegen_task::project_root;
+use crate::{reject_rest, take_flag, take_value};
+
+const SUITE: &str =
+    "../shared/reference/smithy/smithy-model/src/test/resources/software/amazon/smithy/model/loader";
+
+pub fn run(args: &[String]) -> Result<(), String> {
+    let mut args = args.to_vec();
+    let verbose = take_flag(&mut args, "--verbose");
+    let suite = match take_value(&mut args, "--suite")? {
+        Some(dir) => PathBuf::from(dir),
+        None => project_root().join(SUITE),
+    };
+    reject_rest(&args)?;
+    if !suite.is_dir() {
+        return Err(format!(
+            "{} not found: the loader suite comes from Smithy's repository (see ../shared)",
+            suite.display()
+        ));
+    }
+    let shared = read(&suite.join("valid/__shared.json"))?;
+    let mut groups = Vec::new();
+    let mut valid = Group::new("valid: X.smithy equals X.json");
+    let mut flattened = Group::new("valid/mixins: X.smithy flattened equals X.flattened.smithy");
+    for path in files(&suite.join("valid"), ".smithy")? {
+        let name = relative(&suite, &path);
+        if name.ends_with(".flattened.smithy") {
+            continue;
+        }
+        let json = path.with_extension("json");
+        if json.exists() {
+            valid.record(&name, compare_with_json(&path, &json, &shared));
+        }
+        let flat = path.with_extension("flattened.smithy");
+        if flat.exists() {
+            flattened.record(&name, compare_flattened(&path, &flat));
+        }
+    }
+    let mut invalid = Group::new("invalid: rejected at the line and column Smithy names");
+    for path in files(&suite.join("invalid"), ".smithy")? {
+        invalid.record(&relative(&suite, &path), check_invalid(&path));
+    }
+    groups.extend([valid, flattened, invalid]);
+    let mut failed = 0;
+    for group in &groups {
+        println!(
+            "{:<62} {:>4} / {:<4} passed",
+            group.name,
+            group.passed,
+            group.passed + group.failures.len()
+        );
+        failed += group.failures.len();
+        for (case, why) in &group.failures {
+            if verbose {
+                println!("  FAIL {case}\n       {}", why.replace('\n', "\n       "));
+            } else {
+                let first = why.lines().next().unwrap_or_default();
+                println!("  FAIL {case}: {first}");
+            }
+        }
+    }
+    if failed > 0 {
+        return Err(format!("{failed} loader conformance cases failed"));
+    }
+    Ok(())
+}
+
+struct Group {
+    name: &'static str,
+    passed: usize,
+    failures: Vec<(String, String)>,
+}
+
+impl Group {
+    fn new(name: &'static str) -> Self {
+        Self {
+            name,
+            passed: 0,
+            failures: Vec::new(),
+        }
+    }
+
+    fn record(&mut self, case: &str, result: Result<(), String>) {
+        match result {
+            Ok(()) => self.passed += 1,
+            Err(why) => self.failures.push((case.to_owned(), why)),
+        }
+    }
+}
+
+fn read(path: &Path) -> Result<SourceFile, String> {
+    let text = fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    Ok(SourceFile::new(path.display().to_string(), text))
+}
+
+fn load_files(files: Vec<SourceFile>) -> Result<AstModel, String> {
+    load(&files).map_err(|e| e.to_string())
+}
+
+fn compare_with_json(smithy: &Path, json: &Path, shared: &SourceFile) -> Result<(), String> {
+    let from_idl = load_files(vec![read(smithy)?, shared.clone()])
+        .map_err(|e| format!("IDL: {e}"))?;
+    let from_json =
+        load_files(vec![read(json)?, shared.clone()]).map_err(|e| format!("JSON: {e}"))?;
+    same_model(&from_idl, &from_json)
+}
+
+fn compare_flattened(smithy: &Path, flattened: &Path) -> Result<(), String> {
+    let mixed = load_files(vec![read(smithy)?])?.flatten_mixins();
+    let flat = load_files(vec![read(flattened)?])?.flatten_mixins();
+    same_model(&mixed, &flat)
+}
+
+/// Equal models, or the first difference in words.
+fn same_model(left: &AstModel, right: &AstModel) -> Result<(), String> {
+    if left == right {
+        return Ok(());
+    }
+    if left.metadata != right.metadata {
+        return Err(format!(
+            "metadata differs:\n  {:?}\n  {:?}",
+            left.metadata, right.metadata
+        ));
+    }
+    for (id, shape) in &left.shapes {
+        match right.shapes.get(id) {
+            None => return Err(format!("only the first has {id}")),
+            Some(other) if other != shape => {
+                return Err(format!("{id} differs:\n  {shape:?}\n  {other:?}"))
+            }
+            Some(_) => {}
+        }
+    }
+    let extra = right.shapes.keys().find(|id| !left.shapes.contains_key(*id));
+    Err(format!("only the second has {}", extra.map_or("?", |s| s)))
+}
+
+fn check_invalid(path: &Path) -> Result<(), String> {
+    let file = read(path)?;
+    let expected = expected_position(&file.text);
+    match load(&[file]) {
+        Ok(_) => Err("loaded without error".into()),
+        Err(error) => match expected {
+            None => Ok(()),
+            Some((line, column)) => position_matches(&error, line, column),
+        },
+    }
+}
+
+fn position_matches(error: &LoadError, line: u32, column: Option<u32>) -> Result<(), String> {
+    let Some(location) = &error.location else {
+        return Err(format!("expected line {line}, error has no location: {error}"));
+    };
+    let same = location.line == line && column.is_none_or(|c| c == location.column);
+    if same {
+        Ok(())
+    } else {
+        let want = match column {
+            Some(c) => format!("{line}:{c}"),
+            None => line.to_string(),
+        };
+        Err(format!("expected at {want}, got {error}"))
+    }
+}
+
+/// `// Syntax error at line 4, column 16: …` → (4, Some(16)).
+fn expected_position(text: &str) -> Option<(u32, Option<u32>)> {
+    let comment = text.lines().next()?.strip_prefix("//")?;
+    let after = &comment[comment.find("at line ")? + "at line ".len()..];
+    let line_digits: String = after.chars().take_while(char::is_ascii_digit).collect();
+    let line = line_digits.parse().ok()?;
+    let column = after
+        .find("column ")
+        .map(|i| &after[i + "column ".len()..])
+        .and_then(|rest| {
+            let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
+            digits.parse().ok()
+        });
+    Some((line, column))
+}
+
+fn files(dir: &Path, suffix: &str) -> Result<Vec<PathBuf>, String> {
+    let mut found = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        let entries = fs::read_dir(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+        for entry in entries {
+            let path = entry.map_err(|e| e.to_string())?.path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if path.to_string_lossy().ends_with(suffix) {
+                found.push(path);
+            }
+        }
+    }
+    found.sort();
+    Ok(found)
+}
+
+fn relative(root: &Path, path: &Path) -> String {
+    path.strip_prefix(root)
+        .unwrap_or(path)
+        .display()
+        .to_string()
+}
