@@ -1,6 +1,7 @@
 //! `cargo xtask …`: the project's automation, kept dependency-light so it
 //! builds fast (arguments are parsed by hand for that reason).
 
+mod ast_task;
 mod bench;
 mod codegen_task;
 mod conformance;
@@ -17,6 +18,9 @@ Commands:
       --out DIR        Write the crate into DIR (with --model)
       --crate-name N   Package name of the generated crate
       --all-models DIR Generate every *.json model in DIR into --out DIR/<name>
+  ast PATH...          Load Smithy IDL and JSON AST files (directories are
+                       searched) and write one JSON AST document
+      --out FILE       Write it to FILE instead of standard output
   bench codegen        Time model loading, generation and formatting
       --model PATH     Also time this model (repeatable)
       --iterations N   Runs per model (default 10)
@@ -34,6 +38,7 @@ fn main() -> ExitCode {
     let result = match args.first().map(String::as_str) {
         Some("codegen") => codegen_task::run(&args[1..]),
         Some("bench") => bench::run(&args[1..]),
+        Some("ast") => ast_task::run(&args[1..]),
         Some("conformance") => conformance::run(&args[1..]),
         Some("help" | "--help" | "-h") | None => {
             print!("{USAGE}");

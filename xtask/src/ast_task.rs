@@ -1,0 +1,75 @@
+//! `cargo xtask ast [--out FILE] PATH...`: loads Smithy files (IDL or JSON
+//! AST; directories are searched recursively) and writes the model as one
+//! JSON AST document, as `smithy ast` does.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use codegen::load::{load, SourceFile};
+
+use crate::take_value;
+
+pub fn run(args: &[String]) -> Result<(), String> {
+    let mut args = args.to_vec();
+    let out = take_value(&mut args, "--out")?;
+    if let Some(flag) = args.iter().find(|a| a.starts_with("--")) {
+        return Err(format!("unknown option `{flag}`; see `cargo xtask help`"));
+    }
+    if args.is_empty() {
+        return Err("usage: cargo xtask ast [--out FILE] PATH...".into());
+    }
+    let paths: Vec<PathBuf> = args.iter().map(PathBuf::from).collect();
+    let files = read_model_files(&paths)?;
+    let model = load(&files).map_err(|e| e.to_string())?;
+    let json = codegen::ast::write_json(&model);
+    match out {
+        Some(out) => fs::write(&out, json).map_err(|e| format!("cannot write {out}: {e}")),
+        None => {
+            print!("{json}");
+            Ok(())
+        }
+    }
+}
+
+/// Reads every `.smithy` and `.json` file named or found under the named
+/// directories, in a stable order.
+pub fn read_model_files(paths: &[PathBuf]) -> Result<Vec<SourceFile>, String> {
+    let mut found = Vec::new();
+    for path in paths {
+        if path.is_dir() {
+            collect(path, &mut found)?;
+        } else if path.exists() {
+            found.push(path.clone());
+        } else {
+            return Err(format!("{}: no such file or directory", path.display()));
+        }
+    }
+    found
+        .iter()
+        .map(|path| {
+            fs::read_to_string(path)
+                .map(|text| SourceFile::new(path.display().to_string(), text))
+                .map_err(|e| format!("cannot read {}: {e}", path.display()))
+        })
+        .collect()
+}
+
+fn collect(dir: &Path, found: &mut Vec<PathBuf>) -> Result<(), String> {
+    let mut entries: Vec<PathBuf> = fs::read_dir(dir)
+        .map_err(|e| format!("cannot read {}: {e}", dir.display()))?
+        .map(|entry| entry.map(|e| e.path()))
+        .collect::<Result<_, _>>()
+        .map_err(|e| format!("cannot read {}: {e}", dir.display()))?;
+    entries.sort();
+    for path in entries {
+        if path.is_dir() {
+            collect(&path, found)?;
+        } else if matches!(
+            path.extension().and_then(|e| e.to_str()),
+            Some("smithy" | "json")
+        ) {
+            found.push(path);
+        }
+    }
+    Ok(())
+}
