@@ -30,6 +30,9 @@ Commands:
   conformance          Run Smithy's IDL loader test suite (needs ../shared)
       --suite DIR      The suite's loader directory
       --verbose        Show each failure in full
+  bench load [PATH]... Time loading Smithy files (by default the protocol
+                       test package and its trait definitions, from ../shared)
+      --iterations N   Runs per set (default 20)
   help                 Show this text
 ";
 

@@ -8,6 +8,7 @@ use std::time::{Duration, Instant};
 use codegen::{Model, Options};
 
 mod build;
+mod load;
 
 use crate::codegen_task::project_root;
 use crate::{reject_rest, take_value};
@@ -17,10 +18,12 @@ pub fn run(args: &[String]) -> Result<(), String> {
     match args.first().map(String::as_str) {
         Some("codegen") => {}
         Some("build") => return build::run(&args[1..]),
+        Some("load") => return load::run(&args[1..]),
         _ => {
             return Err(
                 "usage: cargo xtask bench codegen [--model PATH]... [--iterations N]\n       \
-                        cargo xtask bench build --model PATH [--sdk-version V]"
+                        cargo xtask bench build --model PATH [--sdk-version V]\n       \
+                        cargo xtask bench load [--iterations N] [PATH]..."
                     .into(),
             )
         }
