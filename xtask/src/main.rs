@@ -5,6 +5,7 @@ mod ast_task;
 mod bench;
 mod codegen_task;
 mod conformance;
+mod roundtrip;
 
 use std::process::ExitCode;
 
@@ -27,6 +28,8 @@ Commands:
   bench build          Compile time of a generated crate next to aws-sdk-ssm
       --model PATH     The model to generate and build
       --sdk-version V  aws-sdk-ssm version requirement (default 1)
+  roundtrip PATH...    Check that a model written by `ast` loads to the same model
+      --each DIR       Check every JSON model in DIR on its own
   conformance          Run Smithy's IDL loader test suite (needs ../shared)
       --suite DIR      The suite's loader directory
       --verbose        Show each failure in full
@@ -42,6 +45,7 @@ fn main() -> ExitCode {
         Some("codegen") => codegen_task::run(&args[1..]),
         Some("bench") => bench::run(&args[1..]),
         Some("ast") => ast_task::run(&args[1..]),
+        Some("roundtrip") => roundtrip::run(&args[1..]),
         Some("conformance") => conformance::run(&args[1..]),
         Some("help" | "--help" | "-h") | None => {
             print!("{USAGE}");
