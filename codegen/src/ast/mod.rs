@@ -285,34 +285,3 @@ impl AstModel {
         self.shapes.get(id)
     }
 }
-pub mod prelude;
-
-// TEMPORARY stand-ins until the JSON reader and assembler land.
-pub fn read_json(file: &str, _text: &str) -> Result<Fragment, LoadError> {
-    Err(LoadError::new(format!("{file}: JSON not yet supported")))
-}
-
-pub fn assemble(fragments: Vec<Fragment>) -> Result<AstModel, LoadError> {
-    let mut model = AstModel::default();
-    for fragment in fragments {
-        for (key, value, _) in fragment.metadata {
-            model.metadata.insert(key, value);
-        }
-        for shape in fragment.shapes {
-            model.shapes.insert(shape.id.clone(), shape);
-        }
-    }
-    Ok(model)
-}
-
-impl AstModel {
-    /// TEMPORARY stand-in.
-    pub fn flatten_mixins(&self) -> AstModel {
-        self.clone()
-    }
-}
-
-/// TEMPORARY stand-in.
-pub fn write_json(model: &AstModel) -> String {
-    format!("{} shapes\n", model.shapes.len())
-}
