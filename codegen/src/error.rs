@@ -3,6 +3,8 @@
 
 use std::fmt;
 
+use crate::ast::LoadError;
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Error {
     /// The model file is not a Smithy 2.0 JSON AST.
@@ -19,6 +21,9 @@ pub enum Error {
     },
     /// The model is well-formed JSON but not a valid model.
     Invalid { shape: String, what: String },
+    /// The model breaks a rule of Smithy's loader (conflicting definitions,
+    /// mixins, `apply`, …).
+    Load(LoadError),
 }
 
 impl Error {
@@ -56,6 +61,7 @@ impl fmt::Display for Error {
                 )
             }
             Error::Invalid { shape, what } => write!(f, "{shape}: {what}"),
+            Error::Load(error) => write!(f, "{error}"),
         }
     }
 }

@@ -1,10 +1,13 @@
-//! The Smithy 2.0 JSON AST, loaded as it is written, with mixins and `apply`
-//! statements resolved and the prelude added. No Rust naming happens here.
+//! The generator's view of a model: the assembled [`AstModel`] with mixins
+//! flattened, `apply` statements merged and the prelude added. No Rust naming
+//! happens here.
 
 use std::collections::BTreeMap;
 
 use serde_json::{Map, Value};
 
+use crate::ast::json_reader::{self, ReadError};
+use crate::ast::{self, AstModel, LoadError, ShapeKind};
 use crate::error::{Error, Result};
 
 pub type Traits = BTreeMap<String, Value>;
@@ -42,33 +45,32 @@ pub enum ShapeType {
 }
 
 impl ShapeType {
-    fn parse(name: &str) -> Option<Self> {
-        Some(match name {
-            "blob" => Self::Blob,
-            "boolean" => Self::Boolean,
-            "string" => Self::String,
-            "byte" => Self::Byte,
-            "short" => Self::Short,
-            "integer" => Self::Integer,
-            "long" => Self::Long,
-            "float" => Self::Float,
-            "double" => Self::Double,
-            "bigInteger" => Self::BigInteger,
-            "bigDecimal" => Self::BigDecimal,
-            "timestamp" => Self::Timestamp,
-            "document" => Self::Document,
-            "enum" => Self::Enum,
-            "intEnum" => Self::IntEnum,
+    fn of(kind: ShapeKind) -> Self {
+        match kind {
+            ShapeKind::Blob => Self::Blob,
+            ShapeKind::Boolean => Self::Boolean,
+            ShapeKind::String => Self::String,
+            ShapeKind::Byte => Self::Byte,
+            ShapeKind::Short => Self::Short,
+            ShapeKind::Integer => Self::Integer,
+            ShapeKind::Long => Self::Long,
+            ShapeKind::Float => Self::Float,
+            ShapeKind::Double => Self::Double,
+            ShapeKind::BigInteger => Self::BigInteger,
+            ShapeKind::BigDecimal => Self::BigDecimal,
+            ShapeKind::Timestamp => Self::Timestamp,
+            ShapeKind::Document => Self::Document,
+            ShapeKind::Enum => Self::Enum,
+            ShapeKind::IntEnum => Self::IntEnum,
             // IDL 1.0's `set` is a list whose items are unique.
-            "list" | "set" => Self::List,
-            "map" => Self::Map,
-            "structure" => Self::Structure,
-            "union" => Self::Union,
-            "operation" => Self::Operation,
-            "service" => Self::Service,
-            "resource" => Self::Resource,
-            _ => return None,
-        })
+            ShapeKind::List | ShapeKind::Set => Self::List,
+            ShapeKind::Map => Self::Map,
+            ShapeKind::Structure => Self::Structure,
+            ShapeKind::Union => Self::Union,
+            ShapeKind::Operation => Self::Operation,
+            ShapeKind::Service => Self::Service,
+            ShapeKind::Resource => Self::Resource,
+        }
     }
 }
 
@@ -107,308 +109,73 @@ impl Shape {
     }
 }
 
-const REFERENCE_PROPERTIES: &[&str] = &[
-    "input",
-    "output",
-    "errors",
-    "operations",
-    "collectionOperations",
-    "resources",
-    "create",
-    "put",
-    "read",
-    "update",
-    "delete",
-    "list",
-];
-
 impl Model {
-    /// Parses a JSON AST document.
+    /// Loads a JSON AST document: read, assembled with the prelude, mixins
+    /// flattened. The text has no file name, so errors carry no location.
     pub fn from_json(text: &str) -> Result<Self> {
-        let document: Value =
-            serde_json::from_str(text).map_err(|e| Error::Parse(e.to_string()))?;
-        let root = document
-            .as_object()
-            .ok_or_else(|| Error::Parse("the top level is not a JSON object".into()))?;
-        match root.get("smithy").and_then(Value::as_str) {
-            Some(v) if v.starts_with('1') || v.starts_with('2') => {}
-            Some(v) => return Err(Error::Parse(format!("unsupported Smithy version {v}"))),
-            None => {
-                return Err(Error::Parse(
-                    "missing the \"smithy\" version property".into(),
-                ))
+        let fragment = json_reader::read("model", text).map_err(|e| match e {
+            ReadError::Syntax(e) => match e.location {
+                Some(at) => Error::Parse(format!(
+                    "{} at line {} column {}",
+                    e.message, at.line, at.column
+                )),
+                None => Error::Parse(e.message),
+            },
+            ReadError::Document(e) => Error::Parse(e.message),
+            ReadError::UnknownType { shape, kind, .. } => {
+                Error::unsupported(shape, format!("shape type `{kind}`"))
             }
-        }
-        let mut model = Model::default();
-        let mut applies = Vec::new();
-        let mut mixins = BTreeMap::new();
-        if let Some(shapes) = root.get("shapes") {
-            let shapes = shapes
-                .as_object()
-                .ok_or_else(|| Error::Parse("\"shapes\" is not an object".into()))?;
-            for (id, body) in shapes {
-                let body = body
-                    .as_object()
-                    .ok_or_else(|| Error::invalid(id, "shape is not a JSON object"))?;
-                let kind = body.get("type").and_then(Value::as_str).unwrap_or_default();
-                if kind == "apply" {
-                    applies.push((id.clone(), traits_of(id, body)?));
-                    continue;
-                }
-                let shape = parse_shape(id, kind, body)?;
-                if let Some(list) = body.get("mixins") {
-                    mixins.insert(id.clone(), targets(id, list)?);
-                }
-                model.shapes.insert(id.clone(), shape);
-            }
-        }
-        for shape in prelude() {
-            model.shapes.entry(shape.id.clone()).or_insert(shape);
-        }
-        model.resolve_mixins(&mixins)?;
-        model.apply(applies)?;
-        Ok(model)
+            ReadError::Shape(e) => unlocated(e),
+        })?;
+        let model = ast::assemble(vec![fragment]).map_err(unlocated)?;
+        Ok(Model::from(&model))
     }
 
     pub fn shape(&self, id: &str) -> Option<&Shape> {
         self.shapes.get(id)
     }
+}
 
-    /// Copies members and traits from mixins into the shapes that use them,
-    /// mixins first, as the specification orders them.
-    fn resolve_mixins(&mut self, mixins: &BTreeMap<String, Vec<String>>) -> Result<()> {
-        let mut done = BTreeMap::new();
-        for id in mixins.keys() {
-            self.resolve_mixin(id, mixins, &mut done, &mut Vec::new())?;
-        }
-        Ok(())
-    }
+fn unlocated(mut error: LoadError) -> Error {
+    error.location = None;
+    Error::Load(error)
+}
 
-    fn resolve_mixin(
-        &mut self,
-        id: &str,
-        mixins: &BTreeMap<String, Vec<String>>,
-        done: &mut BTreeMap<String, ()>,
-        stack: &mut Vec<String>,
-    ) -> Result<()> {
-        if done.contains_key(id) {
-            return Ok(());
-        }
-        if stack.iter().any(|s| s == id) {
-            return Err(Error::invalid(id, "mixins form a cycle"));
-        }
-        let Some(uses) = mixins.get(id) else {
-            return Ok(());
-        };
-        stack.push(id.to_owned());
-        let mut members = Vec::new();
-        let mut traits = Traits::new();
-        for mixin in uses {
-            self.resolve_mixin(mixin, mixins, done, stack)?;
-            let source = self.shapes.get(mixin).ok_or_else(|| Error::Missing {
-                shape: id.into(),
-                target: mixin.clone(),
-            })?;
-            let local: Vec<String> = source
-                .traits
-                .get("smithy.api#mixin")
-                .and_then(|m| m.get("localTraits"))
-                .and_then(Value::as_array)
-                .map(|l| {
-                    l.iter()
-                        .filter_map(|t| t.as_str().map(str::to_owned))
-                        .collect()
-                })
-                .unwrap_or_default();
-            for (name, value) in &source.traits {
-                if name != "smithy.api#mixin" && !local.contains(name) {
-                    traits.insert(name.clone(), value.clone());
-                }
-            }
-            for member in &source.members {
-                if !members.iter().any(|m: &Member| m.name == member.name) {
-                    members.push(member.clone());
-                }
-            }
-        }
-        stack.pop();
-        let shape = self
+impl From<&AstModel> for Model {
+    /// The generator's view: mixins flattened, `set` as a list with unique
+    /// items.
+    fn from(model: &AstModel) -> Self {
+        let flat = model.flatten_mixins();
+        let shapes = flat
             .shapes
-            .get_mut(id)
-            .ok_or_else(|| Error::invalid(id, "unknown shape"))?;
-        for own in shape.members.drain(..) {
-            match members.iter_mut().find(|m| m.name == own.name) {
-                // A member redeclared locally may only add traits.
-                Some(inherited) => inherited.traits.extend(own.traits),
-                None => members.push(own),
-            }
-        }
-        shape.members = members;
-        traits.extend(std::mem::take(&mut shape.traits));
-        shape.traits = traits;
-        done.insert(id.to_owned(), ());
-        Ok(())
-    }
-
-    fn apply(&mut self, applies: Vec<(String, Traits)>) -> Result<()> {
-        for (target, traits) in applies {
-            let (shape_id, member) = match target.split_once('$') {
-                Some((shape, member)) => (shape, Some(member)),
-                None => (target.as_str(), None),
-            };
-            let missing = || Error::Missing {
-                shape: "apply".into(),
-                target: target.clone(),
-            };
-            let shape = self.shapes.get_mut(shape_id).ok_or_else(missing)?;
-            let slot = match member {
-                Some(name) => {
-                    &mut shape
-                        .members
-                        .iter_mut()
-                        .find(|m| m.name == name)
-                        .ok_or_else(missing)?
-                        .traits
+            .into_values()
+            .map(|shape| {
+                let mut traits = shape.traits;
+                if shape.kind == ShapeKind::Set {
+                    traits.insert("smithy.api#uniqueItems".into(), Value::Object(Map::new()));
                 }
-                None => &mut shape.traits,
-            };
-            slot.extend(traits);
-        }
-        Ok(())
+                let members = shape
+                    .members
+                    .into_iter()
+                    .map(|m| Member {
+                        name: m.name,
+                        target: m.target,
+                        traits: m.traits,
+                    })
+                    .collect();
+                let converted = Shape {
+                    id: shape.id,
+                    kind: ShapeType::of(shape.kind),
+                    members,
+                    traits,
+                    references: shape.references,
+                    version: shape.version,
+                };
+                (converted.id.clone(), converted)
+            })
+            .collect();
+        Model { shapes }
     }
-}
-
-fn parse_shape(id: &str, kind: &str, body: &Map<String, Value>) -> Result<Shape> {
-    let shape_type = ShapeType::parse(kind)
-        .ok_or_else(|| Error::unsupported(id, format!("shape type `{kind}`")))?;
-    let mut members = Vec::new();
-    let mut traits = traits_of(id, body)?;
-    for key in ["member", "key", "value"] {
-        if let Some(member) = body.get(key) {
-            members.push(parse_member(id, key, member)?);
-        }
-    }
-    if let Some(list) = body.get("members") {
-        let list = list
-            .as_object()
-            .ok_or_else(|| Error::invalid(id, "\"members\" is not an object"))?;
-        for (name, member) in list {
-            members.push(parse_member(id, name, member)?);
-        }
-    }
-    if kind == "set" {
-        traits.insert("smithy.api#uniqueItems".into(), Value::Object(Map::new()));
-    }
-    let mut references = BTreeMap::new();
-    for property in REFERENCE_PROPERTIES {
-        if let Some(value) = body.get(*property) {
-            let list = match value {
-                Value::Array(_) => targets(id, value)?,
-                single => vec![target_of(id, single)?],
-            };
-            references.insert((*property).to_owned(), list);
-        }
-    }
-    let version = body
-        .get("version")
-        .and_then(Value::as_str)
-        .map(str::to_owned);
-    Ok(Shape {
-        id: id.to_owned(),
-        kind: shape_type,
-        members,
-        traits,
-        references,
-        version,
-    })
-}
-
-fn parse_member(shape: &str, name: &str, body: &Value) -> Result<Member> {
-    let id = format!("{shape}${name}");
-    let object = body
-        .as_object()
-        .ok_or_else(|| Error::invalid(&id, "member is not a JSON object"))?;
-    Ok(Member {
-        name: name.to_owned(),
-        target: target_of(&id, body)?,
-        traits: traits_of(&id, object)?,
-    })
-}
-
-fn traits_of(id: &str, body: &Map<String, Value>) -> Result<Traits> {
-    match body.get("traits") {
-        None => Ok(Traits::new()),
-        Some(Value::Object(traits)) => {
-            Ok(traits.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
-        }
-        Some(_) => Err(Error::invalid(id, "\"traits\" is not an object")),
-    }
-}
-
-fn target_of(id: &str, reference: &Value) -> Result<String> {
-    reference
-        .get("target")
-        .and_then(Value::as_str)
-        .map(str::to_owned)
-        .ok_or_else(|| Error::invalid(id, "a shape reference has no \"target\""))
-}
-
-fn targets(id: &str, list: &Value) -> Result<Vec<String>> {
-    let list = list
-        .as_array()
-        .ok_or_else(|| Error::invalid(id, "expected a list of shape references"))?;
-    list.iter().map(|r| target_of(id, r)).collect()
-}
-
-/// The prelude shapes a model may target without declaring them.
-fn prelude() -> Vec<Shape> {
-    let simple = [
-        ("String", ShapeType::String, None),
-        ("Blob", ShapeType::Blob, None),
-        ("BigInteger", ShapeType::BigInteger, None),
-        ("BigDecimal", ShapeType::BigDecimal, None),
-        ("Timestamp", ShapeType::Timestamp, None),
-        ("Document", ShapeType::Document, None),
-        ("Boolean", ShapeType::Boolean, None),
-        (
-            "PrimitiveBoolean",
-            ShapeType::Boolean,
-            Some(Value::Bool(false)),
-        ),
-        ("Byte", ShapeType::Byte, None),
-        ("PrimitiveByte", ShapeType::Byte, Some(0.into())),
-        ("Short", ShapeType::Short, None),
-        ("PrimitiveShort", ShapeType::Short, Some(0.into())),
-        ("Integer", ShapeType::Integer, None),
-        ("PrimitiveInteger", ShapeType::Integer, Some(0.into())),
-        ("Long", ShapeType::Long, None),
-        ("PrimitiveLong", ShapeType::Long, Some(0.into())),
-        ("Float", ShapeType::Float, None),
-        ("PrimitiveFloat", ShapeType::Float, Some(0.into())),
-        ("Double", ShapeType::Double, None),
-        ("PrimitiveDouble", ShapeType::Double, Some(0.into())),
-        ("Unit", ShapeType::Structure, None),
-    ];
-    simple
-        .into_iter()
-        .map(|(name, kind, default)| {
-            let mut traits = Traits::new();
-            if let Some(default) = default {
-                traits.insert("smithy.api#default".into(), default);
-            }
-            if name == "Unit" {
-                traits.insert("smithy.api#unitType".into(), Value::Object(Map::new()));
-            }
-            Shape {
-                id: format!("smithy.api#{name}"),
-                kind,
-                members: Vec::new(),
-                traits,
-                references: BTreeMap::new(),
-                version: None,
-            }
-        })
-        .collect()
 }
 
 #[cfg(test)]

@@ -5,11 +5,24 @@
 //! [`AstModel`]; [`AstModel::flatten_mixins`] and the conversion into the
 //! generator's [`crate::Model`] come after.
 
+mod assemble;
+mod checks;
+mod flatten;
+mod json_positions;
+pub(crate) mod json_reader;
+mod json_writer;
+mod mixin_graph;
+pub mod prelude;
+
 use std::collections::BTreeMap;
 use std::fmt;
 use std::sync::Arc;
 
 use serde_json::{Map, Value};
+
+pub use assemble::assemble;
+pub use json_reader::read_json;
+pub use json_writer::{to_json_value, write_json};
 
 /// Trait values by absolute trait id.
 pub type Traits = BTreeMap<String, Value>;
