@@ -4,7 +4,10 @@ use std::collections::BTreeSet;
 use std::fs;
 use std::path::{Path, PathBuf};
 
+use codegen::load::load;
 use codegen::{Model, Options};
+
+use crate::ast_task::read_model_files;
 
 use crate::{reject_rest, take_flag, take_value};
 
@@ -165,10 +168,11 @@ pub fn generate(
     model: &Path,
     options: &Options,
 ) -> Result<std::collections::BTreeMap<PathBuf, String>, String> {
-    let text =
-        fs::read_to_string(model).map_err(|e| format!("cannot read {}: {e}", model.display()))?;
-    let model_ast = Model::from_json(&text).map_err(|e| format!("{}: {e}", model.display()))?;
-    codegen::generate(&model_ast, options).map_err(|e| format!("{}: {e}", model.display()))
+    // A file or a directory of `.smithy` and `.json` files, in any mix.
+    let files = read_model_files(&[model.to_path_buf()])?;
+    let loaded = load(&files).map_err(|e| e.to_string())?;
+    codegen::generate(&Model::from(&loaded), options)
+        .map_err(|e| format!("{}: {e}", model.display()))
 }
 
 /// Files under `dir` that carry the generated-file header.

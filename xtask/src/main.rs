@@ -15,7 +15,8 @@ Usage: cargo xtask <command> [options]
 Commands:
   codegen              Regenerate generated/ssm from models/ssm.json
       --check          Do not write; fail and list every stale file
-      --model PATH     Generate this model instead (Smithy 2.0 JSON AST)
+      --model PATH     Generate this model instead: a .smithy (IDL) or .json
+                       (JSON AST) file, or a directory of them
       --out DIR        Write the crate into DIR (with --model)
       --crate-name N   Package name of the generated crate
       --all-models DIR Generate every *.json model in DIR into --out DIR/<name>
