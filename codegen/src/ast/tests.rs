@@ -600,7 +600,10 @@ fn flattening_nested_mixins_and_service_properties() {
 
 #[test]
 fn written_like_smithy_ast() {
-    let model = load_one(json!({
+    let model = load(&[
+        (
+            "a.json",
+            json!({ "smithy": "2.0", "shapes": {
         "a#Svc": { "type": "service", "version": "1",
                    "operations": [{ "target": "a#Op" }],
                    "traits": { "smithy.api#documentation": "svc" } },
@@ -609,9 +612,15 @@ fn written_like_smithy_ast() {
                  "traits": { "smithy.api#mixin": {} } },
         "a#S": { "type": "structure", "mixins": [{ "target": "a#M" }],
                  "members": { "y": { "target": "smithy.api#String" } } },
-        "a#S$x": { "type": "apply", "traits": { "smithy.api#required": {} } },
-        "a#Set": { "type": "set", "member": { "target": "smithy.api#String" } }
-    }))
+        "a#S$x": { "type": "apply", "traits": { "smithy.api#required": {} } }
+        } }),
+        ),
+        (
+            "b.json",
+            json!({ "smithy": "1.0", "shapes": {
+            "a#Set": { "type": "set", "member": { "target": "smithy.api#String" } } } }),
+        ),
+    ])
     .unwrap();
     let expected = r#"{
     "smithy": "2.0",
@@ -710,4 +719,68 @@ fn metadata_is_written_with_sorted_keys() {
     let keys: Vec<&String> = value["metadata"]["b"].as_object().unwrap().keys().collect();
     assert_eq!(keys, ["a", "z"]);
     assert!(!written.contains("smithy.api#String"));
+}
+
+// ---- what each Smithy version allows ---------------------------------------
+
+#[test]
+fn version_rules() {
+    let in_version = |version: &str, shapes: Value| {
+        message(load(&[(
+            "a.json",
+            json!({ "smithy": version, "shapes": shapes }),
+        )]))
+    };
+    let cases = [
+        (
+            "1.0",
+            json!({ "a#E": { "type": "enum", "members": { "A": { "target": "smithy.api#Unit" } } } }),
+            "a#E: enum shapes cannot be used in Smithy version 1.0",
+        ),
+        (
+            "2.0",
+            json!({ "a#S": { "type": "set", "member": { "target": "smithy.api#String" } } }),
+            "a#S: set shapes cannot be used in Smithy version 2.0",
+        ),
+        (
+            "1",
+            json!({ "a#M": { "type": "structure", "members": {},
+                             "traits": { "smithy.api#mixin": {} } } }),
+            "a#M: Mixins can only be used in Smithy 2.0 or later. Attempted to apply a @mixin \
+             trait to `a#M` in a model file using version `1.0`.",
+        ),
+        (
+            "1.0",
+            json!({ "a#S": { "type": "structure", "members": { "x": {
+                "target": "smithy.api#Integer", "traits": { "smithy.api#default": 0 } } } } }),
+            "a#S$x: The @default trait can only be used in Smithy 2.0 or later",
+        ),
+        (
+            "2",
+            json!({ "a#I": { "type": "integer", "traits": { "smithy.api#box": {} } } }),
+            "a#I: @box is not supported in Smithy IDL 2.0",
+        ),
+        (
+            "1.0",
+            json!({ "a#R": { "type": "resource",
+                             "properties": { "p": { "target": "smithy.api#String" } } } }),
+            "a#R: Resource properties can only be used with Smithy version 2 or later. \
+             Attempted to use resource properties with version `1.0`.",
+        ),
+    ];
+    for (version, shapes, expected) in cases {
+        let error = in_version(version, shapes);
+        assert!(error.ends_with(expected), "{error}");
+    }
+    // A 1.0 set is a list of unique items to the generator.
+    let model = load(&[(
+        "a.json",
+        json!({ "smithy": "1.0", "shapes": {
+            "a#S": { "type": "set", "member": { "target": "smithy.api#String" } } } }),
+    )])
+    .unwrap();
+    let generator = crate::Model::from(&model);
+    let set = generator.shape("a#S").unwrap();
+    assert_eq!(set.kind, crate::model::ShapeType::List);
+    assert!(set.has_trait("smithy.api#uniqueItems"));
 }
