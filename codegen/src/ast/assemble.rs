@@ -21,6 +21,7 @@ pub fn assemble(fragments: Vec<Fragment>) -> Result<AstModel, LoadError> {
     }
     let mut applies = Vec::new();
     for fragment in fragments {
+        checks::check_version(&fragment)?;
         for (key, value, source) in fragment.metadata {
             assembler.metadata(key, value, source)?;
         }

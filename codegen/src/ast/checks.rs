@@ -148,3 +148,87 @@ pub(crate) fn check(
     }
     Ok(())
 }
+
+/// Which Smithy version a fragment was written in, for the rules that
+/// differ between them. Empty (unknown) checks nothing.
+#[derive(Clone, Copy, PartialEq)]
+enum Version {
+    V1,
+    V2,
+    Unknown,
+}
+
+impl Version {
+    fn of(version: &str) -> Self {
+        match version {
+            "1" | "1.0" => Version::V1,
+            "2" | "2.0" => Version::V2,
+            _ => Version::Unknown,
+        }
+    }
+}
+
+/// Checks what a fragment's Smithy version allows: no enum shapes, mixins,
+/// defaults or resource properties in 1.0; no sets or `@box` in 2.0.
+pub(crate) fn check_version(fragment: &super::Fragment) -> Result<(), LoadError> {
+    let version = Version::of(&fragment.version);
+    if version == Version::Unknown {
+        return Ok(());
+    }
+    let traits_allowed = |id: &str, traits: &super::Traits, source: &super::Source| {
+        let problem = match version {
+            Version::V1 if traits.contains_key(MIXIN) => Some(format!(
+                "Mixins can only be used in Smithy 2.0 or later. Attempted to apply a @mixin \
+                 trait to `{id}` in a model file using version `1.0`."
+            )),
+            Version::V1 if traits.contains_key("smithy.api#default") => {
+                Some("The @default trait can only be used in Smithy 2.0 or later".to_owned())
+            }
+            Version::V2 if traits.contains_key("smithy.api#box") => {
+                Some("@box is not supported in Smithy IDL 2.0".to_owned())
+            }
+            _ => None,
+        };
+        match problem {
+            Some(problem) => Err(error_at(source, format!("{id}: {problem}"))),
+            None => Ok(()),
+        }
+    };
+    for shape in &fragment.shapes {
+        let kind_allowed = match shape.kind {
+            ShapeKind::Enum | ShapeKind::IntEnum => version != Version::V1,
+            ShapeKind::Set => version != Version::V2,
+            _ => true,
+        };
+        if !kind_allowed {
+            let number = if version == Version::V1 { "1.0" } else { "2.0" };
+            return Err(error_at(
+                &shape.source,
+                format!(
+                    "{}: {} shapes cannot be used in Smithy version {number}",
+                    shape.id,
+                    shape.kind.as_str()
+                ),
+            ));
+        }
+        if version == Version::V1 && !shape.properties.is_empty() {
+            return Err(error_at(
+                &shape.source,
+                format!(
+                    "{}: Resource properties can only be used with Smithy version 2 or later. \
+                     Attempted to use resource properties with version `1.0`.",
+                    shape.id
+                ),
+            ));
+        }
+        traits_allowed(&shape.id, &shape.traits, &shape.source)?;
+        for member in &shape.members {
+            let id = format!("{}${}", shape.id, member.name);
+            traits_allowed(&id, &member.traits, &member.source)?;
+        }
+    }
+    for apply in &fragment.applies {
+        traits_allowed(&apply.target, &apply.traits, &apply.source)?;
+    }
+    Ok(())
+}

@@ -13,6 +13,8 @@ pub(crate) mod json_reader;
 mod json_writer;
 mod mixin_graph;
 pub mod prelude;
+#[cfg(test)]
+mod tests;
 
 use std::collections::BTreeMap;
 use std::fmt;
