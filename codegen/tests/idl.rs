@@ -27,6 +27,22 @@ fn member_traits(model: &AstModel, id: &str, member: &str) -> serde_json::Value 
     serde_json::to_value(traits).unwrap()
 }
 
+/// `library.json` is the JSON AST of the two IDL files, reviewed by hand.
+#[test]
+fn the_idl_model_equals_its_json_ast() {
+    let from_json = load(&[fixture("library.json")]).unwrap();
+    let from_idl = library();
+    for (id, shape) in &from_idl.shapes {
+        assert_eq!(Some(shape), from_json.shape(id), "{id}");
+    }
+    assert_eq!(from_idl, from_json);
+}
+
+#[test]
+fn the_json_ast_writer_prints_the_reviewed_document() {
+    assert_eq!(codegen::ast::write_json(&library()), fixture("library.json").text);
+}
+
 #[test]
 fn metadata_and_service_properties() {
     let model = library();

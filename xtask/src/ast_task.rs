@@ -7,18 +7,64 @@ use std::path::{Path, PathBuf};
 
 use codegen::load::{load, SourceFile};
 
-use crate::take_value;
+use crate::codegen_task::project_root;
+use crate::{take_flag, take_value};
+
+const SMITHY: &str = "../shared/reference/smithy";
+
+/// Trait definitions the protocol compliance tests use, as Smithy ships them.
+const TRAIT_PACKAGES: &[&str] = &[
+    "smithy-aws-traits",
+    "smithy-protocol-test-traits",
+    "smithy-protocol-traits",
+    "smithy-validation-model",
+    "smithy-waiters",
+    "smithy-aws-iam-traits",
+    "smithy-aws-endpoints",
+    "smithy-rules-engine",
+];
+
+/// The trait definition packages, from `../shared`.
+pub fn trait_packages() -> Result<Vec<PathBuf>, String> {
+    let smithy = project_root().join(SMITHY);
+    if !smithy.is_dir() {
+        return Err(format!(
+            "{} not found (it comes with ../shared)",
+            smithy.display()
+        ));
+    }
+    Ok(TRAIT_PACKAGES.iter().map(|p| smithy.join(p)).collect())
+}
+
+/// Smithy's protocol compliance test package with the trait definitions it
+/// uses: what `--protocol-tests` names.
+pub fn protocol_test_package() -> Result<Vec<PathBuf>, String> {
+    let mut paths = trait_packages()?;
+    paths.push(project_root().join(SMITHY).join("smithy-aws-protocol-tests/model"));
+    Ok(paths)
+}
+
+/// The paths named on the command line, plus the protocol test package
+/// when `--protocol-tests` is given.
+pub fn model_paths(args: &mut Vec<String>) -> Result<Vec<PathBuf>, String> {
+    let mut paths = Vec::new();
+    if take_flag(args, "--protocol-tests") {
+        paths = protocol_test_package()?;
+    }
+    if let Some(flag) = args.iter().find(|a| a.starts_with("--")) {
+        return Err(format!("unknown option `{flag}`; see `cargo xtask help`"));
+    }
+    paths.extend(args.drain(..).map(PathBuf::from));
+    Ok(paths)
+}
 
 pub fn run(args: &[String]) -> Result<(), String> {
     let mut args = args.to_vec();
     let out = take_value(&mut args, "--out")?;
-    if let Some(flag) = args.iter().find(|a| a.starts_with("--")) {
-        return Err(format!("unknown option `{flag}`; see `cargo xtask help`"));
+    let paths = model_paths(&mut args)?;
+    if paths.is_empty() {
+        return Err("usage: cargo xtask ast [--out FILE] [--protocol-tests] PATH...".into());
     }
-    if args.is_empty() {
-        return Err("usage: cargo xtask ast [--out FILE] PATH...".into());
-    }
-    let paths: Vec<PathBuf> = args.iter().map(PathBuf::from).collect();
     let files = read_model_files(&paths)?;
     let model = load(&files).map_err(|e| e.to_string())?;
     let json = codegen::ast::write_json(&model);

@@ -5,6 +5,7 @@ mod ast_task;
 mod bench;
 mod codegen_task;
 mod conformance;
+mod model_diff;
 mod roundtrip;
 
 use std::process::ExitCode;
@@ -23,6 +24,8 @@ Commands:
   ast PATH...          Load Smithy IDL and JSON AST files (directories are
                        searched) and write one JSON AST document
       --out FILE       Write it to FILE instead of standard output
+      --protocol-tests Add Smithy's protocol compliance test package and the
+                       trait definitions it uses (from ../shared)
   bench codegen        Time model loading, generation and formatting
       --model PATH     Also time this model (repeatable)
       --iterations N   Runs per model (default 10)
@@ -30,6 +33,7 @@ Commands:
       --model PATH     The model to generate and build
       --sdk-version V  aws-sdk-ssm version requirement (default 1)
   roundtrip PATH...    Check that a model written by `ast` loads to the same model
+      --protocol-tests As for `ast`
       --each DIR       Check every JSON model in DIR on its own
   conformance          Run Smithy's IDL loader test suite (needs ../shared)
       --suite DIR      The suite's loader directory

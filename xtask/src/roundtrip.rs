@@ -7,18 +7,17 @@
 
 use std::path::{Path, PathBuf};
 
-use codegen::ast::{write_json, AstModel};
+use codegen::ast::write_json;
 use codegen::load::{load, SourceFile};
 
-use crate::ast_task::read_model_files;
+use crate::ast_task::{model_paths, read_model_files};
+use crate::model_diff::first_difference;
 use crate::take_value;
 
 pub fn run(args: &[String]) -> Result<(), String> {
     let mut args = args.to_vec();
     let each = take_value(&mut args, "--each")?;
-    if let Some(flag) = args.iter().find(|a| a.starts_with("--")) {
-        return Err(format!("unknown option `{flag}`; see `cargo xtask help`"));
-    }
+    let paths = model_paths(&mut args)?;
     let mut models: Vec<(String, Vec<SourceFile>)> = Vec::new();
     if let Some(dir) = each {
         for path in json_files(Path::new(&dir))? {
@@ -28,12 +27,12 @@ pub fn run(args: &[String]) -> Result<(), String> {
             ));
         }
     }
-    if !args.is_empty() {
-        let paths: Vec<PathBuf> = args.iter().map(PathBuf::from).collect();
-        models.push((args.join(" "), read_model_files(&paths)?));
+    if !paths.is_empty() {
+        let name = format!("{} paths", paths.len());
+        models.push((name, read_model_files(&paths)?));
     }
     if models.is_empty() {
-        return Err("usage: cargo xtask roundtrip [--each DIR] [PATH...]".into());
+        return Err("usage: cargo xtask roundtrip [--each DIR] [--protocol-tests] [PATH...]".into());
     }
     let mut failures = Vec::new();
     for (name, files) in &models {
@@ -59,24 +58,6 @@ fn round_trip(files: &[SourceFile]) -> Result<(), String> {
     let again = load(&[SourceFile::new("written.json", written)])
         .map_err(|e| format!("the written JSON AST does not load: {e}"))?;
     first_difference(&direct, &again)
-}
-
-fn first_difference(direct: &AstModel, again: &AstModel) -> Result<(), String> {
-    if direct == again {
-        return Ok(());
-    }
-    if direct.metadata != again.metadata {
-        return Err("metadata differs".into());
-    }
-    for (id, shape) in &direct.shapes {
-        if again.shapes.get(id) != Some(shape) {
-            return Err(format!(
-                "{id} differs:\n  {shape:?}\n  {:?}",
-                again.shapes.get(id)
-            ));
-        }
-    }
-    Err("the JSON AST has shapes the model does not".into())
 }
 
 fn json_files(dir: &Path) -> Result<Vec<PathBuf>, String> {

@@ -8,23 +8,8 @@ use std::time::Instant;
 use codegen::load::{load, SourceFile};
 
 use super::median;
-use crate::ast_task::read_model_files;
-use crate::codegen_task::project_root;
+use crate::ast_task::{protocol_test_package, read_model_files, trait_packages};
 use crate::take_value;
-
-const SMITHY: &str = "../shared/reference/smithy";
-
-/// Trait definitions the protocol tests use, as Smithy ships them.
-const TRAIT_PACKAGES: &[&str] = &[
-    "smithy-aws-traits",
-    "smithy-protocol-test-traits",
-    "smithy-protocol-traits",
-    "smithy-validation-model",
-    "smithy-waiters",
-    "smithy-aws-iam-traits",
-    "smithy-aws-endpoints",
-    "smithy-rules-engine",
-];
 
 pub fn run(args: &[String]) -> Result<(), String> {
     let mut args = args.to_vec();
@@ -36,18 +21,9 @@ pub fn run(args: &[String]) -> Result<(), String> {
     };
     let mut sets: Vec<(String, Vec<SourceFile>)> = Vec::new();
     if args.is_empty() {
-        let smithy = project_root().join(SMITHY);
-        if !smithy.is_dir() {
-            return Err(format!(
-                "{} not found; name the files or directories to load",
-                smithy.display()
-            ));
-        }
-        let traits: Vec<PathBuf> = TRAIT_PACKAGES.iter().map(|p| smithy.join(p)).collect();
-        let mut protocol = traits.clone();
-        protocol.push(smithy.join("smithy-aws-protocol-tests/model"));
+        let protocol = protocol_test_package()?;
         sets.push(("protocol tests + traits".into(), read_model_files(&protocol)?));
-        sets.push(("trait definitions only".into(), read_model_files(&traits)?));
+        sets.push(("trait definitions only".into(), read_model_files(&trait_packages()?)?));
     } else {
         for path in &args {
             if path.starts_with("--") {
