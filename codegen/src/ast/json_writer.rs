@@ -83,11 +83,16 @@ fn reference(id: &str) -> Value {
     json!({ "target": id })
 }
 
+/// Operations, resources and errors in the order the model lists them, as
+/// Smithy keeps them (ordered sets: a repeated id is written once).
 fn reference_list(ids: &[String]) -> Value {
-    let mut ids: Vec<&String> = ids.iter().collect();
-    ids.sort();
-    ids.dedup();
-    Value::Array(ids.into_iter().map(|id| reference(id)).collect())
+    let mut seen = HashSet::new();
+    Value::Array(
+        ids.iter()
+            .filter(|id| seen.insert(id.as_str()))
+            .map(|id| reference(id))
+            .collect(),
+    )
 }
 
 fn traits_value(traits: &super::Traits) -> Value {
