@@ -169,7 +169,10 @@ impl Version {
 }
 
 /// Checks what a fragment's Smithy version allows: no enum shapes, mixins,
-/// defaults or resource properties in 1.0; no sets or `@box` in 2.0.
+/// defaults or resource properties in 1.0; no `@box` in 2.0. Smithy also
+/// rejects `set` in 2.0, but JSON models the generator has always accepted
+/// use it, so a 2.0 `set` stays a list of unique items here; the IDL parser
+/// rejects the `set` keyword in 2.0 files itself.
 pub(crate) fn check_version(fragment: &super::Fragment) -> Result<(), LoadError> {
     let version = Version::of(&fragment.version);
     if version == Version::Unknown {
@@ -195,17 +198,11 @@ pub(crate) fn check_version(fragment: &super::Fragment) -> Result<(), LoadError>
         }
     };
     for shape in &fragment.shapes {
-        let kind_allowed = match shape.kind {
-            ShapeKind::Enum | ShapeKind::IntEnum => version != Version::V1,
-            ShapeKind::Set => version != Version::V2,
-            _ => true,
-        };
-        if !kind_allowed {
-            let number = if version == Version::V1 { "1.0" } else { "2.0" };
+        if version == Version::V1 && matches!(shape.kind, ShapeKind::Enum | ShapeKind::IntEnum) {
             return Err(error_at(
                 &shape.source,
                 format!(
-                    "{}: {} shapes cannot be used in Smithy version {number}",
+                    "{}: {} shapes cannot be used in Smithy version 1.0",
                     shape.id,
                     shape.kind.as_str()
                 ),

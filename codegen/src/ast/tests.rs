@@ -738,11 +738,6 @@ fn version_rules() {
             "a#E: enum shapes cannot be used in Smithy version 1.0",
         ),
         (
-            "2.0",
-            json!({ "a#S": { "type": "set", "member": { "target": "smithy.api#String" } } }),
-            "a#S: set shapes cannot be used in Smithy version 2.0",
-        ),
-        (
             "1",
             json!({ "a#M": { "type": "structure", "members": {},
                              "traits": { "smithy.api#mixin": {} } } }),
