@@ -9,10 +9,10 @@
 pub mod ast;
 mod docs;
 mod emit;
-pub mod idl;
-pub mod load;
 mod error;
+pub mod idl;
 mod ir;
+pub mod load;
 mod model;
 pub mod naming;
 

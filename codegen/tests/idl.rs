@@ -40,7 +40,10 @@ fn the_idl_model_equals_its_json_ast() {
 
 #[test]
 fn the_json_ast_writer_prints_the_reviewed_document() {
-    assert_eq!(codegen::ast::write_json(&library()), fixture("library.json").text);
+    assert_eq!(
+        codegen::ast::write_json(&library()),
+        fixture("library.json").text
+    );
 }
 
 #[test]
@@ -78,7 +81,10 @@ fn inline_io_uses_the_custom_suffixes_and_elided_targets_resolve() {
     let model = library();
     let get = shape(&model, "example.library#GetBook");
     assert_eq!(get.references["input"], ["example.library#GetBookRequest"]);
-    assert_eq!(get.references["output"], ["example.library#GetBookResponse"]);
+    assert_eq!(
+        get.references["output"],
+        ["example.library#GetBookResponse"]
+    );
     assert_eq!(get.references["errors"], ["example.library#NotFound"]);
 
     let input = shape(&model, "example.library#GetBookRequest");
@@ -211,10 +217,7 @@ fn a_local_shape_shadows_the_prelude() {
         "$version: \"2\"\nnamespace a\nstructure S { s: String }\nstructure String {}\n",
     )
     .unwrap();
-    assert_eq!(
-        shape(&model, "a#S").member("s").unwrap().target,
-        "a#String"
-    );
+    assert_eq!(shape(&model, "a#S").member("s").unwrap().target, "a#String");
 }
 
 /// Each error names the file, line and column, and says what was expected
@@ -278,10 +281,7 @@ fn nesting_is_bounded() {
         "]".repeat(100)
     );
     let error = load_text("deep.smithy", &deep).unwrap_err();
-    assert!(
-        error.message.contains("maximum allowed depth"),
-        "{error}"
-    );
+    assert!(error.message.contains("maximum allowed depth"), "{error}");
 }
 
 mod no_panics {

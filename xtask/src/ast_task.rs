@@ -40,7 +40,11 @@ pub fn trait_packages() -> Result<Vec<PathBuf>, String> {
 /// uses: what `--protocol-tests` names.
 pub fn protocol_test_package() -> Result<Vec<PathBuf>, String> {
     let mut paths = trait_packages()?;
-    paths.push(project_root().join(SMITHY).join("smithy-aws-protocol-tests/model"));
+    paths.push(
+        project_root()
+            .join(SMITHY)
+            .join("smithy-aws-protocol-tests/model"),
+    );
     Ok(paths)
 }
 

@@ -81,7 +81,10 @@ pub fn run(args: &[String]) -> Result<(), String> {
             let label = if known.is_some() { "KNOWN" } else { "FAIL" };
             unexpected += usize::from(known.is_none());
             if verbose {
-                println!("  {label} {case}\n       {}", why.replace('\n', "\n       "));
+                println!(
+                    "  {label} {case}\n       {}",
+                    why.replace('\n', "\n       ")
+                );
             } else {
                 let first = why.lines().next().unwrap_or_default();
                 println!("  {label} {case}: {first}");
@@ -136,7 +139,8 @@ impl Group {
 }
 
 fn read(path: &Path) -> Result<SourceFile, String> {
-    let text = fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    let text =
+        fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
     Ok(SourceFile::new(path.display().to_string(), text))
 }
 
@@ -145,8 +149,8 @@ fn load_files(files: Vec<SourceFile>) -> Result<AstModel, String> {
 }
 
 fn compare_with_json(smithy: &Path, json: &Path, shared: &SourceFile) -> Result<(), String> {
-    let from_idl = load_files(vec![read(smithy)?, shared.clone()])
-        .map_err(|e| format!("IDL: {e}"))?;
+    let from_idl =
+        load_files(vec![read(smithy)?, shared.clone()]).map_err(|e| format!("IDL: {e}"))?;
     let from_json =
         load_files(vec![read(json)?, shared.clone()]).map_err(|e| format!("JSON: {e}"))?;
     first_difference(&from_idl, &from_json)
@@ -172,7 +176,9 @@ fn check_invalid(path: &Path) -> Result<(), String> {
 
 fn position_matches(error: &LoadError, line: u32, column: Option<u32>) -> Result<(), String> {
     let Some(location) = &error.location else {
-        return Err(format!("expected line {line}, error has no location: {error}"));
+        return Err(format!(
+            "expected line {line}, error has no location: {error}"
+        ));
     };
     let same = location.line == line && column.is_none_or(|c| c == location.column);
     if same {

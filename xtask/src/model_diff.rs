@@ -21,15 +21,26 @@ pub fn first_difference(left: &AstModel, right: &AstModel) -> Result<(), String>
             Some(_) => {}
         }
     }
-    let extra = right.shapes.keys().find(|id| !left.shapes.contains_key(*id));
+    let extra = right
+        .shapes
+        .keys()
+        .find(|id| !left.shapes.contains_key(*id));
     Err(format!("only the second has {}", extra.map_or("?", |s| s)))
 }
 
 fn shape_difference(a: &AstShape, b: &AstShape) -> String {
     let parts: [(&str, String, String); 9] = [
         ("kind", format!("{:?}", a.kind), format!("{:?}", b.kind)),
-        ("mixins", format!("{:?}", a.mixins), format!("{:?}", b.mixins)),
-        ("traits", format!("{:?}", a.traits), format!("{:?}", b.traits)),
+        (
+            "mixins",
+            format!("{:?}", a.mixins),
+            format!("{:?}", b.mixins),
+        ),
+        (
+            "traits",
+            format!("{:?}", a.traits),
+            format!("{:?}", b.traits),
+        ),
         (
             "references",
             format!("{:?}", a.references),
@@ -45,8 +56,16 @@ fn shape_difference(a: &AstShape, b: &AstShape) -> String {
             format!("{:?}", a.properties),
             format!("{:?}", b.properties),
         ),
-        ("version", format!("{:?}", a.version), format!("{:?}", b.version)),
-        ("rename", format!("{:?}", a.rename), format!("{:?}", b.rename)),
+        (
+            "version",
+            format!("{:?}", a.version),
+            format!("{:?}", b.version),
+        ),
+        (
+            "rename",
+            format!("{:?}", a.rename),
+            format!("{:?}", b.rename),
+        ),
         ("members", members(a), members(b)),
     ];
     for (part, left, right) in parts {

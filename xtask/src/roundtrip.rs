@@ -32,7 +32,9 @@ pub fn run(args: &[String]) -> Result<(), String> {
         models.push((name, read_model_files(&paths)?));
     }
     if models.is_empty() {
-        return Err("usage: cargo xtask roundtrip [--each DIR] [--protocol-tests] [PATH...]".into());
+        return Err(
+            "usage: cargo xtask roundtrip [--each DIR] [--protocol-tests] [PATH...]".into(),
+        );
     }
     let mut failures = Vec::new();
     for (name, files) in &models {

@@ -10,7 +10,9 @@ use serde_json::{Map, Value};
 use super::checks;
 use super::mixin_graph::{self, error_at, Member};
 use super::prelude::{self, NAMESPACE};
-use super::{Apply, AstMember, AstModel, AstShape, Fragment, LoadError, ResourceBinding, Source};
+use super::{
+    Apply, AstMember, AstModel, AstShape, Fragment, LoadError, ResourceBinding, ShapeKind, Source,
+};
 
 /// Assembles `fragments` (in order: later metadata and applies come after
 /// earlier ones) and the prelude into one model. Stops at the first error.
@@ -46,6 +48,28 @@ pub fn assemble(fragments: Vec<Fragment>) -> Result<AstModel, LoadError> {
         shapes: assembler.shapes,
     })
 }
+
+/// What a shape means regardless of how it was written: operations,
+/// resources and errors are ordered sets (a repeated id counts once, an
+/// empty list is no list), and an operation without input or output has
+/// `smithy.api#Unit` there.
+fn normalize(shape: &mut AstShape) {
+    shape.references.retain(|_, ids| !ids.is_empty());
+    for ids in shape.references.values_mut() {
+        let mut seen = HashSet::new();
+        ids.retain(|id| seen.insert(id.clone()));
+    }
+    if shape.kind == ShapeKind::Operation {
+        for property in ["input", "output"] {
+            shape
+                .references
+                .entry(property.to_owned())
+                .or_insert_with(|| vec![UNIT.to_owned()]);
+        }
+    }
+}
+
+const UNIT: &str = "smithy.api#Unit";
 
 #[derive(Default)]
 struct Assembler {
@@ -95,7 +119,8 @@ impl Assembler {
         Ok(())
     }
 
-    fn define(&mut self, shape: AstShape) -> Result<(), LoadError> {
+    fn define(&mut self, mut shape: AstShape) -> Result<(), LoadError> {
+        normalize(&mut shape);
         match self.shapes.get(&shape.id) {
             None => {
                 self.shapes.insert(shape.id.clone(), shape);
@@ -207,6 +232,14 @@ impl Assembler {
                     ));
                 }
             }
+            // A member redeclared with its mixin's target and no traits of
+            // its own (`$name` alone) adds nothing: it is not a local member.
+            resolved.retain(|member| {
+                !member.traits.is_empty()
+                    || !inherited
+                        .iter()
+                        .any(|i| i.name == member.name && i.target == member.target)
+            });
             let shape = self
                 .shapes
                 .get_mut(id)

@@ -595,7 +595,9 @@ mod tests {
         );
         assert_eq!(
             payload(r#""\'""#),
-            Payload::Error("Error parsing quoted string: Invalid escape found in string: `\\'`".into())
+            Payload::Error(
+                "Error parsing quoted string: Invalid escape found in string: `\\'`".into()
+            )
         );
         assert_eq!(
             payload(r#""\u12""#),
@@ -625,7 +627,9 @@ mod tests {
         );
         assert_eq!(
             payload("\"\"\"a\"\"\""),
-            Payload::Error("Error parsing text block: Text block must start with a new line".into())
+            Payload::Error(
+                "Error parsing text block: Text block must start with a new line".into()
+            )
         );
         assert_eq!(
             payload("\"\"\"\n  say \"hi\" \\\"\"\"\n  \"\"\""),
@@ -660,7 +664,13 @@ mod tests {
             payload("_ x"),
             Payload::ErrorAtEnd("Expected a valid identifier character, but found ' '".into())
         );
-        assert_eq!(payload("!"), Payload::Error("Unexpected character: '!'".into()));
-        assert_eq!(payload("é"), Payload::Error("Unexpected character: 'é'".into()));
+        assert_eq!(
+            payload("!"),
+            Payload::Error("Unexpected character: '!'".into())
+        );
+        assert_eq!(
+            payload("é"),
+            Payload::Error("Unexpected character: 'é'".into())
+        );
     }
 }

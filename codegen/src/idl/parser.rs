@@ -130,7 +130,9 @@ impl Lines {
         let line = self.starts.partition_point(|&s| s <= offset) - 1;
         let start = self.starts[line];
         let end = offset.min(text.len());
-        let column = text.get(start..end).map_or(end - start, |s| s.chars().count());
+        let column = text
+            .get(start..end)
+            .map_or(end - start, |s| s.chars().count());
         (line as u32 + 1, column as u32 + 1)
     }
 }
@@ -530,11 +532,7 @@ impl<'a> Parser<'a> {
         self.out.version = match text.as_str() {
             "1" | "1.0" => Version::V1,
             "2" | "2.0" => Version::V2,
-            _ => {
-                return Err(
-                    self.error(format!("Unsupported Smithy version number: {text}"))
-                )
-            }
+            _ => return Err(self.error(format!("Unsupported Smithy version number: {text}"))),
         };
         Ok(())
     }
@@ -1032,10 +1030,7 @@ impl<'a> Parser<'a> {
         self.expect(Kind::Identifier)?;
         let name = self.lexeme().to_owned();
         if shape.member(&name).is_some() {
-            return Err(self.error(format!(
-                "Duplicate member of `{}`: '{name}'",
-                shape.id
-            )));
+            return Err(self.error(format!("Duplicate member of `{}`: '{name}'", shape.id)));
         }
         if elided && self.out.version == Version::V1 {
             return Err(self.error("Members can only elide targets in IDL version 2 or later"));
@@ -1124,9 +1119,9 @@ impl<'a> Parser<'a> {
         let at = |message: String| LoadError::at(location.clone(), message);
         for property in ["put", "create", "read", "update", "delete", "list"] {
             if let Some(value) = body.get(property) {
-                let id = value.as_str().ok_or_else(|| {
-                    at(format!("{}: `{property}` must be a shape id", shape.id))
-                })?;
+                let id = value
+                    .as_str()
+                    .ok_or_else(|| at(format!("{}: `{property}` must be a shape id", shape.id)))?;
                 shape
                     .references
                     .insert(property.to_owned(), vec![id.to_owned()]);
@@ -1187,12 +1182,7 @@ impl<'a> Parser<'a> {
                     let errors = self.id_list_statement()?;
                     shape.references.insert(key, errors);
                 }
-                _ => {
-                    return Err(self.error(format!(
-                        "Unknown property {key} for {}",
-                        shape.id
-                    )))
-                }
+                _ => return Err(self.error(format!("Unknown property {key} for {}", shape.id))),
             }
             self.expect_and_skip_whitespace()?;
             self.skip_ws_and_docs();
@@ -1229,7 +1219,9 @@ impl<'a> Parser<'a> {
         let mut shape = AstShape::new(id.clone(), ShapeKind::Structure);
         shape.source = Source(Some(self.here()));
         let index = self.out.shapes.len();
-        self.out.shapes.push(AstShape::new(String::new(), ShapeKind::Structure));
+        self.out
+            .shapes
+            .push(AstShape::new(String::new(), ShapeKind::Structure));
         self.aggregate_shape(&mut shape, index)?;
         self.out.shapes[index] = shape;
         self.add_traits(TraitTarget::Shape(index), traits);
@@ -1305,14 +1297,20 @@ fn id_list(
         return Ok(());
     };
     let Node::Array(items) = value else {
-        return Err(at(format!("{}: `{property}` must be a list of shape ids", shape.id)));
+        return Err(at(format!(
+            "{}: `{property}` must be a list of shape ids",
+            shape.id
+        )));
     };
     let ids = items
         .iter()
         .map(|item| {
-            item.as_str()
-                .map(str::to_owned)
-                .ok_or_else(|| at(format!("{}: `{property}` must be a list of shape ids", shape.id)))
+            item.as_str().map(str::to_owned).ok_or_else(|| {
+                at(format!(
+                    "{}: `{property}` must be a list of shape ids",
+                    shape.id
+                ))
+            })
         })
         .collect::<Parsed<Vec<_>>>()?;
     shape.references.insert(property.to_owned(), ids);

@@ -22,8 +22,14 @@ pub fn run(args: &[String]) -> Result<(), String> {
     let mut sets: Vec<(String, Vec<SourceFile>)> = Vec::new();
     if args.is_empty() {
         let protocol = protocol_test_package()?;
-        sets.push(("protocol tests + traits".into(), read_model_files(&protocol)?));
-        sets.push(("trait definitions only".into(), read_model_files(&trait_packages()?)?));
+        sets.push((
+            "protocol tests + traits".into(),
+            read_model_files(&protocol)?,
+        ));
+        sets.push((
+            "trait definitions only".into(),
+            read_model_files(&trait_packages()?)?,
+        ));
     } else {
         for path in &args {
             if path.starts_with("--") {
@@ -53,6 +59,8 @@ pub fn run(args: &[String]) -> Result<(), String> {
             median(&mut times),
         );
     }
-    println!("(median and minimum of {iterations} runs each; prelude shapes included in the count)");
+    println!(
+        "(median and minimum of {iterations} runs each; prelude shapes included in the count)"
+    );
     Ok(())
 }
