@@ -1,10 +1,12 @@
-//! A generator of Rust service crates from Smithy 2.0 JSON AST models of
-//! awsJson 1.0/1.1 services.
+//! A generator of Rust service crates from Smithy models (IDL 2.0 and 1.0,
+//! or JSON AST) of awsJson 1.0/1.1 services.
 //!
-//! The pipeline is pure: [`Model::from_json`] loads text, [`generate`] builds
-//! the IR (where every model error is found), emits tokens and formats them
-//! into a map from relative path to file contents. Reading and writing files
-//! is the caller's business (`cargo xtask codegen`).
+//! The pipeline is pure: [`load::load`] turns file texts into an
+//! [`ast::AstModel`] (the IDL front end is [`idl`], the JSON AST one is in
+//! [`ast`]), [`Model`] is its flattened view, and [`generate`] builds the IR
+//! (where every model error is found), emits tokens and formats them into a
+//! map from relative path to file contents. Reading and writing files is the
+//! caller's business (`cargo xtask codegen`).
 
 pub mod ast;
 mod docs;

@@ -342,3 +342,52 @@ mod no_panics {
         }
     }
 }
+
+#[test]
+fn metadata_merges_across_files_and_conflicts_name_both_places() {
+    let a = SourceFile::new(
+        "a.smithy",
+        "$version: \"2\"\nmetadata tags = [\"a\"]\nmetadata owner = \"x\"\n",
+    );
+    let b = SourceFile::new(
+        "b.smithy",
+        "$version: \"2\"\nmetadata tags = [\"b\"]\nmetadata owner = \"x\"\n",
+    );
+    let model = load(&[a.clone(), b]).unwrap();
+    assert_eq!(model.metadata["tags"], json!(["a", "b"]));
+    assert_eq!(model.metadata["owner"], json!("x"));
+
+    let c = SourceFile::new("c.smithy", "$version: \"2\"\n\nmetadata owner = \"y\"\n");
+    let error = load(&[a, c]).unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        "c.smithy:3:10: metadata `owner` is defined differently at a.smithy:3:10 and c.smithy:3:10"
+    );
+}
+
+#[test]
+fn traits_from_several_files_merge_or_conflict_by_smithy_s_rules() {
+    let defined = SourceFile::new(
+        "shape.smithy",
+        "$version: \"2\"\nnamespace a\n@tags([\"one\"])\n@documentation(\"doc\")\nstring S\n",
+    );
+    let more = SourceFile::new(
+        "more.smithy",
+        "$version: \"2\"\nnamespace a\napply S @tags([\"two\"])\napply S @documentation(\"doc\")\n",
+    );
+    let model = load(&[defined.clone(), more]).unwrap();
+    let s = shape(&model, "a#S");
+    assert_eq!(s.traits["smithy.api#tags"], json!(["one", "two"]));
+    assert_eq!(s.traits["smithy.api#documentation"], json!("doc"));
+
+    let other = SourceFile::new(
+        "other.smithy",
+        "$version: \"2\"\nnamespace a\n\napply S @documentation(\"other\")\n",
+    );
+    let error = load(&[defined, other]).unwrap_err().to_string();
+    assert_eq!(
+        error,
+        "other.smithy:4:1: a#S: conflicting values of trait `smithy.api#documentation`, at \
+         shape.smithy:5:1 and other.smithy:4:1"
+    );
+}

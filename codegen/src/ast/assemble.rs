@@ -11,7 +11,8 @@ use super::checks;
 use super::mixin_graph::{self, error_at, Member};
 use super::prelude::{self, NAMESPACE};
 use super::{
-    Apply, AstMember, AstModel, AstShape, Fragment, LoadError, ResourceBinding, ShapeKind, Source,
+    merge_repeated_value, Apply, AstMember, AstModel, AstShape, Fragment, LoadError,
+    ResourceBinding, ShapeKind, Source,
 };
 
 /// Assembles `fragments` (in order: later metadata and applies come after
@@ -102,21 +103,17 @@ impl Assembler {
         if previous_source.0.is_some() && previous_source.0 == source.0 && *previous == value {
             return Ok(());
         }
-        match (previous, value) {
-            (Value::Array(previous), Value::Array(more)) => previous.extend(more),
-            (previous, value) if *previous == value => {}
-            _ => {
-                return Err(error_at(
-                    &source,
-                    format!(
-                        "metadata `{key}` is defined differently at {} and {}",
-                        describe(&previous_source),
-                        describe(&source)
-                    ),
-                ))
-            }
+        if merge_repeated_value(previous, value) {
+            return Ok(());
         }
-        Ok(())
+        Err(error_at(
+            &source,
+            format!(
+                "metadata `{key}` is defined differently at {} and {}",
+                describe(&previous_source),
+                describe(&source)
+            ),
+        ))
     }
 
     fn define(&mut self, mut shape: AstShape) -> Result<(), LoadError> {
@@ -352,20 +349,16 @@ impl Assembler {
             {
                 continue;
             }
-            match (previous, value) {
-                (Value::Array(previous), Value::Array(more)) => previous.extend(more),
-                (previous, value) if *previous == value => {}
-                _ => {
-                    return Err(error_at(
-                        &apply.source,
-                        format!(
-                            "{}: conflicting values of trait `{name}`, at {} and {}",
-                            apply.target,
-                            describe(&previous_source),
-                            describe(&apply.source)
-                        ),
-                    ))
-                }
+            if !merge_repeated_value(previous, value) {
+                return Err(error_at(
+                    &apply.source,
+                    format!(
+                        "{}: conflicting values of trait `{name}`, at {} and {}",
+                        apply.target,
+                        describe(&previous_source),
+                        describe(&apply.source)
+                    ),
+                ));
             }
             self.trait_sources.insert(key, apply.source.clone());
         }

@@ -300,3 +300,16 @@ impl AstModel {
         self.shapes.get(id)
     }
 }
+
+/// Smithy's rule for a value given twice (a trait on one shape or member, or
+/// a metadata key): list values concatenate and equal values are one value.
+/// Anything else is a conflict, answered `false` with `existing` unchanged.
+pub fn merge_repeated_value(existing: &mut Value, more: Value) -> bool {
+    match (existing, more) {
+        (Value::Array(existing), Value::Array(more)) => {
+            existing.extend(more);
+            true
+        }
+        (existing, more) => *existing == more,
+    }
+}

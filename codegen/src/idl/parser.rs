@@ -934,7 +934,7 @@ impl<'a> Parser<'a> {
             if shape.member(&name).is_some() {
                 return Err(self.error(format!("Found conflicting member name, `{name}`")));
             }
-            let mut member = AstMember {
+            let member = AstMember {
                 name: name.clone(),
                 target: "smithy.api#Unit".into(),
                 traits: Traits::new(),
@@ -963,7 +963,6 @@ impl<'a> Parser<'a> {
             } else {
                 self.skip_ws();
             }
-            member.target = "smithy.api#Unit".into();
             shape.members.push(member);
             self.add_traits(TraitTarget::Member(index, name), traits);
         }

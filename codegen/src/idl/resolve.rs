@@ -11,7 +11,7 @@ use std::collections::HashMap;
 use serde_json::{Map, Value};
 
 use super::parser::{Node, ParsedFile, PendingTrait, TraitTarget, Version};
-use crate::ast::{Fragment, LoadError, Location, ShapeKind, Traits};
+use crate::ast::{merge_repeated_value, Fragment, LoadError, Location, ShapeKind, Source, Traits};
 
 const PRELUDE: &str = "smithy.api";
 
@@ -35,7 +35,7 @@ pub fn resolve(file: ParsedFile, lookup: Lookup<'_>) -> Result<Fragment, LoadErr
         version: file.version.as_str().to_owned(),
         ..Fragment::default()
     };
-    for (key, value, _) in &file.metadata {
+    for (key, value, location) in &file.metadata {
         // Metadata has no namespace: its unquoted words are prelude ids.
         let value = Resolver {
             namespace: PRELUDE,
@@ -45,7 +45,7 @@ pub fn resolve(file: ParsedFile, lookup: Lookup<'_>) -> Result<Fragment, LoadErr
         .value(value)?;
         fragment
             .metadata
-            .push((key.clone(), value, crate::ast::Source::default()));
+            .push((key.clone(), value, Source(Some(location.clone()))));
     }
     fragment.shapes = file.shapes;
     for shape in &mut fragment.shapes {
@@ -239,8 +239,8 @@ impl Resolver<'_> {
     }
 }
 
-/// A trait applied twice to one shape: list values concatenate, equal
-/// values are one, anything else is a conflict naming both places.
+/// A trait written twice on one shape or member, by Smithy's rule; a
+/// conflict names both places.
 fn merge_trait(
     traits: &mut Traits,
     name: &str,
@@ -249,23 +249,19 @@ fn merge_trait(
     first: &Location,
     second: &Location,
 ) -> Result<(), LoadError> {
-    match (traits.get_mut(name), value) {
-        (Some(Value::Array(existing)), Value::Array(more)) => {
-            existing.extend(more);
-            Ok(())
-        }
-        (Some(existing), value) if *existing == value => Ok(()),
-        (Some(existing), value) => Err(LoadError::at(
-            second.clone(),
-            format!(
-                "Conflicting `{name}` trait values applied to `{subject}`: {} at {first} and {} \
-                 at {second}",
-                existing, value
-            ),
-        )),
-        (None, value) => {
-            traits.insert(name.to_owned(), value);
-            Ok(())
-        }
+    let Some(existing) = traits.get_mut(name) else {
+        traits.insert(name.to_owned(), value);
+        return Ok(());
+    };
+    let shown = value.to_string();
+    if merge_repeated_value(existing, value) {
+        return Ok(());
     }
+    Err(LoadError::at(
+        second.clone(),
+        format!(
+            "{subject}: conflicting values of trait `{name}`, at {first} and {second}: {existing} \
+             and {shown}"
+        ),
+    ))
 }
