@@ -12,6 +12,8 @@ use crate::{take_flag, take_value};
 
 const SMITHY: &str = "../shared/reference/smithy";
 
+const LOADER_SUITE: &str = "../shared/reference/smithy/smithy-model/src/test/resources/software/amazon/smithy/model/loader";
+
 /// Trait definitions the protocol compliance tests use, as Smithy ships them.
 const TRAIT_PACKAGES: &[&str] = &[
     "smithy-aws-traits",
@@ -34,6 +36,19 @@ pub fn trait_packages() -> Result<Vec<PathBuf>, String> {
         ));
     }
     Ok(TRAIT_PACKAGES.iter().map(|p| smithy.join(p)).collect())
+}
+
+/// Smithy's own IDL loader test suite (`valid/` and `invalid/`).
+pub fn loader_suite() -> Result<PathBuf, String> {
+    let suite = project_root().join(LOADER_SUITE);
+    if suite.is_dir() {
+        Ok(suite)
+    } else {
+        Err(format!(
+            "{} not found (it comes with ../shared)",
+            suite.display()
+        ))
+    }
 }
 
 /// Smithy's protocol compliance test package with the trait definitions it

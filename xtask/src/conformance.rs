@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 use codegen::ast::{AstModel, LoadError};
 use codegen::load::{load, SourceFile};
 
-use crate::codegen_task::project_root;
+use crate::ast_task::loader_suite;
 use crate::model_diff::first_difference;
 use crate::{reject_rest, take_flag, take_value};
 
@@ -28,15 +28,12 @@ const KNOWN_FAILURES: &[(&str, &str)] = &[(
      the server's request parsing included. Both front ends reject the number with an error.",
 )];
 
-const SUITE: &str =
-    "../shared/reference/smithy/smithy-model/src/test/resources/software/amazon/smithy/model/loader";
-
 pub fn run(args: &[String]) -> Result<(), String> {
     let mut args = args.to_vec();
     let verbose = take_flag(&mut args, "--verbose");
     let suite = match take_value(&mut args, "--suite")? {
         Some(dir) => PathBuf::from(dir),
-        None => project_root().join(SUITE),
+        None => loader_suite()?,
     };
     reject_rest(&args)?;
     if !suite.is_dir() {
