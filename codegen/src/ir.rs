@@ -45,6 +45,9 @@ pub struct Service {
     pub trait_name: String,
     pub crate_name: String,
     pub protocol: Protocol,
+    /// `@awsQueryCompatible`: errors also carry their awsQuery code in the
+    /// `x-amzn-query-error` header.
+    pub query_compatible: bool,
     pub docs: Vec<String>,
 }
 
@@ -87,9 +90,14 @@ pub struct Shape {
     pub in_input: bool,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ErrorInfo {
     pub status: u16,
+    /// Who is at fault, as awsQuery says it: `Sender` for `@error("client")`,
+    /// `Receiver` for `@error("server")`.
+    pub fault: &'static str,
+    /// The awsQuery error code: `@awsQueryError`'s `code`, or the shape name.
+    pub query_code: String,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -296,6 +304,7 @@ impl<'m> Builder<'m> {
                 trait_name: naming::type_name(service_name),
                 crate_name,
                 protocol,
+                query_compatible: service.has_trait("aws.protocols#awsQueryCompatible"),
                 docs: docs_of(&service.traits),
             },
             operations,
@@ -533,7 +542,20 @@ impl<'m> Builder<'m> {
                 if !matches!(kind, Kind::Structure(_)) {
                     return Err(Error::invalid(id, "@error is only allowed on structures"));
                 }
-                Some(ErrorInfo { status })
+                let query_code = traits
+                    .get("aws.protocols#awsQueryError")
+                    .and_then(|e| e.get("code"))
+                    .and_then(Value::as_str)
+                    .unwrap_or(name);
+                Some(ErrorInfo {
+                    status,
+                    fault: if fault == "server" {
+                        "Receiver"
+                    } else {
+                        "Sender"
+                    },
+                    query_code: query_code.to_owned(),
+                })
             }
         };
         Ok(Shape {

@@ -28,6 +28,30 @@ impl Protocol {
     }
 }
 
+/// The parts of an HTTP request the awsJson protocol reads: the operation
+/// comes from `X-Amz-Target`, the input from the body, and `Content-Type`
+/// must name the protocol. The transport fills this in; header names are
+/// case-insensitive there.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Request<'a> {
+    /// `X-Amz-Target`: `<service>.<operation>`.
+    pub target: Option<&'a str>,
+    /// `Content-Type`, parameters included.
+    pub content_type: Option<&'a str>,
+    pub body: &'a [u8],
+}
+
+impl Protocol {
+    /// Whether `content_type` names this protocol's media type; parameters
+    /// such as `; charset=utf-8` are ignored, as the protocol asks.
+    pub fn accepts(self, content_type: Option<&str>) -> bool {
+        content_type.is_some_and(|value| {
+            let media_type = value.split(';').next().unwrap_or_default().trim();
+            media_type.eq_ignore_ascii_case(self.content_type())
+        })
+    }
+}
+
 /// Facts about the request that are not part of its input, filled in by the
 /// transport (the region comes from the SigV4 credential scope).
 #[derive(Clone, Debug)]
@@ -52,6 +76,10 @@ pub struct HttpResponse {
     pub content_type: &'static str,
     /// The error code, also sent as `X-Amzn-ErrorType`.
     pub error_type: Option<&'static str>,
+    /// `x-amzn-query-error` (`<code>;<Sender|Receiver>`), sent by services
+    /// that are `@awsQueryCompatible` so that clients of their former
+    /// awsQuery protocol see the error codes they know.
+    pub query_error: Option<String>,
     pub body: Vec<u8>,
 }
 
@@ -61,6 +89,9 @@ impl HttpResponse {
             status: error.status,
             content_type: protocol.content_type(),
             error_type: Some(error.code),
+            query_error: error
+                .query_error
+                .map(|(code, fault)| format!("{code};{fault}")),
             body: error.to_json(protocol),
         }
     }
@@ -71,6 +102,7 @@ impl HttpResponse {
                 status: 200,
                 content_type: protocol.content_type(),
                 error_type: None,
+                query_error: None,
                 body,
             },
             Err(e) => Self::error(
@@ -126,4 +158,11 @@ pub async fn guard(protocol: Protocol, work: impl Future<Output = HttpResponse>)
 
 pub fn unknown_operation(protocol: Protocol) -> HttpResponse {
     HttpResponse::error(protocol, &ErrorResponse::unknown_operation())
+}
+
+/// The answer to a request whose `Content-Type` is missing or is not the
+/// protocol's: AWS's JSON services answer such requests as if the operation
+/// did not exist, with a 404 `UnknownOperationException`.
+pub fn unsupported_media_type(protocol: Protocol) -> HttpResponse {
+    HttpResponse::error(protocol, &ErrorResponse::unsupported_media_type())
 }

@@ -30,6 +30,9 @@ pub struct ErrorResponse {
     pub namespace: &'static str,
     /// Members of the body besides `__type`.
     pub body: Map<String, Value>,
+    /// The awsQuery error code and fault (`Sender` or `Receiver`) of an
+    /// error of an `@awsQueryCompatible` service.
+    pub query_error: Option<(&'static str, &'static str)>,
 }
 
 impl ErrorResponse {
@@ -48,6 +51,7 @@ impl ErrorResponse {
             code,
             namespace,
             body,
+            query_error: None,
         }
     }
 
@@ -76,6 +80,12 @@ impl ErrorResponse {
         Self::framework(400, FRAMEWORK_SERVICE, "UnknownOperationException", None)
     }
 
+    /// A request whose `Content-Type` is not the protocol's: AWS answers it
+    /// with a 404 `UnknownOperationException`.
+    pub fn unsupported_media_type() -> Self {
+        Self::framework(404, FRAMEWORK_SERVICE, "UnknownOperationException", None)
+    }
+
     /// A 500 for failures inside the service that are not the caller's fault.
     pub fn internal(message: impl Into<String>) -> Self {
         Self::framework(
@@ -99,7 +109,15 @@ impl ErrorResponse {
             code,
             namespace,
             body,
+            query_error: None,
         }
+    }
+
+    /// Adds the awsQuery error code and fault (`Sender`, `Receiver`) that an
+    /// `@awsQueryCompatible` service sends in `x-amzn-query-error`.
+    pub fn with_query_error(mut self, code: &'static str, fault: &'static str) -> Self {
+        self.query_error = Some((code, fault));
+        self
     }
 
     /// The message, whichever capitalisation the shape declares.

@@ -18,7 +18,8 @@ pub mod validate;
 
 pub use blob::Blob;
 pub use dispatch::{
-    guard, handle, unknown_operation, Handled, HttpResponse, Protocol, RequestContext,
+    guard, handle, unknown_operation, unsupported_media_type, Handled, HttpResponse, Protocol,
+    Request, RequestContext,
 };
 pub use error::{ErrorResponse, OperationError};
 pub use pattern::Pattern;

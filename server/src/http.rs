@@ -5,7 +5,7 @@
 use std::sync::Arc;
 use std::time::Instant;
 
-use awsjson_runtime::{HttpResponse, RequestContext};
+use awsjson_runtime::{HttpResponse, Request, RequestContext};
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderMap, HeaderName, HeaderValue, StatusCode};
@@ -35,6 +35,7 @@ pub fn router(app: Arc<App>) -> Router {
 
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-amzn-requestid");
 const ERROR_TYPE: HeaderName = HeaderName::from_static("x-amzn-errortype");
+const QUERY_ERROR: HeaderName = HeaderName::from_static("x-amzn-query-error");
 
 async fn api(State(app): State<Arc<App>>, headers: HeaderMap, body: Bytes) -> Response {
     let started = Instant::now();
@@ -51,7 +52,14 @@ async fn api(State(app): State<Arc<App>>, headers: HeaderMap, body: Bytes) -> Re
         region: region.to_owned(),
         request_id: uuid::Uuid::new_v4().to_string(),
     };
-    let answer = ssm_api::dispatch(&app.service, &context, target, &body).await;
+    let request = Request {
+        target: Some(target),
+        content_type: headers
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok()),
+        body: &body,
+    };
+    let answer = ssm_api::dispatch(&app.service, &context, request).await;
     let operation = target.rsplit('.').next().unwrap_or(target);
     tracing::info!(
         operation,
@@ -78,6 +86,12 @@ fn to_response(answer: HttpResponse, request_id: &str) -> Response {
     }
     if let Some(error_type) = answer.error_type {
         headers.insert(ERROR_TYPE, HeaderValue::from_static(error_type));
+    }
+    if let Some(query_error) = answer
+        .query_error
+        .and_then(|v| HeaderValue::from_str(&v).ok())
+    {
+        headers.insert(QUERY_ERROR, query_error);
     }
     response
 }

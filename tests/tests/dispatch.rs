@@ -10,7 +10,7 @@
 
 use std::sync::Mutex;
 
-use awsjson_runtime::{ErrorResponse, HttpResponse, RequestContext};
+use awsjson_runtime::{ErrorResponse, HttpResponse, Request, RequestContext};
 use serde_json::{json, Map, Value};
 use ssm_api::error::*;
 use ssm_api::types::*;
@@ -318,7 +318,12 @@ impl AmazonSsm for Stub {
 // ---------------------------------------------------------------------------
 
 async fn send(stub: &Stub, target: &str, body: &str) -> HttpResponse {
-    ssm_api::dispatch(stub, &RequestContext::default(), target, body.as_bytes()).await
+    let request = Request {
+        target: Some(target),
+        content_type: Some("application/x-amz-json-1.1"),
+        body: body.as_bytes(),
+    };
+    ssm_api::dispatch(stub, &RequestContext::default(), request).await
 }
 
 async fn call(stub: &Stub, operation: &str, body: &str) -> HttpResponse {
@@ -1058,6 +1063,45 @@ async fn unknown_operation() {
         assert_eq!(other, response, "target {target:?}");
     }
     assert!(stub.seen.lock().unwrap().is_empty(), "no handler may run");
+}
+
+/// The protocol's media type, with any parameters, in any case; anything
+/// else (or nothing) is answered as AWS does: 404 UnknownOperationException.
+#[tokio::test]
+async fn content_type_must_name_the_protocol() {
+    let stub = Stub::default();
+    let body = r#"{"WindowId": "mw-0c50858d01abcdef0"}"#;
+    let with = |content_type: Option<&'static str>| Request {
+        target: Some("AmazonSSM.GetMaintenanceWindow"),
+        content_type,
+        body: body.as_bytes(),
+    };
+    for accepted in [
+        "application/x-amz-json-1.1",
+        "application/x-amz-json-1.1; charset=utf-8",
+        "Application/X-Amz-Json-1.1 ;charset=UTF-8",
+    ] {
+        let response =
+            ssm_api::dispatch(&stub, &RequestContext::default(), with(Some(accepted))).await;
+        assert_ne!(response.status, 404, "{accepted}: {}", show(&response));
+    }
+    let seen = stub.seen.lock().unwrap().len();
+    for refused in [
+        None,
+        Some("application/json"),
+        Some("application/x-amz-json-1.0"),
+        Some("text/plain"),
+        Some(""),
+    ] {
+        let response = ssm_api::dispatch(&stub, &RequestContext::default(), with(refused)).await;
+        assert_eq!(response.status, 404, "{refused:?}");
+        assert_eq!(response.error_type, Some("UnknownOperationException"));
+        assert_eq!(
+            parsed(&response),
+            json!({"__type": "UnknownOperationException"})
+        );
+    }
+    assert_eq!(stub.seen.lock().unwrap().len(), seen, "no handler may run");
 }
 
 // ---------------------------------------------------------------------------

@@ -46,7 +46,15 @@ fn message_member<'a>(ir: &Ir, shape: &'a Shape) -> Option<&'a crate::ir::Member
 fn error_impls(ir: &Ir, shape: &Shape) -> TokenStream {
     let name = ident(&shape.rust_name);
     let id = &shape.id;
-    let status = shape.error.map(|e| e.status).unwrap_or(500);
+    let status = shape.error.as_ref().map_or(500, |e| e.status);
+    let query_error = shape
+        .error
+        .as_ref()
+        .filter(|_| ir.service.query_compatible)
+        .map(|e| {
+            let (code, fault) = (&e.query_code, e.fault);
+            quote!(.with_query_error(#code, #fault))
+        });
     let label = &shape.rust_name;
     let message = message_member(ir, shape);
     let with_message = format!("{label}: {{}}");
@@ -102,7 +110,7 @@ fn error_impls(ir: &Ir, shape: &Shape) -> TokenStream {
 
         impl ::awsjson_runtime::OperationError for #name {
             fn to_error_response(&self) -> ::awsjson_runtime::ErrorResponse {
-                ::awsjson_runtime::ErrorResponse::modeled(Self::SHAPE_ID, Self::STATUS, self)
+                ::awsjson_runtime::ErrorResponse::modeled(Self::SHAPE_ID, Self::STATUS, self)#query_error
             }
         }
     }

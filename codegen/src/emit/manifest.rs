@@ -75,6 +75,6 @@ pub fn lib_rs(ir: &Ir) -> TokenStream {
         pub mod types;
 
         pub use ::awsjson_runtime as runtime;
-        pub use service::{dispatch, #service};
+        pub use service::{dispatch, #service, PROTOCOL, TARGET_PREFIX};
     }
 }

@@ -35,7 +35,7 @@ pub fn service_rs(ir: &Ir) -> TokenStream {
         let method = ident(&op.method);
         let input = ident(&ir.shape(&op.input).static_name);
         quote! {
-            #name => handle(PROTOCOL, body, &schema::#input, move |input| service.#method(context, input)),
+            #name => handle(PROTOCOL, request.body, &schema::#input, move |input| service.#method(context, input)),
         }
     });
     let trait_doc = format!(
@@ -48,7 +48,7 @@ pub fn service_rs(ir: &Ir) -> TokenStream {
         use ::std::marker::{Send, Sync};
         use ::std::result::Result;
 
-        use ::awsjson_runtime::{guard, handle, unknown_operation, Handled, HttpResponse, Protocol, RequestContext};
+        use ::awsjson_runtime::{guard, handle, unknown_operation, unsupported_media_type, Handled, HttpResponse, Protocol, Request, RequestContext};
 
         use crate::schema;
 
@@ -67,15 +67,19 @@ pub fn service_rs(ir: &Ir) -> TokenStream {
             #(#methods)*
         }
 
-        /// Answers one request: `target` is the `X-Amz-Target` header and
-        /// `body` the request body.
+        /// Answers one request.
         ///
-        /// Unknown targets get `UnknownOperationException`, bodies that are
-        /// not JSON of the input's shape `SerializationException`, constraint
-        /// failures one `ValidationException` listing all of them, and a
-        /// panicking handler a 500 while the process carries on.
-        pub async fn dispatch<S: #service>(service: &S, context: &RequestContext, target: &str, body: &[u8]) -> HttpResponse {
-            let Some(operation) = target.strip_prefix(TARGET_PREFIX) else {
+        /// A `Content-Type` other than the protocol's gets a 404
+        /// `UnknownOperationException`, as does AWS; unknown targets get a
+        /// 400 `UnknownOperationException`, bodies that are not JSON of the
+        /// input's shape `SerializationException`, constraint failures one
+        /// `ValidationException` listing all of them, and a panicking handler
+        /// a 500 while the process carries on.
+        pub async fn dispatch<S: #service>(service: &S, context: &RequestContext, request: Request<'_>) -> HttpResponse {
+            if !PROTOCOL.accepts(request.content_type) {
+                return unsupported_media_type(PROTOCOL);
+            }
+            let Some(operation) = request.target.and_then(|target| target.strip_prefix(TARGET_PREFIX)) else {
                 return unknown_operation(PROTOCOL);
             };
             let work: Handled<'_> = match operation {

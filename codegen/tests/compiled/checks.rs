@@ -94,8 +94,11 @@ mod tests {
         let response = block_on(dispatch(
             &Service,
             &RequestContext::default(),
-            "SensitiveService.Login",
-            body.as_bytes(),
+            fixture_sensitive::runtime::Request {
+                target: Some("SensitiveService.Login"),
+                content_type: Some(fixture_sensitive::PROTOCOL.content_type()),
+                body: body.as_bytes(),
+            },
         ));
         let text = body_text(&response.body);
         assert_eq!(response.status, 400, "{text}");
@@ -244,12 +247,13 @@ mod tests {
             }
         }
         let call = |target: &str, body: serde_json::Value| {
-            block_on(dispatch(
-                &Service,
-                &RequestContext::default(),
-                target,
-                body.to_string().as_bytes(),
-            ))
+            let body = body.to_string();
+            let request = fixture_constraints::runtime::Request {
+                target: Some(target),
+                content_type: Some(fixture_constraints::PROTOCOL.content_type()),
+                body: body.as_bytes(),
+            };
+            block_on(dispatch(&Service, &RequestContext::default(), request))
         };
 
         let ok = call(
@@ -293,7 +297,7 @@ mod tests {
     #[test]
     fn operations_without_input_or_output_take_and_give_empty_objects() {
         use fixture_awsjson1_0::error::{PingError, ReceiveError, SendError};
-        use fixture_awsjson1_0::runtime::{RequestContext, Unit};
+        use fixture_awsjson1_0::runtime::{Request, RequestContext, Unit};
         use fixture_awsjson1_0::types::{ReceiveOutput, SendInput};
         use fixture_awsjson1_0::{dispatch, operation, JsonTenService};
 
@@ -324,7 +328,12 @@ mod tests {
             }
         }
         let call = |target: &str, body: &[u8]| {
-            block_on(dispatch(&Service, &RequestContext::default(), target, body))
+            let request = Request {
+                target: Some(target),
+                content_type: Some("application/x-amz-json-1.0; charset=utf-8"),
+                body,
+            };
+            block_on(dispatch(&Service, &RequestContext::default(), request))
         };
         let ping = call("JsonTenService.Ping", b"");
         assert_eq!((ping.status, body_text(&ping.body).as_str()), (200, "{}"));

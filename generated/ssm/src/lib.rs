@@ -19,4 +19,4 @@ pub mod service;
 #[rustfmt::skip]
 pub mod types;
 pub use ::awsjson_runtime as runtime;
-pub use service::{dispatch, AmazonSsm};
+pub use service::{dispatch, AmazonSsm, PROTOCOL, TARGET_PREFIX};

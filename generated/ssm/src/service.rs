@@ -5,7 +5,8 @@ use ::std::future::Future;
 use ::std::marker::{Send, Sync};
 use ::std::result::Result;
 use ::awsjson_runtime::{
-    guard, handle, unknown_operation, Handled, HttpResponse, Protocol, RequestContext,
+    guard, handle, unknown_operation, unsupported_media_type, Handled, HttpResponse,
+    Protocol, Request, RequestContext,
 };
 use crate::schema;
 /// The wire protocol of this service.
@@ -305,27 +306,32 @@ pub trait AmazonSsm: Send + Sync + 'static {
         >,
     > + Send;
 }
-/// Answers one request: `target` is the `X-Amz-Target` header and
-/// `body` the request body.
+/// Answers one request.
 ///
-/// Unknown targets get `UnknownOperationException`, bodies that are
-/// not JSON of the input's shape `SerializationException`, constraint
-/// failures one `ValidationException` listing all of them, and a
-/// panicking handler a 500 while the process carries on.
+/// A `Content-Type` other than the protocol's gets a 404
+/// `UnknownOperationException`, as does AWS; unknown targets get a
+/// 400 `UnknownOperationException`, bodies that are not JSON of the
+/// input's shape `SerializationException`, constraint failures one
+/// `ValidationException` listing all of them, and a panicking handler
+/// a 500 while the process carries on.
 pub async fn dispatch<S: AmazonSsm>(
     service: &S,
     context: &RequestContext,
-    target: &str,
-    body: &[u8],
+    request: Request<'_>,
 ) -> HttpResponse {
-    let Some(operation) = target.strip_prefix(TARGET_PREFIX) else {
+    if !PROTOCOL.accepts(request.content_type) {
+        return unsupported_media_type(PROTOCOL);
+    }
+    let Some(operation) = request
+        .target
+        .and_then(|target| target.strip_prefix(TARGET_PREFIX)) else {
         return unknown_operation(PROTOCOL);
     };
     let work: Handled<'_> = match operation {
         "AddTagsToResource" => {
             handle(
                 PROTOCOL,
-                body,
+                request.body,
                 &schema::ADD_TAGS_TO_RESOURCE_REQUEST,
                 move |input| service.add_tags_to_resource(context, input),
             )
@@ -333,7 +339,7 @@ pub async fn dispatch<S: AmazonSsm>(
         "CancelMaintenanceWindowExecution" => {
             handle(
                 PROTOCOL,
-                body,
+                request.body,
                 &schema::CANCEL_MAINTENANCE_WINDOW_EXECUTION_REQUEST,
                 move |input| service.cancel_maintenance_window_execution(context, input),
             )
@@ -341,7 +347,7 @@ pub async fn dispatch<S: AmazonSsm>(
         "CreateMaintenanceWindow" => {
             handle(
                 PROTOCOL,
-                body,
+                request.body,
                 &schema::CREATE_MAINTENANCE_WINDOW_REQUEST,
                 move |input| service.create_maintenance_window(context, input),
             )
@@ -349,7 +355,7 @@ pub async fn dispatch<S: AmazonSsm>(
         "DeleteMaintenanceWindow" => {
             handle(
                 PROTOCOL,
-                body,
+                request.body,
                 &schema::DELETE_MAINTENANCE_WINDOW_REQUEST,
                 move |input| service.delete_maintenance_window(context, input),
             )
@@ -357,7 +363,7 @@ pub async fn dispatch<S: AmazonSsm>(
         "DeregisterTargetFromMaintenanceWindow" => {
             handle(
                 PROTOCOL,
-                body,
+                request.body,
                 &schema::DEREGISTER_TARGET_FROM_MAINTENANCE_WINDOW_REQUEST,
                 move |input| {
                     service.deregister_target_from_maintenance_window(context, input)
@@ -367,7 +373,7 @@ pub async fn dispatch<S: AmazonSsm>(
         "DeregisterTaskFromMaintenanceWindow" => {
             handle(
                 PROTOCOL,
-                body,
+                request.body,
                 &schema::DEREGISTER_TASK_FROM_MAINTENANCE_WINDOW_REQUEST,
                 move |input| {
                     service.deregister_task_from_maintenance_window(context, input)
@@ -377,7 +383,7 @@ pub async fn dispatch<S: AmazonSsm>(
         "DescribeMaintenanceWindowExecutionTaskInvocations" => {
             handle(
                 PROTOCOL,
-                body,
+                request.body,
                 &schema::DESCRIBE_MAINTENANCE_WINDOW_EXECUTION_TASK_INVOCATIONS_REQUEST,
                 move |input| {
                     service
@@ -391,7 +397,7 @@ pub async fn dispatch<S: AmazonSsm>(
         "DescribeMaintenanceWindowExecutionTasks" => {
             handle(
                 PROTOCOL,
-                body,
+                request.body,
                 &schema::DESCRIBE_MAINTENANCE_WINDOW_EXECUTION_TASKS_REQUEST,
                 move |input| {
                     service.describe_maintenance_window_execution_tasks(context, input)
@@ -401,7 +407,7 @@ pub async fn dispatch<S: AmazonSsm>(
         "DescribeMaintenanceWindowExecutions" => {
             handle(
                 PROTOCOL,
-                body,
+                request.body,
                 &schema::DESCRIBE_MAINTENANCE_WINDOW_EXECUTIONS_REQUEST,
                 move |input| {
                     service.describe_maintenance_window_executions(context, input)
@@ -411,7 +417,7 @@ pub async fn dispatch<S: AmazonSsm>(
         "DescribeMaintenanceWindowSchedule" => {
             handle(
                 PROTOCOL,
-                body,
+                request.body,
                 &schema::DESCRIBE_MAINTENANCE_WINDOW_SCHEDULE_REQUEST,
                 move |input| service.describe_maintenance_window_schedule(context, input),
             )
@@ -419,7 +425,7 @@ pub async fn dispatch<S: AmazonSsm>(
         "DescribeMaintenanceWindowTargets" => {
             handle(
                 PROTOCOL,
-                body,
+                request.body,
                 &schema::DESCRIBE_MAINTENANCE_WINDOW_TARGETS_REQUEST,
                 move |input| service.describe_maintenance_window_targets(context, input),
             )
@@ -427,7 +433,7 @@ pub async fn dispatch<S: AmazonSsm>(
         "DescribeMaintenanceWindowTasks" => {
             handle(
                 PROTOCOL,
-                body,
+                request.body,
                 &schema::DESCRIBE_MAINTENANCE_WINDOW_TASKS_REQUEST,
                 move |input| service.describe_maintenance_window_tasks(context, input),
             )
@@ -435,7 +441,7 @@ pub async fn dispatch<S: AmazonSsm>(
         "DescribeMaintenanceWindows" => {
             handle(
                 PROTOCOL,
-                body,
+                request.body,
                 &schema::DESCRIBE_MAINTENANCE_WINDOWS_REQUEST,
                 move |input| service.describe_maintenance_windows(context, input),
             )
@@ -443,7 +449,7 @@ pub async fn dispatch<S: AmazonSsm>(
         "DescribeMaintenanceWindowsForTarget" => {
             handle(
                 PROTOCOL,
-                body,
+                request.body,
                 &schema::DESCRIBE_MAINTENANCE_WINDOWS_FOR_TARGET_REQUEST,
                 move |input| {
                     service.describe_maintenance_windows_for_target(context, input)
@@ -453,7 +459,7 @@ pub async fn dispatch<S: AmazonSsm>(
         "GetMaintenanceWindow" => {
             handle(
                 PROTOCOL,
-                body,
+                request.body,
                 &schema::GET_MAINTENANCE_WINDOW_REQUEST,
                 move |input| service.get_maintenance_window(context, input),
             )
@@ -461,7 +467,7 @@ pub async fn dispatch<S: AmazonSsm>(
         "GetMaintenanceWindowExecution" => {
             handle(
                 PROTOCOL,
-                body,
+                request.body,
                 &schema::GET_MAINTENANCE_WINDOW_EXECUTION_REQUEST,
                 move |input| service.get_maintenance_window_execution(context, input),
             )
@@ -469,7 +475,7 @@ pub async fn dispatch<S: AmazonSsm>(
         "GetMaintenanceWindowExecutionTask" => {
             handle(
                 PROTOCOL,
-                body,
+                request.body,
                 &schema::GET_MAINTENANCE_WINDOW_EXECUTION_TASK_REQUEST,
                 move |input| {
                     service.get_maintenance_window_execution_task(context, input)
@@ -479,7 +485,7 @@ pub async fn dispatch<S: AmazonSsm>(
         "GetMaintenanceWindowExecutionTaskInvocation" => {
             handle(
                 PROTOCOL,
-                body,
+                request.body,
                 &schema::GET_MAINTENANCE_WINDOW_EXECUTION_TASK_INVOCATION_REQUEST,
                 move |input| {
                     service
@@ -490,7 +496,7 @@ pub async fn dispatch<S: AmazonSsm>(
         "GetMaintenanceWindowTask" => {
             handle(
                 PROTOCOL,
-                body,
+                request.body,
                 &schema::GET_MAINTENANCE_WINDOW_TASK_REQUEST,
                 move |input| service.get_maintenance_window_task(context, input),
             )
@@ -498,7 +504,7 @@ pub async fn dispatch<S: AmazonSsm>(
         "ListTagsForResource" => {
             handle(
                 PROTOCOL,
-                body,
+                request.body,
                 &schema::LIST_TAGS_FOR_RESOURCE_REQUEST,
                 move |input| service.list_tags_for_resource(context, input),
             )
@@ -506,7 +512,7 @@ pub async fn dispatch<S: AmazonSsm>(
         "RegisterTargetWithMaintenanceWindow" => {
             handle(
                 PROTOCOL,
-                body,
+                request.body,
                 &schema::REGISTER_TARGET_WITH_MAINTENANCE_WINDOW_REQUEST,
                 move |input| {
                     service.register_target_with_maintenance_window(context, input)
@@ -516,7 +522,7 @@ pub async fn dispatch<S: AmazonSsm>(
         "RegisterTaskWithMaintenanceWindow" => {
             handle(
                 PROTOCOL,
-                body,
+                request.body,
                 &schema::REGISTER_TASK_WITH_MAINTENANCE_WINDOW_REQUEST,
                 move |input| {
                     service.register_task_with_maintenance_window(context, input)
@@ -526,7 +532,7 @@ pub async fn dispatch<S: AmazonSsm>(
         "RemoveTagsFromResource" => {
             handle(
                 PROTOCOL,
-                body,
+                request.body,
                 &schema::REMOVE_TAGS_FROM_RESOURCE_REQUEST,
                 move |input| service.remove_tags_from_resource(context, input),
             )
@@ -534,7 +540,7 @@ pub async fn dispatch<S: AmazonSsm>(
         "UpdateMaintenanceWindow" => {
             handle(
                 PROTOCOL,
-                body,
+                request.body,
                 &schema::UPDATE_MAINTENANCE_WINDOW_REQUEST,
                 move |input| service.update_maintenance_window(context, input),
             )
@@ -542,7 +548,7 @@ pub async fn dispatch<S: AmazonSsm>(
         "UpdateMaintenanceWindowTarget" => {
             handle(
                 PROTOCOL,
-                body,
+                request.body,
                 &schema::UPDATE_MAINTENANCE_WINDOW_TARGET_REQUEST,
                 move |input| service.update_maintenance_window_target(context, input),
             )
@@ -550,7 +556,7 @@ pub async fn dispatch<S: AmazonSsm>(
         "UpdateMaintenanceWindowTask" => {
             handle(
                 PROTOCOL,
-                body,
+                request.body,
                 &schema::UPDATE_MAINTENANCE_WINDOW_TASK_REQUEST,
                 move |input| service.update_maintenance_window_task(context, input),
             )
