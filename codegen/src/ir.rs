@@ -35,6 +35,9 @@ pub struct Ir {
     /// Whether generated code may write `Option`, `String`, `Vec`… bare: true
     /// unless a model type takes one of those names.
     pub short_std_names: bool,
+    /// With `Options::protocol_tests`: the server cases of the model's
+    /// protocol compliance tests, in operation then model order.
+    pub protocol_tests: Vec<ProtocolTest>,
 }
 
 #[derive(Debug)]
@@ -49,6 +52,27 @@ pub struct Service {
     /// `x-amzn-query-error` header.
     pub query_compatible: bool,
     pub docs: Vec<String>,
+}
+
+/// One case of Smithy's protocol compliance tests that applies to a server.
+#[derive(Debug)]
+pub struct ProtocolTest {
+    pub id: String,
+    /// The operation the case goes through.
+    pub operation: String,
+    pub kind: TestKind,
+    /// The case as the model writes it (`params`, `headers`, `body`, …).
+    pub case: Value,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TestKind {
+    /// `@httpRequestTests`: a request the service must read as `params`.
+    Request,
+    /// `@httpResponseTests` on an operation: `params` as its output.
+    Response,
+    /// `@httpResponseTests` on an error shape: `params` as that error.
+    Error(String),
 }
 
 #[derive(Debug)]
@@ -297,6 +321,11 @@ impl<'m> Builder<'m> {
                 operation.error_enum = naming::operation_error_fallback(&operation.name);
             }
         }
+        let protocol_tests = if options.protocol_tests {
+            self.protocol_tests(&operations, protocol)
+        } else {
+            Vec::new()
+        };
         let ir = Ir {
             service: Service {
                 id: service.id.clone(),
@@ -312,11 +341,82 @@ impl<'m> Builder<'m> {
                 .shapes
                 .values()
                 .any(|s| s.is_named_type() && STD_NAMES.contains(&s.rust_name.as_str())),
+            protocol_tests,
             shapes: self.shapes,
             patterns,
         };
         check_names(&ir)?;
         Ok(ir)
+    }
+
+    /// The cases of `@httpRequestTests` and `@httpResponseTests` for this
+    /// service's protocol that apply to servers (`appliesTo` absent or
+    /// `"server"`). An error's cases go through the first operation (by
+    /// name) that can return it.
+    fn protocol_tests(&self, operations: &[Operation], protocol: Protocol) -> Vec<ProtocolTest> {
+        let protocol_id = match protocol {
+            Protocol::AwsJson1_0 => "aws.protocols#awsJson1_0",
+            Protocol::AwsJson1_1 => "aws.protocols#awsJson1_1",
+        };
+        let cases = |shape: &model::Shape, kind: &str| -> Vec<Value> {
+            let Some(Value::Array(cases)) = shape.traits.get(kind) else {
+                return Vec::new();
+            };
+            cases
+                .iter()
+                .filter(|case| case.get("protocol").and_then(Value::as_str) == Some(protocol_id))
+                .filter(|case| {
+                    matches!(
+                        case.get("appliesTo").and_then(Value::as_str),
+                        None | Some("server")
+                    )
+                })
+                .cloned()
+                .collect()
+        };
+        let id_of = |case: &Value| {
+            case.get("id")
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_owned()
+        };
+        let mut tests = Vec::new();
+        let mut errors_done = BTreeSet::new();
+        for operation in operations {
+            let Some(shape) = self.model.shape(&operation.id) else {
+                continue;
+            };
+            for (trait_id, kind) in [
+                ("smithy.test#httpRequestTests", TestKind::Request),
+                ("smithy.test#httpResponseTests", TestKind::Response),
+            ] {
+                for case in cases(shape, trait_id) {
+                    tests.push(ProtocolTest {
+                        id: id_of(&case),
+                        operation: operation.name.clone(),
+                        kind: kind.clone(),
+                        case,
+                    });
+                }
+            }
+            for error in &operation.errors {
+                if !errors_done.insert(error.clone()) {
+                    continue;
+                }
+                let Some(shape) = self.model.shape(error) else {
+                    continue;
+                };
+                for case in cases(shape, "smithy.test#httpResponseTests") {
+                    tests.push(ProtocolTest {
+                        id: id_of(&case),
+                        operation: operation.name.clone(),
+                        kind: TestKind::Error(error.clone()),
+                        case,
+                    });
+                }
+            }
+        }
+        tests
     }
 
     fn find_service(&self, options: &Options) -> Result<&'m model::Shape> {

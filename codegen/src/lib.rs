@@ -36,6 +36,9 @@ pub struct Options {
     pub runtime_path: String,
     /// Add an empty `[workspace]` so the crate builds outside this workspace.
     pub standalone: bool,
+    /// Also write `tests/protocol.rs`: the model's `@httpRequestTests` and
+    /// `@httpResponseTests` that apply to servers, as Rust tests.
+    pub protocol_tests: bool,
 }
 
 impl Default for Options {
@@ -45,6 +48,7 @@ impl Default for Options {
             crate_name: None,
             runtime_path: "../../runtime".into(),
             standalone: false,
+            protocol_tests: false,
         }
     }
 }

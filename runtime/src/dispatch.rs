@@ -137,11 +137,20 @@ where
             Ok(input) => input,
             Err(error) => return HttpResponse::error(protocol, &error),
         };
-        match handler(input).await {
-            Ok(output) => HttpResponse::ok(protocol, &output),
-            Err(error) => HttpResponse::error(protocol, &error.to_error_response()),
-        }
+        respond(protocol, handler(input).await)
     })
+}
+
+/// The HTTP answer for a handler's result: the output as JSON with a 200,
+/// or the error's status and body.
+pub fn respond<O: Serialize, E: OperationError>(
+    protocol: Protocol,
+    result: Result<O, E>,
+) -> HttpResponse {
+    match result {
+        Ok(output) => HttpResponse::ok(protocol, &output),
+        Err(error) => HttpResponse::error(protocol, &error.to_error_response()),
+    }
 }
 
 /// Runs `work`, answering a panic inside it with a 500 so the process (and

@@ -18,13 +18,14 @@ pub mod dispatch;
 pub mod error;
 pub mod pattern;
 pub mod schema;
+pub mod testing;
 pub mod timestamp;
 pub mod validate;
 
 pub use blob::Blob;
 pub use dispatch::{
-    guard, handle, unknown_operation, unsupported_media_type, Handled, HttpResponse, Protocol,
-    Request, RequestContext,
+    guard, handle, respond, unknown_operation, unsupported_media_type, Handled, HttpResponse,
+    Protocol, Request, RequestContext,
 };
 pub use error::{ErrorResponse, OperationError};
 pub use pattern::Pattern;

@@ -54,12 +54,16 @@ pub fn loader_suite() -> Result<PathBuf, String> {
 /// Smithy's protocol compliance test package with the trait definitions it
 /// uses: what `--protocol-tests` names.
 pub fn protocol_test_package() -> Result<Vec<PathBuf>, String> {
-    let mut paths = trait_packages()?;
-    paths.push(
-        project_root()
-            .join(SMITHY)
-            .join("smithy-aws-protocol-tests/model"),
-    );
+    protocol_test_package_in(&project_root().join(SMITHY))
+}
+
+/// The same, from a copy of Smithy's sources at `smithy`.
+pub fn protocol_test_package_in(smithy: &Path) -> Result<Vec<PathBuf>, String> {
+    if !smithy.is_dir() {
+        return Err(format!("{} not found", smithy.display()));
+    }
+    let mut paths: Vec<PathBuf> = TRAIT_PACKAGES.iter().map(|p| smithy.join(p)).collect();
+    paths.push(smithy.join("smithy-aws-protocol-tests/model"));
     Ok(paths)
 }
 

@@ -6,6 +6,7 @@ mod bench;
 mod codegen_task;
 mod conformance;
 mod model_diff;
+mod protocol_tests;
 mod roundtrip;
 
 use std::process::ExitCode;
@@ -35,6 +36,9 @@ Commands:
   roundtrip PATH...    Check that a model written by `ast` loads to the same model
       --protocol-tests As for `ast`
       --each DIR       Check every JSON model in DIR on its own
+  protocol-tests       Generate Smithy's awsJson protocol compliance tests for
+                       servers, run them, and report N/T per protocol
+      --smithy DIR     Smithy's sources (default ../shared/reference/smithy)
   conformance          Run Smithy's IDL loader test suite (needs ../shared)
       --suite DIR      The suite's loader directory
       --verbose        Show each failure in full
@@ -50,6 +54,7 @@ fn main() -> ExitCode {
         Some("codegen") => codegen_task::run(&args[1..]),
         Some("bench") => bench::run(&args[1..]),
         Some("ast") => ast_task::run(&args[1..]),
+        Some("protocol-tests") => protocol_tests::run(&args[1..]),
         Some("roundtrip") => roundtrip::run(&args[1..]),
         Some("conformance") => conformance::run(&args[1..]),
         Some("help" | "--help" | "-h") | None => {

@@ -49,6 +49,13 @@ pub fn lib_rs(ir: &Ir) -> TokenStream {
         }
     });
     let service = ident(&ir.service.trait_name);
+    let protocol_tests = (!ir.protocol_tests.is_empty()).then(|| {
+        quote! {
+            #[cfg(test)]
+            #[rustfmt::skip]
+            mod protocol_tests;
+        }
+    });
     let summary = format!(
         " Generated from `{}`: {} operations. Start with [`{}`] and [`dispatch`].",
         ir.service.id,
@@ -73,6 +80,7 @@ pub fn lib_rs(ir: &Ir) -> TokenStream {
         pub mod service;
         #[rustfmt::skip]
         pub mod types;
+        #protocol_tests
 
         pub use ::awsjson_runtime as runtime;
         pub use service::{dispatch, #service, PROTOCOL, TARGET_PREFIX};

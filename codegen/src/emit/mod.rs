@@ -4,6 +4,7 @@
 
 mod errors;
 mod manifest;
+mod protocol_tests;
 mod schema;
 mod service;
 mod types;
@@ -34,6 +35,11 @@ pub fn emit(ir: &Ir, options: &Options) -> BTreeMap<PathBuf, String> {
         ("src/service.rs", service::service_rs(ir)),
     ];
     for (path, tokens) in sources {
+        files.insert(PathBuf::from(path), format_file(path, tokens));
+    }
+    if !ir.protocol_tests.is_empty() {
+        let path = "src/protocol_tests.rs";
+        let tokens = protocol_tests::protocol_tests_rs(ir);
         files.insert(PathBuf::from(path), format_file(path, tokens));
     }
     files

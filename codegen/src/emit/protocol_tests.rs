@@ -1,0 +1,421 @@
+//! `protocol_tests.rs`: Smithy's protocol compliance cases for servers as
+//! Rust tests, compiled into the crate under `#[cfg(test)]`.
+//!
+//! A request case sends its HTTP request through `dispatch` to a service
+//! that records what its handler received, and compares that with the case's
+//! `params` built as a typed value. A response case turns `params`, built as
+//! the operation's output or as the error, into the HTTP answer the service
+//! would send and compares status, headers and body with the case.
+
+use heck::ToSnakeCase;
+use proc_macro2::{Literal, TokenStream};
+use quote::{format_ident, quote, ToTokens};
+use serde_json::{Map, Value};
+
+use super::{ident, rust_type, Module};
+use crate::ir::{Ir, Kind, Member, ProtocolTest, Simple, TestKind};
+
+pub fn protocol_tests_rs(ir: &Ir) -> TokenStream {
+    let service = ident(&ir.service.trait_name);
+    let handlers = ir.operations.iter().map(|op| {
+        let method = ident(&op.method);
+        let input = rust_type(ir, &op.input, Module::Other);
+        let output = rust_type(ir, &op.output, Module::Other);
+        let error = ident(&op.error_enum);
+        let name = &op.name;
+        quote! {
+            fn #method(
+                &self,
+                _: &RequestContext,
+                input: #input,
+            ) -> impl Future<Output = Result<#output, crate::error::#error>> + Send {
+                self.0.record(#name, &input);
+                ::std::future::ready(Err(crate::error::#error::Unmodeled(
+                    ErrorResponse::internal("request cases only look at what the handler received"),
+                )))
+            }
+        }
+    });
+    let tests = ir.protocol_tests.iter().map(|test| test_fn(ir, test));
+    let doc = format!(
+        " Smithy's protocol compliance cases for `{}` that apply to servers,",
+        ir.service.id
+    );
+    quote! {
+        #![doc = #doc]
+        //! from the model's `@httpRequestTests` and `@httpResponseTests`.
+        use ::std::future::Future;
+        use ::std::marker::Send;
+        use ::std::result::Result;
+
+        use ::awsjson_runtime::testing::Recorder;
+        use ::awsjson_runtime::{ErrorResponse, RequestContext};
+
+        /// The service under test: it records what each handler receives.
+        #[derive(Default)]
+        struct Harness(Recorder);
+
+        impl crate::#service for Harness {
+            #(#handlers)*
+        }
+
+        #(#tests)*
+    }
+}
+
+fn test_fn(ir: &Ir, test: &ProtocolTest) -> TokenStream {
+    let name = format_ident!("{}", test_name(&test.id));
+    let doc = test
+        .case
+        .get("documentation")
+        .and_then(Value::as_str)
+        .map(|text| {
+            let lines = text.lines().map(|line| format!(" {line}"));
+            quote!(#(#[doc = #lines])*)
+        });
+    let body = match test_body(ir, test) {
+        Ok(body) => body,
+        Err(why) => {
+            let message = format!("the case cannot be built: {why}");
+            quote!(Err(::std::string::String::from(#message)))
+        }
+    };
+    quote! {
+        #doc
+        #[test]
+        fn #name() -> Result<(), ::std::string::String> {
+            #body
+        }
+    }
+}
+
+/// `AwsJson11SerializeStringShapes` → `aws_json11_serialize_string_shapes`.
+fn test_name(id: &str) -> String {
+    let name = id.to_snake_case();
+    match name.chars().next() {
+        Some(c) if c.is_ascii_alphabetic() || c == '_' => name,
+        _ => format!("case_{name}"),
+    }
+}
+
+fn test_body(ir: &Ir, test: &ProtocolTest) -> Result<TokenStream, String> {
+    let case = &test.case;
+    let params = case
+        .get("params")
+        .cloned()
+        .unwrap_or(Value::Object(Map::new()));
+    let operation = ir
+        .operations
+        .iter()
+        .find(|op| op.name == test.operation)
+        .ok_or_else(|| format!("no operation {}", test.operation))?;
+    match &test.kind {
+        TestKind::Request => {
+            let mut headers = string_pairs(case.get("headers"));
+            // Some cases leave out `X-Amz-Target` because they test another
+            // header; a client always sends it, and a server cannot route
+            // without it.
+            if !headers
+                .iter()
+                .any(|(k, _)| k.eq_ignore_ascii_case("x-amz-target"))
+            {
+                headers.push((
+                    "X-Amz-Target".into(),
+                    format!("{}.{}", ir.service.name, operation.name),
+                ));
+            }
+            let headers = pairs_expr(&headers);
+            let require = strings(case.get("requireHeaders"));
+            let forbid = strings(case.get("forbidHeaders"));
+            let body = case.get("body").and_then(Value::as_str).unwrap_or_default();
+            let input_type = rust_type(ir, &operation.input, Module::Other);
+            let expected = value_expr(ir, &operation.input, &params)?;
+            let name = &operation.name;
+            Ok(quote! {
+                let headers: &[(&str, &str)] = &#headers;
+                ::awsjson_runtime::testing::check_request_headers(
+                    headers,
+                    &[#(#require),*],
+                    &[#(#forbid),*],
+                )?;
+                let harness = Harness::default();
+                let response = ::awsjson_runtime::testing::block_on(crate::dispatch(
+                    &harness,
+                    &RequestContext::default(),
+                    ::awsjson_runtime::testing::request(headers, #body),
+                ));
+                let expected: #input_type = #expected;
+                harness.0.assert_received(#name, &expected, &response)
+            })
+        }
+        TestKind::Response => {
+            let output_type = rust_type(ir, &operation.output, Module::Other);
+            let error = ident(&operation.error_enum);
+            let output = value_expr(ir, &operation.output, &params)?;
+            let expected = expected_response(case);
+            Ok(quote! {
+                let output: #output_type = #output;
+                let response = ::awsjson_runtime::respond(
+                    crate::PROTOCOL,
+                    Ok::<_, crate::error::#error>(output),
+                );
+                ::awsjson_runtime::testing::check_response(&response, &#expected)
+            })
+        }
+        TestKind::Error(error) => {
+            let error_type = rust_type(ir, error, Module::Other);
+            let value = value_expr(ir, error, &params)?;
+            let expected = expected_response(case);
+            Ok(quote! {
+                let error: #error_type = #value;
+                let response = ::awsjson_runtime::respond::<(), _>(crate::PROTOCOL, Err(error));
+                ::awsjson_runtime::testing::check_response(&response, &#expected)
+            })
+        }
+    }
+}
+
+fn expected_response(case: &Value) -> TokenStream {
+    let status = case.get("code").and_then(Value::as_u64).unwrap_or(200) as u16;
+    let headers = pairs_expr(&string_pairs(case.get("headers")));
+    let require = strings(case.get("requireHeaders"));
+    let forbid = strings(case.get("forbidHeaders"));
+    let body = match case.get("body").and_then(Value::as_str) {
+        Some(body) => quote!(Some(#body)),
+        None => quote!(None),
+    };
+    let json = case
+        .get("bodyMediaType")
+        .and_then(Value::as_str)
+        .is_some_and(|t| t.contains("json"));
+    quote! {
+        ::awsjson_runtime::testing::ExpectedResponse {
+            status: #status,
+            headers: &#headers,
+            require_headers: &[#(#require),*],
+            forbid_headers: &[#(#forbid),*],
+            body: #body,
+            json: #json,
+        }
+    }
+}
+
+fn string_pairs(value: Option<&Value>) -> Vec<(String, String)> {
+    value
+        .and_then(Value::as_object)
+        .map(|map| {
+            map.iter()
+                .map(|(k, v)| (k.clone(), v.as_str().unwrap_or_default().to_owned()))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+fn pairs_expr(pairs: &[(String, String)]) -> TokenStream {
+    let pairs = pairs.iter().map(|(k, v)| quote!((#k, #v)));
+    quote!([#(#pairs),*])
+}
+
+fn strings(value: Option<&Value>) -> Vec<String> {
+    value
+        .and_then(Value::as_array)
+        .map(|items| {
+            items
+                .iter()
+                .filter_map(Value::as_str)
+                .map(str::to_owned)
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// `value` (a case's `params`, in Smithy's node form) as a Rust expression
+/// of the type generated for shape `id`.
+fn value_expr(ir: &Ir, id: &str, value: &Value) -> Result<TokenStream, String> {
+    let shape = ir.shape(id);
+    let ty = rust_type(ir, id, Module::Other);
+    let mismatch = || format!("{value} is not a value of {id}");
+    Ok(match &shape.kind {
+        Kind::Unit => quote!(::awsjson_runtime::Unit {}),
+        Kind::Simple(simple) => simple_expr(*simple, value).ok_or_else(mismatch)?,
+        Kind::Enum { variants, unknown } => {
+            let text = value.as_str().ok_or_else(mismatch)?;
+            match variants.iter().find(|v| v.value == text) {
+                Some(variant) => {
+                    let variant = ident(&variant.rust_name);
+                    quote!(#ty::#variant)
+                }
+                None => {
+                    let unknown = ident(unknown);
+                    quote!(#ty::#unknown(::std::string::String::from(#text)))
+                }
+            }
+        }
+        Kind::IntEnum { variants, unknown } => {
+            let number = value.as_i64().ok_or_else(mismatch)?;
+            match variants.iter().find(|v| v.value == number) {
+                Some(variant) => {
+                    let variant = ident(&variant.rust_name);
+                    quote!(#ty::#variant)
+                }
+                None => {
+                    let unknown = ident(unknown);
+                    let number = i32::try_from(number).map_err(|_| mismatch())?;
+                    quote!(#ty::#unknown(#number))
+                }
+            }
+        }
+        Kind::List { member, sparse } => {
+            let items = value.as_array().ok_or_else(mismatch)?;
+            let items = items
+                .iter()
+                .map(|item| nullable_expr(ir, &member.target, item, *sparse))
+                .collect::<Result<Vec<_>, _>>()?;
+            quote!(::std::vec![#(#items),*])
+        }
+        Kind::Map {
+            value: item,
+            sparse,
+            ..
+        } => {
+            let entries = value.as_object().ok_or_else(mismatch)?;
+            let entries = entries
+                .iter()
+                .map(|(key, entry)| {
+                    let entry = nullable_expr(ir, &item.target, entry, *sparse)?;
+                    Ok(quote!((::std::string::String::from(#key), #entry)))
+                })
+                .collect::<Result<Vec<_>, String>>()?;
+            quote!(::std::collections::BTreeMap::from([#(#entries),*]))
+        }
+        Kind::Structure(members) => {
+            let object = value.as_object().ok_or_else(mismatch)?;
+            if let Some(unknown) = object
+                .keys()
+                .find(|k| !members.iter().any(|m| m.name == **k))
+            {
+                return Err(format!("{id} has no member {unknown}"));
+            }
+            let fields = members
+                .iter()
+                .map(|member| {
+                    let field = ident(&member.field);
+                    let value = field_expr(ir, member, object.get(&member.name))?;
+                    Ok(quote!(#field: #value))
+                })
+                .collect::<Result<Vec<_>, String>>()?;
+            quote!(#ty { #(#fields),* })
+        }
+        Kind::Union(members) => {
+            let object = value.as_object().ok_or_else(mismatch)?;
+            let [(name, item)] = object.iter().collect::<Vec<_>>()[..] else {
+                return Err(format!("{value} sets other than one member of union {id}"));
+            };
+            let member = members
+                .iter()
+                .find(|m| m.name == *name)
+                .ok_or_else(|| format!("{id} has no member {name}"))?;
+            let variant = ident(&member.variant);
+            let inner = boxed_if(member, value_expr(ir, &member.target, item)?);
+            quote!(#ty::#variant(#inner))
+        }
+    })
+}
+
+/// A structure field: given, defaulted as the model says, or absent.
+fn field_expr(ir: &Ir, member: &Member, value: Option<&Value>) -> Result<TokenStream, String> {
+    let given = value.filter(|v| !v.is_null());
+    Ok(match (given, member.optional) {
+        (Some(value), true) => {
+            let inner = boxed_if(member, value_expr(ir, &member.target, value)?);
+            quote!(::std::option::Option::Some(#inner))
+        }
+        (None, true) => quote!(::std::option::Option::None),
+        (Some(value), false) => boxed_if(member, value_expr(ir, &member.target, value)?),
+        (None, false) => match &member.default {
+            Some(default) => boxed_if(member, value_expr(ir, &member.target, default)?),
+            None => quote!(::std::default::Default::default()),
+        },
+    })
+}
+
+fn boxed_if(member: &Member, inner: TokenStream) -> TokenStream {
+    if member.boxed {
+        quote!(::std::boxed::Box::new(#inner))
+    } else {
+        inner
+    }
+}
+
+/// An item of a list or a value of a map: `Option` when sparse.
+fn nullable_expr(ir: &Ir, id: &str, value: &Value, sparse: bool) -> Result<TokenStream, String> {
+    match (sparse, value) {
+        (true, Value::Null) => Ok(quote!(::std::option::Option::None)),
+        (true, value) => {
+            let inner = value_expr(ir, id, value)?;
+            Ok(quote!(::std::option::Option::Some(#inner)))
+        }
+        (false, value) => value_expr(ir, id, value),
+    }
+}
+
+fn simple_expr(simple: Simple, value: &Value) -> Option<TokenStream> {
+    Some(match simple {
+        Simple::String => {
+            let text = value.as_str()?;
+            quote!(::std::string::String::from(#text))
+        }
+        Simple::Boolean => {
+            let flag = value.as_bool()?;
+            quote!(#flag)
+        }
+        Simple::Byte => {
+            Literal::i8_suffixed(i8::try_from(value.as_i64()?).ok()?).into_token_stream()
+        }
+        Simple::Short => {
+            Literal::i16_suffixed(i16::try_from(value.as_i64()?).ok()?).into_token_stream()
+        }
+        Simple::Integer => {
+            Literal::i32_suffixed(i32::try_from(value.as_i64()?).ok()?).into_token_stream()
+        }
+        Simple::Long => Literal::i64_suffixed(value.as_i64()?).into_token_stream(),
+        Simple::Float => float_expr(value, quote!(f32), |n| {
+            Literal::f32_suffixed(n as f32).into_token_stream()
+        })?,
+        Simple::Double => float_expr(value, quote!(f64), |n| {
+            Literal::f64_suffixed(n).into_token_stream()
+        })?,
+        Simple::Blob => {
+            let bytes = Literal::byte_string(value.as_str()?.as_bytes());
+            quote!(::awsjson_runtime::Blob::from(#bytes.to_vec()))
+        }
+        Simple::Timestamp => {
+            let millis = (value.as_f64()? * 1000.0).round() as i64;
+            quote!(::awsjson_runtime::Timestamp::from_unix_millis(#millis))
+        }
+        Simple::Document => {
+            let text = value.to_string();
+            quote!(::serde_json::from_str::<::awsjson_runtime::Document>(#text)
+                .expect("a case's document is JSON"))
+        }
+        Simple::BigInteger | Simple::BigDecimal => return None,
+    })
+}
+
+/// A float from a number or from the strings awsJson uses for the values
+/// JSON cannot write.
+fn float_expr(
+    value: &Value,
+    ty: TokenStream,
+    literal: impl Fn(f64) -> TokenStream,
+) -> Option<TokenStream> {
+    Some(match value {
+        Value::String(text) => match text.as_str() {
+            "NaN" => quote!(#ty::NAN),
+            "Infinity" => quote!(#ty::INFINITY),
+            "-Infinity" => quote!(#ty::NEG_INFINITY),
+            _ => return None,
+        },
+        number => literal(number.as_f64()?),
+    })
+}

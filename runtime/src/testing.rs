@@ -1,0 +1,247 @@
+//! What the protocol compliance tests a generated crate carries (with
+//! `Options::protocol_tests`) need: a recording service, requests built
+//! from a case's headers, and the comparisons Smithy's test cases ask for.
+
+use std::fmt::Debug;
+use std::future::Future;
+use std::pin::pin;
+use std::sync::Mutex;
+use std::task::{Context, Poll, Waker};
+
+use serde_json::Value;
+
+use crate::{HttpResponse, Request};
+
+/// Generated handlers answer at once, so polling until ready is enough.
+pub fn block_on<F: Future>(future: F) -> F::Output {
+    let mut future = pin!(future);
+    let mut context = Context::from_waker(Waker::noop());
+    loop {
+        if let Poll::Ready(output) = future.as_mut().poll(&mut context) {
+            return output;
+        }
+    }
+}
+
+/// A case's headers, looked up as HTTP does: names without regard to case.
+pub fn header<'a>(headers: &[(&str, &'a str)], name: &str) -> Option<&'a str> {
+    headers
+        .iter()
+        .find(|(key, _)| key.eq_ignore_ascii_case(name))
+        .map(|(_, value)| *value)
+}
+
+/// The request a case describes, as the dispatcher reads it.
+pub fn request<'a>(headers: &[(&str, &'a str)], body: &'a str) -> Request<'a> {
+    Request {
+        target: header(headers, "X-Amz-Target"),
+        content_type: header(headers, "Content-Type"),
+        body: body.as_bytes(),
+    }
+}
+
+/// What a handler saw.
+#[derive(Default)]
+pub struct Recorder {
+    received: Mutex<Option<(&'static str, String)>>,
+}
+
+impl Recorder {
+    /// Notes the operation and its input, compared later by `Debug` text:
+    /// that compares every field, and unlike `==` holds NaN equal to NaN.
+    pub fn record(&self, operation: &'static str, input: &impl Debug) {
+        *lock(&self.received) = Some((operation, format!("{input:#?}")));
+    }
+
+    /// Fails unless `operation` ran with an input equal to `expected`.
+    pub fn assert_received(
+        &self,
+        operation: &str,
+        expected: &impl Debug,
+        response: &HttpResponse,
+    ) -> Result<(), String> {
+        let Some((seen, input)) = lock(&self.received).take() else {
+            return Err(format!(
+                "no handler ran; the service answered {}",
+                describe(response)
+            ));
+        };
+        if seen != operation {
+            return Err(format!("{seen} ran instead of {operation}"));
+        }
+        let expected = format!("{expected:#?}");
+        if input != expected {
+            return Err(format!(
+                "{operation} received\n{input}\nbut the case expects\n{expected}"
+            ));
+        }
+        Ok(())
+    }
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+/// The headers a response carries, as the transport sends them.
+pub fn response_headers(response: &HttpResponse) -> Vec<(&'static str, String)> {
+    let mut headers = vec![("Content-Type", response.content_type.to_owned())];
+    if let Some(error_type) = response.error_type {
+        headers.push(("X-Amzn-ErrorType", error_type.to_owned()));
+    }
+    if let Some(query_error) = &response.query_error {
+        headers.push(("x-amzn-query-error", query_error.clone()));
+    }
+    headers
+}
+
+/// What a case expects of a response.
+pub struct ExpectedResponse<'a> {
+    pub status: u16,
+    pub headers: &'a [(&'a str, &'a str)],
+    pub require_headers: &'a [&'a str],
+    pub forbid_headers: &'a [&'a str],
+    /// `None` when the case says nothing of the body.
+    pub body: Option<&'a str>,
+    /// The body is JSON and compared as JSON (`bodyMediaType`).
+    pub json: bool,
+}
+
+/// Compares a response with a case's expectations.
+pub fn check_response(
+    response: &HttpResponse,
+    expected: &ExpectedResponse<'_>,
+) -> Result<(), String> {
+    if response.status != expected.status {
+        return Err(format!(
+            "status {} where the case expects {}: {}",
+            response.status,
+            expected.status,
+            describe(response)
+        ));
+    }
+    let sent = response_headers(response);
+    let sent: Vec<(&str, &str)> = sent.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    for (name, value) in expected.headers {
+        match header(&sent, name) {
+            Some(actual) if actual == *value => {}
+            actual => {
+                return Err(format!(
+                    "header {name}: {actual:?} where the case expects {value:?}"
+                ))
+            }
+        }
+    }
+    if let Some(name) = expected
+        .require_headers
+        .iter()
+        .find(|n| header(&sent, n).is_none())
+    {
+        return Err(format!("header {name} is missing"));
+    }
+    if let Some(name) = expected
+        .forbid_headers
+        .iter()
+        .find(|n| header(&sent, n).is_some())
+    {
+        return Err(format!("header {name} must not be sent"));
+    }
+    let Some(body) = expected.body else {
+        return Ok(());
+    };
+    let actual = String::from_utf8_lossy(&response.body);
+    let same = if expected.json {
+        match (
+            serde_json::from_str::<Value>(&actual),
+            serde_json::from_str::<Value>(body),
+        ) {
+            (Ok(actual), Ok(expected)) => same_json(&actual, &expected),
+            (Err(e), _) => return Err(format!("the body is not JSON ({e}): {actual}")),
+            (_, Err(e)) => return Err(format!("the case's body is not JSON ({e}): {body}")),
+        }
+    } else {
+        actual == body
+    };
+    if same {
+        Ok(())
+    } else {
+        Err(format!("body {actual}\nwhere the case expects {body}"))
+    }
+}
+
+/// Request headers the case requires or forbids, checked against the
+/// headers it sends.
+pub fn check_request_headers(
+    headers: &[(&str, &str)],
+    require: &[&str],
+    forbid: &[&str],
+) -> Result<(), String> {
+    if let Some(name) = require.iter().find(|n| header(headers, n).is_none()) {
+        return Err(format!(
+            "the case requires header {name} but does not send it"
+        ));
+    }
+    if let Some(name) = forbid.iter().find(|n| header(headers, n).is_some()) {
+        return Err(format!("the case forbids header {name} but sends it"));
+    }
+    Ok(())
+}
+
+/// JSON equality where numbers compare by value (`1` equals `1.0`) and
+/// object members in any order.
+pub fn same_json(a: &Value, b: &Value) -> bool {
+    match (a, b) {
+        (Value::Number(a), Value::Number(b)) => match (a.as_i64(), b.as_i64()) {
+            (Some(a), Some(b)) => a == b,
+            _ => a.as_f64() == b.as_f64(),
+        },
+        (Value::Array(a), Value::Array(b)) => {
+            a.len() == b.len() && a.iter().zip(b).all(|(a, b)| same_json(a, b))
+        }
+        (Value::Object(a), Value::Object(b)) => {
+            a.len() == b.len()
+                && a.iter()
+                    .all(|(key, value)| b.get(key).is_some_and(|other| same_json(value, other)))
+        }
+        (a, b) => a == b,
+    }
+}
+
+fn describe(response: &HttpResponse) -> String {
+    format!(
+        "{} {} {}",
+        response.status,
+        response.error_type.unwrap_or(""),
+        String::from_utf8_lossy(&response.body)
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_compare_by_value_and_members_in_any_order() {
+        let a = serde_json::json!({"a": 1, "b": [1.5, {"c": null}]});
+        let b = serde_json::json!({"b": [1.5, {"c": null}], "a": 1.0});
+        assert!(same_json(&a, &b));
+        assert!(!same_json(&a, &serde_json::json!({"a": 1})));
+        assert!(!same_json(
+            &serde_json::json!([1, 2]),
+            &serde_json::json!([2, 1])
+        ));
+    }
+
+    #[test]
+    fn headers_are_found_without_regard_to_case() {
+        let headers = [("Content-Type", "application/x-amz-json-1.1")];
+        assert_eq!(
+            header(&headers, "content-type"),
+            Some("application/x-amz-json-1.1")
+        );
+        assert!(check_request_headers(&headers, &["CONTENT-TYPE"], &["X-Amz-Target"]).is_ok());
+        assert!(check_request_headers(&headers, &["X-Amz-Target"], &[]).is_err());
+    }
+}

@@ -1,0 +1,254 @@
+//! `cargo xtask protocol-tests`: generates every awsJson service of Smithy's
+//! protocol compliance test package with its server cases as tests
+//! (`Options::protocol_tests`), builds and runs them, and reports
+//! `awsJson1_0: N/T server cases passed` per protocol. The crates go to
+//! `target/protocol-tests/`, a workspace of their own, so builds are reused
+//! between runs; nothing of Smithy's package is kept in the repository.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use codegen::load::load;
+use codegen::{Model, Options};
+
+use crate::ast_task::{protocol_test_package_in, read_model_files};
+use crate::codegen_task::project_root;
+use crate::{reject_rest, take_value};
+
+pub fn run(args: &[String]) -> Result<(), String> {
+    let mut args = args.to_vec();
+    let smithy = take_value(&mut args, "--smithy")?;
+    reject_rest(&args)?;
+    let root = project_root();
+    let smithy = match smithy {
+        Some(dir) => PathBuf::from(dir),
+        None => root.join("../shared/reference/smithy"),
+    };
+    let files = read_model_files(&protocol_test_package_in(&smithy)?)?;
+    eprintln!("loading {} files of the protocol test package", files.len());
+    let loaded = load(&files).map_err(|e| e.to_string())?;
+    let model = Model::from(&loaded);
+
+    let out = root.join("target/protocol-tests");
+    let mut crates = Vec::new();
+    let mut failures = Vec::new();
+    for (service, protocol) in awsjson_services(&loaded) {
+        let options = Options {
+            service: Some(service.clone()),
+            runtime_path: root.join("runtime").display().to_string(),
+            protocol_tests: true,
+            ..Options::default()
+        };
+        let generated = match codegen::generate(&model, &options) {
+            Ok(generated) => generated,
+            Err(e) => {
+                failures.push(format!("{protocol} {service}: cannot be generated: {e}"));
+                continue;
+            }
+        };
+        let Some(tests) = generated.get(Path::new("src/protocol_tests.rs")) else {
+            continue;
+        };
+        let cases = test_names(tests);
+        let name = package_name(&generated)?;
+        let dir = out.join(&name);
+        write_crate(&dir, &generated)?;
+        eprintln!(
+            "generated {service} ({protocol}, {} cases) into {}",
+            cases.len(),
+            dir.display()
+        );
+        crates.push(Crate {
+            name,
+            protocol,
+            cases,
+        });
+    }
+    let members: Vec<String> = crates.iter().map(|c| format!("{:?}", c.name)).collect();
+    write_if_changed(
+        &out.join("Cargo.toml"),
+        &format!(
+            "# Written by `cargo xtask protocol-tests`.\n[workspace]\nresolver = \"2\"\nmembers = [{}]\n",
+            members.join(", ")
+        ),
+    )?;
+
+    eprintln!(
+        "building and running the cases (cargo test in {})",
+        out.display()
+    );
+    let output = Command::new(env!("CARGO"))
+        .args(["test", "--no-fail-fast", "--lib"])
+        .current_dir(&out)
+        .env("CARGO_TARGET_DIR", out.join("target"))
+        .env("RUSTFLAGS", "-D warnings")
+        .output()
+        .map_err(|e| format!("cannot run cargo: {e}"))?;
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let outcomes = outcomes(&stdout);
+    if outcomes.is_empty() && !output.status.success() {
+        failures.push(format!("the generated crates did not build:\n{stderr}"));
+    }
+
+    let mut passed: BTreeMap<&str, usize> = BTreeMap::new();
+    for krate in &crates {
+        for case in &krate.cases {
+            match outcomes.get(case.as_str()) {
+                Some(true) => *passed.entry(krate.protocol).or_default() += 1,
+                Some(false) => failures.push(format!(
+                    "{} {case}: {}",
+                    krate.protocol,
+                    failure_reason(&stdout, case)
+                )),
+                None => failures.push(format!("{} {case}: did not run", krate.protocol)),
+            }
+        }
+    }
+    for (protocol, total) in server_cases(&loaded) {
+        let passed = passed.get(protocol).copied().unwrap_or(0);
+        println!("{protocol}: {passed}/{total} server cases passed");
+    }
+    if failures.is_empty() {
+        return Ok(());
+    }
+    for failure in &failures {
+        println!("  FAIL {failure}");
+    }
+    Err(format!("{} protocol cases failed", failures.len()))
+}
+
+struct Crate {
+    name: String,
+    protocol: &'static str,
+    cases: Vec<String>,
+}
+
+/// Services of the model that speak awsJson, with the protocol's name.
+fn awsjson_services(model: &codegen::ast::AstModel) -> Vec<(String, &'static str)> {
+    model
+        .shapes
+        .values()
+        .filter(|s| s.kind == codegen::ast::ShapeKind::Service)
+        .filter_map(|s| {
+            let protocol = if s.traits.contains_key("aws.protocols#awsJson1_0") {
+                "awsJson1_0"
+            } else if s.traits.contains_key("aws.protocols#awsJson1_1") {
+                "awsJson1_1"
+            } else {
+                return None;
+            };
+            Some((s.id.clone(), protocol))
+        })
+        .collect()
+}
+
+/// Every case of the package for an awsJson protocol that applies to
+/// servers, by protocol: the T of `N/T`, counted from the model rather than
+/// from what was generated.
+fn server_cases(model: &codegen::ast::AstModel) -> BTreeMap<&'static str, usize> {
+    let mut counts = BTreeMap::from([("awsJson1_0", 0), ("awsJson1_1", 0)]);
+    let shapes = model.shapes.values();
+    let traits = shapes.flat_map(|shape| {
+        [
+            "smithy.test#httpRequestTests",
+            "smithy.test#httpResponseTests",
+        ]
+        .into_iter()
+        .filter_map(|name| shape.traits.get(name)?.as_array())
+    });
+    for case in traits.flatten() {
+        let protocol = match case.get("protocol").and_then(|p| p.as_str()) {
+            Some("aws.protocols#awsJson1_0") => "awsJson1_0",
+            Some("aws.protocols#awsJson1_1") => "awsJson1_1",
+            _ => continue,
+        };
+        if matches!(
+            case.get("appliesTo").and_then(|a| a.as_str()),
+            None | Some("server")
+        ) {
+            *counts.entry(protocol).or_default() += 1;
+        }
+    }
+    counts
+}
+
+/// The test functions of a generated `protocol_tests.rs`.
+fn test_names(source: &str) -> Vec<String> {
+    let mut names = Vec::new();
+    let mut after_test = false;
+    for line in source.lines().map(str::trim) {
+        if line == "#[test]" {
+            after_test = true;
+        } else if after_test {
+            if let Some(rest) = line.strip_prefix("fn ") {
+                names.push(rest.split('(').next().unwrap_or_default().to_owned());
+                after_test = false;
+            }
+        }
+    }
+    names
+}
+
+fn package_name(files: &BTreeMap<PathBuf, String>) -> Result<String, String> {
+    let manifest = files
+        .get(Path::new("Cargo.toml"))
+        .ok_or("the generator wrote no Cargo.toml")?;
+    manifest
+        .lines()
+        .find_map(|line| line.strip_prefix("name = "))
+        .map(|name| name.trim_matches('"').to_owned())
+        .ok_or_else(|| "the generated Cargo.toml has no package name".into())
+}
+
+fn write_crate(dir: &Path, files: &BTreeMap<PathBuf, String>) -> Result<(), String> {
+    for (relative, contents) in files {
+        write_if_changed(&dir.join(relative), contents)?;
+    }
+    Ok(())
+}
+
+/// Unchanged files keep their modification time, so cargo rebuilds only
+/// what the generator changed.
+fn write_if_changed(path: &Path, contents: &str) -> Result<(), String> {
+    if fs::read_to_string(path).ok().as_deref() == Some(contents) {
+        return Ok(());
+    }
+    if let Some(parent) = path.parent() {
+        fs::create_dir_all(parent)
+            .map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
+    }
+    fs::write(path, contents).map_err(|e| format!("cannot write {}: {e}", path.display()))
+}
+
+/// `test protocol_tests::name ... ok` lines: test name → passed.
+fn outcomes(stdout: &str) -> BTreeMap<&str, bool> {
+    stdout
+        .lines()
+        .filter_map(|line| {
+            let rest = line.strip_prefix("test protocol_tests::")?;
+            let (name, result) = rest.split_once(" ... ")?;
+            Some((name, result.trim() == "ok"))
+        })
+        .collect()
+}
+
+/// The error a failed case printed (`Error: …` in its captured output).
+fn failure_reason(stdout: &str, case: &str) -> String {
+    let header = format!("---- protocol_tests::{case} stdout ----");
+    let Some(start) = stdout.find(&header) else {
+        return "failed".into();
+    };
+    let text = &stdout[start + header.len()..];
+    let end = text.find("\n---- ").unwrap_or(text.len());
+    let text = text[..end].trim();
+    // The case's `Err(String)`, printed with `Debug`: quoted, with `\n`.
+    let text = text.strip_prefix("Error: ").unwrap_or(text);
+    let text = text
+        .trim_matches('"')
+        .replace("\\n", " | ")
+        .replace("\\\"", "\"");
+    text.chars().take(600).collect()
+}
