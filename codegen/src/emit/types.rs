@@ -154,10 +154,7 @@ fn default_fn(ir: &Ir, member: &Member, name: &str, value: &DefaultValue) -> Tok
             let bytes = Literal::byte_string(bytes);
             quote!(::awsjson_runtime::Blob(#bytes.to_vec()))
         }
-        DefaultValue::Document(value) => {
-            let value = json_literal(value);
-            quote!(::serde_json::json!(#value))
-        }
+        DefaultValue::Document(value) => document(value),
         // The IR names no function for these; `Default` gives them.
         DefaultValue::EmptyList | DefaultValue::EmptyMap => {
             quote!(::std::default::Default::default())
@@ -190,27 +187,35 @@ fn non_finite(f: f64) -> Option<proc_macro2::Ident> {
     Some(format_ident!("{}", name))
 }
 
-/// A document default (a scalar, `[]` or `{}`) as `json!` input. Integers
-/// beyond `i32` are suffixed, as `json!` would take them for `i32`.
-fn json_literal(value: &Value) -> TokenStream {
-    match value {
+/// A document default: a scalar, `[]` or `{}`. Numbers go through
+/// `Value::from`, as macro input would print `-1.5` as `- 1.5`; integers
+/// beyond `i32` are suffixed, or they would be taken for `i32`.
+fn document(value: &Value) -> TokenStream {
+    let json = match value {
+        Value::Number(n) => {
+            let number = match (n.as_i64(), n.as_u64()) {
+                (Some(i), _) if i32::try_from(i).is_ok() => {
+                    signed(i < 0, Literal::u64_unsuffixed(i.unsigned_abs()))
+                }
+                (Some(i), _) => match i.checked_abs() {
+                    Some(magnitude) => signed(i < 0, Literal::i64_suffixed(magnitude)),
+                    None => quote!(i64::MIN),
+                },
+                (None, Some(u)) => Literal::u64_suffixed(u).into_token_stream(),
+                (None, None) => {
+                    let f = n.as_f64().unwrap_or_default();
+                    signed(f.is_sign_negative(), Literal::f64_unsuffixed(f.abs()))
+                }
+            };
+            return quote!(::serde_json::Value::from(#number));
+        }
         Value::Null => quote!(null),
         Value::Bool(b) => quote!(#b),
         Value::String(s) => quote!(#s),
-        Value::Number(n) => match (n.as_i64(), n.as_u64()) {
-            (Some(i), _) if i32::try_from(i).is_ok() => {
-                signed(i < 0, Literal::u64_unsuffixed(i.unsigned_abs()))
-            }
-            (Some(i), _) => Literal::i64_suffixed(i).into_token_stream(),
-            (None, Some(u)) => Literal::u64_suffixed(u).into_token_stream(),
-            (None, None) => {
-                let f = n.as_f64().unwrap_or_default();
-                signed(f.is_sign_negative(), Literal::f64_unsuffixed(f.abs()))
-            }
-        },
         Value::Array(_) => quote!([]),
         Value::Object(_) => quote!({}),
-    }
+    };
+    quote!(::serde_json::json!(#json))
 }
 
 fn redacting_debug(ir: &Ir, shape: &Shape, members: &[Member]) -> TokenStream {
