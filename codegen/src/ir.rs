@@ -559,6 +559,9 @@ impl<'m> Builder<'m> {
         // Member traits override the traits of the shape they target.
         let trait_of = |name: &str| member.traits.get(name).or_else(|| target.traits.get(name));
         let required = member.traits.contains_key("smithy.api#required");
+        // The generated crate is the service, the authoritative side:
+        // @clientOptional and @addedDefault let clients ignore a default, so
+        // they change nothing here.
         let default = match member.traits.get("smithy.api#default") {
             Some(Value::Null) => None,
             Some(_) if container.kind != ShapeType::Structure => {

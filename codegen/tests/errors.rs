@@ -604,6 +604,23 @@ fn float_defaults_out_of_range_or_not_numbers() {
 }
 
 #[test]
+fn big_number_defaults() {
+    assert_eq!(
+        default_error("smithy.api#BigInteger", json!(1.5), json!({}), json!({})),
+        "a#In$M: @default 1.5 does not fit smithy.api#BigInteger: expected an integer"
+    );
+    assert_eq!(
+        default_error("smithy.api#BigDecimal", json!("1.5"), json!({}), json!({})),
+        "a#In$M: @default \"1.5\" does not fit smithy.api#BigDecimal: expected a number"
+    );
+    // A right value still meets the unsupported shape.
+    assert_eq!(
+        default_error("smithy.api#BigDecimal", json!(1.5), json!({}), json!({})),
+        "smithy.api#BigDecimal: unsupported: bigInteger and bigDecimal shapes"
+    );
+}
+
+#[test]
 fn integral_defaults_of_floats_are_float_literals() {
     // `fn … -> f64 { 2 }` does not compile.
     let types = types_rs_with_default("smithy.api#Double", json!(2), json!({}));
