@@ -12,6 +12,9 @@ use crate::model::{self, Model, ShapeType};
 use crate::naming;
 use crate::Options;
 
+mod defaults;
+pub use defaults::{DefaultValue, MemberDefault};
+
 /// Standard names generated code uses bare when no model type shadows them.
 pub const STD_NAMES: &[&str] = &[
     "Option", "String", "Vec", "Box", "BTreeMap", "Result", "Some", "None", "Ok", "Err",
@@ -182,8 +185,8 @@ pub struct Member {
     pub variant: String,
     pub target: String,
     pub required: bool,
-    /// The model's non-null default.
-    pub default: Option<Value>,
+    /// The model's non-null default, for structure members.
+    pub default: Option<MemberDefault>,
     /// Emitted as `Option<T>`.
     pub optional: bool,
     /// Emitted behind a `Box` because the type contains itself.
@@ -310,6 +313,7 @@ impl<'m> Builder<'m> {
         }
         self.box_recursive_members();
         self.mark_defaults();
+        self.name_default_functions();
         let patterns = self.patterns()?;
         // `<Operation>Error` may already be a model shape's name.
         for operation in &mut operations {
@@ -677,14 +681,24 @@ impl<'m> Builder<'m> {
         // Member traits override the traits of the shape they target.
         let trait_of = |name: &str| member.traits.get(name).or_else(|| target.traits.get(name));
         let required = member.traits.contains_key("smithy.api#required");
+        // The generated crate is the service, the authoritative side:
+        // @clientOptional and @addedDefault let clients ignore a default, so
+        // they change nothing here.
         let default = match member.traits.get("smithy.api#default") {
             Some(Value::Null) => None,
-            Some(value) => Some(value.clone()),
+            Some(_) if container.kind != ShapeType::Structure => {
+                return Err(Error::invalid(
+                    &id,
+                    "@default is only allowed on structure members",
+                ));
+            }
+            Some(value) => Some(value),
+            // A target's default applies only to structure members.
+            None if container.kind != ShapeType::Structure => None,
             None => target
                 .traits
                 .get("smithy.api#default")
-                .filter(|v| !v.is_null())
-                .cloned(),
+                .filter(|v| !v.is_null()),
         };
         let date_time = match trait_of("smithy.api#timestampFormat").and_then(Value::as_str) {
             None | Some("epoch-seconds") => false,
@@ -696,9 +710,18 @@ impl<'m> Builder<'m> {
                 ))
             }
         };
-        if let Some(value) = &default {
-            check_default(&id, target, value)?;
-        }
+        let default = match default {
+            Some(value) => Some(MemberDefault {
+                value: self.default_value(
+                    &id,
+                    target,
+                    trait_of("smithy.api#timestampFormat").and_then(Value::as_str),
+                    value,
+                )?,
+                function: None,
+            }),
+            None => None,
+        };
         let constraints = Constraints {
             length: trait_of("smithy.api#length").map(|l| (bound(l, "min"), bound(l, "max"))),
             range: trait_of("smithy.api#range").map(|r| (number(r, "min"), number(r, "max"))),
@@ -724,6 +747,30 @@ impl<'m> Builder<'m> {
             constraints,
             date_time,
         })
+    }
+
+    fn default_value(
+        &self,
+        member_id: &str,
+        target: &model::Shape,
+        timestamp_format: Option<&str>,
+        value: &Value,
+    ) -> Result<DefaultValue> {
+        let enumeration = match target.kind {
+            ShapeType::Enum => Some(self.string_enum(target)?),
+            ShapeType::String if target.has_trait("smithy.api#enum") => {
+                Some(self.legacy_enum(target)?)
+            }
+            ShapeType::IntEnum => Some(self.int_enum(target)?),
+            _ => None,
+        };
+        defaults::typed(
+            member_id,
+            target,
+            enumeration.as_ref(),
+            timestamp_format,
+            value,
+        )
     }
 
     fn string_enum(&self, shape: &model::Shape) -> Result<Kind> {
@@ -871,6 +918,36 @@ impl<'m> Builder<'m> {
         }
     }
 
+    /// Names the functions of defaults that the Rust type's `Default` does
+    /// not give: `<type>_<field>`, numbered when two would clash (`Foo.bar_baz`
+    /// and `FooBar.baz`). Errors have a `defaults` module of their own.
+    fn name_default_functions(&mut self) {
+        let mut taken: [BTreeSet<String>; 2] = Default::default();
+        for shape in self.shapes.values_mut() {
+            let type_name = heck::ToSnakeCase::to_snake_case(shape.rust_name.as_str());
+            let scope = &mut taken[usize::from(shape.error.is_some())];
+            let Kind::Structure(members) = &mut shape.kind else {
+                continue;
+            };
+            for member in members {
+                let Some(default) = &mut member.default else {
+                    continue;
+                };
+                if default.value.is_rust_default() {
+                    continue;
+                }
+                let base = format!("{type_name}_{}", member.field.trim_start_matches("r#"));
+                let mut name = base.clone();
+                let mut suffix = 1;
+                while !scope.insert(name.clone()) {
+                    suffix += 1;
+                    name = format!("{base}_{suffix}");
+                }
+                default.function = Some(name);
+            }
+        }
+    }
+
     fn defaultable(
         &self,
         id: &str,
@@ -888,7 +965,7 @@ impl<'m> Builder<'m> {
             Kind::Enum { .. } | Kind::IntEnum { .. } | Kind::Union(_) => false,
             Kind::Structure(members) => members.iter().all(|m| {
                 m.optional
-                    || (m.default.as_ref().is_none_or(is_zero_default)
+                    || (m.default.as_ref().is_none_or(|d| d.value.is_rust_default())
                         && self.defaultable(&m.target, memo, stack))
             }),
         };
@@ -955,43 +1032,6 @@ impl Shape {
             Kind::Map { key, value, .. } => vec![key, value],
             _ => Vec::new(),
         }
-    }
-}
-
-fn is_zero_default(value: &Value) -> bool {
-    match value {
-        Value::Bool(b) => !b,
-        Value::Number(n) => n.as_f64() == Some(0.0),
-        Value::String(s) => s.is_empty(),
-        Value::Array(a) => a.is_empty(),
-        Value::Object(o) => o.is_empty(),
-        Value::Null => true,
-    }
-}
-
-fn check_default(id: &str, target: &model::Shape, value: &Value) -> Result<()> {
-    let fits = match target.kind {
-        ShapeType::Boolean => value.is_boolean(),
-        ShapeType::Byte
-        | ShapeType::Short
-        | ShapeType::Integer
-        | ShapeType::Long
-        | ShapeType::IntEnum => value.is_i64(),
-        ShapeType::Float | ShapeType::Double => value.is_number(),
-        ShapeType::String | ShapeType::Enum => value.is_string(),
-        ShapeType::List => value.as_array().is_some_and(Vec::is_empty),
-        ShapeType::Map => value.as_object().is_some_and(|m| m.is_empty()),
-        ShapeType::Document => true,
-        ShapeType::Timestamp | ShapeType::Blob => is_zero_default(value),
-        _ => false,
-    };
-    if fits {
-        Ok(())
-    } else {
-        Err(Error::unsupported(
-            id,
-            format!("default value {value} for a {:?} shape", target.kind),
-        ))
     }
 }
 

@@ -34,6 +34,7 @@ fn fixtures() -> Vec<String> {
 const CHECKED: &[&str] = &[
     "awsjson1_0",
     "constraints",
+    "defaults",
     "enums",
     "errors",
     "naming",

@@ -517,18 +517,328 @@ fn timestamp_formats_other_than_epoch_seconds_and_date_time() {
     );
 }
 
+// ---- defaults ---------------------------------------------------------------
+
+/// The message for a model whose input member `a#In$M` targets `target`
+/// with `@default(value)` and `traits`; `shapes` are added to the model.
+fn default_error(target: &str, value: Value, traits: Value, shapes: Value) -> String {
+    let mut traits = traits.as_object().expect("traits is an object").clone();
+    traits.insert("smithy.api#default".into(), value);
+    let text = input_model(
+        json!({ "M": { "target": target, "traits": traits } }),
+        shapes,
+    );
+    error(&text).to_string()
+}
+
+fn types_rs_with_default(target: &str, value: Value, shapes: Value) -> String {
+    let text = input_model(
+        json!({ "M": { "target": target, "traits": { "smithy.api#default": value } } }),
+        shapes,
+    );
+    let model = Model::from_json(&text).unwrap_or_else(|e| panic!("{e}"));
+    let mut files = generate(&model, &Options::default()).unwrap_or_else(|e| panic!("{e}"));
+    files.remove(Path::new("src/types.rs")).unwrap()
+}
+
 #[test]
 fn default_of_the_wrong_type() {
-    let text = input_model(
-        json!({
-            "N": { "target": "smithy.api#Integer", "traits": { "smithy.api#default": "seven" } }
-        }),
+    assert_eq!(
+        default_error("smithy.api#Integer", json!("seven"), json!({}), json!({})),
+        "a#In$M: @default \"seven\" does not fit smithy.api#Integer: \
+         expected an integer from -2147483648 to 2147483647"
+    );
+    assert_eq!(
+        default_error("smithy.api#Integer", json!(1.5), json!({}), json!({})),
+        "a#In$M: @default 1.5 does not fit smithy.api#Integer: \
+         expected an integer from -2147483648 to 2147483647"
+    );
+    assert_eq!(
+        default_error("smithy.api#Boolean", json!("true"), json!({}), json!({})),
+        "a#In$M: @default \"true\" does not fit smithy.api#Boolean: expected true or false"
+    );
+    assert_eq!(
+        default_error("smithy.api#String", json!(1), json!({}), json!({})),
+        "a#In$M: @default 1 does not fit smithy.api#String: expected a string"
+    );
+}
+
+#[test]
+fn integral_defaults_out_of_their_range() {
+    for (target, value, range) in [
+        ("smithy.api#Byte", json!(128), "-128 to 127"),
+        ("smithy.api#Byte", json!(-129), "-128 to 127"),
+        ("smithy.api#Short", json!(32768), "-32768 to 32767"),
+        (
+            "smithy.api#Integer",
+            json!(2147483648_i64),
+            "-2147483648 to 2147483647",
+        ),
+        (
+            "smithy.api#Long",
+            json!(9223372036854775808_u64),
+            "-9223372036854775808 to 9223372036854775807",
+        ),
+    ] {
+        assert_eq!(
+            default_error(target, value.clone(), json!({}), json!({})),
+            format!(
+                "a#In$M: @default {value} does not fit {target}: expected an integer from {range}"
+            )
+        );
+    }
+}
+
+#[test]
+fn float_defaults_out_of_range_or_not_numbers() {
+    assert_eq!(
+        default_error("smithy.api#Float", json!(1e39), json!({}), json!({})),
+        "a#In$M: @default 1e+39 does not fit smithy.api#Float: \
+         expected a number within the range of a float, \"NaN\", \"Infinity\" or \"-Infinity\""
+    );
+    assert_eq!(
+        default_error("smithy.api#Double", json!("2"), json!({}), json!({})),
+        "a#In$M: @default \"2\" does not fit smithy.api#Double: \
+         expected a number, \"NaN\", \"Infinity\" or \"-Infinity\""
+    );
+}
+
+#[test]
+fn big_number_defaults() {
+    assert_eq!(
+        default_error("smithy.api#BigInteger", json!(1.5), json!({}), json!({})),
+        "a#In$M: @default 1.5 does not fit smithy.api#BigInteger: expected an integer"
+    );
+    assert_eq!(
+        default_error("smithy.api#BigDecimal", json!("1.5"), json!({}), json!({})),
+        "a#In$M: @default \"1.5\" does not fit smithy.api#BigDecimal: expected a number"
+    );
+    // A right value still meets the unsupported shape.
+    assert_eq!(
+        default_error("smithy.api#BigDecimal", json!(1.5), json!({}), json!({})),
+        "smithy.api#BigDecimal: unsupported: bigInteger and bigDecimal shapes"
+    );
+}
+
+#[test]
+fn integral_defaults_of_floats_are_float_literals() {
+    // `fn … -> f64 { 2 }` does not compile.
+    let types = types_rs_with_default("smithy.api#Double", json!(2), json!({}));
+    assert!(
+        types.contains("fn in_m() -> f64 {\n        2.0\n    }"),
+        "{types}"
+    );
+    let types = types_rs_with_default("smithy.api#Float", json!(-3), json!({}));
+    assert!(
+        types.contains("fn in_m() -> f32 {\n        -3.0\n    }"),
+        "{types}"
+    );
+    let types = types_rs_with_default("smithy.api#Double", json!("-Infinity"), json!({}));
+    assert!(
+        types.contains("fn in_m() -> f64 {\n        f64::NEG_INFINITY\n    }"),
+        "{types}"
+    );
+}
+
+#[test]
+fn enum_defaults_must_be_one_of_its_values() {
+    let shapes = json!({
+        "a#Color": { "type": "enum", "members": {
+            "RED": { "target": "smithy.api#Unit", "traits": { "smithy.api#enumValue": "red" } },
+            "GREEN": { "target": "smithy.api#Unit", "traits": { "smithy.api#enumValue": "green" } }
+        } }
+    });
+    // The member name is not the value.
+    assert_eq!(
+        default_error("a#Color", json!("RED"), json!({}), shapes.clone()),
+        "a#In$M: @default \"RED\" does not fit a#Color: expected one of its values \"red\", \"green\""
+    );
+    let types = types_rs_with_default("a#Color", json!("green"), shapes);
+    assert!(
+        types.contains(
+            "fn in_m() -> crate::types::Color {\n        crate::types::Color::Green\n    }"
+        ),
+        "{types}"
+    );
+}
+
+#[test]
+fn legacy_enum_defaults_must_be_one_of_its_values() {
+    let shapes = json!({
+        "a#Size": { "type": "string", "traits": { "smithy.api#enum": [
+            { "value": "s", "name": "SMALL" }, { "value": "l", "name": "LARGE" }
+        ] } }
+    });
+    assert_eq!(
+        default_error("a#Size", json!("m"), json!({}), shapes),
+        "a#In$M: @default \"m\" does not fit a#Size: expected one of its values \"s\", \"l\""
+    );
+}
+
+#[test]
+fn int_enum_defaults_must_be_one_of_its_values() {
+    let shapes = json!({
+        "a#Level": { "type": "intEnum", "members": {
+            "LOW": { "target": "smithy.api#Unit", "traits": { "smithy.api#enumValue": 1 } },
+            "HIGH": { "target": "smithy.api#Unit", "traits": { "smithy.api#enumValue": 2 } }
+        } }
+    });
+    assert_eq!(
+        default_error("a#Level", json!(3), json!({}), shapes.clone()),
+        "a#In$M: @default 3 does not fit a#Level: expected one of its values 1, 2"
+    );
+    assert_eq!(
+        default_error("a#Level", json!("LOW"), json!({}), shapes.clone()),
+        "a#In$M: @default \"LOW\" does not fit a#Level: expected one of its values 1, 2"
+    );
+    let types = types_rs_with_default("a#Level", json!(2), shapes);
+    assert!(types.contains("crate::types::Level::High"), "{types}");
+}
+
+#[test]
+fn document_defaults_are_scalars_or_empty() {
+    for value in [json!({ "a": 1 }), json!([1])] {
+        assert_eq!(
+            default_error("smithy.api#Document", value.clone(), json!({}), json!({})),
+            format!(
+                "a#In$M: @default {value} does not fit smithy.api#Document: \
+                 expected null, a boolean, a string, a number, [] or {{}}"
+            )
+        );
+    }
+    // `{}` is not `Value::default()` (null), so it needs a function.
+    let types = types_rs_with_default("smithy.api#Document", json!({}), json!({}));
+    assert!(types.contains("::serde_json::json!({})"), "{types}");
+}
+
+#[test]
+fn collection_defaults_are_empty() {
+    let shapes = json!({
+        "a#Names": { "type": "list", "member": { "target": "smithy.api#String" } },
+        "a#Tags": { "type": "map", "key": { "target": "smithy.api#String" },
+                    "value": { "target": "smithy.api#String" } }
+    });
+    assert_eq!(
+        default_error("a#Names", json!(["x"]), json!({}), shapes.clone()),
+        "a#In$M: @default [\"x\"] does not fit a#Names: a list's default can only be []"
+    );
+    assert_eq!(
+        default_error("a#Tags", json!({ "k": "v" }), json!({}), shapes),
+        "a#In$M: @default {\"k\":\"v\"} does not fit a#Tags: a map's default can only be {}"
+    );
+}
+
+#[test]
+fn blob_defaults_are_base64() {
+    assert_eq!(
+        default_error(
+            "smithy.api#Blob",
+            json!("not base64!"),
+            json!({}),
+            json!({})
+        ),
+        "a#In$M: @default \"not base64!\" does not fit smithy.api#Blob: expected a base64 string"
+    );
+    // Not only the empty blob.
+    let types = types_rs_with_default("smithy.api#Blob", json!("YWJj"), json!({}));
+    assert!(
+        types.contains("::awsjson_runtime::Blob(b\"abc\".to_vec())"),
+        "{types}"
+    );
+}
+
+#[test]
+fn timestamp_defaults_in_their_format() {
+    assert_eq!(
+        default_error(
+            "smithy.api#Timestamp",
+            json!("yesterday"),
+            json!({}),
+            json!({})
+        ),
+        "a#In$M: @default \"yesterday\" does not fit smithy.api#Timestamp: \
+         expected epoch seconds or a date-time string such as \"1985-04-12T23:20:50.52Z\""
+    );
+    assert_eq!(
+        default_error(
+            "smithy.api#Timestamp",
+            json!("1985-04-12T23:20:50.52Z"),
+            json!({ "smithy.api#timestampFormat": "epoch-seconds" }),
+            json!({})
+        ),
+        "a#In$M: @default \"1985-04-12T23:20:50.52Z\" does not fit smithy.api#Timestamp: \
+         expected epoch seconds, its timestampFormat"
+    );
+    let types = types_rs_with_default("smithy.api#Timestamp", json!(1.5), json!({}));
+    assert!(
+        types.contains("Timestamp::from_unix_millis(1500)"),
+        "{types}"
+    );
+    let types = types_rs_with_default(
+        "smithy.api#Timestamp",
+        json!("1985-04-12T23:20:50.52Z"),
         json!({}),
+    );
+    assert!(
+        types.contains("Timestamp::from_unix_millis(482196050520)"),
+        "{types}"
+    );
+}
+
+#[test]
+fn defaults_only_on_structure_members_that_can_have_one() {
+    let shapes = json!({
+        "a#Inner": { "type": "structure", "members": {} }
+    });
+    assert_eq!(
+        default_error("a#Inner", json!({}), json!({}), shapes),
+        "a#In$M: @default {} does not fit a#Inner: \
+         only members that target a simple type, list or map can have a default"
+    );
+    let text = input_model(
+        json!({ "U": { "target": "a#U" } }),
+        json!({ "a#U": { "type": "union", "members": {
+            "A": { "target": "smithy.api#Integer", "traits": { "smithy.api#default": 1 } }
+        } } }),
     );
     assert_eq!(
         error(&text).to_string(),
-        "a#In$N: unsupported: default value \"seven\" for a Integer shape"
+        "a#U$A: @default is only allowed on structure members"
     );
+}
+
+#[test]
+fn client_optional_and_added_default_keep_the_default() {
+    // The service is the authoritative side: @clientOptional and
+    // @addedDefault tell clients what to do; the server fills the default in.
+    let text = input_model(
+        json!({
+            "A": { "target": "smithy.api#Integer",
+                   "traits": { "smithy.api#default": 3, "smithy.api#clientOptional": {} } },
+            "B": { "target": "smithy.api#Integer",
+                   "traits": { "smithy.api#default": 4, "smithy.api#addedDefault": {} } },
+            "C": { "target": "smithy.api#Integer",
+                   "traits": { "smithy.api#default": 5, "smithy.api#required": {} } }
+        }),
+        json!({}),
+    );
+    let model = Model::from_json(&text).unwrap();
+    let files = generate(&model, &Options::default()).unwrap();
+    let types = &files[Path::new("src/types.rs")];
+    for (field, value) in [("a", 3), ("b", 4), ("c", 5)] {
+        assert!(
+            types.contains(&format!(
+                "default = \"defaults::in_{field}\")]\n    pub {field}: i32,"
+            )),
+            "{types}"
+        );
+        assert!(
+            types.contains(&format!(
+                "fn in_{field}() -> i32 {{\n        {value}\n    }}"
+            )),
+            "{types}"
+        );
+    }
 }
 
 #[test]

@@ -17,7 +17,6 @@ pub fn error_rs(ir: &Ir) -> TokenStream {
     let shapes: Vec<_> = shapes.collect();
     let enums = ir.operations.iter().map(|op| operation_error(ir, op));
     let defaults = (!defaults.is_empty()).then(|| {
-        let defaults = defaults.iter().map(|(_, function)| function);
         quote! {
             /// Errors are only read with the `client` feature.
             #[cfg_attr(not(feature = "client"), allow(dead_code))]

@@ -1,13 +1,13 @@
 //! `types.rs`: structures, unions and enums with their awsJson serde.
 
-use proc_macro2::TokenStream;
-use quote::{format_ident, quote};
+use proc_macro2::{Literal, TokenStream};
+use quote::{format_ident, quote, ToTokens};
 use serde_json::Value;
 
 use super::{
     boxed, docs, hides_value, ident, is_none_path, member_type, rust_type, std_path, Module,
 };
-use crate::ir::{Ir, Kind, Member, Shape, Variant};
+use crate::ir::{DefaultValue, Ir, Kind, Member, Shape, Variant};
 
 pub fn types_rs(ir: &Ir) -> TokenStream {
     let mut items = Vec::new();
@@ -16,9 +16,8 @@ pub fn types_rs(ir: &Ir) -> TokenStream {
         items.push(named_type(ir, shape, Module::Types, &mut defaults));
     }
     let defaults = (!defaults.is_empty()).then(|| {
-        let defaults = defaults.iter().map(|(_, function)| function);
         quote! {
-            /// Non-zero defaults from the model, for `#[serde(default = …)]`.
+            /// Defaults the Rust types' own `Default` does not give, for `#[serde(default = …)]`.
             /// Output types read them only with the `client` feature.
             #[cfg_attr(not(feature = "client"), allow(dead_code))]
             mod defaults {
@@ -38,7 +37,7 @@ pub(super) fn named_type(
     ir: &Ir,
     shape: &Shape,
     module: Module,
-    defaults: &mut Vec<(String, TokenStream)>,
+    defaults: &mut Vec<TokenStream>,
 ) -> TokenStream {
     match &shape.kind {
         Kind::Structure(members) => structure(ir, shape, members, module, defaults),
@@ -54,7 +53,7 @@ fn structure(
     shape: &Shape,
     members: &[Member],
     module: Module,
-    defaults: &mut Vec<(String, TokenStream)>,
+    defaults: &mut Vec<TokenStream>,
 ) -> TokenStream {
     let name = ident(&shape.rust_name);
     let doc = docs(&shape.docs);
@@ -70,7 +69,7 @@ fn structure(
         let field = ident(&member.field);
         let ty = member_type(ir, member, module);
         let doc = docs(&member.docs);
-        let serde = field_serde(shape, member, defaults, ir);
+        let serde = field_serde(member, defaults, ir);
         quote! { #doc #serde pub #field: #ty, }
     });
     let debug = redacted_debug.then(|| redacting_debug(ir, shape, members));
@@ -97,22 +96,17 @@ fn deserialize_attr(shape: &Shape) -> TokenStream {
     }
 }
 
-fn field_serde(
-    shape: &Shape,
-    member: &Member,
-    defaults: &mut Vec<(String, TokenStream)>,
-    ir: &Ir,
-) -> TokenStream {
+fn field_serde(member: &Member, defaults: &mut Vec<TokenStream>, ir: &Ir) -> TokenStream {
     let wire = &member.name;
     let mut args = vec![quote!(rename = #wire)];
     if member.optional {
         let is_none = is_none_path(ir);
         args.push(quote!(default, skip_serializing_if = #is_none));
-    } else if let Some(value) = &member.default {
-        match default_fn(ir, shape, member, value, defaults) {
+    } else if let Some(default) = &member.default {
+        match &default.function {
             Some(function) => {
-                let path = format!("defaults::{}", function.0);
-                defaults.push(function);
+                let path = format!("defaults::{function}");
+                defaults.push(default_fn(ir, member, function, &default.value));
                 args.push(quote!(default = #path));
             }
             None => args.push(quote!(default)),
@@ -129,53 +123,99 @@ fn field_serde(
     quote! { #[serde(#(#args),*)] }
 }
 
-/// A function returning a member's non-zero default; `None` when the Rust
-/// type's own `Default` already is the model's default. Its name differs from
-/// every function in `taken`.
-fn default_fn(
-    ir: &Ir,
-    shape: &Shape,
-    member: &Member,
-    value: &Value,
-    taken: &[(String, TokenStream)],
-) -> Option<(String, TokenStream)> {
-    // Enums have no `Default`, so even a zero default needs a function.
-    let is_enum = matches!(
-        ir.shape(&member.target).kind,
-        Kind::Enum { .. } | Kind::IntEnum { .. }
-    );
+/// The function in `mod defaults` that returns a member's default.
+fn default_fn(ir: &Ir, member: &Member, name: &str, value: &DefaultValue) -> TokenStream {
+    let function = format_ident!("{}", name);
+    let ty = rust_type(ir, &member.target, Module::Other);
     let body = match value {
-        Value::Bool(true) => quote!(true),
-        Value::Number(n) if is_enum || n.as_f64() != Some(0.0) => {
-            let literal: TokenStream = n.to_string().parse().unwrap_or_default();
-            if is_enum {
-                quote!(::std::convert::From::from(#literal))
-            } else {
-                literal
-            }
-        }
-        Value::String(s) if is_enum => quote!(::std::convert::From::from(#s)),
-        Value::String(s) if !s.is_empty() => {
+        DefaultValue::Boolean(b) => quote!(#b),
+        DefaultValue::Integer(n) => signed(*n < 0, Literal::u64_unsuffixed(n.unsigned_abs())),
+        DefaultValue::Float(f) => match non_finite(f64::from(*f)) {
+            Some(constant) => quote!(f32::#constant),
+            None => signed(f.is_sign_negative(), Literal::f32_unsuffixed(f.abs())),
+        },
+        DefaultValue::Double(f) => match non_finite(*f) {
+            Some(constant) => quote!(f64::#constant),
+            None => signed(f.is_sign_negative(), Literal::f64_unsuffixed(f.abs())),
+        },
+        DefaultValue::String(s) => {
             let string = std_path(ir, "String");
             quote!(#string::from(#s))
         }
-        _ => return None,
+        DefaultValue::Variant(variant) => {
+            let variant = ident(variant);
+            quote!(#ty::#variant)
+        }
+        DefaultValue::Timestamp(millis) => {
+            let millis = signed(*millis < 0, Literal::u64_unsuffixed(millis.unsigned_abs()));
+            quote!(::awsjson_runtime::Timestamp::from_unix_millis(#millis))
+        }
+        DefaultValue::Blob(bytes) => {
+            let bytes = Literal::byte_string(bytes);
+            quote!(::awsjson_runtime::Blob(#bytes.to_vec()))
+        }
+        DefaultValue::Document(value) => document(value),
+        // The IR names no function for these; `Default` gives them.
+        DefaultValue::EmptyList | DefaultValue::EmptyMap => {
+            quote!(::std::default::Default::default())
+        }
     };
-    let base = format!(
-        "{}_{}",
-        heck::ToSnakeCase::to_snake_case(shape.rust_name.as_str()),
-        member.field.trim_start_matches("r#")
-    );
-    // `Foo.bar_baz` and `FooBar.baz` would both give `foo_bar_baz`.
-    let mut name = base.clone();
-    let mut suffix = 1;
-    while taken.iter().any(|(other, _)| *other == name) {
-        suffix += 1;
-        name = format!("{base}_{suffix}");
+    quote! { pub(super) fn #function() -> #ty { #body } }
+}
+
+/// A literal with a leading minus sign when `negative`; literal tokens
+/// themselves are unsigned.
+fn signed(negative: bool, magnitude: Literal) -> TokenStream {
+    if negative {
+        quote!(-#magnitude)
+    } else {
+        quote!(#magnitude)
     }
-    let function = format_ident!("{}", name);
-    let ty = rust_type(ir, &member.target, Module::Other);
-    Some((name, quote! { pub(super) fn #function() -> #ty { #body } }))
+}
+
+/// The `f32`/`f64` constant for a value no literal can write.
+fn non_finite(f: f64) -> Option<proc_macro2::Ident> {
+    let name = if f.is_nan() {
+        "NAN"
+    } else if f == f64::INFINITY {
+        "INFINITY"
+    } else if f == f64::NEG_INFINITY {
+        "NEG_INFINITY"
+    } else {
+        return None;
+    };
+    Some(format_ident!("{}", name))
+}
+
+/// A document default: a scalar, `[]` or `{}`. Numbers go through
+/// `Value::from`, as macro input would print `-1.5` as `- 1.5`; integers
+/// beyond `i32` are suffixed, or they would be taken for `i32`.
+fn document(value: &Value) -> TokenStream {
+    let json = match value {
+        Value::Number(n) => {
+            let number = match (n.as_i64(), n.as_u64()) {
+                (Some(i), _) if i32::try_from(i).is_ok() => {
+                    signed(i < 0, Literal::u64_unsuffixed(i.unsigned_abs()))
+                }
+                (Some(i), _) => match i.checked_abs() {
+                    Some(magnitude) => signed(i < 0, Literal::i64_suffixed(magnitude)),
+                    None => quote!(i64::MIN),
+                },
+                (None, Some(u)) => Literal::u64_suffixed(u).into_token_stream(),
+                (None, None) => {
+                    let f = n.as_f64().unwrap_or_default();
+                    signed(f.is_sign_negative(), Literal::f64_unsuffixed(f.abs()))
+                }
+            };
+            return quote!(::serde_json::Value::from(#number));
+        }
+        Value::Null => quote!(null),
+        Value::Bool(b) => quote!(#b),
+        Value::String(s) => quote!(#s),
+        Value::Array(_) => quote!([]),
+        Value::Object(_) => quote!({}),
+    };
+    quote!(::serde_json::json!(#json))
 }
 
 fn redacting_debug(ir: &Ir, shape: &Shape, members: &[Member]) -> TokenStream {

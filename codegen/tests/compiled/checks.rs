@@ -143,6 +143,136 @@ mod tests {
     }
 
     #[test]
+    fn defaults_of_every_kind_fill_absent_members() {
+        use fixture_defaults::error::Rejected;
+        use fixture_defaults::types::*;
+
+        let input: ConfigureInput = serde_json::from_value(json!({})).expect("all defaulted");
+        assert_eq!(input.default_string, "hi");
+        assert_eq!(input.empty_string, "");
+        assert!(input.default_boolean);
+        assert!(!input.false_boolean);
+        assert_eq!(input.min_byte, i8::MIN);
+        assert_eq!(input.max_short, i16::MAX);
+        assert_eq!(input.default_integer, 10);
+        assert_eq!(input.zero_integer, 0);
+        assert_eq!(input.min_long, i64::MIN);
+        assert_eq!(input.integral_float, 2.0);
+        assert_eq!(input.default_float, 1.5);
+        assert_eq!(input.negative_infinity_float, f32::NEG_INFINITY);
+        assert_eq!(input.integral_double, 2.0);
+        assert_eq!(input.negative_double, -0.25);
+        assert!(input.negative_zero_double == 0.0 && input.negative_zero_double.is_sign_negative());
+        assert!(input.nan_double.is_nan());
+        assert_eq!(input.zero_timestamp.unix_millis(), 0);
+        assert_eq!(input.epoch_timestamp.unix_millis(), 1_500);
+        assert_eq!(input.string_timestamp.to_rfc3339(), "2000-01-01T00:00:00.000Z");
+        assert_eq!(input.date_time_timestamp.to_rfc3339(), "1985-04-12T23:20:50.520Z");
+        assert_eq!(input.default_blob.as_bytes(), b"abc");
+        assert!(input.empty_blob.as_bytes().is_empty());
+        assert_eq!(input.document_map, json!({}));
+        assert_eq!(input.document_list, json!([]));
+        assert_eq!(input.document_string, json!("hi"));
+        assert_eq!(input.document_false, json!(false));
+        assert_eq!(input.document_number, json!(-1.5));
+        assert_eq!(input.document_large_number, json!(5_000_000_000_i64));
+        assert_eq!(input.document_null, None);
+        assert_eq!(input.default_enum, Color::Green);
+        assert_eq!(input.default_int_enum, Level::High);
+        assert_eq!(input.default_legacy_enum, Size::Large);
+        assert!(input.empty_list.is_empty() && input.empty_map.is_empty());
+        assert_eq!(input.zero_from_target, 0);
+        assert_eq!(input.null_overrides_target, None);
+        // Requiredness is the validator's business (see the dispatch below);
+        // @clientOptional and @addedDefault are for clients.
+        assert_eq!(input.required_with_default, 5);
+        assert_eq!(input.client_optional_with_default, 7);
+        assert_eq!(input.added_default, 8);
+
+        // Defaults are written out, each in its wire form.
+        let written = serde_json::to_value(&input).unwrap();
+        assert_eq!(written["IntegralFloat"], json!(2.0));
+        assert_eq!(written["EpochTimestamp"], json!(1.5));
+        assert_eq!(written["DateTimeTimestamp"], "1985-04-12T23:20:50.520Z");
+        assert_eq!(written["DefaultBlob"], "YWJj");
+        assert_eq!(written["DefaultEnum"], "green");
+        assert_eq!(written["DefaultIntEnum"], 2);
+        assert_eq!(written["DefaultLegacyEnum"], "l");
+        assert_eq!(written["DocumentMap"], json!({}));
+
+        // A value that is present wins.
+        let given: ConfigureInput = serde_json::from_value(json!({
+            "DefaultInteger": 1,
+            "IntegralDouble": 0.5,
+            "DocumentMap": { "a": 1 },
+            "DefaultEnum": "red",
+            "DefaultBlob": ""
+        }))
+        .unwrap();
+        assert_eq!(given.default_integer, 1);
+        assert_eq!(given.integral_double, 0.5);
+        assert_eq!(given.document_map, json!({ "a": 1 }));
+        assert_eq!(given.default_enum, Color::Red);
+        assert!(given.default_blob.as_bytes().is_empty());
+
+        // Outputs and errors, read as a client reads them.
+        let output: ConfigureOutput = serde_json::from_value(json!({})).unwrap();
+        assert_eq!(output.color, Color::Red);
+        assert_eq!(output.ratio, 3.0);
+        assert_eq!(output.created.unix_millis(), 86_400_000);
+        assert_eq!(output.settings, json!({}));
+        let rejected: Rejected = serde_json::from_value(json!({})).unwrap();
+        assert!(rejected.retryable);
+        assert_eq!(rejected.severity, Level::Low);
+    }
+
+    #[test]
+    fn dispatch_fills_defaults_but_still_requires_required_members() {
+        use fixture_defaults::error::ConfigureError;
+        use fixture_defaults::runtime::RequestContext;
+        use fixture_defaults::types::*;
+        use fixture_defaults::{dispatch, DefaultService};
+
+        struct Service;
+        impl DefaultService for Service {
+            fn configure(
+                &self,
+                _: &RequestContext,
+                input: ConfigureInput,
+            ) -> impl Future<Output = Result<ConfigureOutput, ConfigureError>> + Send {
+                assert_eq!(input.integral_double, 2.0);
+                assert_eq!(input.document_map, json!({}));
+                assert_eq!(input.default_int_enum, Level::High);
+                assert_eq!(input.required_with_default, 6);
+                std::future::ready(Ok(serde_json::from_value(json!({})).unwrap()))
+            }
+        }
+        let call = |body: serde_json::Value| {
+            block_on(dispatch(
+                &Service,
+                &RequestContext::default(),
+                "DefaultService.Configure",
+                body.to_string().as_bytes(),
+            ))
+        };
+        // A @required member must be sent even when it has a @default
+        // (Smithy: "A member marked @required MUST be serialized").
+        let missing = call(json!({}));
+        let text = body_text(&missing.body);
+        assert_eq!(missing.status, 400, "{text}");
+        assert!(text.contains("'requiredWithDefault'"), "{text}");
+
+        let ok = call(json!({ "RequiredWithDefault": 6 }));
+        let text = body_text(&ok.body);
+        assert_eq!(ok.status, 200, "{text}");
+        let written: serde_json::Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(
+            written,
+            json!({ "Color": "red", "Ratio": 3.0, "Created": 86400, "Settings": {} })
+        );
+    }
+
+    #[test]
     fn enums_keep_their_wire_values() {
         use fixture_enums::types::*;
 
