@@ -9,9 +9,10 @@
 
 use heck::ToSnakeCase;
 use proc_macro2::{Literal, TokenStream};
-use quote::{format_ident, quote, ToTokens};
+use quote::{format_ident, quote};
 use serde_json::{Map, Value};
 
+use super::types::{default_value, non_finite, signed};
 use super::{ident, rust_type, Module};
 use crate::ir::{Ir, Kind, Member, ProtocolTest, Simple, TestKind};
 
@@ -64,7 +65,7 @@ pub fn protocol_tests_rs(ir: &Ir) -> TokenStream {
 }
 
 fn test_fn(ir: &Ir, test: &ProtocolTest) -> TokenStream {
-    let name = format_ident!("{}", test_name(&test.id));
+    let name = format_ident!("{}", test_name(test));
     let doc = test
         .case
         .get("documentation")
@@ -89,13 +90,14 @@ fn test_fn(ir: &Ir, test: &ProtocolTest) -> TokenStream {
     }
 }
 
-/// `AwsJson11SerializeStringShapes` → `aws_json11_serialize_string_shapes`.
-fn test_name(id: &str) -> String {
-    let name = id.to_snake_case();
-    match name.chars().next() {
-        Some(c) if c.is_ascii_alphabetic() || c == '_' => name,
-        _ => format!("case_{name}"),
-    }
+/// `request_aws_json11_serialize_string_shapes`: one id may name both a
+/// request and a response case, so the kind leads.
+fn test_name(test: &ProtocolTest) -> String {
+    let kind = match test.kind {
+        TestKind::Request => "request",
+        TestKind::Response | TestKind::Error(_) => "response",
+    };
+    format!("{kind}_{}", test.id.to_snake_case())
 }
 
 fn test_body(ir: &Ir, test: &ProtocolTest) -> Result<TokenStream, String> {
@@ -333,7 +335,7 @@ fn field_expr(ir: &Ir, member: &Member, value: Option<&Value>) -> Result<TokenSt
         (None, true) => quote!(::std::option::Option::None),
         (Some(value), false) => boxed_if(member, value_expr(ir, &member.target, value)?),
         (None, false) => match &member.default {
-            Some(default) => boxed_if(member, value_expr(ir, &member.target, default)?),
+            Some(default) => boxed_if(member, default_value(ir, &member.target, &default.value)),
             None => quote!(::std::default::Default::default()),
         },
     })
@@ -369,28 +371,23 @@ fn simple_expr(simple: Simple, value: &Value) -> Option<TokenStream> {
             let flag = value.as_bool()?;
             quote!(#flag)
         }
-        Simple::Byte => {
-            Literal::i8_suffixed(i8::try_from(value.as_i64()?).ok()?).into_token_stream()
-        }
-        Simple::Short => {
-            Literal::i16_suffixed(i16::try_from(value.as_i64()?).ok()?).into_token_stream()
-        }
-        Simple::Integer => {
-            Literal::i32_suffixed(i32::try_from(value.as_i64()?).ok()?).into_token_stream()
-        }
-        Simple::Long => Literal::i64_suffixed(value.as_i64()?).into_token_stream(),
+        Simple::Byte => integer(value, i64::from(i8::MIN), i64::from(i8::MAX))?,
+        Simple::Short => integer(value, i64::from(i16::MIN), i64::from(i16::MAX))?,
+        Simple::Integer => integer(value, i64::from(i32::MIN), i64::from(i32::MAX))?,
+        Simple::Long => integer(value, i64::MIN, i64::MAX)?,
         Simple::Float => float_expr(value, quote!(f32), |n| {
-            Literal::f32_suffixed(n as f32).into_token_stream()
+            signed(n.is_sign_negative(), Literal::f32_unsuffixed(n.abs() as f32))
         })?,
         Simple::Double => float_expr(value, quote!(f64), |n| {
-            Literal::f64_suffixed(n).into_token_stream()
+            signed(n.is_sign_negative(), Literal::f64_unsuffixed(n.abs()))
         })?,
         Simple::Blob => {
             let bytes = Literal::byte_string(value.as_str()?.as_bytes());
-            quote!(::awsjson_runtime::Blob::from(#bytes.to_vec()))
+            quote!(::awsjson_runtime::Blob(#bytes.to_vec()))
         }
         Simple::Timestamp => {
             let millis = (value.as_f64()? * 1000.0).round() as i64;
+            let millis = signed(millis < 0, Literal::u64_unsuffixed(millis.unsigned_abs()));
             quote!(::awsjson_runtime::Timestamp::from_unix_millis(#millis))
         }
         Simple::Document => {
@@ -402,6 +399,12 @@ fn simple_expr(simple: Simple, value: &Value) -> Option<TokenStream> {
     })
 }
 
+/// An integer literal, when `value` is one within `min..=max`.
+fn integer(value: &Value, min: i64, max: i64) -> Option<TokenStream> {
+    let n = value.as_i64().filter(|n| (min..=max).contains(n))?;
+    Some(signed(n < 0, Literal::u64_unsuffixed(n.unsigned_abs())))
+}
+
 /// A float from a number or from the strings awsJson uses for the values
 /// JSON cannot write.
 fn float_expr(
@@ -409,13 +412,17 @@ fn float_expr(
     ty: TokenStream,
     literal: impl Fn(f64) -> TokenStream,
 ) -> Option<TokenStream> {
-    Some(match value {
+    let number = match value {
         Value::String(text) => match text.as_str() {
-            "NaN" => quote!(#ty::NAN),
-            "Infinity" => quote!(#ty::INFINITY),
-            "-Infinity" => quote!(#ty::NEG_INFINITY),
+            "NaN" => f64::NAN,
+            "Infinity" => f64::INFINITY,
+            "-Infinity" => f64::NEG_INFINITY,
             _ => return None,
         },
-        number => literal(number.as_f64()?),
+        number => number.as_f64()?,
+    };
+    Some(match non_finite(number) {
+        Some(constant) => quote!(#ty::#constant),
+        None => literal(number),
     })
 }

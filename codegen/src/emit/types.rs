@@ -127,7 +127,14 @@ fn field_serde(member: &Member, defaults: &mut Vec<TokenStream>, ir: &Ir) -> Tok
 fn default_fn(ir: &Ir, member: &Member, name: &str, value: &DefaultValue) -> TokenStream {
     let function = format_ident!("{}", name);
     let ty = rust_type(ir, &member.target, Module::Other);
-    let body = match value {
+    let body = default_value(ir, &member.target, value);
+    quote! { pub(super) fn #function() -> #ty { #body } }
+}
+
+/// A default as an expression of the type generated for `target`.
+pub(super) fn default_value(ir: &Ir, target: &str, value: &DefaultValue) -> TokenStream {
+    let ty = rust_type(ir, target, Module::Other);
+    match value {
         DefaultValue::Boolean(b) => quote!(#b),
         DefaultValue::Integer(n) => signed(*n < 0, Literal::u64_unsuffixed(n.unsigned_abs())),
         DefaultValue::Float(f) => match non_finite(f64::from(*f)) {
@@ -159,13 +166,12 @@ fn default_fn(ir: &Ir, member: &Member, name: &str, value: &DefaultValue) -> Tok
         DefaultValue::EmptyList | DefaultValue::EmptyMap => {
             quote!(::std::default::Default::default())
         }
-    };
-    quote! { pub(super) fn #function() -> #ty { #body } }
+    }
 }
 
 /// A literal with a leading minus sign when `negative`; literal tokens
 /// themselves are unsigned.
-fn signed(negative: bool, magnitude: Literal) -> TokenStream {
+pub(super) fn signed(negative: bool, magnitude: Literal) -> TokenStream {
     if negative {
         quote!(-#magnitude)
     } else {
@@ -174,7 +180,7 @@ fn signed(negative: bool, magnitude: Literal) -> TokenStream {
 }
 
 /// The `f32`/`f64` constant for a value no literal can write.
-fn non_finite(f: f64) -> Option<proc_macro2::Ident> {
+pub(super) fn non_finite(f: f64) -> Option<proc_macro2::Ident> {
     let name = if f.is_nan() {
         "NAN"
     } else if f == f64::INFINITY {

@@ -248,12 +248,13 @@ mod tests {
             }
         }
         let call = |body: serde_json::Value| {
-            block_on(dispatch(
-                &Service,
-                &RequestContext::default(),
-                "DefaultService.Configure",
-                body.to_string().as_bytes(),
-            ))
+            let body = body.to_string();
+            let request = fixture_defaults::runtime::Request {
+                target: Some("DefaultService.Configure"),
+                content_type: Some(fixture_defaults::PROTOCOL.content_type()),
+                body: body.as_bytes(),
+            };
+            block_on(dispatch(&Service, &RequestContext::default(), request))
         };
         // A @required member must be sent even when it has a @default
         // (Smithy: "A member marked @required MUST be serialized").
