@@ -1,17 +1,21 @@
 //! What every generated `dispatch` function shares: calling a handler with a
 //! decoded input, turning its result into a response, and containing panics.
 
+use std::any::TypeId;
+use std::borrow::Cow;
 use std::future::Future;
+use std::io::Read;
 use std::panic::AssertUnwindSafe;
 use std::pin::Pin;
 
+use flate2::read::GzDecoder;
 use futures_util::FutureExt;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
 use crate::decode::decode;
 use crate::schema::Shape;
-use crate::{ErrorResponse, OperationError};
+use crate::{ErrorResponse, OperationError, Unit};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Protocol {
@@ -38,7 +42,54 @@ pub struct Request<'a> {
     pub target: Option<&'a str>,
     /// `Content-Type`, parameters included.
     pub content_type: Option<&'a str>,
+    /// `Content-Encoding`: `gzip` bodies are decompressed before reading.
+    pub content_encoding: Option<&'a str>,
     pub body: &'a [u8],
+}
+
+/// A decompressed body may be at most this large, so a small gzip body
+/// cannot expand into all of the server's memory.
+pub const MAX_DECODED_BODY: usize = 16 * 1024 * 1024;
+
+impl<'a> Request<'a> {
+    /// The body as the client wrote it, before any `Content-Encoding`:
+    /// `gzip` is undone (Smithy's `@requestCompression`), `identity` is
+    /// nothing to undo, and anything else is refused.
+    pub fn decoded_body(&self, protocol: Protocol) -> Result<Cow<'a, [u8]>, HttpResponse> {
+        let Some(encodings) = self.content_encoding else {
+            return Ok(Cow::Borrowed(self.body));
+        };
+        let mut body = Cow::Borrowed(self.body);
+        // Codings are listed in the order they were applied.
+        for coding in encodings.rsplit(',').map(str::trim) {
+            if coding.eq_ignore_ascii_case("gzip") {
+                body = Cow::Owned(gunzip(&body).map_err(|why| {
+                    HttpResponse::error(protocol, &ErrorResponse::serialization(why))
+                })?);
+            } else if !coding.is_empty() && !coding.eq_ignore_ascii_case("identity") {
+                let why = format!("Unsupported Content-Encoding: {coding}");
+                return Err(HttpResponse::error(
+                    protocol,
+                    &ErrorResponse::serialization(why),
+                ));
+            }
+        }
+        Ok(body)
+    }
+}
+
+fn gunzip(body: &[u8]) -> Result<Vec<u8>, String> {
+    let mut out = Vec::new();
+    let mut reader = GzDecoder::new(body).take(MAX_DECODED_BODY as u64 + 1);
+    reader
+        .read_to_end(&mut out)
+        .map_err(|e| format!("Could not decompress the gzip body: {e}"))?;
+    if out.len() > MAX_DECODED_BODY {
+        return Err(format!(
+            "The decompressed body is larger than {MAX_DECODED_BODY} bytes"
+        ));
+    }
+    Ok(out)
 }
 
 impl Protocol {
@@ -96,8 +147,16 @@ impl HttpResponse {
         }
     }
 
-    fn ok<O: Serialize>(protocol: Protocol, output: &O) -> Self {
-        match serde_json::to_vec(output) {
+    fn ok<O: Serialize + 'static>(protocol: Protocol, output: &O) -> Self {
+        // An operation without output answers with no payload at all (the
+        // Content-Type still says what the protocol is); an empty structure
+        // is `{}`.
+        let body = if TypeId::of::<O>() == TypeId::of::<Unit>() {
+            Ok(Vec::new())
+        } else {
+            serde_json::to_vec(output)
+        };
+        match body {
             Ok(body) => Self {
                 status: 200,
                 content_type: protocol.content_type(),
@@ -127,7 +186,7 @@ pub fn handle<'a, I, O, E, F, Fut>(
 ) -> Handled<'a>
 where
     I: DeserializeOwned + Send + 'a,
-    O: Serialize + Send + 'a,
+    O: Serialize + Send + 'static,
     E: OperationError + Send + 'a,
     F: FnOnce(I) -> Fut + Send + 'a,
     Fut: Future<Output = Result<O, E>> + Send + 'a,
@@ -143,7 +202,7 @@ where
 
 /// The HTTP answer for a handler's result: the output as JSON with a 200,
 /// or the error's status and body.
-pub fn respond<O: Serialize, E: OperationError>(
+pub fn respond<O: Serialize + 'static, E: OperationError>(
     protocol: Protocol,
     result: Result<O, E>,
 ) -> HttpResponse {

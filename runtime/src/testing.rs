@@ -4,10 +4,13 @@
 
 use std::fmt::Debug;
 use std::future::Future;
+use std::io::Write;
 use std::pin::pin;
 use std::sync::Mutex;
 use std::task::{Context, Poll, Waker};
 
+use flate2::write::GzEncoder;
+use flate2::Compression;
 use serde_json::Value;
 
 use crate::{HttpResponse, Request};
@@ -32,11 +35,27 @@ pub fn header<'a>(headers: &[(&str, &'a str)], name: &str) -> Option<&'a str> {
 }
 
 /// The request a case describes, as the dispatcher reads it.
-pub fn request<'a>(headers: &[(&str, &'a str)], body: &'a str) -> Request<'a> {
+pub fn request<'a>(headers: &[(&str, &'a str)], body: &'a [u8]) -> Request<'a> {
     Request {
         target: header(headers, "X-Amz-Target"),
         content_type: header(headers, "Content-Type"),
-        body: body.as_bytes(),
+        content_encoding: header(headers, "Content-Encoding"),
+        body,
+    }
+}
+
+/// The body a client would send for `input`, for cases that give none:
+/// its JSON, compressed as the case's `Content-Encoding` says.
+pub fn client_body(headers: &[(&str, &str)], input: &impl serde::Serialize) -> Vec<u8> {
+    let json = serde_json::to_vec(input).unwrap_or_default();
+    match header(headers, "Content-Encoding") {
+        Some(coding) if coding.eq_ignore_ascii_case("gzip") => {
+            let mut encoder = GzEncoder::new(Vec::new(), Compression::default());
+            // Writing to a Vec cannot fail.
+            let _ = encoder.write_all(&json);
+            encoder.finish().unwrap_or_default()
+        }
+        _ => json,
     }
 }
 

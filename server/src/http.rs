@@ -57,6 +57,9 @@ async fn api(State(app): State<Arc<App>>, headers: HeaderMap, body: Bytes) -> Re
         content_type: headers
             .get(header::CONTENT_TYPE)
             .and_then(|v| v.to_str().ok()),
+        content_encoding: headers
+            .get(header::CONTENT_ENCODING)
+            .and_then(|v| v.to_str().ok()),
         body: &body,
     };
     let answer = ssm_api::dispatch(&app.service, &context, request).await;

@@ -321,6 +321,7 @@ async fn send(stub: &Stub, target: &str, body: &str) -> HttpResponse {
     let request = Request {
         target: Some(target),
         content_type: Some("application/x-amz-json-1.1"),
+        content_encoding: None,
         body: body.as_bytes(),
     };
     ssm_api::dispatch(stub, &RequestContext::default(), request).await
@@ -1074,6 +1075,7 @@ async fn content_type_must_name_the_protocol() {
     let with = |content_type: Option<&'static str>| Request {
         target: Some("AmazonSSM.GetMaintenanceWindow"),
         content_type,
+        content_encoding: None,
         body: body.as_bytes(),
     };
     for accepted in [
@@ -1102,6 +1104,40 @@ async fn content_type_must_name_the_protocol() {
         );
     }
     assert_eq!(stub.seen.lock().unwrap().len(), seen, "no handler may run");
+}
+
+/// Bodies compressed as Smithy's `@requestCompression` lets SDKs send them
+/// are read after `gzip` is undone; other codings are refused.
+#[tokio::test]
+async fn gzip_bodies_are_decompressed() {
+    use std::io::Write;
+
+    let stub = Stub::default();
+    let json = r#"{"WindowId": "mw-0c50858d01abcdef0"}"#;
+    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    encoder.write_all(json.as_bytes()).unwrap();
+    let gzipped = encoder.finish().unwrap();
+    async fn send(stub: &Stub, encoding: Option<&str>, body: &[u8]) -> HttpResponse {
+        let request = Request {
+            target: Some("AmazonSSM.GetMaintenanceWindow"),
+            content_type: Some("application/x-amz-json-1.1"),
+            content_encoding: encoding,
+            body,
+        };
+        ssm_api::dispatch(stub, &RequestContext::default(), request).await
+    }
+    let plain = send(&stub, None, json.as_bytes()).await;
+    let compressed = send(&stub, Some("gzip"), &gzipped).await;
+    assert_eq!(compressed, plain, "{}", show(&compressed));
+    let listed = send(&stub, Some("identity, gzip"), &gzipped).await;
+    assert_eq!(listed, plain);
+
+    let not_gzip = send(&stub, Some("gzip"), json.as_bytes()).await;
+    assert_eq!(not_gzip.error_type, Some("SerializationException"));
+    assert!(message(&not_gzip).starts_with("Could not decompress the gzip body"));
+    let brotli = send(&stub, Some("br"), json.as_bytes()).await;
+    assert_eq!(brotli.error_type, Some("SerializationException"));
+    assert_eq!(message(&brotli), "Unsupported Content-Encoding: br");
 }
 
 // ---------------------------------------------------------------------------

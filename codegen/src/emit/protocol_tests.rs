@@ -114,24 +114,32 @@ fn test_body(ir: &Ir, test: &ProtocolTest) -> Result<TokenStream, String> {
     match &test.kind {
         TestKind::Request => {
             let mut headers = string_pairs(case.get("headers"));
-            // Some cases leave out `X-Amz-Target` because they test another
-            // header; a client always sends it, and a server cannot route
-            // without it.
-            if !headers
-                .iter()
-                .any(|(k, _)| k.eq_ignore_ascii_case("x-amz-target"))
-            {
-                headers.push((
-                    "X-Amz-Target".into(),
+            // Cases about something else (a host prefix, compression) leave
+            // out headers every client sends and no server can do without:
+            // the operation and the media type.
+            let protocol_headers = [
+                (
+                    "X-Amz-Target",
                     format!("{}.{}", ir.service.name, operation.name),
-                ));
+                ),
+                ("Content-Type", content_type(ir).to_owned()),
+            ];
+            for (name, value) in protocol_headers {
+                if !headers.iter().any(|(k, _)| k.eq_ignore_ascii_case(name)) {
+                    headers.push((name.into(), value));
+                }
             }
             let headers = pairs_expr(&headers);
             let require = strings(case.get("requireHeaders"));
             let forbid = strings(case.get("forbidHeaders"));
-            let body = case.get("body").and_then(Value::as_str).unwrap_or_default();
             let input_type = rust_type(ir, &operation.input, Module::Other);
             let expected = value_expr(ir, &operation.input, &params)?;
+            // A case that gives no body (one about compression, say) is
+            // sent with the body a client would write for its params.
+            let body = match case.get("body").and_then(Value::as_str) {
+                Some(body) => quote!(#body.as_bytes().to_vec()),
+                None => quote!(::awsjson_runtime::testing::client_body(headers, &expected)),
+            };
             let name = &operation.name;
             Ok(quote! {
                 let headers: &[(&str, &str)] = &#headers;
@@ -140,13 +148,14 @@ fn test_body(ir: &Ir, test: &ProtocolTest) -> Result<TokenStream, String> {
                     &[#(#require),*],
                     &[#(#forbid),*],
                 )?;
+                let expected: #input_type = #expected;
+                let body: ::std::vec::Vec<u8> = #body;
                 let harness = Harness::default();
                 let response = ::awsjson_runtime::testing::block_on(crate::dispatch(
                     &harness,
                     &RequestContext::default(),
-                    ::awsjson_runtime::testing::request(headers, #body),
+                    ::awsjson_runtime::testing::request(headers, &body),
                 ));
-                let expected: #input_type = #expected;
                 harness.0.assert_received(#name, &expected, &response)
             })
         }
@@ -174,6 +183,13 @@ fn test_body(ir: &Ir, test: &ProtocolTest) -> Result<TokenStream, String> {
                 ::awsjson_runtime::testing::check_response(&response, &#expected)
             })
         }
+    }
+}
+
+fn content_type(ir: &Ir) -> &'static str {
+    match ir.service.protocol {
+        crate::ir::Protocol::AwsJson1_0 => "application/x-amz-json-1.0",
+        crate::ir::Protocol::AwsJson1_1 => "application/x-amz-json-1.1",
     }
 }
 
@@ -376,7 +392,10 @@ fn simple_expr(simple: Simple, value: &Value) -> Option<TokenStream> {
         Simple::Integer => integer(value, i64::from(i32::MIN), i64::from(i32::MAX))?,
         Simple::Long => integer(value, i64::MIN, i64::MAX)?,
         Simple::Float => float_expr(value, quote!(f32), |n| {
-            signed(n.is_sign_negative(), Literal::f32_unsuffixed(n.abs() as f32))
+            signed(
+                n.is_sign_negative(),
+                Literal::f32_unsuffixed(n.abs() as f32),
+            )
         })?,
         Simple::Double => float_expr(value, quote!(f64), |n| {
             signed(n.is_sign_negative(), Literal::f64_unsuffixed(n.abs()))

@@ -35,7 +35,7 @@ pub fn service_rs(ir: &Ir) -> TokenStream {
         let method = ident(&op.method);
         let input = ident(&ir.shape(&op.input).static_name);
         quote! {
-            #name => handle(PROTOCOL, request.body, &schema::#input, move |input| service.#method(context, input)),
+            #name => handle(PROTOCOL, &body, &schema::#input, move |input| service.#method(context, input)),
         }
     });
     let trait_doc = format!(
@@ -74,13 +74,18 @@ pub fn service_rs(ir: &Ir) -> TokenStream {
         /// 400 `UnknownOperationException`, bodies that are not JSON of the
         /// input's shape `SerializationException`, constraint failures one
         /// `ValidationException` listing all of them, and a panicking handler
-        /// a 500 while the process carries on.
+        /// a 500 while the process carries on. A `gzip` `Content-Encoding` is
+        /// undone first.
         pub async fn dispatch<S: #service>(service: &S, context: &RequestContext, request: Request<'_>) -> HttpResponse {
             if !PROTOCOL.accepts(request.content_type) {
                 return unsupported_media_type(PROTOCOL);
             }
             let Some(operation) = request.target.and_then(|target| target.strip_prefix(TARGET_PREFIX)) else {
                 return unknown_operation(PROTOCOL);
+            };
+            let body = match request.decoded_body(PROTOCOL) {
+                Ok(body) => body,
+                Err(refused) => return refused,
             };
             let work: Handled<'_> = match operation {
                 #(#arms)*

@@ -97,6 +97,7 @@ mod tests {
             fixture_sensitive::runtime::Request {
                 target: Some("SensitiveService.Login"),
                 content_type: Some(fixture_sensitive::PROTOCOL.content_type()),
+                content_encoding: None,
                 body: body.as_bytes(),
             },
         ));
@@ -252,6 +253,7 @@ mod tests {
             let request = fixture_defaults::runtime::Request {
                 target: Some("DefaultService.Configure"),
                 content_type: Some(fixture_defaults::PROTOCOL.content_type()),
+                content_encoding: None,
                 body: body.as_bytes(),
             };
             block_on(dispatch(&Service, &RequestContext::default(), request))
@@ -382,6 +384,7 @@ mod tests {
             let request = fixture_constraints::runtime::Request {
                 target: Some(target),
                 content_type: Some(fixture_constraints::PROTOCOL.content_type()),
+                content_encoding: None,
                 body: body.as_bytes(),
             };
             block_on(dispatch(&Service, &RequestContext::default(), request))
@@ -391,7 +394,8 @@ mod tests {
             "ConstraintService.Configure",
             json!({ "Name": "ok-name", "Description": "fine", "Ratio": 99.95, "Offset": -10 }),
         );
-        assert_eq!((ok.status, body_text(&ok.body).as_str()), (200, "{}"));
+        // Configure has no output: no payload, and the protocol's media type.
+        assert_eq!((ok.status, body_text(&ok.body).as_str()), (200, ""));
         assert_eq!(ok.content_type, "application/x-amz-json-1.1");
 
         let bad = call(
@@ -426,7 +430,7 @@ mod tests {
     }
 
     #[test]
-    fn operations_without_input_or_output_take_and_give_empty_objects() {
+    fn operations_without_input_take_empty_bodies_and_without_output_give_none() {
         use fixture_awsjson1_0::error::{PingError, ReceiveError, SendError};
         use fixture_awsjson1_0::runtime::{Request, RequestContext, Unit};
         use fixture_awsjson1_0::types::{ReceiveOutput, SendInput};
@@ -462,12 +466,14 @@ mod tests {
             let request = Request {
                 target: Some(target),
                 content_type: Some("application/x-amz-json-1.0; charset=utf-8"),
+                content_encoding: None,
                 body,
             };
             block_on(dispatch(&Service, &RequestContext::default(), request))
         };
+        // No input: an empty body is read as `{}`. No output: no payload.
         let ping = call("JsonTenService.Ping", b"");
-        assert_eq!((ping.status, body_text(&ping.body).as_str()), (200, "{}"));
+        assert_eq!((ping.status, body_text(&ping.body).as_str()), (200, ""));
         assert_eq!(ping.content_type, "application/x-amz-json-1.0");
         let receive = call("JsonTenService.Receive", b"{}");
         assert_eq!(body_text(&receive.body), r#"{"Body":"hi"}"#);

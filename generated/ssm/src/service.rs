@@ -313,7 +313,8 @@ pub trait AmazonSsm: Send + Sync + 'static {
 /// 400 `UnknownOperationException`, bodies that are not JSON of the
 /// input's shape `SerializationException`, constraint failures one
 /// `ValidationException` listing all of them, and a panicking handler
-/// a 500 while the process carries on.
+/// a 500 while the process carries on. A `gzip` `Content-Encoding` is
+/// undone first.
 pub async fn dispatch<S: AmazonSsm>(
     service: &S,
     context: &RequestContext,
@@ -327,11 +328,15 @@ pub async fn dispatch<S: AmazonSsm>(
         .and_then(|target| target.strip_prefix(TARGET_PREFIX)) else {
         return unknown_operation(PROTOCOL);
     };
+    let body = match request.decoded_body(PROTOCOL) {
+        Ok(body) => body,
+        Err(refused) => return refused,
+    };
     let work: Handled<'_> = match operation {
         "AddTagsToResource" => {
             handle(
                 PROTOCOL,
-                request.body,
+                &body,
                 &schema::ADD_TAGS_TO_RESOURCE_REQUEST,
                 move |input| service.add_tags_to_resource(context, input),
             )
@@ -339,7 +344,7 @@ pub async fn dispatch<S: AmazonSsm>(
         "CancelMaintenanceWindowExecution" => {
             handle(
                 PROTOCOL,
-                request.body,
+                &body,
                 &schema::CANCEL_MAINTENANCE_WINDOW_EXECUTION_REQUEST,
                 move |input| service.cancel_maintenance_window_execution(context, input),
             )
@@ -347,7 +352,7 @@ pub async fn dispatch<S: AmazonSsm>(
         "CreateMaintenanceWindow" => {
             handle(
                 PROTOCOL,
-                request.body,
+                &body,
                 &schema::CREATE_MAINTENANCE_WINDOW_REQUEST,
                 move |input| service.create_maintenance_window(context, input),
             )
@@ -355,7 +360,7 @@ pub async fn dispatch<S: AmazonSsm>(
         "DeleteMaintenanceWindow" => {
             handle(
                 PROTOCOL,
-                request.body,
+                &body,
                 &schema::DELETE_MAINTENANCE_WINDOW_REQUEST,
                 move |input| service.delete_maintenance_window(context, input),
             )
@@ -363,7 +368,7 @@ pub async fn dispatch<S: AmazonSsm>(
         "DeregisterTargetFromMaintenanceWindow" => {
             handle(
                 PROTOCOL,
-                request.body,
+                &body,
                 &schema::DEREGISTER_TARGET_FROM_MAINTENANCE_WINDOW_REQUEST,
                 move |input| {
                     service.deregister_target_from_maintenance_window(context, input)
@@ -373,7 +378,7 @@ pub async fn dispatch<S: AmazonSsm>(
         "DeregisterTaskFromMaintenanceWindow" => {
             handle(
                 PROTOCOL,
-                request.body,
+                &body,
                 &schema::DEREGISTER_TASK_FROM_MAINTENANCE_WINDOW_REQUEST,
                 move |input| {
                     service.deregister_task_from_maintenance_window(context, input)
@@ -383,7 +388,7 @@ pub async fn dispatch<S: AmazonSsm>(
         "DescribeMaintenanceWindowExecutionTaskInvocations" => {
             handle(
                 PROTOCOL,
-                request.body,
+                &body,
                 &schema::DESCRIBE_MAINTENANCE_WINDOW_EXECUTION_TASK_INVOCATIONS_REQUEST,
                 move |input| {
                     service
@@ -397,7 +402,7 @@ pub async fn dispatch<S: AmazonSsm>(
         "DescribeMaintenanceWindowExecutionTasks" => {
             handle(
                 PROTOCOL,
-                request.body,
+                &body,
                 &schema::DESCRIBE_MAINTENANCE_WINDOW_EXECUTION_TASKS_REQUEST,
                 move |input| {
                     service.describe_maintenance_window_execution_tasks(context, input)
@@ -407,7 +412,7 @@ pub async fn dispatch<S: AmazonSsm>(
         "DescribeMaintenanceWindowExecutions" => {
             handle(
                 PROTOCOL,
-                request.body,
+                &body,
                 &schema::DESCRIBE_MAINTENANCE_WINDOW_EXECUTIONS_REQUEST,
                 move |input| {
                     service.describe_maintenance_window_executions(context, input)
@@ -417,7 +422,7 @@ pub async fn dispatch<S: AmazonSsm>(
         "DescribeMaintenanceWindowSchedule" => {
             handle(
                 PROTOCOL,
-                request.body,
+                &body,
                 &schema::DESCRIBE_MAINTENANCE_WINDOW_SCHEDULE_REQUEST,
                 move |input| service.describe_maintenance_window_schedule(context, input),
             )
@@ -425,7 +430,7 @@ pub async fn dispatch<S: AmazonSsm>(
         "DescribeMaintenanceWindowTargets" => {
             handle(
                 PROTOCOL,
-                request.body,
+                &body,
                 &schema::DESCRIBE_MAINTENANCE_WINDOW_TARGETS_REQUEST,
                 move |input| service.describe_maintenance_window_targets(context, input),
             )
@@ -433,7 +438,7 @@ pub async fn dispatch<S: AmazonSsm>(
         "DescribeMaintenanceWindowTasks" => {
             handle(
                 PROTOCOL,
-                request.body,
+                &body,
                 &schema::DESCRIBE_MAINTENANCE_WINDOW_TASKS_REQUEST,
                 move |input| service.describe_maintenance_window_tasks(context, input),
             )
@@ -441,7 +446,7 @@ pub async fn dispatch<S: AmazonSsm>(
         "DescribeMaintenanceWindows" => {
             handle(
                 PROTOCOL,
-                request.body,
+                &body,
                 &schema::DESCRIBE_MAINTENANCE_WINDOWS_REQUEST,
                 move |input| service.describe_maintenance_windows(context, input),
             )
@@ -449,7 +454,7 @@ pub async fn dispatch<S: AmazonSsm>(
         "DescribeMaintenanceWindowsForTarget" => {
             handle(
                 PROTOCOL,
-                request.body,
+                &body,
                 &schema::DESCRIBE_MAINTENANCE_WINDOWS_FOR_TARGET_REQUEST,
                 move |input| {
                     service.describe_maintenance_windows_for_target(context, input)
@@ -459,7 +464,7 @@ pub async fn dispatch<S: AmazonSsm>(
         "GetMaintenanceWindow" => {
             handle(
                 PROTOCOL,
-                request.body,
+                &body,
                 &schema::GET_MAINTENANCE_WINDOW_REQUEST,
                 move |input| service.get_maintenance_window(context, input),
             )
@@ -467,7 +472,7 @@ pub async fn dispatch<S: AmazonSsm>(
         "GetMaintenanceWindowExecution" => {
             handle(
                 PROTOCOL,
-                request.body,
+                &body,
                 &schema::GET_MAINTENANCE_WINDOW_EXECUTION_REQUEST,
                 move |input| service.get_maintenance_window_execution(context, input),
             )
@@ -475,7 +480,7 @@ pub async fn dispatch<S: AmazonSsm>(
         "GetMaintenanceWindowExecutionTask" => {
             handle(
                 PROTOCOL,
-                request.body,
+                &body,
                 &schema::GET_MAINTENANCE_WINDOW_EXECUTION_TASK_REQUEST,
                 move |input| {
                     service.get_maintenance_window_execution_task(context, input)
@@ -485,7 +490,7 @@ pub async fn dispatch<S: AmazonSsm>(
         "GetMaintenanceWindowExecutionTaskInvocation" => {
             handle(
                 PROTOCOL,
-                request.body,
+                &body,
                 &schema::GET_MAINTENANCE_WINDOW_EXECUTION_TASK_INVOCATION_REQUEST,
                 move |input| {
                     service
@@ -496,7 +501,7 @@ pub async fn dispatch<S: AmazonSsm>(
         "GetMaintenanceWindowTask" => {
             handle(
                 PROTOCOL,
-                request.body,
+                &body,
                 &schema::GET_MAINTENANCE_WINDOW_TASK_REQUEST,
                 move |input| service.get_maintenance_window_task(context, input),
             )
@@ -504,7 +509,7 @@ pub async fn dispatch<S: AmazonSsm>(
         "ListTagsForResource" => {
             handle(
                 PROTOCOL,
-                request.body,
+                &body,
                 &schema::LIST_TAGS_FOR_RESOURCE_REQUEST,
                 move |input| service.list_tags_for_resource(context, input),
             )
@@ -512,7 +517,7 @@ pub async fn dispatch<S: AmazonSsm>(
         "RegisterTargetWithMaintenanceWindow" => {
             handle(
                 PROTOCOL,
-                request.body,
+                &body,
                 &schema::REGISTER_TARGET_WITH_MAINTENANCE_WINDOW_REQUEST,
                 move |input| {
                     service.register_target_with_maintenance_window(context, input)
@@ -522,7 +527,7 @@ pub async fn dispatch<S: AmazonSsm>(
         "RegisterTaskWithMaintenanceWindow" => {
             handle(
                 PROTOCOL,
-                request.body,
+                &body,
                 &schema::REGISTER_TASK_WITH_MAINTENANCE_WINDOW_REQUEST,
                 move |input| {
                     service.register_task_with_maintenance_window(context, input)
@@ -532,7 +537,7 @@ pub async fn dispatch<S: AmazonSsm>(
         "RemoveTagsFromResource" => {
             handle(
                 PROTOCOL,
-                request.body,
+                &body,
                 &schema::REMOVE_TAGS_FROM_RESOURCE_REQUEST,
                 move |input| service.remove_tags_from_resource(context, input),
             )
@@ -540,7 +545,7 @@ pub async fn dispatch<S: AmazonSsm>(
         "UpdateMaintenanceWindow" => {
             handle(
                 PROTOCOL,
-                request.body,
+                &body,
                 &schema::UPDATE_MAINTENANCE_WINDOW_REQUEST,
                 move |input| service.update_maintenance_window(context, input),
             )
@@ -548,7 +553,7 @@ pub async fn dispatch<S: AmazonSsm>(
         "UpdateMaintenanceWindowTarget" => {
             handle(
                 PROTOCOL,
-                request.body,
+                &body,
                 &schema::UPDATE_MAINTENANCE_WINDOW_TARGET_REQUEST,
                 move |input| service.update_maintenance_window_target(context, input),
             )
@@ -556,7 +561,7 @@ pub async fn dispatch<S: AmazonSsm>(
         "UpdateMaintenanceWindowTask" => {
             handle(
                 PROTOCOL,
-                request.body,
+                &body,
                 &schema::UPDATE_MAINTENANCE_WINDOW_TASK_REQUEST,
                 move |input| service.update_maintenance_window_task(context, input),
             )
