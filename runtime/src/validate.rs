@@ -440,3 +440,6 @@ fn render(value: &Value, out: &mut String) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests;
