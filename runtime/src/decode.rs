@@ -50,6 +50,38 @@ mod tests {
         sensitive: false,
     };
 
+    static VALUE: Shape = Shape {
+        id: "test#Value",
+        kind: Kind::Union(&[Member {
+            name: "Text",
+            target: &STRING,
+            required: false,
+            constraints: Constraints::NONE,
+        }]),
+        sensitive: false,
+    };
+    static WITH_UNION: Shape = Shape {
+        id: "test#WithUnion",
+        kind: Kind::Structure(&[Member {
+            name: "Value",
+            target: &VALUE,
+            required: true,
+            constraints: Constraints::NONE,
+        }]),
+        sensitive: false,
+    };
+
+    #[derive(Debug, PartialEq, serde::Deserialize)]
+    enum Value {
+        Text(String),
+    }
+
+    #[derive(Debug, PartialEq, serde::Deserialize)]
+    struct WithUnion {
+        #[serde(rename = "Value")]
+        value: Value,
+    }
+
     #[derive(Debug, serde::Deserialize)]
     struct Input {
         #[serde(rename = "Name")]
@@ -84,5 +116,15 @@ mod tests {
             !error.message().unwrap_or_default().contains("u8"),
             "{error}"
         );
+    }
+
+    #[test]
+    fn a_union_reads_past_its_type_key() {
+        let body = br#"{"Value": {"__type": "test#Value", "Text": "x"}}"#;
+        let input = decode::<WithUnion>(body, &WITH_UNION).unwrap();
+        assert_eq!(input.value, Value::Text("x".into()));
+        let body = br#"{"Value": {"Text": "x", "Other": 1}}"#;
+        let error = decode::<WithUnion>(body, &WITH_UNION).unwrap_err();
+        assert_eq!((error.status, error.code), (400, "SerializationException"));
     }
 }

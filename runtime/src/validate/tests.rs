@@ -602,3 +602,35 @@ fn a_union_has_exactly_one_member_set() {
 fn floats_accept_numbers() {
     accepted(&SCALARS, json!({ "Float": 1, "Double": -1e300 }));
 }
+
+#[test]
+fn a_union_with_a_member_it_does_not_know_is_malformed() {
+    // A server cannot hold a member it does not know, and one key more than
+    // a union has is two members set (smithy's malformed-request tests:
+    // RestJsonMalformedUnionKnownAndUnknownFieldsSet, …UnknownMember).
+    assert_eq!(
+        type_error(
+            &UNIONS,
+            json!({ "Value": { "Text": "x", "Colour": "red" } })
+        ),
+        "Union 'value' has no member 'Colour'"
+    );
+    assert_eq!(
+        type_error(&UNIONS, json!({ "Value": { "Colour": "red" } })),
+        "Union 'value' has no member 'Colour'"
+    );
+}
+
+#[test]
+fn a_union_ignores_a_type_key() {
+    // awsJson: "Deserializers MUST ignore an unrecognized __type member".
+    let body = accepted(
+        &UNIONS,
+        json!({ "Value": { "__type": "test#Value", "Text": "x" } }),
+    );
+    assert_eq!(body, json!({ "Value": { "Text": "x" } }));
+    assert_eq!(
+        type_error(&UNIONS, json!({ "Value": { "__type": "test#Value" } })),
+        "Union 'value' must have exactly one member set, found 0"
+    );
+}
