@@ -233,20 +233,15 @@ fn check_value(
             },
             Value::Object(object),
         ) => {
-            if !sparse {
-                object.retain(|_, v| !v.is_null());
-            }
             for (name, entry_value) in object.iter_mut() {
+                let here = Path::Key(path, name);
                 let key_value = Value::String(name.clone());
-                check_constraints(&key_value, key, &Path::Key(path, name), sensitive, report);
+                check_constraints(&key_value, key, &here, sensitive, report);
                 if !entry_value.is_null() {
-                    check_value(
-                        entry_value,
-                        entry,
-                        &Path::Key(path, name),
-                        sensitive,
-                        report,
-                    );
+                    check_value(entry_value, entry, &here, sensitive, report);
+                } else if !sparse {
+                    // Dense, as lists are: a null is a value the type cannot hold.
+                    report.violation(&here, Shown::Null, format_args!("Member must not be null"));
                 }
             }
         }

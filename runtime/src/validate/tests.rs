@@ -634,3 +634,11 @@ fn a_union_ignores_a_type_key() {
         "Union 'value' must have exactly one member set, found 0"
     );
 }
+
+#[test]
+fn dense_maps_reject_null_values_as_dense_lists_do() {
+    assert_eq!(
+        violations(&COLLECTIONS, json!({ "Counts": { "a": 1, "b": null } })),
+        "1 validation error detected: Value null at 'counts.b' failed to satisfy constraint: Member must not be null"
+    );
+}
