@@ -119,7 +119,7 @@ pub enum Kind {
         unknown: &'static str,
     },
     IntEnum {
-        variants: Vec<Variant<i64>>,
+        variants: Vec<Variant<i32>>,
         unknown: &'static str,
     },
     List {
@@ -667,10 +667,11 @@ impl<'m> Builder<'m> {
                 .traits
                 .get("smithy.api#enumValue")
                 .and_then(Value::as_i64)
+                .and_then(|v| i32::try_from(v).ok())
                 .ok_or_else(|| {
                     Error::invalid(
                         format!("{}${}", shape.id, member.name),
-                        "intEnum member needs an integer enumValue",
+                        "intEnum member needs a 32-bit integer enumValue",
                     )
                 })?;
             variants.push(Variant {

@@ -376,8 +376,8 @@ fn type_matches(value: &Value, kind: &Kind) -> bool {
         Kind::Boolean => value.is_boolean(),
         Kind::Byte => fits(value, i8::MIN.into(), i8::MAX.into()),
         Kind::Short => fits(value, i16::MIN.into(), i16::MAX.into()),
-        Kind::Integer => fits(value, i32::MIN.into(), i32::MAX.into()),
-        Kind::Long | Kind::IntEnum(_) => value.is_i64(),
+        Kind::Integer | Kind::IntEnum(_) => fits(value, i32::MIN.into(), i32::MAX.into()),
+        Kind::Long => value.is_i64(),
         Kind::Float | Kind::Double => {
             value.is_number() || matches!(value.as_str(), Some("NaN" | "Infinity" | "-Infinity"))
         }

@@ -324,14 +324,14 @@ fn string_enum(ir: &Ir, shape: &Shape, variants: &[Variant<String>], unknown: &s
     }
 }
 
-fn int_enum(ir: &Ir, shape: &Shape, variants: &[Variant<i64>], unknown: &str) -> TokenStream {
+fn int_enum(ir: &Ir, shape: &Shape, variants: &[Variant<i32>], unknown: &str) -> TokenStream {
     let name = ident(&shape.rust_name);
     let doc = docs(&shape.docs);
     let unknown = format_ident!("{}", unknown);
     let idents: Vec<_> = variants.iter().map(|v| ident(&v.rust_name)).collect();
     let values: Vec<_> = variants
         .iter()
-        .map(|v| proc_macro2::Literal::i32_unsuffixed(v.value as i32))
+        .map(|v| proc_macro2::Literal::i32_unsuffixed(v.value))
         .collect();
     let variant_docs = variants.iter().map(|v| docs(&v.docs));
     let result = std_path(ir, "Result");

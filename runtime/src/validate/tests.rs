@@ -642,3 +642,16 @@ fn dense_maps_reject_null_values_as_dense_lists_do() {
         "1 validation error detected: Value null at 'counts.b' failed to satisfy constraint: Member must not be null"
     );
 }
+
+#[test]
+fn int_enum_values_are_32_bit_integers() {
+    // Not cut to 32 bits (4294967297 as i32 is 1, a listed value).
+    assert_eq!(
+        type_error(&SCALARS, json!({ "Level": 4_294_967_297_i64 })),
+        "Unexpected value type at 'level': expected a 32-bit integer, found an integer"
+    );
+    assert_eq!(
+        type_error(&SCALARS, json!({ "Level": -2_147_483_649_i64 })),
+        "Unexpected value type at 'level': expected a 32-bit integer, found an integer"
+    );
+}
