@@ -53,6 +53,20 @@ impl Timestamp {
             .map(|t| Self::from_unix_millis(t.timestamp_millis()))
     }
 
+    /// The instant a JSON value stands for, read exactly as deserializing a
+    /// `Timestamp` reads it, so that validation and decoding agree.
+    pub fn from_json(value: &serde_json::Value) -> Option<Self> {
+        match value {
+            serde_json::Value::Number(n) => match n.as_i64() {
+                Some(seconds) => seconds.checked_mul(1000).map(Self::from_unix_millis),
+                None if n.is_f64() => Self::from_epoch_seconds(n.as_f64()?),
+                None => None,
+            },
+            serde_json::Value::String(text) => Self::parse_rfc3339(text),
+            _ => None,
+        }
+    }
+
     /// The decimal text of the epoch seconds, trailing zeros trimmed:
     /// `1487692834.723`, `1515006912`.
     fn epoch_seconds_text(self) -> String {

@@ -342,14 +342,73 @@ fn check_constraints(
         }
     }
     if *unique_items {
-        if let Value::Array(items) = value {
-            let duplicated = items
-                .iter()
-                .enumerate()
-                .any(|(i, a)| items[..i].contains(a));
-            if duplicated {
+        if let (Value::Array(items), Kind::List { member: item, .. }) = (value, &member.target.kind)
+        {
+            if has_duplicates(items, item.target) {
                 report.violation(path, shown, format_args!("Member must have unique items"));
             }
+        }
+    }
+}
+
+/// `@uniqueItems` compares items by Smithy's value equality, not by their
+/// JSON text: `1`, `1.0` and `"1970-01-01T00:00:01Z"` are one timestamp, and
+/// structures are equal whatever their key order or unknown keys. Each item
+/// is written once in a canonical form, so the check stays linear in the
+/// list's size.
+fn has_duplicates(items: &[Value], shape: &Shape) -> bool {
+    let mut seen = std::collections::HashSet::with_capacity(items.len());
+    items.iter().any(|item| {
+        let mut key = String::new();
+        canonical(item, shape, &mut key);
+        !seen.insert(key)
+    })
+}
+
+/// A text that two values of `shape` share exactly when Smithy calls them
+/// equal. Only called on values that passed the type checks.
+fn canonical(value: &Value, shape: &Shape, out: &mut String) {
+    match (&shape.kind, value) {
+        (Kind::Timestamp, _) => {
+            if let Some(instant) = Timestamp::from_json(value) {
+                let _ = write!(out, "{}", instant.unix_millis());
+            }
+        }
+        (Kind::Structure(members) | Kind::Union(members), Value::Object(object)) => {
+            out.push('{');
+            for member in members.iter() {
+                if let Some(field) = object.get(member.name).filter(|v| !v.is_null()) {
+                    let _ = write!(out, "{}=", member.name);
+                    canonical(field, member.target, out);
+                    out.push(',');
+                }
+            }
+            out.push('}');
+        }
+        (Kind::Map { value: entry, .. }, Value::Object(object)) => {
+            let mut keys: Vec<&String> = object.keys().collect();
+            keys.sort();
+            out.push('{');
+            for key in keys {
+                let _ = write!(out, "{}:", Value::String(key.clone()));
+                canonical(&object[key], entry.target, out);
+                out.push(',');
+            }
+            out.push('}');
+        }
+        (Kind::List { member: item, .. }, Value::Array(items)) => {
+            out.push('[');
+            for item_value in items {
+                canonical(item_value, item.target, out);
+                out.push(',');
+            }
+            out.push(']');
+        }
+        // Strings, blobs, booleans, integers and enums have one spelling
+        // each once their type is checked. Floats and documents may not be
+        // in a `@uniqueItems` list; their JSON text is the best there is.
+        _ => {
+            let _ = write!(out, "{value}");
         }
     }
 }
@@ -385,9 +444,7 @@ fn type_matches(value: &Value, kind: &Kind) -> bool {
         Kind::BigDecimal => value.is_number(),
         Kind::String | Kind::Enum(_) => value.is_string(),
         Kind::Blob => value.as_str().is_some_and(Blob::is_base64),
-        Kind::Timestamp => {
-            value.is_number() || value.as_str().and_then(Timestamp::parse_rfc3339).is_some()
-        }
+        Kind::Timestamp => Timestamp::from_json(value).is_some(),
         Kind::Document => true,
         Kind::List { .. } => value.is_array(),
         Kind::Map { .. } | Kind::Structure(_) | Kind::Union(_) => value.is_object(),

@@ -655,3 +655,116 @@ fn int_enum_values_are_32_bit_integers() {
         "Unexpected value type at 'level': expected a 32-bit integer, found an integer"
     );
 }
+
+const UNIQUE: Constraints = Constraints {
+    unique_items: true,
+    ..Constraints::NONE
+};
+static TIMESTAMP_LIST: Shape = shape(
+    "test#Timestamps",
+    Kind::List {
+        member: &member("member", &TIMESTAMP),
+        sparse: false,
+    },
+);
+static INTEGER_LIST: Shape = shape(
+    "test#Integers",
+    Kind::List {
+        member: &member("member", &INTEGER),
+        sparse: false,
+    },
+);
+static TAG: Shape = shape(
+    "test#Tag",
+    Kind::Structure(&[member("Key", &STRING), member("Value", &STRING)]),
+);
+static TAG_LIST: Shape = shape(
+    "test#Tags",
+    Kind::List {
+        member: &member("member", &TAG),
+        sparse: false,
+    },
+);
+static UNIQUE_LISTS: Shape = shape(
+    "test#UniqueLists",
+    Kind::Structure(&[
+        Member {
+            constraints: UNIQUE,
+            ..member("Times", &TIMESTAMP_LIST)
+        },
+        Member {
+            constraints: UNIQUE,
+            ..member("Numbers", &INTEGER_LIST)
+        },
+        Member {
+            constraints: UNIQUE,
+            ..member("Tags", &TAG_LIST)
+        },
+        Member {
+            constraints: UNIQUE,
+            ..member("Words", &STRING_LIST)
+        },
+    ]),
+);
+
+#[test]
+fn unique_items_compares_values_not_json_text() {
+    accepted(
+        &UNIQUE_LISTS,
+        json!({
+            "Times": [1, 2, "1970-01-01T00:00:03Z"],
+            "Numbers": [1, 2, -1],
+            "Tags": [{ "Key": "a", "Value": "1" }, { "Key": "a", "Value": "2" }, { "Key": "a" }],
+            "Words": ["a", "A", "a "],
+        }),
+    );
+    let duplicated = |body: Value, at: &str, shown: &str| {
+        assert_eq!(
+            violations(&UNIQUE_LISTS, body),
+            format!(
+                "1 validation error detected: Value '{shown}' at '{at}' failed to satisfy constraint: \
+                 Member must have unique items"
+            )
+        );
+    };
+    duplicated(json!({ "Numbers": [1, 2, 1] }), "numbers", "[1, 2, 1]");
+    duplicated(json!({ "Words": ["a", "a"] }), "words", "[a, a]");
+    // The same instant, spelled three ways.
+    duplicated(json!({ "Times": [1, 1.0] }), "times", "[1, 1.0]");
+    duplicated(
+        json!({ "Times": [1.5, "1970-01-01T00:00:01.500Z"] }),
+        "times",
+        "[1.5, 1970-01-01T00:00:01.500Z]",
+    );
+    // The same structure: member order and members it does not have do
+    // not make a value.
+    duplicated(
+        json!({ "Tags": [{ "Key": "a", "Value": "1" }, { "Value": "1", "Key": "a" }] }),
+        "tags",
+        "[{Key=a, Value=1}, {Value=1, Key=a}]",
+    );
+    duplicated(
+        json!({ "Tags": [{ "Key": "a" }, { "Key": "a", "Note": "ignored" }] }),
+        "tags",
+        "[{Key=a}, {Key=a, Note=ignored}]",
+    );
+    duplicated(
+        json!({ "Tags": [{ "Key": "a" }, { "Key": "a", "Value": null }] }),
+        "tags",
+        "[{Key=a}, {Key=a}]",
+    );
+}
+
+#[test]
+fn timestamps_are_read_as_the_deserializer_reads_them() {
+    // Seconds too far out for any instant were accepted here and then
+    // failed in serde.
+    assert_eq!(
+        type_error(&SCALARS, json!({ "Timestamp": 1e300 })),
+        "Unexpected value type at 'timestamp': expected a timestamp (epoch seconds), found a decimal number"
+    );
+    assert_eq!(
+        type_error(&SCALARS, json!({ "Timestamp": i64::MAX })),
+        "Unexpected value type at 'timestamp': expected a timestamp (epoch seconds), found an integer"
+    );
+}
