@@ -415,13 +415,7 @@ fn canonical(value: &Value, shape: &Shape, out: &mut String) {
 
 fn length_of(value: &Value, kind: &Kind) -> Option<u64> {
     let len = match (kind, value) {
-        (Kind::Blob, Value::String(text)) => {
-            use base64::Engine;
-            base64::engine::general_purpose::STANDARD
-                .decode(text)
-                .map(|b| b.len())
-                .ok()?
-        }
+        (Kind::Blob, Value::String(text)) => crate::blob::decoded_len(text)?,
         (_, Value::String(text)) => text.chars().count(),
         (_, Value::Array(items)) => items.len(),
         (_, Value::Object(entries)) => entries.len(),
