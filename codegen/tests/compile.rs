@@ -30,18 +30,6 @@ fn fixtures() -> Vec<String> {
     names
 }
 
-/// The fixtures `tests/compiled/checks.rs` uses.
-const CHECKED: &[&str] = &[
-    "awsjson1_0",
-    "constraints",
-    "enums",
-    "errors",
-    "naming",
-    "sensitive",
-    "structures",
-    "unions",
-];
-
 /// Removes the workspace directory when the test ends, pass or fail.
 struct TempDir(PathBuf);
 
@@ -129,7 +117,7 @@ fn generated_fixture_crates_build_without_warnings() {
     )
     .expect("can copy the checks");
     let mut dependencies = String::new();
-    for fixture in CHECKED {
+    for fixture in fixtures() {
         let package = format!("fixture-{}", fixture.replace('_', "-"));
         writeln!(
             dependencies,

@@ -501,19 +501,19 @@ fn map_keys_must_be_strings() {
 }
 
 #[test]
-fn timestamp_formats_other_than_epoch_seconds_and_date_time() {
+fn timestamp_formats_smithy_does_not_define() {
     let text = input_model(
         json!({
             "T": {
                 "target": "smithy.api#Timestamp",
-                "traits": { "smithy.api#timestampFormat": "http-date" }
+                "traits": { "smithy.api#timestampFormat": "unix-millis" }
             }
         }),
         json!({}),
     );
     assert_eq!(
         error(&text).to_string(),
-        "a#In$T: unsupported: timestampFormat `http-date`"
+        "a#In$T: unsupported: timestampFormat `unix-millis`"
     );
 }
 

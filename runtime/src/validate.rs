@@ -19,6 +19,7 @@ use std::fmt::{self, Write};
 use serde_json::{Map, Value};
 
 use crate::schema::{Constraints, Kind, Member, Shape};
+use crate::wire::non_finite;
 use crate::{Blob, ErrorResponse, Timestamp};
 
 /// Validates `value` as the input structure `shape`.
@@ -322,7 +323,14 @@ fn check_constraints(
             }
         }
     }
-    if let (Some(range), Some(number)) = (range, value.as_f64()) {
+    let number = match value {
+        Value::String(text) if matches!(member.target.kind, Kind::Float | Kind::Double) => {
+            non_finite(text)
+        }
+        _ => value.as_f64(),
+    };
+    // NaN is neither below nor above any bound, as in every IEEE comparison.
+    if let (Some(range), Some(number)) = (range, number) {
         if let Some(min) = range.min.filter(|min| number < min.value) {
             report.violation(
                 path,
@@ -432,7 +440,7 @@ fn type_matches(value: &Value, kind: &Kind) -> bool {
         Kind::Integer | Kind::IntEnum(_) => fits(value, i32::MIN.into(), i32::MAX.into()),
         Kind::Long => value.is_i64(),
         Kind::Float | Kind::Double => {
-            value.is_number() || matches!(value.as_str(), Some("NaN" | "Infinity" | "-Infinity"))
+            value.is_number() || value.as_str().and_then(non_finite).is_some()
         }
         Kind::BigInteger => value.is_i64() || value.is_u64(),
         Kind::BigDecimal => value.is_number(),

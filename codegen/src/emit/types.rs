@@ -7,7 +7,7 @@ use serde_json::Value;
 use super::{
     boxed, docs, hides_value, ident, is_none_path, member_type, rust_type, std_path, Module,
 };
-use crate::ir::{Ir, Kind, Member, Shape, Variant};
+use crate::ir::{Ir, Kind, Member, Shape, Variant, Wire};
 
 pub fn types_rs(ir: &Ir) -> TokenStream {
     let mut items = Vec::new();
@@ -15,6 +15,7 @@ pub fn types_rs(ir: &Ir) -> TokenStream {
     for shape in ir.named_types().filter(|s| s.error.is_none()) {
         items.push(named_type(ir, shape, Module::Types, &mut defaults));
     }
+    let wire = wire_import(ir.named_types().filter(|s| s.error.is_none()));
     let defaults = (!defaults.is_empty()).then(|| {
         let defaults = defaults.iter().map(|(_, function)| function);
         quote! {
@@ -28,6 +29,7 @@ pub fn types_rs(ir: &Ir) -> TokenStream {
     });
     quote! {
         //! Structures, unions and enums of the service.
+        #wire
         #(#items)*
         #defaults
     }
@@ -118,15 +120,50 @@ fn field_serde(
             None => args.push(quote!(default)),
         }
     }
-    if member.date_time {
-        let with = if member.optional {
-            "::awsjson_runtime::timestamp::date_time::option"
-        } else {
-            "::awsjson_runtime::timestamp::date_time"
-        };
+    if let Some(with) = wire_with(&member.wire, member.optional) {
         args.push(quote!(with = #with));
     }
     quote! { #[serde(#(#args),*)] }
+}
+
+/// `use ::awsjson_runtime::wire;` when a member of `shapes` needs a wire
+/// format, so that `with` paths read `wire::As::<wire::Float>`.
+pub(super) fn wire_import<'a>(mut shapes: impl Iterator<Item = &'a Shape>) -> Option<TokenStream> {
+    shapes
+        .any(|shape| match &shape.kind {
+            Kind::Structure(members) | Kind::Union(members) => {
+                members.iter().any(|m| m.wire != Wire::Derived)
+            }
+            _ => false,
+        })
+        .then(|| {
+            quote!(
+                use ::awsjson_runtime::wire;
+            )
+        })
+}
+
+/// The `with` path for a member in wire format `wire`, if serde's derive
+/// alone would get it wrong.
+fn wire_with(wire: &Wire, optional: bool) -> Option<String> {
+    let format = wire_format(wire, optional)?;
+    Some(format!("wire::As::<{format}>"))
+}
+
+fn wire_format(wire: &Wire, optional: bool) -> Option<String> {
+    let format = match wire {
+        Wire::Derived => return None,
+        Wire::Float => "wire::Float".to_owned(),
+        Wire::DateTime => "wire::DateTime".to_owned(),
+        Wire::HttpDate => "wire::HttpDate".to_owned(),
+        Wire::List { item, sparse } => format!("wire::List<{}>", wire_format(item, *sparse)?),
+        Wire::Map { value, sparse } => format!("wire::Map<{}>", wire_format(value, *sparse)?),
+    };
+    Some(if optional {
+        format!("wire::Optional<{format}>")
+    } else {
+        format
+    })
 }
 
 /// A function returning a member's non-zero default; `None` when the Rust
@@ -235,9 +272,7 @@ fn union(ir: &Ir, shape: &Shape, members: &[Member], module: Module) -> TokenStr
         let ty = rust_type(ir, &member.target, module);
         let ty = if member.boxed { boxed(ir, ty) } else { ty };
         let doc = docs(&member.docs);
-        let with = member
-            .date_time
-            .then(|| quote!(, with = "::awsjson_runtime::timestamp::date_time"));
+        let with = wire_with(&member.wire, false).map(|with| quote!(, with = #with));
         quote! { #doc #[serde(rename = #wire #with)] #variant(#ty), }
     });
     // A variant holding a sensitive value must not print it.

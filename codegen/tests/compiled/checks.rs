@@ -223,6 +223,13 @@ mod tests {
         let throttled: Throttled = serde_json::from_str("{}").unwrap();
         assert_eq!(throttled.retry_after_seconds, 1);
         assert_eq!(throttled.to_string(), "Throttled");
+        // Error bodies write non-finite floats as awsJson does.
+        let overloaded = Throttled {
+            load: Some(f64::INFINITY),
+            ..throttled
+        };
+        let response = GetThingError::from(overloaded).to_error_response();
+        assert_eq!(response.body["Load"], "Infinity");
     }
 
     #[test]
@@ -338,5 +345,117 @@ mod tests {
             Some("fixture.protocol#SendInput")
         );
         assert!(operation::find("Nope").is_none());
+    }
+
+    #[test]
+    fn non_finite_floats_travel_as_strings() {
+        use fixture_simple_types::error::EchoSimpleError;
+        use fixture_simple_types::runtime::RequestContext;
+        use fixture_simple_types::types::{EchoSimpleInput, EchoSimpleOutput};
+        use fixture_simple_types::{dispatch, SimpleService};
+
+        struct Service;
+        impl SimpleService for Service {
+            fn echo_simple(
+                &self,
+                _: &RequestContext,
+                input: EchoSimpleInput,
+            ) -> impl Future<Output = Result<EchoSimpleOutput, EchoSimpleError>> + Send {
+                assert!(input.float_value.is_some_and(f32::is_nan), "{input:?}");
+                assert_eq!(input.double_value, Some(f64::NEG_INFINITY));
+                std::future::ready(Ok(EchoSimpleOutput {
+                    primitive_float: f32::INFINITY,
+                    primitive_double: f64::NAN,
+                    ..EchoSimpleOutput::default()
+                }))
+            }
+        }
+        let call = |body: serde_json::Value| {
+            block_on(dispatch(
+                &Service,
+                &RequestContext::default(),
+                "SimpleService.EchoSimple",
+                body.to_string().as_bytes(),
+            ))
+        };
+        let response = call(json!({
+            "FloatValue": "NaN",
+            "DoubleValue": "-Infinity",
+            "RequiredDateTime": "2000-01-02T20:34:56Z",
+        }));
+        let text = body_text(&response.body);
+        assert_eq!(response.status, 200, "{text}");
+        let output: serde_json::Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(output["PrimitiveFloat"], "Infinity", "{text}");
+        assert_eq!(output["PrimitiveDouble"], "NaN", "{text}");
+
+        // Any other string is not a number.
+        let response = call(json!({ "DoubleValue": "nan", "RequiredDateTime": 0 }));
+        assert_eq!(
+            response.error_type,
+            Some("SerializationException"),
+            "{}",
+            body_text(&response.body)
+        );
+    }
+
+    #[test]
+    fn timestamp_formats_and_floats_apply_inside_collections() {
+        use fixture_collections::runtime::Timestamp;
+        use fixture_collections::types::PutCollectionsInput;
+
+        let wire = json!({
+            "RequiredStrings": [],
+            "Ratios": [1.5, "Infinity"],
+            "SparseRatios": [null, "-Infinity", 2.0],
+            "DateTimes": ["2000-01-02T20:34:56.000Z"],
+            "NestedDateTimes": [["2000-01-02T20:34:56.000Z"], []],
+            "HttpDatesByName": { "a": "Sun, 02 Jan 2000 20:34:56 GMT" },
+            "SparseDateTimesByName": { "a": null, "b": "2000-01-02T20:34:56.000Z" },
+        });
+        let input: PutCollectionsInput = serde_json::from_value(wire.clone()).unwrap();
+        let t = Timestamp::from_unix_millis(946_845_296_000);
+        assert_eq!(input.ratios, Some(vec![1.5, f64::INFINITY]));
+        assert_eq!(
+            input.sparse_ratios,
+            Some(vec![None, Some(f32::NEG_INFINITY), Some(2.0)])
+        );
+        assert_eq!(input.date_times, Some(vec![t]));
+        assert_eq!(input.nested_date_times, Some(vec![vec![t], vec![]]));
+        assert_eq!(
+            input.http_dates_by_name,
+            Some(BTreeMap::from([("a".into(), t)]))
+        );
+        assert_eq!(
+            input.sparse_date_times_by_name,
+            Some(BTreeMap::from([("a".into(), None), ("b".into(), Some(t))]))
+        );
+        // Written back the same way.
+        let written = serde_json::to_value(&input).unwrap();
+        for key in [
+            "Ratios",
+            "SparseRatios",
+            "DateTimes",
+            "NestedDateTimes",
+            "HttpDatesByName",
+            "SparseDateTimesByName",
+        ] {
+            assert_eq!(written[key], wire[key], "{key}");
+        }
+    }
+
+    #[test]
+    fn union_variants_use_their_wire_format() {
+        use fixture_unions::types::Value;
+
+        let infinite = Value::Ratio(f64::INFINITY);
+        assert_eq!(
+            serde_json::to_value(&infinite).unwrap(),
+            json!({ "Ratio": "Infinity" })
+        );
+        assert_eq!(
+            serde_json::from_value::<Value>(json!({ "Ratio": "Infinity" })).unwrap(),
+            infinite
+        );
     }
 }

@@ -599,8 +599,33 @@ fn a_union_has_exactly_one_member_set() {
 }
 
 #[test]
-fn floats_accept_numbers() {
+fn floats_accept_numbers_and_the_names_of_non_finite_values() {
     accepted(&SCALARS, json!({ "Float": 1, "Double": -1e300 }));
+    for name in ["NaN", "Infinity", "-Infinity"] {
+        accepted(&SCALARS, json!({ "Float": name, "Double": name }));
+    }
+    for other in ["nan", "inf", "+Infinity", "1.5", ""] {
+        assert_eq!(
+            type_error(&SCALARS, json!({ "Double": other })),
+            "Unexpected value type at 'double': expected a number, found a string"
+        );
+    }
+}
+
+#[test]
+fn infinities_are_out_of_range_and_nan_is_in_none() {
+    let body = |ratio: &str| json!({ "Name": "n", "Ratio": ratio });
+    assert_eq!(
+        violations(&CONSTRAINED, body("Infinity")),
+        "1 validation error detected: Value 'Infinity' at 'ratio' failed to satisfy constraint: \
+         Member must have value less than or equal to 1E1"
+    );
+    assert_eq!(
+        violations(&CONSTRAINED, body("-Infinity")),
+        "1 validation error detected: Value '-Infinity' at 'ratio' failed to satisfy constraint: \
+         Member must have value greater than or equal to 0.5"
+    );
+    accepted(&CONSTRAINED, body("NaN"));
 }
 
 #[test]
