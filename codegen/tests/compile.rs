@@ -116,6 +116,7 @@ fn generated_fixture_crates_build_without_warnings() {
         checks.join("src/lib.rs"),
     )
     .expect("can copy the checks");
+    // Every fixture: the property test in checks.rs covers each of them.
     let mut dependencies = String::new();
     for fixture in fixtures() {
         let package = format!("fixture-{}", fixture.replace('_', "-"));
@@ -129,7 +130,8 @@ fn generated_fixture_crates_build_without_warnings() {
         checks.join("Cargo.toml"),
         format!(
             "[package]\nname = \"fixture-checks\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\
-             publish = false\n\n[dependencies]\n{dependencies}serde_json = \"1\"\n"
+             publish = false\n\n[dependencies]\n{dependencies}serde = \"1\"\nserde_json = \"1\"\nbase64 = \"0.22\"\n\
+             proptest = {{ version = \"1\", default-features = false, features = [\"std\"] }}\n"
         ),
     )
     .expect("can write the checks manifest");
