@@ -11,8 +11,11 @@
 //!
 //! Paths are lowerCamel member names joined by `.`, with list items written
 //! `filters.1.member` (1-based) and map values `tags.<key>`. The walk also
-//! removes `null` members, so that "null means absent" holds for the typed
-//! deserialization that follows.
+//! removes `null` members (and a union's `__type`), so that "null means
+//! absent" holds for the typed deserialization that follows; that
+//! deserialization must accept whatever passes here, which the generator's
+//! property test (`codegen/tests/compiled/checks.rs`) checks for every
+//! fixture.
 
 use std::fmt::{self, Write};
 
