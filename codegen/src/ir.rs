@@ -154,7 +154,7 @@ pub enum Kind {
         unknown: &'static str,
     },
     IntEnum {
-        variants: Vec<Variant<i64>>,
+        variants: Vec<Variant<i32>>,
         unknown: &'static str,
     },
     List {
@@ -193,7 +193,26 @@ pub struct Member {
     pub boxed: bool,
     pub docs: Vec<String>,
     pub constraints: Constraints,
-    pub date_time: bool,
+    /// How the value is written where serde's derive alone would get it
+    /// wrong, including inside lists and maps.
+    pub wire: Wire,
+}
+
+/// The awsJson form of a value whose Rust type does not imply it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Wire {
+    /// What serde's derive writes for the Rust type.
+    Derived,
+    /// `float`/`double`: non-finite values are `"NaN"`, `"Infinity"`, `"-Infinity"`.
+    Float,
+    /// `@timestampFormat("date-time")`.
+    DateTime,
+    /// `@timestampFormat("http-date")`.
+    HttpDate,
+    /// A list of such values (`Option`s of them when `@sparse`).
+    List { item: Box<Wire>, sparse: bool },
+    /// A map with such values (`Option`s of them when `@sparse`).
+    Map { value: Box<Wire>, sparse: bool },
 }
 
 #[derive(Debug, Default, Clone, PartialEq)]
@@ -312,6 +331,7 @@ impl<'m> Builder<'m> {
             }
         }
         self.box_recursive_members();
+        self.resolve_wire_formats();
         self.mark_defaults();
         self.name_default_functions();
         let patterns = self.patterns()?;
@@ -700,9 +720,13 @@ impl<'m> Builder<'m> {
                 .get("smithy.api#default")
                 .filter(|v| !v.is_null()),
         };
-        let date_time = match trait_of("smithy.api#timestampFormat").and_then(Value::as_str) {
-            None | Some("epoch-seconds") => false,
-            Some("date-time") => true,
+        // Lists and maps get theirs from their members once every shape is
+        // built (`resolve_wire_formats`).
+        let wire = match trait_of("smithy.api#timestampFormat").and_then(Value::as_str) {
+            _ if matches!(target.kind, ShapeType::Float | ShapeType::Double) => Wire::Float,
+            None | Some("epoch-seconds") => Wire::Derived,
+            Some("date-time") => Wire::DateTime,
+            Some("http-date") => Wire::HttpDate,
             Some(other) => {
                 return Err(Error::unsupported(
                     &id,
@@ -745,7 +769,7 @@ impl<'m> Builder<'m> {
             boxed: false,
             docs: docs.unwrap_or_default(),
             constraints,
-            date_time,
+            wire,
         })
     }
 
@@ -836,10 +860,11 @@ impl<'m> Builder<'m> {
                 .traits
                 .get("smithy.api#enumValue")
                 .and_then(Value::as_i64)
+                .and_then(|v| i32::try_from(v).ok())
                 .ok_or_else(|| {
                     Error::invalid(
                         format!("{}${}", shape.id, member.name),
-                        "intEnum member needs an integer enumValue",
+                        "intEnum member needs a 32-bit integer enumValue",
                     )
                 })?;
             variants.push(Variant {
@@ -902,6 +927,57 @@ impl<'m> Builder<'m> {
             {
                 members[index].boxed = true;
             }
+        }
+    }
+
+    /// A member that holds a list or map takes the wire format of its items,
+    /// so that `@timestampFormat` and non-finite floats reach into
+    /// collections (nested ones too).
+    fn resolve_wire_formats(&mut self) {
+        let mut resolved = Vec::new();
+        for (id, shape) in &self.shapes {
+            for (index, member) in shape.members_and_items().into_iter().enumerate() {
+                resolved.push((
+                    id.clone(),
+                    index,
+                    self.wire_of(member, &mut BTreeSet::new()),
+                ));
+            }
+        }
+        for (id, index, wire) in resolved {
+            if let Some(shape) = self.shapes.get_mut(&id) {
+                if let Some(member) = shape.members_and_items_mut().into_iter().nth(index) {
+                    member.wire = wire;
+                }
+            }
+        }
+    }
+
+    fn wire_of(&self, member: &Member, seen: &mut BTreeSet<String>) -> Wire {
+        // Collections only recurse through structures and unions, which
+        // write themselves; `seen` stops a malformed model all the same.
+        if !seen.insert(member.target.clone()) {
+            return Wire::Derived;
+        }
+        match &self.shapes[&member.target].kind {
+            Kind::List {
+                member: item,
+                sparse,
+            } => match self.wire_of(item, seen) {
+                Wire::Derived => Wire::Derived,
+                item => Wire::List {
+                    item: Box::new(item),
+                    sparse: *sparse,
+                },
+            },
+            Kind::Map { value, sparse, .. } => match self.wire_of(value, seen) {
+                Wire::Derived => Wire::Derived,
+                value => Wire::Map {
+                    value: Box::new(value),
+                    sparse: *sparse,
+                },
+            },
+            _ => member.wire.clone(),
         }
     }
 
@@ -1028,6 +1104,15 @@ impl Shape {
     pub fn members_and_items(&self) -> Vec<&Member> {
         match &self.kind {
             Kind::Structure(members) | Kind::Union(members) => members.iter().collect(),
+            Kind::List { member, .. } => vec![member],
+            Kind::Map { key, value, .. } => vec![key, value],
+            _ => Vec::new(),
+        }
+    }
+
+    fn members_and_items_mut(&mut self) -> Vec<&mut Member> {
+        match &mut self.kind {
+            Kind::Structure(members) | Kind::Union(members) => members.iter_mut().collect(),
             Kind::List { member, .. } => vec![member],
             Kind::Map { key, value, .. } => vec![key, value],
             _ => Vec::new(),

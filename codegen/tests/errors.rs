@@ -501,19 +501,19 @@ fn map_keys_must_be_strings() {
 }
 
 #[test]
-fn timestamp_formats_other_than_epoch_seconds_and_date_time() {
+fn timestamp_formats_smithy_does_not_define() {
     let text = input_model(
         json!({
             "T": {
                 "target": "smithy.api#Timestamp",
-                "traits": { "smithy.api#timestampFormat": "http-date" }
+                "traits": { "smithy.api#timestampFormat": "unix-millis" }
             }
         }),
         json!({}),
     );
     assert_eq!(
         error(&text).to_string(),
-        "a#In$T: unsupported: timestampFormat `http-date`"
+        "a#In$T: unsupported: timestampFormat `unix-millis`"
     );
 }
 
@@ -979,8 +979,27 @@ fn int_enum_member_without_a_value() {
     );
     assert_eq!(
         error(&text).to_string(),
-        "a#E$ONE: intEnum member needs an integer enumValue"
+        "a#E$ONE: intEnum member needs a 32-bit integer enumValue"
     );
+}
+
+#[test]
+fn int_enum_value_outside_32_bits() {
+    // intEnum values are 32-bit integers: the loader says so in Smithy's
+    // words, so the IR never holds one that `i32` cannot.
+    for value in [4_294_967_297_i64, 2_147_483_648, -2_147_483_649] {
+        let text = input_model(
+            json!({ "E": { "target": "a#E" } }),
+            json!({ "a#E": { "type": "intEnum", "members": { "BIG": {
+                "target": "smithy.api#Unit",
+                "traits": { "smithy.api#enumValue": value }
+            } } } }),
+        );
+        assert_eq!(
+            error(&text).to_string(),
+            format!("a#E$BIG: intEnum members must fit within an integer, but found: {value}")
+        );
+    }
 }
 
 #[test]

@@ -4,7 +4,8 @@
 //! shape and a `match` from operation name to handler. Everything that is the
 //! same for every awsJson service lives here, written and tested once:
 //! request decoding and constraint validation ([`decode`], [`validate`]),
-//! error bodies ([`error`]), timestamps and blobs ([`timestamp`], [`blob`]) and
+//! error bodies ([`error`]), timestamps and blobs ([`timestamp`], [`blob`]),
+//! the wire forms serde's derive does not know ([`wire`]) and
 //! the call into a handler with panics contained ([`dispatch`]).
 
 // An `ErrorResponse` is returned on the error path only, once per request
@@ -21,6 +22,7 @@ pub mod schema;
 pub mod testing;
 pub mod timestamp;
 pub mod validate;
+pub mod wire;
 
 pub use blob::Blob;
 pub use dispatch::{

@@ -199,11 +199,12 @@ pub fn check_request_headers(
     require: &[&str],
     forbid: &[&str],
 ) -> Result<(), String> {
-    let sent = |name: &str| {
-        header(headers, name).is_some() || name.eq_ignore_ascii_case("Content-Length")
-    };
+    let sent =
+        |name: &str| header(headers, name).is_some() || name.eq_ignore_ascii_case("Content-Length");
     if let Some(name) = require.iter().find(|n| !sent(n)) {
-        return Err(format!("the case requires header {name} but does not send it"));
+        return Err(format!(
+            "the case requires header {name} but does not send it"
+        ));
     }
     if let Some(name) = forbid.iter().find(|n| sent(n)) {
         return Err(format!("the case forbids header {name} but sends it"));

@@ -1,8 +1,10 @@
 //! Timestamps as awsJson writes them: epoch seconds with a fraction.
 //!
-//! Output is always a JSON number (`1487692834.723`). Input accepts a number
-//! or an RFC 3339 string, because published sample responses mix both forms.
-//! Members with `@timestampFormat("date-time")` use [`date_time`] instead.
+//! Output is a JSON number (`1487692834.723`). Input accepts a number, an
+//! RFC 3339 string or an HTTP date, whatever the member's format, because
+//! published sample responses mix the forms. Members with a
+//! `@timestampFormat` of `date-time` or `http-date` are written by
+//! [`crate::wire::DateTime`] and [`crate::wire::HttpDate`].
 
 use std::fmt;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -51,6 +53,44 @@ impl Timestamp {
         DateTime::parse_from_rfc3339(text)
             .ok()
             .map(|t| Self::from_unix_millis(t.timestamp_millis()))
+    }
+
+    /// RFC 9110's IMF-fixdate, e.g. `Tue, 29 Apr 2014 18:30:38 GMT`, with
+    /// milliseconds only when there are any (`18:30:38.123 GMT`), so that
+    /// nothing is lost.
+    pub fn to_http_date(self) -> String {
+        let format = if self.millis % 1000 == 0 {
+            "%a, %d %b %Y %H:%M:%S GMT"
+        } else {
+            "%a, %d %b %Y %H:%M:%S%.3f GMT"
+        };
+        self.to_chrono().format(format).to_string()
+    }
+
+    /// An IMF-fixdate, fractional seconds allowed.
+    pub fn parse_http_date(text: &str) -> Option<Self> {
+        chrono::NaiveDateTime::parse_from_str(text, "%a, %d %b %Y %H:%M:%S%.f GMT")
+            .ok()
+            .map(|t| Self::from_unix_millis(t.and_utc().timestamp_millis()))
+    }
+
+    /// A timestamp in any of the string forms input accepts.
+    pub fn parse(text: &str) -> Option<Self> {
+        Self::parse_rfc3339(text).or_else(|| Self::parse_http_date(text))
+    }
+
+    /// The instant a JSON value stands for, read exactly as deserializing a
+    /// `Timestamp` reads it, so that validation and decoding agree.
+    pub fn from_json(value: &serde_json::Value) -> Option<Self> {
+        match value {
+            serde_json::Value::Number(n) => match n.as_i64() {
+                Some(seconds) => seconds.checked_mul(1000).map(Self::from_unix_millis),
+                None if n.is_f64() => Self::from_epoch_seconds(n.as_f64()?),
+                None => None,
+            },
+            serde_json::Value::String(text) => Self::parse(text),
+            _ => None,
+        }
     }
 
     /// The decimal text of the epoch seconds, trailing zeros trimmed:
@@ -135,7 +175,7 @@ impl Visitor<'_> for TimestampVisitor {
     type Value = Timestamp;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("epoch seconds or an RFC 3339 date-time")
+        f.write_str("epoch seconds, an RFC 3339 date-time or an HTTP date")
     }
 
     fn visit_i64<E: de::Error>(self, v: i64) -> Result<Timestamp, E> {
@@ -155,39 +195,11 @@ impl Visitor<'_> for TimestampVisitor {
     }
 
     fn visit_str<E: de::Error>(self, v: &str) -> Result<Timestamp, E> {
-        Timestamp::parse_rfc3339(v)
-            .ok_or_else(|| E::custom(format_args!("`{v}` is not an RFC 3339 date-time")))
-    }
-}
-
-/// `@timestampFormat("date-time")`: RFC 3339 strings on the wire.
-pub mod date_time {
-    use super::Timestamp;
-    use serde::{Deserialize, Deserializer, Serializer};
-
-    pub fn serialize<S: Serializer>(t: &Timestamp, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(&t.to_rfc3339())
-    }
-
-    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Timestamp, D::Error> {
-        Timestamp::deserialize(d)
-    }
-
-    /// The same rules for `Option<Timestamp>` members.
-    pub mod option {
-        use super::Timestamp;
-        use serde::{Deserialize, Deserializer, Serializer};
-
-        pub fn serialize<S: Serializer>(t: &Option<Timestamp>, s: S) -> Result<S::Ok, S::Error> {
-            match t {
-                Some(t) => super::serialize(t, s),
-                None => s.serialize_none(),
-            }
-        }
-
-        pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Timestamp>, D::Error> {
-            Option::<Timestamp>::deserialize(d)
-        }
+        Timestamp::parse(v).ok_or_else(|| {
+            E::custom(format_args!(
+                "`{v}` is neither an RFC 3339 date-time nor an HTTP date"
+            ))
+        })
     }
 }
 
@@ -215,6 +227,23 @@ mod tests {
         assert_eq!(s.to_rfc3339(), "2024-08-04T18:45:34.994Z");
         assert!(serde_json::from_str::<Timestamp>("\"yesterday\"").is_err());
         assert!(serde_json::from_str::<Timestamp>("true").is_err());
+    }
+
+    #[test]
+    fn http_dates() {
+        let t = Timestamp::from_unix_millis(1_398_796_238_000);
+        assert_eq!(t.to_http_date(), "Tue, 29 Apr 2014 18:30:38 GMT");
+        let ms = Timestamp::from_unix_millis(1_398_796_238_123);
+        assert_eq!(ms.to_http_date(), "Tue, 29 Apr 2014 18:30:38.123 GMT");
+        assert_eq!(Timestamp::parse_http_date(&t.to_http_date()), Some(t));
+        assert_eq!(Timestamp::parse_http_date(&ms.to_http_date()), Some(ms));
+        let read: Timestamp = serde_json::from_str("\"Sun, 02 Jan 2000 20:34:56 GMT\"").unwrap();
+        assert_eq!(read.unix_millis(), 946_845_296_000);
+        assert_eq!(
+            Timestamp::parse_http_date("Tue, 29 Apr 2014 18:30:38 UTC"),
+            None
+        );
+        assert_eq!(Timestamp::parse_http_date("29 Apr 2014 18:30:38 GMT"), None);
     }
 
     #[test]

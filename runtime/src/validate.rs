@@ -11,14 +11,18 @@
 //!
 //! Paths are lowerCamel member names joined by `.`, with list items written
 //! `filters.1.member` (1-based) and map values `tags.<key>`. The walk also
-//! removes `null` members, so that "null means absent" holds for the typed
-//! deserialization that follows.
+//! removes `null` members (and a union's `__type`), so that "null means
+//! absent" holds for the typed deserialization that follows; that
+//! deserialization must accept whatever passes here, which the generator's
+//! property test (`codegen/tests/compiled/checks.rs`) checks for every
+//! fixture.
 
 use std::fmt::{self, Write};
 
 use serde_json::{Map, Value};
 
 use crate::schema::{Constraints, Kind, Member, Shape};
+use crate::wire::non_finite;
 use crate::{Blob, ErrorResponse, Timestamp};
 
 /// Validates `value` as the input structure `shape`.
@@ -133,19 +137,7 @@ fn check_members(
     object.retain(|_, v| !v.is_null());
     let members = shape.members();
     if let Kind::Union(_) = shape.kind {
-        let set = members
-            .iter()
-            .filter(|m| object.contains_key(m.name))
-            .count();
-        if set != 1 {
-            let what = if matches!(path, Path::Root) {
-                shape.name().to_owned()
-            } else {
-                format!("'{path}'")
-            };
-            report.type_error.get_or_insert(format!(
-                "Union {what} must have exactly one member set, found {set}"
-            ));
+        if !check_union_keys(object, shape, path, report) {
             return;
         }
     }
@@ -159,6 +151,43 @@ fn check_members(
             None => {}
         }
     }
+}
+
+/// A union's object must hold exactly one of its members and nothing else:
+/// a server cannot keep a member it does not know (Smithy's malformed-request
+/// tests make an unknown key, alone or beside a known one, a
+/// `SerializationException`). awsJson tells deserializers to ignore a
+/// `__type` key, so it is removed, unless the union has a member of that name.
+fn check_union_keys(
+    object: &mut Map<String, Value>,
+    shape: &'static Shape,
+    path: &Path<'_>,
+    report: &mut Report,
+) -> bool {
+    let members = shape.members();
+    let is_member = |key: &str| members.iter().any(|m| m.name == key);
+    if !is_member("__type") {
+        object.remove("__type");
+    }
+    let what = if matches!(path, Path::Root) {
+        shape.name().to_owned()
+    } else {
+        format!("'{path}'")
+    };
+    if let Some(unknown) = object.keys().find(|key| !is_member(key)) {
+        report
+            .type_error
+            .get_or_insert(format!("Union {what} has no member '{unknown}'"));
+        return false;
+    }
+    if object.len() != 1 {
+        report.type_error.get_or_insert(format!(
+            "Union {what} must have exactly one member set, found {}",
+            object.len()
+        ));
+        return false;
+    }
+    true
 }
 
 fn check_value(
@@ -208,20 +237,15 @@ fn check_value(
             },
             Value::Object(object),
         ) => {
-            if !sparse {
-                object.retain(|_, v| !v.is_null());
-            }
             for (name, entry_value) in object.iter_mut() {
+                let here = Path::Key(path, name);
                 let key_value = Value::String(name.clone());
-                check_constraints(&key_value, key, &Path::Key(path, name), sensitive, report);
+                check_constraints(&key_value, key, &here, sensitive, report);
                 if !entry_value.is_null() {
-                    check_value(
-                        entry_value,
-                        entry,
-                        &Path::Key(path, name),
-                        sensitive,
-                        report,
-                    );
+                    check_value(entry_value, entry, &here, sensitive, report);
+                } else if !sparse {
+                    // Dense, as lists are: a null is a value the type cannot hold.
+                    report.violation(&here, Shown::Null, format_args!("Member must not be null"));
                 }
             }
         }
@@ -302,7 +326,14 @@ fn check_constraints(
             }
         }
     }
-    if let (Some(range), Some(number)) = (range, value.as_f64()) {
+    let number = match value {
+        Value::String(text) if matches!(member.target.kind, Kind::Float | Kind::Double) => {
+            non_finite(text)
+        }
+        _ => value.as_f64(),
+    };
+    // NaN is neither below nor above any bound, as in every IEEE comparison.
+    if let (Some(range), Some(number)) = (range, number) {
         if let Some(min) = range.min.filter(|min| number < min.value) {
             report.violation(
                 path,
@@ -322,27 +353,80 @@ fn check_constraints(
         }
     }
     if *unique_items {
-        if let Value::Array(items) = value {
-            let duplicated = items
-                .iter()
-                .enumerate()
-                .any(|(i, a)| items[..i].contains(a));
-            if duplicated {
+        if let (Value::Array(items), Kind::List { member: item, .. }) = (value, &member.target.kind)
+        {
+            if has_duplicates(items, item.target) {
                 report.violation(path, shown, format_args!("Member must have unique items"));
             }
         }
     }
 }
 
+/// `@uniqueItems` compares items by Smithy's value equality, not by their
+/// JSON text: `1`, `1.0` and `"1970-01-01T00:00:01Z"` are one timestamp, and
+/// structures are equal whatever their key order or unknown keys. Each item
+/// is written once in a canonical form, so the check stays linear in the
+/// list's size.
+fn has_duplicates(items: &[Value], shape: &Shape) -> bool {
+    let mut seen = std::collections::HashSet::with_capacity(items.len());
+    items.iter().any(|item| {
+        let mut key = String::new();
+        canonical(item, shape, &mut key);
+        !seen.insert(key)
+    })
+}
+
+/// A text that two values of `shape` share exactly when Smithy calls them
+/// equal. Only called on values that passed the type checks.
+fn canonical(value: &Value, shape: &Shape, out: &mut String) {
+    match (&shape.kind, value) {
+        (Kind::Timestamp, _) => {
+            if let Some(instant) = Timestamp::from_json(value) {
+                let _ = write!(out, "{}", instant.unix_millis());
+            }
+        }
+        (Kind::Structure(members) | Kind::Union(members), Value::Object(object)) => {
+            out.push('{');
+            for member in members.iter() {
+                if let Some(field) = object.get(member.name).filter(|v| !v.is_null()) {
+                    let _ = write!(out, "{}=", member.name);
+                    canonical(field, member.target, out);
+                    out.push(',');
+                }
+            }
+            out.push('}');
+        }
+        (Kind::Map { value: entry, .. }, Value::Object(object)) => {
+            let mut keys: Vec<&String> = object.keys().collect();
+            keys.sort();
+            out.push('{');
+            for key in keys {
+                let _ = write!(out, "{}:", Value::String(key.clone()));
+                canonical(&object[key], entry.target, out);
+                out.push(',');
+            }
+            out.push('}');
+        }
+        (Kind::List { member: item, .. }, Value::Array(items)) => {
+            out.push('[');
+            for item_value in items {
+                canonical(item_value, item.target, out);
+                out.push(',');
+            }
+            out.push(']');
+        }
+        // Strings, blobs, booleans, integers and enums have one spelling
+        // each once their type is checked. Floats and documents may not be
+        // in a `@uniqueItems` list; their JSON text is the best there is.
+        _ => {
+            let _ = write!(out, "{value}");
+        }
+    }
+}
+
 fn length_of(value: &Value, kind: &Kind) -> Option<u64> {
     let len = match (kind, value) {
-        (Kind::Blob, Value::String(text)) => {
-            use base64::Engine;
-            base64::engine::general_purpose::STANDARD
-                .decode(text)
-                .map(|b| b.len())
-                .ok()?
-        }
+        (Kind::Blob, Value::String(text)) => crate::blob::decoded_len(text)?,
         (_, Value::String(text)) => text.chars().count(),
         (_, Value::Array(items)) => items.len(),
         (_, Value::Object(entries)) => entries.len(),
@@ -356,18 +440,16 @@ fn type_matches(value: &Value, kind: &Kind) -> bool {
         Kind::Boolean => value.is_boolean(),
         Kind::Byte => fits(value, i8::MIN.into(), i8::MAX.into()),
         Kind::Short => fits(value, i16::MIN.into(), i16::MAX.into()),
-        Kind::Integer => fits(value, i32::MIN.into(), i32::MAX.into()),
-        Kind::Long | Kind::IntEnum(_) => value.is_i64(),
+        Kind::Integer | Kind::IntEnum(_) => fits(value, i32::MIN.into(), i32::MAX.into()),
+        Kind::Long => value.is_i64(),
         Kind::Float | Kind::Double => {
-            value.is_number() || matches!(value.as_str(), Some("NaN" | "Infinity" | "-Infinity"))
+            value.is_number() || value.as_str().and_then(non_finite).is_some()
         }
         Kind::BigInteger => value.is_i64() || value.is_u64(),
         Kind::BigDecimal => value.is_number(),
         Kind::String | Kind::Enum(_) => value.is_string(),
         Kind::Blob => value.as_str().is_some_and(Blob::is_base64),
-        Kind::Timestamp => {
-            value.is_number() || value.as_str().and_then(Timestamp::parse_rfc3339).is_some()
-        }
+        Kind::Timestamp => Timestamp::from_json(value).is_some(),
         Kind::Document => true,
         Kind::List { .. } => value.is_array(),
         Kind::Map { .. } | Kind::Structure(_) | Kind::Union(_) => value.is_object(),
@@ -440,3 +522,6 @@ fn render(value: &Value, out: &mut String) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests;

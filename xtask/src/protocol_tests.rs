@@ -133,7 +133,9 @@ pub fn run(args: &[String]) -> Result<(), String> {
             .iter()
             .find(|(case, _)| failure.split_whitespace().nth(1) == Some(case));
         match known {
-            Some((_, reason)) => println!("  KNOWN {failure}\n        why it cannot pass: {reason}"),
+            Some((_, reason)) => {
+                println!("  KNOWN {failure}\n        why it cannot pass: {reason}")
+            }
             None => {
                 unexpected += 1;
                 println!("  FAIL {failure}");

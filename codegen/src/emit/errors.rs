@@ -3,7 +3,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::types::named_type;
+use super::types::{named_type, wire_import};
 use super::{docs, ident, std_path, Module};
 use crate::ir::{Ir, Kind, Operation, Shape, Simple};
 
@@ -15,6 +15,7 @@ pub fn error_rs(ir: &Ir) -> TokenStream {
         quote! { #item #extra }
     });
     let shapes: Vec<_> = shapes.collect();
+    let wire = wire_import(ir.named_types().filter(|s| s.error.is_some()));
     let enums = ir.operations.iter().map(|op| operation_error(ir, op));
     let defaults = (!defaults.is_empty()).then(|| {
         quote! {
@@ -25,6 +26,7 @@ pub fn error_rs(ir: &Ir) -> TokenStream {
     });
     quote! {
         //! Modelled errors, and the error type of each operation.
+        #wire
         #(#shapes)*
         #(#enums)*
         #defaults

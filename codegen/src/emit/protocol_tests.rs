@@ -270,7 +270,10 @@ fn value_expr(ir: &Ir, id: &str, value: &Value) -> Result<TokenStream, String> {
             }
         }
         Kind::IntEnum { variants, unknown } => {
-            let number = value.as_i64().ok_or_else(mismatch)?;
+            let number = value
+                .as_i64()
+                .and_then(|n| i32::try_from(n).ok())
+                .ok_or_else(mismatch)?;
             match variants.iter().find(|v| v.value == number) {
                 Some(variant) => {
                     let variant = ident(&variant.rust_name);
@@ -278,7 +281,6 @@ fn value_expr(ir: &Ir, id: &str, value: &Value) -> Result<TokenStream, String> {
                 }
                 None => {
                     let unknown = ident(unknown);
-                    let number = i32::try_from(number).map_err(|_| mismatch())?;
                     quote!(#ty::#unknown(#number))
                 }
             }

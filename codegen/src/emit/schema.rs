@@ -88,7 +88,9 @@ fn shape_static(ir: &Ir, shape: &Shape) -> TokenStream {
             quote!(Kind::Enum(&[#(#values),*]))
         }
         Kind::IntEnum { variants, .. } => {
-            let values = variants.iter().map(|v| Literal::i64_unsuffixed(v.value));
+            let values = variants
+                .iter()
+                .map(|v| Literal::i64_unsuffixed(v.value.into()));
             quote!(Kind::IntEnum(&[#(#values),*]))
         }
         Kind::List { member, sparse } => {

@@ -7,7 +7,7 @@ use serde_json::Value;
 use super::{
     boxed, docs, hides_value, ident, is_none_path, member_type, rust_type, std_path, Module,
 };
-use crate::ir::{DefaultValue, Ir, Kind, Member, Shape, Variant};
+use crate::ir::{DefaultValue, Ir, Kind, Member, Shape, Variant, Wire};
 
 pub fn types_rs(ir: &Ir) -> TokenStream {
     let mut items = Vec::new();
@@ -15,6 +15,7 @@ pub fn types_rs(ir: &Ir) -> TokenStream {
     for shape in ir.named_types().filter(|s| s.error.is_none()) {
         items.push(named_type(ir, shape, Module::Types, &mut defaults));
     }
+    let wire = wire_import(ir.named_types().filter(|s| s.error.is_none()));
     let defaults = (!defaults.is_empty()).then(|| {
         quote! {
             /// Defaults the Rust types' own `Default` does not give, for `#[serde(default = …)]`.
@@ -27,6 +28,7 @@ pub fn types_rs(ir: &Ir) -> TokenStream {
     });
     quote! {
         //! Structures, unions and enums of the service.
+        #wire
         #(#items)*
         #defaults
     }
@@ -112,15 +114,50 @@ fn field_serde(member: &Member, defaults: &mut Vec<TokenStream>, ir: &Ir) -> Tok
             None => args.push(quote!(default)),
         }
     }
-    if member.date_time {
-        let with = if member.optional {
-            "::awsjson_runtime::timestamp::date_time::option"
-        } else {
-            "::awsjson_runtime::timestamp::date_time"
-        };
+    if let Some(with) = wire_with(&member.wire, member.optional) {
         args.push(quote!(with = #with));
     }
     quote! { #[serde(#(#args),*)] }
+}
+
+/// `use ::awsjson_runtime::wire;` when a member of `shapes` needs a wire
+/// format, so that `with` paths read `wire::As::<wire::Float>`.
+pub(super) fn wire_import<'a>(mut shapes: impl Iterator<Item = &'a Shape>) -> Option<TokenStream> {
+    shapes
+        .any(|shape| match &shape.kind {
+            Kind::Structure(members) | Kind::Union(members) => {
+                members.iter().any(|m| m.wire != Wire::Derived)
+            }
+            _ => false,
+        })
+        .then(|| {
+            quote!(
+                use ::awsjson_runtime::wire;
+            )
+        })
+}
+
+/// The `with` path for a member in wire format `wire`, if serde's derive
+/// alone would get it wrong.
+fn wire_with(wire: &Wire, optional: bool) -> Option<String> {
+    let format = wire_format(wire, optional)?;
+    Some(format!("wire::As::<{format}>"))
+}
+
+fn wire_format(wire: &Wire, optional: bool) -> Option<String> {
+    let format = match wire {
+        Wire::Derived => return None,
+        Wire::Float => "wire::Float".to_owned(),
+        Wire::DateTime => "wire::DateTime".to_owned(),
+        Wire::HttpDate => "wire::HttpDate".to_owned(),
+        Wire::List { item, sparse } => format!("wire::List<{}>", wire_format(item, *sparse)?),
+        Wire::Map { value, sparse } => format!("wire::Map<{}>", wire_format(value, *sparse)?),
+    };
+    Some(if optional {
+        format!("wire::Optional<{format}>")
+    } else {
+        format
+    })
 }
 
 /// The function in `mod defaults` that returns a member's default.
@@ -281,9 +318,7 @@ fn union(ir: &Ir, shape: &Shape, members: &[Member], module: Module) -> TokenStr
         let ty = rust_type(ir, &member.target, module);
         let ty = if member.boxed { boxed(ir, ty) } else { ty };
         let doc = docs(&member.docs);
-        let with = member
-            .date_time
-            .then(|| quote!(, with = "::awsjson_runtime::timestamp::date_time"));
+        let with = wire_with(&member.wire, false).map(|with| quote!(, with = #with));
         quote! { #doc #[serde(rename = #wire #with)] #variant(#ty), }
     });
     // A variant holding a sensitive value must not print it.
@@ -370,14 +405,14 @@ fn string_enum(ir: &Ir, shape: &Shape, variants: &[Variant<String>], unknown: &s
     }
 }
 
-fn int_enum(ir: &Ir, shape: &Shape, variants: &[Variant<i64>], unknown: &str) -> TokenStream {
+fn int_enum(ir: &Ir, shape: &Shape, variants: &[Variant<i32>], unknown: &str) -> TokenStream {
     let name = ident(&shape.rust_name);
     let doc = docs(&shape.docs);
     let unknown = format_ident!("{}", unknown);
     let idents: Vec<_> = variants.iter().map(|v| ident(&v.rust_name)).collect();
     let values: Vec<_> = variants
         .iter()
-        .map(|v| proc_macro2::Literal::i32_unsuffixed(v.value as i32))
+        .map(|v| proc_macro2::Literal::i32_unsuffixed(v.value))
         .collect();
     let variant_docs = variants.iter().map(|v| docs(&v.docs));
     let result = std_path(ir, "Result");

@@ -108,7 +108,11 @@ pub(super) fn typed(
         Some(Kind::IntEnum { variants, .. }) => {
             return value
                 .as_i64()
-                .and_then(|v| variants.iter().find(|variant| variant.value == v))
+                .and_then(|v| {
+                    variants
+                        .iter()
+                        .find(|variant| i64::from(variant.value) == v)
+                })
                 .map(|variant| DefaultValue::Variant(variant.rust_name.clone()))
                 .ok_or_else(|| {
                     let values: Vec<String> =

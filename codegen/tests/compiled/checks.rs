@@ -359,6 +359,13 @@ mod tests {
         let throttled: Throttled = serde_json::from_str("{}").unwrap();
         assert_eq!(throttled.retry_after_seconds, 1);
         assert_eq!(throttled.to_string(), "Throttled");
+        // Error bodies write non-finite floats as awsJson does.
+        let overloaded = Throttled {
+            load: Some(f64::INFINITY),
+            ..throttled
+        };
+        let response = GetThingError::from(overloaded).to_error_response();
+        assert_eq!(response.body["Load"], "Infinity");
     }
 
     #[test]
@@ -484,5 +491,465 @@ mod tests {
             Some("fixture.protocol#SendInput")
         );
         assert!(operation::find("Nope").is_none());
+    }
+
+    #[test]
+    fn non_finite_floats_travel_as_strings() {
+        use fixture_simple_types::error::EchoSimpleError;
+        use fixture_simple_types::runtime::RequestContext;
+        use fixture_simple_types::types::{EchoSimpleInput, EchoSimpleOutput};
+        use fixture_simple_types::{dispatch, SimpleService};
+
+        struct Service;
+        impl SimpleService for Service {
+            fn echo_simple(
+                &self,
+                _: &RequestContext,
+                input: EchoSimpleInput,
+            ) -> impl Future<Output = Result<EchoSimpleOutput, EchoSimpleError>> + Send
+            {
+                assert!(input.float_value.is_some_and(f32::is_nan), "{input:?}");
+                assert_eq!(input.double_value, Some(f64::NEG_INFINITY));
+                std::future::ready(Ok(EchoSimpleOutput {
+                    primitive_float: f32::INFINITY,
+                    primitive_double: f64::NAN,
+                    ..EchoSimpleOutput::default()
+                }))
+            }
+        }
+        let call = |body: serde_json::Value| {
+            let body = body.to_string();
+            let request = fixture_simple_types::runtime::Request {
+                target: Some("SimpleService.EchoSimple"),
+                content_type: Some(fixture_simple_types::PROTOCOL.content_type()),
+                content_encoding: None,
+                body: body.as_bytes(),
+            };
+            block_on(dispatch(&Service, &RequestContext::default(), request))
+        };
+        let response = call(json!({
+            "FloatValue": "NaN",
+            "DoubleValue": "-Infinity",
+            "RequiredDateTime": "2000-01-02T20:34:56Z",
+        }));
+        let text = body_text(&response.body);
+        assert_eq!(response.status, 200, "{text}");
+        let output: serde_json::Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(output["PrimitiveFloat"], "Infinity", "{text}");
+        assert_eq!(output["PrimitiveDouble"], "NaN", "{text}");
+
+        // Any other string is not a number.
+        let response = call(json!({ "DoubleValue": "nan", "RequiredDateTime": 0 }));
+        assert_eq!(
+            response.error_type,
+            Some("SerializationException"),
+            "{}",
+            body_text(&response.body)
+        );
+    }
+
+    #[test]
+    fn timestamp_formats_and_floats_apply_inside_collections() {
+        use fixture_collections::runtime::Timestamp;
+        use fixture_collections::types::PutCollectionsInput;
+
+        let wire = json!({
+            "RequiredStrings": [],
+            "Ratios": [1.5, "Infinity"],
+            "SparseRatios": [null, "-Infinity", 2.0],
+            "DateTimes": ["2000-01-02T20:34:56.000Z"],
+            "NestedDateTimes": [["2000-01-02T20:34:56.000Z"], []],
+            "HttpDatesByName": { "a": "Sun, 02 Jan 2000 20:34:56 GMT" },
+            "SparseDateTimesByName": { "a": null, "b": "2000-01-02T20:34:56.000Z" },
+        });
+        let input: PutCollectionsInput = serde_json::from_value(wire.clone()).unwrap();
+        let t = Timestamp::from_unix_millis(946_845_296_000);
+        assert_eq!(input.ratios, Some(vec![1.5, f64::INFINITY]));
+        assert_eq!(
+            input.sparse_ratios,
+            Some(vec![None, Some(f32::NEG_INFINITY), Some(2.0)])
+        );
+        assert_eq!(input.date_times, Some(vec![t]));
+        assert_eq!(input.nested_date_times, Some(vec![vec![t], vec![]]));
+        assert_eq!(
+            input.http_dates_by_name,
+            Some(BTreeMap::from([("a".into(), t)]))
+        );
+        assert_eq!(
+            input.sparse_date_times_by_name,
+            Some(BTreeMap::from([("a".into(), None), ("b".into(), Some(t))]))
+        );
+        // Written back the same way.
+        let written = serde_json::to_value(&input).unwrap();
+        for key in [
+            "Ratios",
+            "SparseRatios",
+            "DateTimes",
+            "NestedDateTimes",
+            "HttpDatesByName",
+            "SparseDateTimesByName",
+        ] {
+            assert_eq!(written[key], wire[key], "{key}");
+        }
+    }
+
+    #[test]
+    fn union_variants_use_their_wire_format() {
+        use fixture_unions::types::Value;
+
+        let infinite = Value::Ratio(f64::INFINITY);
+        assert_eq!(
+            serde_json::to_value(&infinite).unwrap(),
+            json!({ "Ratio": "Infinity" })
+        );
+        assert_eq!(
+            serde_json::from_value::<Value>(json!({ "Ratio": "Infinity" })).unwrap(),
+            infinite
+        );
+    }
+}
+
+/// For every operation of every fixture: whatever JSON the validator accepts
+/// as the operation's input, the input type deserializes. The validator and
+/// serde decide separately what a request may hold; this is what keeps them
+/// in agreement (a disagreement would be a 500 for a valid request).
+#[cfg(test)]
+mod validation_agrees_with_deserialization {
+    use proptest::prelude::*;
+    use proptest::test_runner::{Config, TestRunner};
+    use serde::de::DeserializeOwned;
+    use serde_json::{Map, Value};
+
+    use fixture_awsjson1_0::runtime::schema::{Constraints, Kind, Member, Shape};
+    use fixture_awsjson1_0::runtime::validate::validate;
+
+    /// How deep structures, unions, lists and maps nest in generated values.
+    const DEPTH: u32 = 4;
+
+    /// JSON values for `member`: mostly of the right type and within its
+    /// constraints, with the near misses a client might send (wrong types,
+    /// nulls, unknown keys, values out of bounds).
+    fn value(member: &'static Member, depth: u32) -> BoxedStrategy<Value> {
+        prop_oneof![
+            40 => constrained(member.target, &member.constraints, depth),
+            2 => typed_value(member.target, depth),
+            1 => any_json(1),
+        ]
+        .boxed()
+    }
+
+    /// Values within `constraints` where they are easy to meet.
+    fn constrained(
+        shape: &'static Shape,
+        constraints: &'static Constraints,
+        depth: u32,
+    ) -> BoxedStrategy<Value> {
+        let (min, max) = constraints.length.map_or((0, 8), |b| {
+            (b.min.unwrap_or(0), b.max.unwrap_or(b.min.unwrap_or(0) + 8))
+        });
+        let (min, max) = (min.min(16) as usize, max.min(min + 8).min(24) as usize);
+        match &shape.kind {
+            Kind::String => match constraints.pattern {
+                Some(pattern) => {
+                    let source = pattern.source();
+                    let unanchored = source.trim_start_matches('^').trim_end_matches('$');
+                    match proptest::string::string_regex(unanchored) {
+                        Ok(matching) => matching.prop_map(Value::from).boxed(),
+                        Err(_) => string(),
+                    }
+                }
+                None => prop::collection::vec(prop::char::range('a', 'z'), min..=max)
+                    .prop_map(|chars| Value::from(chars.into_iter().collect::<String>()))
+                    .boxed(),
+            },
+            Kind::Byte | Kind::Short | Kind::Integer | Kind::Long | Kind::Float | Kind::Double => {
+                match constraints.range {
+                    Some(range) => {
+                        let low = range.min.map_or(-1000.0, |l| l.value).ceil() as i64;
+                        let high = range.max.map_or(1000.0, |l| l.value).floor() as i64;
+                        (low..=high.max(low)).prop_map(Value::from).boxed()
+                    }
+                    None => typed_value(shape, depth),
+                }
+            }
+            Kind::List { member, sparse } if depth > 0 => {
+                let item = maybe_null(value(member, depth - 1), *sparse);
+                prop::collection::vec(item, min..=max.min(4).max(min))
+                    .prop_map(Value::Array)
+                    .boxed()
+            }
+            _ => typed_value(shape, depth),
+        }
+    }
+
+    /// Values of the JSON type `shape` asks for, whatever its constraints.
+    fn typed_value(shape: &'static Shape, depth: u32) -> BoxedStrategy<Value> {
+        match &shape.kind {
+            Kind::Boolean => any::<bool>().prop_map(Value::from).boxed(),
+            Kind::Byte => integer(i8::MIN.into(), i8::MAX.into()),
+            Kind::Short => integer(i16::MIN.into(), i16::MAX.into()),
+            Kind::Integer => integer(i32::MIN.into(), i32::MAX.into()),
+            Kind::Long | Kind::BigInteger => integer(i64::MIN, i64::MAX),
+            Kind::Float | Kind::Double | Kind::BigDecimal => prop_oneof![
+                any::<f64>().prop_filter_map("finite", |f| serde_json::Number::from_f64(f)
+                    .map(Value::Number)),
+                any::<i64>().prop_map(Value::from),
+                prop::sample::select(vec!["NaN", "Infinity", "-Infinity", "nan"])
+                    .prop_map(Value::from),
+            ]
+            .boxed(),
+            Kind::String => string(),
+            Kind::Enum(values) => prop_oneof![
+                prop::sample::select(values.to_vec()).prop_map(Value::from),
+                string(),
+            ]
+            .boxed(),
+            Kind::IntEnum(values) => prop_oneof![
+                prop::sample::select(values.to_vec()).prop_map(Value::from),
+                integer(i64::from(i32::MIN) - 1, i64::from(i32::MAX) + 1),
+            ]
+            .boxed(),
+            Kind::Blob => prop_oneof![
+                prop::collection::vec(any::<u8>(), 0..8).prop_map(|bytes| {
+                    use base64::Engine;
+                    Value::from(base64::engine::general_purpose::STANDARD.encode(bytes))
+                }),
+                "[A-Za-z0-9+/=]{0,8}".prop_map(Value::from),
+            ]
+            .boxed(),
+            Kind::Timestamp => prop_oneof![
+                (-4_000_000_000_i64..4_000_000_000).prop_map(Value::from),
+                (-4.0e9..4.0e9_f64).prop_map(Value::from),
+                any::<f64>().prop_filter_map("finite", |f| serde_json::Number::from_f64(f)
+                    .map(Value::Number)),
+                prop::sample::select(vec![
+                    "2000-01-02T20:34:56Z",
+                    "2000-01-02T20:34:56.123+01:00",
+                    "Sun, 02 Jan 2000 20:34:56 GMT",
+                    "Sun, 02 Jan 2000 20:34:56.5 GMT",
+                    "yesterday",
+                ])
+                .prop_map(Value::from),
+            ]
+            .boxed(),
+            Kind::Document => any_json(2),
+            Kind::List { member, sparse } => {
+                if depth == 0 {
+                    return Just(Value::Array(Vec::new())).boxed();
+                }
+                let item = maybe_null(value(member, depth - 1), *sparse);
+                prop::collection::vec(item, 0..4)
+                    .prop_map(Value::Array)
+                    .boxed()
+            }
+            Kind::Map {
+                value: entry,
+                sparse,
+                ..
+            } => {
+                if depth == 0 {
+                    return Just(Value::Object(Map::new())).boxed();
+                }
+                let entry = maybe_null(value(entry, depth - 1), *sparse);
+                prop::collection::btree_map("[a-z]{1,3}", entry, 0..4)
+                    .prop_map(|entries| Value::Object(entries.into_iter().collect()))
+                    .boxed()
+            }
+            Kind::Structure(members) => {
+                if depth == 0 {
+                    return Just(Value::Object(Map::new())).boxed();
+                }
+                let fields: Vec<BoxedStrategy<Option<(String, Value)>>> = members
+                    .iter()
+                    .map(|m| {
+                        let present =
+                            value(m, depth - 1).prop_map(move |v| Some((m.name.to_owned(), v)));
+                        let weight = if m.required { 9 } else { 1 };
+                        prop_oneof![
+                            weight => present,
+                            1 => Just(None),
+                            1 => Just(Some((m.name.to_owned(), Value::Null))),
+                        ]
+                        .boxed()
+                    })
+                    .collect();
+                (fields, extra_keys())
+                    .prop_map(|(fields, extra)| {
+                        let mut object: Map<String, Value> = fields.into_iter().flatten().collect();
+                        object.extend(extra);
+                        Value::Object(object)
+                    })
+                    .boxed()
+            }
+            Kind::Union(members) => {
+                let choices: Vec<BoxedStrategy<Value>> = members
+                    .iter()
+                    .filter(|m| {
+                        depth > 0
+                            || !matches!(
+                                m.target.kind,
+                                Kind::Structure(_)
+                                    | Kind::Union(_)
+                                    | Kind::List { .. }
+                                    | Kind::Map { .. }
+                            )
+                    })
+                    .map(|m| {
+                        value(m, depth.saturating_sub(1))
+                            .prop_map(move |v| {
+                                let mut object = Map::new();
+                                object.insert(m.name.to_owned(), v);
+                                Value::Object(object)
+                            })
+                            .boxed()
+                    })
+                    .collect();
+                if choices.is_empty() {
+                    return Just(Value::Object(Map::new())).boxed();
+                }
+                (prop::strategy::Union::new(choices), extra_keys())
+                    .prop_map(|(mut chosen, extra)| {
+                        if let Value::Object(object) = &mut chosen {
+                            object.extend(extra);
+                        }
+                        chosen
+                    })
+                    .boxed()
+            }
+        }
+    }
+
+    fn integer(min: i64, max: i64) -> BoxedStrategy<Value> {
+        prop_oneof![
+            4 => (min..=max).prop_map(Value::from),
+            1 => prop::sample::select(vec![min, max, 0]).prop_map(Value::from),
+            1 => (-1.0e3..1.0e3_f64).prop_map(Value::from),
+        ]
+        .boxed()
+    }
+
+    fn string() -> BoxedStrategy<Value> {
+        prop_oneof![
+            "[a-z0-9-]{0,8}".prop_map(Value::from),
+            any::<String>().prop_map(Value::from),
+        ]
+        .boxed()
+    }
+
+    /// Usually nothing; sometimes the `__type` awsJson allows, or a key the
+    /// model does not have.
+    fn extra_keys() -> BoxedStrategy<Vec<(String, Value)>> {
+        prop_oneof![
+            8 => Just(Vec::new()),
+            1 => Just(vec![("__type".to_owned(), Value::from("some#Shape"))]),
+            1 => Just(vec![("NotAMember".to_owned(), Value::from(1))]),
+        ]
+        .boxed()
+    }
+
+    fn maybe_null(item: BoxedStrategy<Value>, sparse: bool) -> BoxedStrategy<Value> {
+        let nulls = if sparse { 8 } else { 1 };
+        prop_oneof![40 => item, nulls => Just(Value::Null)].boxed()
+    }
+
+    fn any_json(depth: u32) -> BoxedStrategy<Value> {
+        let leaf = prop_oneof![
+            Just(Value::Null),
+            any::<bool>().prop_map(Value::from),
+            any::<i64>().prop_map(Value::from),
+            (-1.0e6..1.0e6_f64).prop_map(Value::from),
+            "[a-zA-Z0-9 ]{0,6}".prop_map(Value::from),
+        ];
+        leaf.prop_recursive(depth, 16, 4, |inner| {
+            prop_oneof![
+                prop::collection::vec(inner.clone(), 0..4).prop_map(Value::Array),
+                prop::collection::btree_map("[a-zA-Z]{1,4}", inner, 0..4)
+                    .prop_map(|m| Value::Object(m.into_iter().collect())),
+            ]
+        })
+        .boxed()
+    }
+
+    /// Runs the property for input type `T` of shape `shape`, and returns how
+    /// many generated bodies the validator accepted.
+    fn agree<T: DeserializeOwned>(shape: &'static Shape) -> u32 {
+        let mut runner = TestRunner::new(Config {
+            cases: 400,
+            failure_persistence: None,
+            ..Config::default()
+        });
+        let accepted = std::cell::Cell::new(0);
+        runner
+            .run(&typed_value(shape, DEPTH), |mut body| {
+                let original = body.clone();
+                if validate(&mut body, shape).is_ok() {
+                    accepted.set(accepted.get() + 1);
+                    if let Err(e) = serde_json::from_value::<T>(body.clone()) {
+                        return Err(TestCaseError::fail(format!(
+                            "{}: validated {original} (as {body}) but did not deserialize: {e}",
+                            shape.id
+                        )));
+                    }
+                }
+                Ok(())
+            })
+            .unwrap_or_else(|e| panic!("{e}"));
+        accepted.get()
+    }
+
+    macro_rules! inputs {
+        ($($krate:ident { $($ty:ident = $schema:ident),* $(,)? })*) => {
+            #[test]
+            fn for_every_fixture_input() {
+                let mut report = Vec::new();
+                $($(
+                    let accepted = agree::<$krate::types::$ty>(&$krate::schema::$schema);
+                    report.push((concat!(stringify!($krate), "::", stringify!($ty)), accepted));
+                )*)*
+                // The property means little for an input whose bodies are
+                // almost all rejected; every input must get some through.
+                for (input, accepted) in &report {
+                    assert!(*accepted >= 20, "only {accepted} of 400 bodies for {input} validated: {report:?}");
+                }
+            }
+        };
+    }
+
+    inputs! {
+        fixture_awsjson1_0 { SendInput = SEND_INPUT }
+        fixture_awsjson1_1 { SendInput = SEND_INPUT }
+        fixture_collections { PutCollectionsInput = PUT_COLLECTIONS_INPUT }
+        fixture_constraints { ConfigureInput = CONFIGURE_INPUT }
+        fixture_docs { DescribeThingInput = DESCRIBE_THING_INPUT }
+        fixture_enums { PaintInput = PAINT_INPUT }
+        fixture_errors { GetThingInput = GET_THING_INPUT }
+        fixture_mixins { GetRecordInput = GET_RECORD_INPUT }
+        fixture_naming {
+            DispatchInput = DISPATCH_INPUT,
+            GetSsmDocumentRequest = GET_SSM_DOCUMENT_REQUEST,
+            Option = OPTION,
+            Self_ = SELF,
+        }
+        fixture_paginated {
+            GetThingInput = GET_THING_INPUT,
+            ListOthersInput = LIST_OTHERS_INPUT,
+            ListThingsInput = LIST_THINGS_INPUT,
+        }
+        fixture_resources {
+            CountTreesInput = COUNT_TREES_INPUT,
+            CreateTreeInput = CREATE_TREE_INPUT,
+            DeleteTreeInput = DELETE_TREE_INPUT,
+            GetLeafInput = GET_LEAF_INPUT,
+            GetTreeInput = GET_TREE_INPUT,
+            ListLeavesInput = LIST_LEAVES_INPUT,
+            ListTreesInput = LIST_TREES_INPUT,
+            PutLeafInput = PUT_LEAF_INPUT,
+            UpdateTreeInput = UPDATE_TREE_INPUT,
+            WaterTreeInput = WATER_TREE_INPUT,
+        }
+        fixture_sensitive { LoginInput = LOGIN_INPUT }
+        fixture_simple_types { EchoSimpleInput = ECHO_SIMPLE_INPUT }
+        fixture_structures { CreateWidgetInput = CREATE_WIDGET_INPUT }
+        fixture_unions { EvaluateInput = EVALUATE_INPUT }
     }
 }
