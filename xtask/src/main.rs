@@ -21,6 +21,12 @@ Commands:
       --out DIR        Write the crate into DIR (with --model)
       --crate-name N   Package name of the generated crate
       --all-models DIR Generate every *.json model in DIR into --out DIR/<name>
+      --runtime R      The awsjson-runtime dependency of the crate (with --out):
+                       a version requirement (0.1, ^0.1.2) for a published
+                       runtime, or a path as Cargo reads it, relative to the
+                       generated crate (./0.1 for a directory so named).
+                       Default: this checkout's runtime/, by a relative path
+                       when the crate and it share a directory below /
   ast PATH...          Load Smithy IDL and JSON AST files (directories are
                        searched) and write one JSON AST document
       --out FILE       Write it to FILE instead of standard output
