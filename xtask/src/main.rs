@@ -3,6 +3,7 @@
 
 mod ast_task;
 mod bench;
+mod build_models;
 mod codegen_task;
 mod conformance;
 mod model_diff;
@@ -27,6 +28,15 @@ Commands:
                        generated crate (./0.1 for a directory so named).
                        Default: this checkout's runtime/, by a relative path
                        when the crate and it share a directory below /
+  build-models         Generate every official model and build all the crates
+                       with warnings denied, in one workspace (one target
+                       directory); prints N/T compiled and each failure's
+                       first error, and fails if any crate does not compile
+      --models DIR     The models (default ../shared/reference/aws-models)
+      --out DIR        The workspace, kept for incremental reruns
+                       (default target/build-models)
+      --jobs N         Parallel generation threads and cargo jobs
+                       (default: the number of CPUs)
   ast PATH...          Load Smithy IDL and JSON AST files (directories are
                        searched) and write one JSON AST document
       --out FILE       Write it to FILE instead of standard output
@@ -55,6 +65,7 @@ fn main() -> ExitCode {
     let result = match args.first().map(String::as_str) {
         Some("codegen") => codegen_task::run(&args[1..]),
         Some("bench") => bench::run(&args[1..]),
+        Some("build-models") => build_models::run(&args[1..]),
         Some("ast") => ast_task::run(&args[1..]),
         Some("roundtrip") => roundtrip::run(&args[1..]),
         Some("conformance") => conformance::run(&args[1..]),
