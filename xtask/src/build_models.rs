@@ -36,6 +36,8 @@ pub fn run(args: &[String]) -> Result<(), String> {
     let models = take_value(&mut args, "--models")?
         .map(PathBuf::from)
         .unwrap_or_else(|| root.join("../shared/reference/aws-models"));
+    // Shown in the first progress line, where `..` would only puzzle.
+    let models = models.canonicalize().unwrap_or(models);
     let out = take_value(&mut args, "--out")?
         .map(|dir| absolute(Path::new(&dir)))
         .unwrap_or_else(|| root.join("target/build-models"));
