@@ -32,8 +32,8 @@ pub struct Options {
     pub service: Option<String>,
     /// The package name; by default derived from the service's sdkId.
     pub crate_name: Option<String>,
-    /// Path of the `awsjson-runtime` crate, as written in `Cargo.toml`.
-    pub runtime_path: String,
+    /// Where the generated crate's `awsjson-runtime` dependency comes from.
+    pub runtime: Runtime,
     /// Add an empty `[workspace]` so the crate builds outside this workspace.
     pub standalone: bool,
     /// Also write `tests/protocol.rs`: the model's `@httpRequestTests` and
@@ -46,11 +46,21 @@ impl Default for Options {
         Self {
             service: None,
             crate_name: None,
-            runtime_path: "../../runtime".into(),
+            runtime: Runtime::Path("../../runtime".into()),
             standalone: false,
             protocol_tests: false,
         }
     }
+}
+
+/// The `awsjson-runtime` dependency of a generated crate.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Runtime {
+    /// A path as Cargo reads it: relative to the generated crate's directory,
+    /// or absolute.
+    Path(String),
+    /// A version requirement (`0.1`, `^0.1.2`) for a crate from a registry.
+    Version(String),
 }
 
 /// Generates the crate for `model`: relative path → file contents.

@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use codegen::{generate, Model, Options};
+use codegen::{generate, Model, Options, Runtime};
 
 fn manifest_dir() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -95,7 +95,7 @@ fn generated_fixture_crates_build_without_warnings() {
             // Two fixtures may describe the same service; package names
             // must be unique in the workspace.
             crate_name: Some(format!("fixture-{}", fixture.replace('_', "-"))),
-            runtime_path: runtime.display().to_string(),
+            runtime: Runtime::Path(runtime.display().to_string()),
             standalone: false,
             ..Options::default()
         };

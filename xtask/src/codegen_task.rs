@@ -2,10 +2,10 @@
 
 use std::collections::BTreeSet;
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::{Component, Path, PathBuf};
 
 use codegen::load::load;
-use codegen::{Model, Options};
+use codegen::{Model, Options, Runtime};
 
 use crate::ast_task::read_model_files;
 
@@ -21,14 +21,18 @@ pub fn run(args: &[String]) -> Result<(), String> {
     let out = take_value(&mut args, "--out")?;
     let crate_name = take_value(&mut args, "--crate-name")?;
     let all_models = take_value(&mut args, "--all-models")?;
+    let runtime = take_value(&mut args, "--runtime")?.map(|r| parse_runtime(&r));
     reject_rest(&args)?;
     let root = project_root();
     if let Some(dir) = all_models {
         let out = out.ok_or("--all-models needs --out DIR")?;
-        return generate_all(Path::new(&dir), &absolute(Path::new(&out)), &root);
+        return generate_all(Path::new(&dir), &absolute(Path::new(&out)), runtime);
     }
     match (model, out) {
         (None, None) => {
+            if runtime.is_some() {
+                return Err("--runtime goes with --out".into());
+            }
             let mut stale = Vec::new();
             for (model, out) in CHECKED_IN {
                 let options = Options {
@@ -53,8 +57,8 @@ pub fn run(args: &[String]) -> Result<(), String> {
             let out = absolute(Path::new(&out));
             let options = Options {
                 crate_name,
-                runtime_path: root.join("runtime").display().to_string(),
-                standalone: !out.starts_with(&root),
+                runtime: runtime.unwrap_or_else(|| local_runtime(&out)),
+                standalone: !inside_a_workspace(&out),
                 ..Options::default()
             };
             let stale = sync(Path::new(&model), &out, &options, check)?;
@@ -73,7 +77,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
 
 /// Generates every `*.json` model in `dir` into `out/<model name>`, going on
 /// past failures and listing them all at the end.
-fn generate_all(dir: &Path, out: &Path, root: &Path) -> Result<(), String> {
+fn generate_all(dir: &Path, out: &Path, runtime: Option<Runtime>) -> Result<(), String> {
     let mut models: Vec<PathBuf> = fs::read_dir(dir)
         .map_err(|e| format!("cannot read {}: {e}", dir.display()))?
         .flatten()
@@ -88,12 +92,13 @@ fn generate_all(dir: &Path, out: &Path, root: &Path) -> Result<(), String> {
             .map(|s| s.to_string_lossy().into_owned())
             .unwrap_or_default();
         eprint!("[{}/{}] {name}: ", index + 1, models.len());
+        let crate_dir = out.join(&name);
         let options = Options {
-            runtime_path: root.join("runtime").display().to_string(),
+            runtime: runtime.clone().unwrap_or_else(|| local_runtime(&crate_dir)),
             standalone: true,
             ..Options::default()
         };
-        match sync(model, &out.join(&name), &options, false) {
+        match sync(model, &crate_dir, &options, false) {
             Ok(_) => {}
             Err(message) => {
                 eprintln!("FAILED: {message}");
@@ -127,8 +132,28 @@ pub fn sync(
 ) -> Result<Vec<PathBuf>, String> {
     let started = std::time::Instant::now();
     let files = generate(model, options)?;
+    let stale = write_generated(out, &files, check)?;
+    if !check {
+        eprintln!(
+            "generated {} files into {} ({} changed) in {:.2?}",
+            files.len(),
+            out.display(),
+            stale.len(),
+            started.elapsed()
+        );
+    }
+    Ok(stale)
+}
+
+/// Writes `files` under `out` where they differ and removes generated files
+/// no longer produced, or with `check` only returns the paths that differ.
+pub fn write_generated(
+    out: &Path,
+    files: &std::collections::BTreeMap<PathBuf, String>,
+    check: bool,
+) -> Result<Vec<PathBuf>, String> {
     let mut stale = Vec::new();
-    for (relative, contents) in &files {
+    for (relative, contents) in files {
         let path = out.join(relative);
         if fs::read_to_string(&path).ok().as_deref() != Some(contents.as_str()) {
             stale.push(path.clone());
@@ -151,15 +176,6 @@ pub fn sync(
                     .map_err(|e| format!("cannot remove {}: {e}", leftover.display()))?;
             }
         }
-    }
-    if !check {
-        eprintln!(
-            "generated {} files into {} ({} changed) in {:.2?}",
-            files.len(),
-            out.display(),
-            stale.len(),
-            started.elapsed()
-        );
     }
     Ok(stale)
 }
@@ -214,7 +230,101 @@ pub fn project_root() -> PathBuf {
         .unwrap_or_default()
 }
 
-fn absolute(path: &Path) -> PathBuf {
+/// Whether Cargo would look for `out`'s workspace in a directory above it:
+/// then the crate must be one of that workspace's members, and an empty
+/// `[workspace]` of its own would make Cargo refuse both.
+fn inside_a_workspace(out: &Path) -> bool {
+    resolved(out).ancestors().skip(1).any(|dir| {
+        fs::read_to_string(dir.join("Cargo.toml"))
+            .is_ok_and(|manifest| manifest.lines().any(|line| line.trim() == "[workspace]"))
+    })
+}
+
+/// `--runtime`: a version requirement when it reads as one (`0.1`,
+/// `^0.1.2`, `>=0.1, <0.3`), otherwise a path written as given, relative to
+/// the generated crate as Cargo reads it (`./0.1` for a directory so named).
+pub fn parse_runtime(value: &str) -> Runtime {
+    let requirement = value.starts_with(|c: char| c.is_ascii_digit() || "^~=<>*".contains(c))
+        && value
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || " .,^~=<>*-+".contains(c));
+    if requirement {
+        Runtime::Version(value.to_string())
+    } else {
+        Runtime::Path(value.to_string())
+    }
+}
+
+/// This checkout's runtime as seen from the crate directory `out`: a
+/// relative path when the two share a directory below the filesystem root,
+/// so the checkout can move (or the output be committed) without breaking
+/// the crate; the absolute path otherwise, where `../..` up to `/` would be
+/// no more portable.
+pub fn local_runtime(out: &Path) -> Runtime {
+    let runtime = project_root().join("runtime");
+    let runtime = runtime.canonicalize().unwrap_or(runtime);
+    let path =
+        relative_path(&resolved(out), &runtime).unwrap_or_else(|| runtime.display().to_string());
+    Runtime::Path(path)
+}
+
+/// `to` as seen from the directory `from` (both absolute and free of
+/// symbolic links), with `/` separators, which Cargo reads on every system;
+/// `None` when they share nothing but the filesystem root.
+fn relative_path(from: &Path, to: &Path) -> Option<String> {
+    let from: Vec<Component> = from.components().collect();
+    let to: Vec<Component> = to.components().collect();
+    let shared = from.iter().zip(&to).take_while(|(a, b)| a == b).count();
+    let below_root = to[..shared]
+        .iter()
+        .any(|c| matches!(c, Component::Normal(_)));
+    if !below_root {
+        return None;
+    }
+    let mut parts: Vec<String> = vec!["..".into(); from.len() - shared];
+    parts.extend(
+        to[shared..]
+            .iter()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned()),
+    );
+    Some(if parts.is_empty() {
+        ".".into()
+    } else {
+        parts.join("/")
+    })
+}
+
+/// `path` made absolute, with `.`/`..` and symbolic links resolved as far as
+/// it exists (the output directory usually does not yet).
+fn resolved(path: &Path) -> PathBuf {
+    let path = absolute(path);
+    let mut existing = path.as_path();
+    let mut missing = Vec::new();
+    loop {
+        if let Ok(real) = existing.canonicalize() {
+            let mut result = real;
+            for part in missing.iter().rev() {
+                match part {
+                    Component::ParentDir => {
+                        result.pop();
+                    }
+                    Component::CurDir => {}
+                    other => result.push(other),
+                }
+            }
+            return result;
+        }
+        match (existing.parent(), existing.components().next_back()) {
+            (Some(parent), Some(last)) => {
+                missing.push(last);
+                existing = parent;
+            }
+            _ => return path,
+        }
+    }
+}
+
+pub fn absolute(path: &Path) -> PathBuf {
     if path.is_absolute() {
         path.to_path_buf()
     } else {
@@ -232,6 +342,61 @@ fn display(root: &Path, path: &Path) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn runtime_paths_are_relative_below_a_shared_directory() {
+        let rel = |from: &str, to: &str| relative_path(Path::new(from), Path::new(to));
+        assert_eq!(
+            rel("/work/repo/generated/ssm", "/work/repo/runtime").as_deref(),
+            Some("../../runtime")
+        );
+        assert_eq!(
+            rel("/work/out/acm", "/work/repo/runtime").as_deref(),
+            Some("../../repo/runtime")
+        );
+        assert_eq!(
+            rel("/work/repo/runtime", "/work/repo/runtime").as_deref(),
+            Some(".")
+        );
+        assert_eq!(rel("/tmp/out/acm", "/work/repo/runtime"), None);
+    }
+
+    #[test]
+    fn an_output_directory_that_does_not_exist_yet_is_resolved() {
+        let root = project_root().canonicalize().unwrap();
+        let out = root.join("not-there/../also-not-there/crate");
+        assert_eq!(local_runtime(&out), Runtime::Path("../../runtime".into()));
+    }
+
+    #[test]
+    fn crates_below_a_workspace_get_no_workspace_of_their_own() {
+        assert!(inside_a_workspace(&project_root().join("generated/new")));
+        let alone = std::env::temp_dir().join(format!("xtask-alone-{}", std::process::id()));
+        assert!(!inside_a_workspace(&alone.join("crate")));
+    }
+
+    #[test]
+    fn runtime_option_reads_versions_and_paths() {
+        for version in [
+            "0.1",
+            "^0.1.2",
+            "~0.1",
+            "=0.1.0",
+            ">=0.1, <0.3",
+            "0.1.0-alpha.1",
+        ] {
+            assert_eq!(parse_runtime(version), Runtime::Version(version.into()));
+        }
+        for path in [
+            "../runtime",
+            "/opt/awsjson-runtime",
+            "./0.1",
+            "runtime",
+            r"C:\rt",
+        ] {
+            assert_eq!(parse_runtime(path), Runtime::Path(path.into()));
+        }
+    }
 
     /// `cargo test` fails when someone changes the model or the generator
     /// without regenerating, the way `cargo xtask codegen --check` does.

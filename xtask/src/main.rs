@@ -3,6 +3,7 @@
 
 mod ast_task;
 mod bench;
+mod build_models;
 mod codegen_task;
 mod conformance;
 mod model_diff;
@@ -22,6 +23,21 @@ Commands:
       --out DIR        Write the crate into DIR (with --model)
       --crate-name N   Package name of the generated crate
       --all-models DIR Generate every *.json model in DIR into --out DIR/<name>
+      --runtime R      The awsjson-runtime dependency of the crate (with --out):
+                       a version requirement (0.1, ^0.1.2) for a published
+                       runtime, or a path as Cargo reads it, relative to the
+                       generated crate (./0.1 for a directory so named).
+                       Default: this checkout's runtime/, by a relative path
+                       when the crate and it share a directory below /
+  build-models         Generate every official model and build all the crates
+                       with warnings denied, in one workspace (one target
+                       directory); prints N/T compiled and each failure's
+                       first error, and fails if any crate does not compile
+      --models DIR     The models (default ../shared/reference/aws-models)
+      --out DIR        The workspace, kept for incremental reruns
+                       (default target/build-models)
+      --jobs N         Parallel generation threads and cargo jobs
+                       (default: the number of CPUs)
   ast PATH...          Load Smithy IDL and JSON AST files (directories are
                        searched) and write one JSON AST document
       --out FILE       Write it to FILE instead of standard output
@@ -53,6 +69,7 @@ fn main() -> ExitCode {
     let result = match args.first().map(String::as_str) {
         Some("codegen") => codegen_task::run(&args[1..]),
         Some("bench") => bench::run(&args[1..]),
+        Some("build-models") => build_models::run(&args[1..]),
         Some("ast") => ast_task::run(&args[1..]),
         Some("protocol-tests") => protocol_tests::run(&args[1..]),
         Some("roundtrip") => roundtrip::run(&args[1..]),

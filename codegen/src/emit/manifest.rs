@@ -5,7 +5,7 @@ use quote::quote;
 
 use super::{ident, HEADER};
 use crate::ir::Ir;
-use crate::Options;
+use crate::{Options, Runtime};
 
 pub fn cargo_toml(ir: &Ir, options: &Options) -> String {
     let header = HEADER.replacen("//", "#", 1);
@@ -30,14 +30,39 @@ description = "Types, validation and awsJson dispatch for {service}"
 client = []
 
 [dependencies]
-awsjson-runtime = {{ path = "{runtime}" }}
+awsjson-runtime = {runtime}
 serde = {{ version = "1", features = ["derive"] }}
 serde_json = "1"
 "#,
         name = ir.service.crate_name,
         service = ir.service.id,
-        runtime = options.runtime_path,
+        runtime = runtime_dependency(&options.runtime),
     )
+}
+
+/// The right-hand side of the runtime's line in `[dependencies]`.
+fn runtime_dependency(runtime: &Runtime) -> String {
+    match runtime {
+        Runtime::Path(path) => format!("{{ path = {} }}", toml_string(path)),
+        Runtime::Version(requirement) => toml_string(requirement),
+    }
+}
+
+/// A TOML basic string: a Windows path's backslashes or a quote in a
+/// directory name must not end the string early or corrupt the manifest.
+fn toml_string(text: &str) -> String {
+    let mut quoted = String::with_capacity(text.len() + 2);
+    quoted.push('"');
+    for c in text.chars() {
+        match c {
+            '"' => quoted.push_str("\\\""),
+            '\\' => quoted.push_str("\\\\"),
+            c if c.is_control() => quoted.push_str(&format!("\\u{:04X}", c as u32)),
+            c => quoted.push(c),
+        }
+    }
+    quoted.push('"');
+    quoted
 }
 
 pub fn lib_rs(ir: &Ir) -> TokenStream {

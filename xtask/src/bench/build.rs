@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use codegen::Options;
+use codegen::{Options, Runtime};
 
 use crate::codegen_task::{project_root, sync};
 use crate::{reject_rest, take_value};
@@ -24,7 +24,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
     let generated = work.join("generated");
     let options = Options {
         crate_name: Some("generated-api".into()),
-        runtime_path: project_root().join("runtime").display().to_string(),
+        runtime: Runtime::Path(project_root().join("runtime").display().to_string()),
         standalone: true,
         ..Options::default()
     };
