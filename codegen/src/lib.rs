@@ -36,8 +36,9 @@ pub struct Options {
     pub runtime: Runtime,
     /// Add an empty `[workspace]` so the crate builds outside this workspace.
     pub standalone: bool,
-    /// Also write `tests/protocol.rs`: the model's `@httpRequestTests` and
-    /// `@httpResponseTests` that apply to servers, as Rust tests.
+    /// Also write `src/protocol_tests.rs` (compiled under `#[cfg(test)]`):
+    /// the model's `@httpRequestTests` and `@httpResponseTests` that apply
+    /// to servers, as Rust tests.
     pub protocol_tests: bool,
 }
 

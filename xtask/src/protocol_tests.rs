@@ -53,7 +53,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
     for (service, protocol) in awsjson_services(&loaded) {
         let options = Options {
             service: Some(service.clone()),
-            runtime_path: root.join("runtime").display().to_string(),
+            runtime: codegen::Runtime::Path(root.join("runtime").display().to_string()),
             protocol_tests: true,
             ..Options::default()
         };
