@@ -49,6 +49,14 @@ impl Timestamp {
             .to_rfc3339_opts(SecondsFormat::Millis, true)
     }
 
+    /// Smithy's `date-time` on the wire: RFC 3339 in UTC, with a fraction
+    /// only when there is one (`2000-01-02T20:34:56Z`,
+    /// `2024-01-01T10:04:04.099Z`), as AWS writes it.
+    pub fn to_date_time(self) -> String {
+        self.to_chrono()
+            .to_rfc3339_opts(SecondsFormat::AutoSi, true)
+    }
+
     pub fn parse_rfc3339(text: &str) -> Option<Self> {
         DateTime::parse_from_rfc3339(text)
             .ok()
@@ -225,6 +233,10 @@ mod tests {
         assert_eq!(i.unix_millis(), 1_515_006_912_000);
         let s: Timestamp = serde_json::from_str("\"2024-08-04T11:45:34.994000-07:00\"").unwrap();
         assert_eq!(s.to_rfc3339(), "2024-08-04T18:45:34.994Z");
+        assert_eq!(s.to_date_time(), "2024-08-04T18:45:34.994Z");
+        let whole = Timestamp::from_unix_millis(946845296000);
+        assert_eq!(whole.to_date_time(), "2000-01-02T20:34:56Z");
+        assert_eq!(whole.to_rfc3339(), "2000-01-02T20:34:56.000Z");
         assert!(serde_json::from_str::<Timestamp>("\"yesterday\"").is_err());
         assert!(serde_json::from_str::<Timestamp>("true").is_err());
     }

@@ -137,12 +137,12 @@ impl Visitor<'_> for FloatVisitor {
 }
 
 /// `@timestampFormat("date-time")`: RFC 3339 in UTC, e.g.
-/// `2024-01-01T10:04:04.099Z`.
+/// `2024-01-01T10:04:04.099Z`, or `2000-01-02T20:34:56Z` on a whole second.
 pub struct DateTime;
 
 impl Format<Timestamp> for DateTime {
     fn serialize<S: Serializer>(value: &Timestamp, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(&value.to_rfc3339())
+        serializer.serialize_str(&value.to_date_time())
     }
 
     fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Timestamp, D::Error> {
@@ -326,7 +326,7 @@ mod tests {
             sparse: Some(vec![None, Some(t)]),
         };
         let wire = json!({
-            "iso": ["2000-01-02T20:34:56.000Z", "1970-01-01T00:00:00.001Z"],
+            "iso": ["2000-01-02T20:34:56Z", "1970-01-01T00:00:00.001Z"],
             "http": { "a": "Sun, 02 Jan 2000 20:34:56 GMT" },
             "sparse": [null, "Sun, 02 Jan 2000 20:34:56 GMT"],
         });

@@ -129,9 +129,10 @@ pub fn run(args: &[String]) -> Result<(), String> {
     }
     let mut unexpected = 0;
     for failure in &failures {
-        let known = KNOWN_FAILURES
-            .iter()
-            .find(|(case, _)| failure.split_whitespace().nth(1) == Some(case));
+        let known = KNOWN_FAILURES.iter().find(|(case, _)| {
+            let failed = failure.split_whitespace().nth(1).unwrap_or_default();
+            failed.trim_end_matches(':') == *case
+        });
         match known {
             Some((_, reason)) => {
                 println!("  KNOWN {failure}\n        why it cannot pass: {reason}")
