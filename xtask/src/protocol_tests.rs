@@ -82,6 +82,11 @@ pub fn run(args: &[String]) -> Result<(), String> {
             cases,
         });
     }
+    // The project's lock file, so the crates build with the versions the
+    // project is tested with (and without a registry lookup).
+    if let Ok(lock) = fs::read_to_string(root.join("Cargo.lock")) {
+        write_if_changed(&out.join("Cargo.lock"), &lock)?;
+    }
     let members: Vec<String> = crates.iter().map(|c| format!("{:?}", c.name)).collect();
     write_if_changed(
         &out.join("Cargo.toml"),
