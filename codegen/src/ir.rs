@@ -600,7 +600,7 @@ impl<'m> Builder<'m> {
             ShapeType::Document => simple(Simple::Document),
             ShapeType::Enum => self.string_enum(shape)?,
             ShapeType::IntEnum => self.int_enum(shape)?,
-            ShapeType::List => {
+            ShapeType::List | ShapeType::Set => {
                 let member = shape
                     .member("member")
                     .ok_or_else(|| Error::invalid(id, "list has no member"))?;

@@ -18,61 +18,9 @@ pub struct Model {
     pub shapes: BTreeMap<String, Shape>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum ShapeType {
-    Blob,
-    Boolean,
-    String,
-    Byte,
-    Short,
-    Integer,
-    Long,
-    Float,
-    Double,
-    BigInteger,
-    BigDecimal,
-    Timestamp,
-    Document,
-    Enum,
-    IntEnum,
-    List,
-    Map,
-    Structure,
-    Union,
-    Operation,
-    Service,
-    Resource,
-}
-
-impl ShapeType {
-    fn of(kind: ShapeKind) -> Self {
-        match kind {
-            ShapeKind::Blob => Self::Blob,
-            ShapeKind::Boolean => Self::Boolean,
-            ShapeKind::String => Self::String,
-            ShapeKind::Byte => Self::Byte,
-            ShapeKind::Short => Self::Short,
-            ShapeKind::Integer => Self::Integer,
-            ShapeKind::Long => Self::Long,
-            ShapeKind::Float => Self::Float,
-            ShapeKind::Double => Self::Double,
-            ShapeKind::BigInteger => Self::BigInteger,
-            ShapeKind::BigDecimal => Self::BigDecimal,
-            ShapeKind::Timestamp => Self::Timestamp,
-            ShapeKind::Document => Self::Document,
-            ShapeKind::Enum => Self::Enum,
-            ShapeKind::IntEnum => Self::IntEnum,
-            // IDL 1.0's `set` is a list whose items are unique.
-            ShapeKind::List | ShapeKind::Set => Self::List,
-            ShapeKind::Map => Self::Map,
-            ShapeKind::Structure => Self::Structure,
-            ShapeKind::Union => Self::Union,
-            ShapeKind::Operation => Self::Operation,
-            ShapeKind::Service => Self::Service,
-            ShapeKind::Resource => Self::Resource,
-        }
-    }
-}
+/// The generator's shape types are the model's, without `set`: the
+/// conversion from [`AstModel`] turns a set into a list of unique items.
+pub type ShapeType = ShapeKind;
 
 #[derive(Debug, Clone)]
 pub struct Shape {
@@ -165,7 +113,10 @@ impl From<&AstModel> for Model {
                     .collect();
                 let converted = Shape {
                     id: shape.id,
-                    kind: ShapeType::of(shape.kind),
+                    kind: match shape.kind {
+                        ShapeKind::Set => ShapeKind::List,
+                        kind => kind,
+                    },
                     members,
                     traits,
                     references: shape.references,

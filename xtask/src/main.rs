@@ -6,6 +6,7 @@ mod bench;
 mod build_models;
 mod codegen_task;
 mod conformance;
+mod known_failures;
 mod model_diff;
 mod protocol_tests;
 mod roundtrip;

@@ -15,12 +15,13 @@ use codegen::{Model, Options};
 
 use crate::ast_task::{protocol_test_package_in, read_model_files};
 use crate::codegen_task::project_root;
+use crate::known_failures::{self, KnownFailure};
 use crate::{reject_rest, take_value};
 
 /// Cases that cannot pass, each with the reason. They run and are reported
 /// like the others; the command fails if another case fails or if one of
 /// these starts to pass (so the list stays true).
-const KNOWN_FAILURES: &[(&str, &str)] = &[
+const KNOWN_FAILURES: &[KnownFailure] = &[
     (
         "response_aws_json11_int_enums",
         "the case expects `X-Amz-Target` on the response; that is a request header, which AWS \
@@ -60,7 +61,10 @@ pub fn run(args: &[String]) -> Result<(), String> {
         let generated = match codegen::generate(&model, &options) {
             Ok(generated) => generated,
             Err(e) => {
-                failures.push(format!("{protocol} {service}: cannot be generated: {e}"));
+                failures.push((
+                    service.clone(),
+                    format!("{protocol}: cannot be generated: {e}"),
+                ));
                 continue;
             }
         };
@@ -111,7 +115,10 @@ pub fn run(args: &[String]) -> Result<(), String> {
     let stderr = String::from_utf8_lossy(&output.stderr);
     let outcomes = outcomes(&stdout);
     if outcomes.is_empty() && !output.status.success() {
-        failures.push(format!("the generated crates did not build:\n{stderr}"));
+        failures.push((
+            "build".into(),
+            format!("the generated crates did not build:\n{stderr}"),
+        ));
     }
 
     let mut passed: BTreeMap<&str, usize> = BTreeMap::new();
@@ -119,12 +126,11 @@ pub fn run(args: &[String]) -> Result<(), String> {
         for case in &krate.cases {
             match outcomes.get(case.as_str()) {
                 Some(true) => *passed.entry(krate.protocol).or_default() += 1,
-                Some(false) => failures.push(format!(
-                    "{} {case}: {}",
-                    krate.protocol,
-                    failure_reason(&stdout, case)
+                Some(false) => failures.push((
+                    case.clone(),
+                    format!("{}: {}", krate.protocol, failure_reason(&stdout, case)),
                 )),
-                None => failures.push(format!("{} {case}: did not run", krate.protocol)),
+                None => failures.push((case.clone(), format!("{}: did not run", krate.protocol))),
             }
         }
     }
@@ -132,37 +138,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
         let passed = passed.get(protocol).copied().unwrap_or(0);
         println!("{protocol}: {passed}/{total} server cases passed");
     }
-    let mut unexpected = 0;
-    for failure in &failures {
-        let known = KNOWN_FAILURES.iter().find(|(case, _)| {
-            let failed = failure.split_whitespace().nth(1).unwrap_or_default();
-            failed.trim_end_matches(':') == *case
-        });
-        match known {
-            Some((_, reason)) => {
-                println!("  KNOWN {failure}\n        why it cannot pass: {reason}")
-            }
-            None => {
-                unexpected += 1;
-                println!("  FAIL {failure}");
-            }
-        }
-    }
-    let now_passing: Vec<&str> = KNOWN_FAILURES
-        .iter()
-        .map(|(case, _)| *case)
-        .filter(|case| outcomes.get(case) == Some(&true))
-        .collect();
-    if !now_passing.is_empty() {
-        return Err(format!(
-            "known failures now pass, take them off the list: {}",
-            now_passing.join(", ")
-        ));
-    }
-    if unexpected > 0 {
-        return Err(format!("{unexpected} protocol cases failed"));
-    }
-    Ok(())
+    known_failures::report(&failures, KNOWN_FAILURES, "protocol")
 }
 
 struct Crate {

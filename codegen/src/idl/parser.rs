@@ -449,6 +449,25 @@ impl<'a> Parser<'a> {
         Ok(Node::Array(items))
     }
 
+    /// `key: value` of an object, the key being the current token; a key
+    /// given twice is `duplicate` at the second one.
+    fn object_entry(&mut self, entries: &mut Vec<(String, Node)>, duplicate: &str) -> Parsed<()> {
+        let key = self.text_payload();
+        let key_location = self.here();
+        self.next();
+        self.skip_ws_and_docs();
+        self.expect(Kind::Colon)?;
+        self.next();
+        self.skip_ws_and_docs();
+        let value = self.node()?;
+        if entries.iter().any(|(k, _)| *k == key) {
+            return Err(LoadError::at(key_location, format!("{duplicate}: '{key}'")));
+        }
+        entries.push((key, value));
+        self.skip_ws_and_docs();
+        Ok(())
+    }
+
     fn object_node(&mut self) -> Parsed<Node> {
         self.next();
         self.skip_ws_and_docs();
@@ -459,22 +478,7 @@ impl<'a> Parser<'a> {
             {
                 break;
             }
-            let key = self.text_payload();
-            let key_location = self.here();
-            self.next();
-            self.skip_ws_and_docs();
-            self.expect(Kind::Colon)?;
-            self.next();
-            self.skip_ws_and_docs();
-            let value = self.node()?;
-            if entries.iter().any(|(k, _)| *k == key) {
-                return Err(LoadError::at(
-                    key_location,
-                    format!("Duplicate member: '{key}'"),
-                ));
-            }
-            entries.push((key, value));
-            self.skip_ws_and_docs();
+            self.object_entry(&mut entries, "Duplicate member")?;
         }
         self.next();
         self.unnest();
@@ -733,22 +737,7 @@ impl<'a> Parser<'a> {
         self.skip_ws_and_docs();
         while self.kind() != Kind::RParen {
             self.expect_one_of(&[Kind::Identifier, Kind::String])?;
-            let key = self.text_payload();
-            let key_location = self.here();
-            self.next();
-            self.skip_ws_and_docs();
-            self.expect(Kind::Colon)?;
-            self.next();
-            self.skip_ws_and_docs();
-            let value = self.node()?;
-            if entries.iter().any(|(k, _)| *k == key) {
-                return Err(LoadError::at(
-                    key_location,
-                    format!("Duplicate member of trait: '{key}'"),
-                ));
-            }
-            entries.push((key, value));
-            self.skip_ws_and_docs();
+            self.object_entry(&mut entries, "Duplicate member of trait")?;
         }
         self.unnest();
         Ok(Node::Object(entries))

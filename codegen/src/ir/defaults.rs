@@ -198,7 +198,7 @@ pub(super) fn typed(
             _ => Some(DefaultValue::Document(value.clone())),
         }
         .ok_or_else(|| misfit("expected null, a boolean, a string, a number, [] or {}")),
-        ShapeType::List => match value {
+        ShapeType::List | ShapeType::Set => match value {
             Value::Array(items) if items.is_empty() => Ok(DefaultValue::EmptyList),
             _ => Err(misfit("a list's default can only be []")),
         },
