@@ -44,21 +44,21 @@ Commands:
       --out FILE       Write it to FILE instead of standard output
       --protocol-tests Add Smithy's protocol compliance test package and the
                        trait definitions it uses (from ../shared)
-  bench codegen        Time model loading, generation and formatting
-      --model PATH     Also time this model (repeatable)
-      --iterations N   Runs per model (default 10)
-  bench build          Compile time of a generated crate next to aws-sdk-ssm
-      --model PATH     The model to generate and build
-      --sdk-version V  aws-sdk-ssm version requirement (default 1)
   roundtrip PATH...    Check that a model written by `ast` loads to the same model
       --protocol-tests As for `ast`
       --each DIR       Check every JSON model in DIR on its own
-  protocol-tests       Generate Smithy's awsJson protocol compliance tests for
-                       servers, run them, and report N/T per protocol
-      --smithy DIR     Smithy's sources (default ../shared/reference/smithy)
   conformance          Run Smithy's IDL loader test suite (needs ../shared)
       --suite DIR      The suite's loader directory
       --verbose        Show each failure in full
+  protocol-tests       Generate Smithy's awsJson protocol compliance tests for
+                       servers, run them, and report N/T per protocol
+      --smithy DIR     Smithy's sources (default ../shared/reference/smithy)
+  bench build          Compile time of a generated crate next to aws-sdk-ssm
+      --model PATH     The model to generate and build
+      --sdk-version V  aws-sdk-ssm version requirement (default 1)
+  bench codegen        Time model loading, generation and formatting
+      --model PATH     Also time this model (repeatable)
+      --iterations N   Runs per model (default 10)
   bench load [PATH]... Time loading Smithy files (by default the protocol
                        test package and its trait definitions, from ../shared)
       --iterations N   Runs per set (default 20)
