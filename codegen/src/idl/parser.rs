@@ -933,22 +933,7 @@ impl<'a> Parser<'a> {
             self.skip_spaces();
             let mut traits = traits;
             if self.kind() == Kind::Equal {
-                self.next();
-                self.skip_spaces();
-                let value_location = self.here();
-                let value = self.node()?;
-                traits.push(WrittenTrait {
-                    name: "smithy.api#enumValue".into(),
-                    value,
-                    annotation: false,
-                    doc_comment: false,
-                    location: value_location,
-                });
-                self.skip_spaces();
-                if self.kind() == Kind::Comma {
-                    self.next();
-                }
-                self.expect_and_skip_br()?;
+                traits.push(self.value_assignment("smithy.api#enumValue")?);
             } else {
                 self.skip_ws();
             }
@@ -958,6 +943,28 @@ impl<'a> Parser<'a> {
         self.expect(Kind::RBrace)?;
         self.next();
         Ok(())
+    }
+
+    /// `= value` after an enum member or a structure member: sugar for the
+    /// trait `name` (`enumValue`, `default`), ended by an optional comma and
+    /// a line break.
+    fn value_assignment(&mut self, name: &str) -> Parsed<WrittenTrait> {
+        self.next();
+        self.skip_spaces();
+        let location = self.here();
+        let value = self.node()?;
+        self.skip_spaces();
+        if self.kind() == Kind::Comma {
+            self.next();
+        }
+        self.expect_and_skip_br()?;
+        Ok(WrittenTrait {
+            name: name.into(),
+            value,
+            annotation: false,
+            doc_comment: false,
+            location,
+        })
     }
 
     fn aggregate_shape(&mut self, shape: &mut AstShape, index: usize) -> Parsed<()> {
@@ -1039,22 +1046,7 @@ impl<'a> Parser<'a> {
                     self.error("@default assignment is only supported in IDL version 2 or later")
                 );
             }
-            let value_location = self.here();
-            self.next();
-            self.skip_spaces();
-            let value = self.node()?;
-            traits.push(WrittenTrait {
-                name: "smithy.api#default".into(),
-                value,
-                annotation: false,
-                doc_comment: false,
-                location: value_location,
-            });
-            self.skip_spaces();
-            if self.kind() == Kind::Comma {
-                self.next();
-            }
-            self.expect_and_skip_br()?;
+            traits.push(self.value_assignment("smithy.api#default")?);
         }
         shape.members.push(AstMember {
             name: name.clone(),
