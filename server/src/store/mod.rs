@@ -108,9 +108,20 @@ impl Store {
     /// `:memory:` keeps nothing after the process ends.
     pub fn open(path: &Path, durable: bool) -> Result<Self, String> {
         let db = sqlite::Db::open(path, durable)?;
-        let mut state = State::default();
+        let mut state = State {
+            next_seq: db.load_next_seq()?,
+            ..State::default()
+        };
         for (scope, window) in db.load_windows()? {
-            state.next_seq = state.next_seq.max(window.seq + 1);
+            // Databases written before the counter was stored: no item may
+            // sort below one that exists.
+            let highest = window
+                .targets
+                .iter()
+                .map(|t| t.seq)
+                .chain(window.tasks.iter().map(|t| t.seq))
+                .fold(window.seq, u64::max);
+            state.next_seq = state.next_seq.max(highest + 1);
             state
                 .scopes
                 .entry(scope)
@@ -173,7 +184,8 @@ impl Store {
         }
         {
             let mut db = self.db.lock().unwrap_or_else(|e| e.into_inner());
-            db.commit(scope, &changes).map_err(WriteError::Storage)?;
+            db.commit(scope, &changes, seq + 1)
+                .map_err(WriteError::Storage)?;
         }
         state.next_seq = seq + 1;
         let data = state.scopes.entry(scope.clone()).or_default();

@@ -7,7 +7,8 @@ use rusqlite::{params, Connection};
 use super::{Change, ClientToken, Execution, Scope, Window};
 
 /// Migrations in order; `PRAGMA user_version` records how many ran.
-const MIGRATIONS: &[&str] = &["
+const MIGRATIONS: &[&str] = &[
+    "
     CREATE TABLE windows (
         account TEXT NOT NULL,
         region TEXT NOT NULL,
@@ -35,7 +36,14 @@ const MIGRATIONS: &[&str] = &["
         resource_id TEXT NOT NULL,
         PRIMARY KEY (account, region, operation, token)
     );
-"];
+",
+    "
+    CREATE TABLE counters (
+        name TEXT PRIMARY KEY,
+        value INTEGER NOT NULL
+    );
+",
+];
 
 /// Operations that take a client token; stored names map back to these.
 const TOKEN_OPERATIONS: &[&str] = &[
@@ -112,6 +120,26 @@ impl Db {
         Ok(out)
     }
 
+    /// The next sequence number to hand out, as last committed (0 in a
+    /// database written before it was kept).
+    pub fn load_next_seq(&self) -> Result<u64, String> {
+        let stored: Option<i64> = self
+            .connection
+            .query_row(
+                "SELECT value FROM counters WHERE name = 'next_seq'",
+                [],
+                |row| row.get(0),
+            )
+            .map_or_else(
+                |e| match e {
+                    rusqlite::Error::QueryReturnedNoRows => Ok(None),
+                    e => Err(format!("cannot read the sequence counter: {e}")),
+                },
+                |v| Ok(Some(v)),
+            )?;
+        Ok(stored.map_or(0, |v| v.max(0) as u64))
+    }
+
     pub fn load_client_tokens(&self) -> Result<Vec<(Scope, ClientToken)>, String> {
         let mut statement = self
             .connection
@@ -151,9 +179,22 @@ impl Db {
         Ok(out)
     }
 
-    /// Writes `changes` in one transaction.
-    pub fn commit(&mut self, scope: &Scope, changes: &[Change]) -> Result<(), String> {
+    /// Writes `changes` and the sequence counter in one transaction, so a
+    /// number handed out is never handed out again, even after the item that
+    /// held it is deleted and the server restarts.
+    pub fn commit(
+        &mut self,
+        scope: &Scope,
+        changes: &[Change],
+        next_seq: u64,
+    ) -> Result<(), String> {
         let tx = self.connection.transaction().map_err(|e| e.to_string())?;
+        tx.execute(
+            "INSERT INTO counters (name, value) VALUES ('next_seq', ?1)
+             ON CONFLICT (name) DO UPDATE SET value = max(value, excluded.value)",
+            params![next_seq as i64],
+        )
+        .map_err(|e| format!("database write failed: {e}"))?;
         let (account, region) = (&scope.account, &scope.region);
         for change in changes {
             let done = match change {

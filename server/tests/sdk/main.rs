@@ -3,6 +3,7 @@
 
 mod common;
 mod executions;
+mod restart;
 mod targets;
 mod tasks;
 mod windows;
