@@ -324,43 +324,18 @@ fn parameters(task: &WindowTask, nodes: &[String]) -> String {
     value.to_string()
 }
 
-/// Cancels a run at `at`: work not yet started is cancelled, work running
-/// finishes, and the run ends when that work does.
+/// Cancels a run at `at`. As AWS does, tasks not yet started are cancelled
+/// and a task already running finishes as planned; the run ends when the
+/// last running task does.
 pub fn cancel(e: &mut Execution, at: Timestamp) {
     let at_ms = at.unix_millis();
     let mut end = at_ms;
     for task in &mut e.tasks {
-        if task.start.is_none_or(|s| s.unix_millis() > at_ms) {
-            task.status = "CANCELLED".into();
-            task.status_details = Some("Cancelled before it started.".into());
-            task.start = None;
-            task.end = None;
-            for invocation in &mut task.invocations {
-                invocation.status = "CANCELLED".into();
-                invocation.start = None;
-                invocation.end = None;
-            }
+        if task.start.is_some_and(|s| s.unix_millis() <= at_ms) {
+            end = end.max(task.end.map_or(at_ms, Timestamp::unix_millis));
             continue;
         }
-        let mut task_end = task.start.map_or(at_ms, Timestamp::unix_millis);
-        for invocation in &mut task.invocations {
-            match invocation.start {
-                Some(start) if start.unix_millis() <= at_ms => {
-                    task_end = task_end.max(invocation.end.map_or(at_ms, Timestamp::unix_millis));
-                }
-                _ => {
-                    invocation.status = "CANCELLED".into();
-                    invocation.status_details = Some("Cancelled before it started.".into());
-                    invocation.start = None;
-                    invocation.end = None;
-                }
-            }
-        }
-        if task.end.is_some_and(|e| e.unix_millis() > at_ms) {
-            task.status = "CANCELLED".into();
-            task.end = Some(Timestamp::from_unix_millis(task_end));
-        }
-        end = end.max(task_end);
+        never_started(task, "Cancelled before it started.");
     }
     e.status = "CANCELLED".into();
     e.status_details = Some("The execution was cancelled.".into());
@@ -368,30 +343,60 @@ pub fn cancel(e: &mut Execution, at: Timestamp) {
     e.end = Some(Timestamp::from_unix_millis(end));
 }
 
-/// Closes a run that was under way when the server stopped.
+/// Closes a run that was under way when the server stopped. Work that was
+/// running fails at `at`; work planned to start later never started, so it
+/// is CANCELLED with neither start nor end time, never ending before it
+/// would have started.
 pub fn interrupt(e: &mut Execution, at: Timestamp) {
+    const NOT_STARTED: &str = "Not started: ssm-server stopped before it started.";
     let at_ms = at.unix_millis();
+    let later = |t: Option<Timestamp>| t.is_some_and(|t| t.unix_millis() > at_ms);
     let unfinished = |end: Option<Timestamp>| end.is_none_or(|t| t.unix_millis() > at_ms);
     for task in &mut e.tasks {
+        if later(task.start) {
+            never_started(task, NOT_STARTED);
+            continue;
+        }
+        if task.start.is_none() || !unfinished(task.end) {
+            continue;
+        }
         for invocation in &mut task.invocations {
-            if invocation.start.is_some() && unfinished(invocation.end) {
+            if later(invocation.start) {
+                invocation.status = "CANCELLED".into();
+                invocation.status_details = Some(NOT_STARTED.into());
+                invocation.start = None;
+                invocation.end = None;
+            } else if invocation.start.is_some() && unfinished(invocation.end) {
                 invocation.status = "FAILED".into();
                 invocation.status_details =
                     Some("Interrupted: ssm-server stopped during the invocation.".into());
                 invocation.end = Some(at);
             }
         }
-        if task.start.is_some() && unfinished(task.end) {
-            task.status = "FAILED".into();
-            task.status_details =
-                Some("Interrupted: ssm-server stopped while the task was running.".into());
-            task.end = Some(at);
-        }
+        task.status = "FAILED".into();
+        task.status_details =
+            Some("Interrupted: ssm-server stopped while the task was running.".into());
+        task.end = Some(at);
     }
     e.status = "FAILED".into();
     e.status_details =
         Some("Interrupted: ssm-server stopped while the execution was in progress.".into());
     e.end = Some(at);
+}
+
+/// Marks a task and all its invocations as never started, each saying why:
+/// a CANCELLED status with planned outcome details would contradict itself.
+fn never_started(task: &mut ExecutionTask, why: &str) {
+    task.status = "CANCELLED".into();
+    task.status_details = Some(why.into());
+    task.start = None;
+    task.end = None;
+    for invocation in &mut task.invocations {
+        invocation.status = "CANCELLED".into();
+        invocation.status_details = Some(why.into());
+        invocation.start = None;
+        invocation.end = None;
+    }
 }
 
 /// What a reader sees of a record with this outcome and plan at `now`.

@@ -1,6 +1,7 @@
 use aws_sdk_ssm::types::{
-    MaintenanceWindowExecutionStatus, MaintenanceWindowFilter, MaintenanceWindowResourceType,
-    MaintenanceWindowTaskType, PatchOrchestratorFilter, Target,
+    MaintenanceWindowExecutionStatus, MaintenanceWindowExecutionTaskIdentity,
+    MaintenanceWindowExecutionTaskInvocationIdentity, MaintenanceWindowFilter,
+    MaintenanceWindowResourceType, MaintenanceWindowTaskType, PatchOrchestratorFilter, Target,
 };
 use std::sync::Arc;
 
@@ -314,6 +315,53 @@ async fn the_scheduler_runs_windows_at_their_times() {
     server.stop().await.unwrap();
 }
 
+/// Registers a second task, priority 2, that starts when the first ends.
+async fn add_later_task(ssm: &aws_sdk_ssm::Client, window: &str) {
+    ssm.register_task_with_maintenance_window()
+        .window_id(window)
+        .task_arn("AWS-RunShellScript")
+        .task_type(MaintenanceWindowTaskType::RunCommand)
+        .priority(2)
+        .targets(Target::builder().key("InstanceIds").values("i-4").build())
+        .max_concurrency("1")
+        .max_errors("0")
+        .send()
+        .await
+        .unwrap();
+}
+
+/// Every task of a run, in run order, with its invocations.
+async fn tasks_of(
+    ssm: &aws_sdk_ssm::Client,
+    execution: &str,
+) -> Vec<(
+    MaintenanceWindowExecutionTaskIdentity,
+    Vec<MaintenanceWindowExecutionTaskInvocationIdentity>,
+)> {
+    let tasks = ssm
+        .describe_maintenance_window_execution_tasks()
+        .window_execution_id(execution)
+        .send()
+        .await
+        .unwrap()
+        .window_execution_task_identities
+        .unwrap();
+    let mut out = Vec::new();
+    for task in tasks {
+        let invocations = ssm
+            .describe_maintenance_window_execution_task_invocations()
+            .window_execution_id(execution)
+            .task_id(task.task_execution_id.clone().unwrap())
+            .send()
+            .await
+            .unwrap()
+            .window_execution_task_invocation_identities
+            .unwrap();
+        out.push((task, invocations));
+    }
+    out
+}
+
 #[tokio::test]
 async fn a_run_in_flight_can_be_cancelled() {
     let start = Utc.with_ymd_and_hms(2026, 3, 1, 1, 59, 0).unwrap();
@@ -325,8 +373,9 @@ async fn a_run_in_flight_can_be_cancelled() {
     let server = start_with_clock(config, clock.clone()).await;
     let ssm = client(&server, "us-east-1");
     let window = daily_window(&ssm).await;
+    add_later_task(&ssm, &window).await;
 
-    clock.advance(TimeDelta::seconds(90)); // 02:00:30, the first invocation is running
+    clock.advance(TimeDelta::seconds(90)); // 02:00:30, the first task is running
     assert_eq!(server.scheduler.tick(), 1);
     let runs = ssm
         .describe_maintenance_window_executions()
@@ -363,10 +412,22 @@ async fn a_run_in_flight_can_be_cancelled() {
     assert_eq!(
         seen.status,
         Some(MaintenanceWindowExecutionStatus::Cancelling),
-        "the running invocation finishes"
+        "the running task finishes"
     );
 
-    clock.advance(TimeDelta::seconds(30)); // 02:01:00: it has
+    clock.advance(TimeDelta::seconds(30)); // 02:01:00: still running
+    let seen = ssm
+        .get_maintenance_window_execution()
+        .window_execution_id(&execution)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        seen.status,
+        Some(MaintenanceWindowExecutionStatus::Cancelling)
+    );
+
+    clock.advance(TimeDelta::minutes(2)); // 02:03:00: its three batches are done
     let seen = ssm
         .get_maintenance_window_execution()
         .window_execution_id(&execution)
@@ -377,28 +438,40 @@ async fn a_run_in_flight_can_be_cancelled() {
         seen.status,
         Some(MaintenanceWindowExecutionStatus::Cancelled)
     );
-    let task = &seen.task_ids.unwrap()[0];
-    let invocations = ssm
-        .describe_maintenance_window_execution_task_invocations()
-        .window_execution_id(&execution)
-        .task_id(task)
-        .send()
-        .await
-        .unwrap()
-        .window_execution_task_invocation_identities
-        .unwrap();
-    let statuses: Vec<_> = invocations
-        .iter()
-        .map(|i| i.status.clone().unwrap())
-        .collect();
+    assert_eq!(seen.end_time.unwrap().secs(), start.timestamp() + 240);
+    let tasks = tasks_of(&ssm, &execution).await;
+    let (running, running_invocations) = &tasks[0];
     assert_eq!(
-        statuses,
-        [
-            MaintenanceWindowExecutionStatus::Success,
-            MaintenanceWindowExecutionStatus::Cancelled,
-            MaintenanceWindowExecutionStatus::Cancelled
-        ]
+        running.status,
+        Some(MaintenanceWindowExecutionStatus::Success),
+        "a task running when the cancel came finished as it would have"
     );
+    let statuses: Vec<_> = running_invocations
+        .iter()
+        .map(|i| (i.status.clone().unwrap(), i.status_details.clone()))
+        .collect();
+    let success = (
+        MaintenanceWindowExecutionStatus::Success,
+        Some("Success".to_owned()),
+    );
+    assert_eq!(statuses, [success.clone(), success.clone(), success]);
+    let (later, later_invocations) = &tasks[1];
+    assert_eq!(
+        later.status,
+        Some(MaintenanceWindowExecutionStatus::Cancelled)
+    );
+    assert!(later.start_time.is_none() && later.end_time.is_none());
+    for invocation in later_invocations {
+        assert_eq!(
+            invocation.status,
+            Some(MaintenanceWindowExecutionStatus::Cancelled)
+        );
+        assert_eq!(
+            invocation.status_details.as_deref(),
+            Some("Cancelled before it started.")
+        );
+        assert!(invocation.start_time.is_none() && invocation.end_time.is_none());
+    }
     server.stop().await.unwrap();
 }
 
@@ -472,5 +545,78 @@ async fn a_run_cut_off_by_a_restart_is_closed_with_a_clear_status() {
     assert_eq!(seen.status, Some(MaintenanceWindowExecutionStatus::Failed));
     assert!(seen.status_details.unwrap().contains("ssm-server stopped"));
     assert_eq!(seen.end_time.unwrap().secs(), clock.now().timestamp());
+    server.stop().await.unwrap();
+}
+
+#[tokio::test]
+async fn a_restart_never_ends_work_before_it_started() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = Config {
+        db: dir.path().join("ssm.db"),
+        invocation_seconds: 60,
+        ..Config::for_tests()
+    };
+    let clock = Arc::new(ManualClock::new(
+        Utc.with_ymd_and_hms(2026, 3, 1, 12, 0, 0).unwrap(),
+    ));
+    let server = start_with_clock(config.clone(), clock.clone()).await;
+    let ssm = client(&server, "us-east-1");
+    let window = daily_window(&ssm).await;
+    add_later_task(&ssm, &window).await;
+    let scope = Scope {
+        account: "123456789012".into(),
+        region: "us-east-1".into(),
+    };
+    let execution = server.domain.run_window_now(&scope, &window).unwrap();
+    server.stop().await.unwrap();
+
+    clock.advance(TimeDelta::seconds(30)); // the first of three invocations was running
+    let server = start_with_clock(config, clock.clone()).await;
+    let stopped_at = clock.now().timestamp();
+    // Long after every planned start: planned times must not show through.
+    clock.advance(TimeDelta::hours(1));
+    let ssm = client(&server, "us-east-1");
+    let tasks = tasks_of(&ssm, &execution).await;
+    let mut records = Vec::new();
+    for (task, invocations) in &tasks {
+        records.push((task.status.clone(), task.start_time, task.end_time));
+        for i in invocations {
+            records.push((i.status.clone(), i.start_time, i.end_time));
+        }
+    }
+    for (status, start, end) in &records {
+        match (start, end) {
+            (Some(start), Some(end)) => assert!(start.secs() <= end.secs(), "{records:?}"),
+            (None, None) => assert_eq!(
+                *status,
+                Some(MaintenanceWindowExecutionStatus::Cancelled),
+                "{records:?}"
+            ),
+            _ => panic!("a start without an end, or an end without a start: {records:?}"),
+        }
+        if let Some(end) = end {
+            assert!(end.secs() <= stopped_at, "{records:?}");
+        }
+    }
+    let (first, first_invocations) = &tasks[0];
+    assert_eq!(first.status, Some(MaintenanceWindowExecutionStatus::Failed));
+    assert_eq!(
+        first_invocations[0].status,
+        Some(MaintenanceWindowExecutionStatus::Failed)
+    );
+    for later in &first_invocations[1..] {
+        assert_eq!(
+            later.status,
+            Some(MaintenanceWindowExecutionStatus::Cancelled)
+        );
+        assert!(later
+            .status_details
+            .as_deref()
+            .is_some_and(|d| d.contains("ssm-server stopped")));
+    }
+    assert_eq!(
+        tasks[1].0.status,
+        Some(MaintenanceWindowExecutionStatus::Cancelled)
+    );
     server.stop().await.unwrap();
 }
