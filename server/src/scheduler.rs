@@ -7,6 +7,7 @@
 //! schedule in milliseconds. Runs missed while the server was down are not
 //! back-filled: the first tick looks back only to the start of the process.
 
+use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 use awsjson_runtime::Timestamp;
@@ -21,7 +22,13 @@ const MAX_RUNS_PER_TICK: usize = 1000;
 
 pub struct Scheduler {
     domain: Arc<Domain>,
-    last_tick: Mutex<DateTime<Utc>>,
+    /// When the process started: how far back a scope's first tick looks.
+    started: DateTime<Utc>,
+    /// Per scope, the end of the last interval whose runs were committed. A
+    /// scope whose write fails keeps its old mark, so the next tick records
+    /// those runs instead of dropping them. Held for the whole tick, so two
+    /// ticks never record the same interval.
+    recorded_until: Mutex<HashMap<Scope, DateTime<Utc>>>,
     history: TimeDelta,
 }
 
@@ -30,7 +37,8 @@ impl Scheduler {
         let now = domain.clock.now();
         Self {
             domain,
-            last_tick: Mutex::new(now),
+            started: now,
+            recorded_until: Mutex::new(HashMap::new()),
             history,
         }
     }
@@ -39,18 +47,32 @@ impl Scheduler {
     /// overlapping; returns how many.
     pub fn tick(&self) -> usize {
         let now = self.domain.clock.now();
-        let since = {
-            let mut last = self.last_tick.lock().unwrap_or_else(|e| e.into_inner());
-            std::mem::replace(&mut *last, now)
-        };
+        let mut recorded_until = self
+            .recorded_until
+            .lock()
+            .unwrap_or_else(|e| e.into_inner());
         let mut recorded = 0;
         for scope in self.domain.store.scopes() {
-            recorded += self.tick_scope(&scope, since, now);
+            let since = recorded_until.get(&scope).copied().unwrap_or(self.started);
+            match self.tick_scope(&scope, since, now) {
+                Ok(count) => {
+                    recorded += count;
+                    recorded_until.insert(scope, now);
+                }
+                Err(error) => {
+                    tracing::error!(%error, region = %scope.region, "scheduler could not record runs; retrying on the next tick");
+                }
+            }
         }
         recorded
     }
 
-    fn tick_scope(&self, scope: &Scope, since: DateTime<Utc>, now: DateTime<Utc>) -> usize {
+    fn tick_scope(
+        &self,
+        scope: &Scope,
+        since: DateTime<Utc>,
+        now: DateTime<Utc>,
+    ) -> Result<usize, String> {
         let oldest_kept = Timestamp::from(now - self.history);
         // Find the work under the shared lock, so requests keep flowing; most
         // ticks find none and never take the exclusive one.
@@ -80,7 +102,7 @@ impl Scheduler {
             (due, expired)
         });
         if due.is_empty() && expired.is_empty() {
-            return 0;
+            return Ok(0);
         }
         let result = self.domain.store.write(scope, |data, _| {
             let mut changes: Vec<Change> = expired.into_iter().map(Change::DeleteExecution).collect();
@@ -112,9 +134,6 @@ impl Scheduler {
             }
             Ok::<_, std::convert::Infallible>((recorded, changes))
         });
-        result.unwrap_or_else(|e| {
-            tracing::error!(error = ?e, "scheduler could not record runs");
-            0
-        })
+        result.map_err(|e| format!("{e:?}"))
     }
 }

@@ -620,3 +620,51 @@ async fn a_restart_never_ends_work_before_it_started() {
     );
     server.stop().await.unwrap();
 }
+
+#[tokio::test]
+async fn runs_whose_recording_failed_are_recorded_by_the_next_tick() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("ssm.db");
+    let config = Config {
+        db: db.clone(),
+        ..Config::for_tests()
+    };
+    let start = Utc.with_ymd_and_hms(2026, 3, 1, 0, 0, 0).unwrap();
+    let clock = Arc::new(ManualClock::new(start));
+    let server = start_with_clock(config, clock.clone()).await;
+    let ssm = client(&server, "us-east-1");
+    let window = daily_window(&ssm).await;
+
+    // A second connection makes SQLite refuse new runs, as a full disk would.
+    let saboteur = rusqlite::Connection::open(&db).unwrap();
+    saboteur
+        .execute_batch(
+            "CREATE TRIGGER refuse_runs BEFORE INSERT ON executions
+             BEGIN SELECT RAISE(ABORT, 'disk full'); END;",
+        )
+        .unwrap();
+    clock.advance(TimeDelta::hours(3)); // the 02:00 run is due
+    assert_eq!(server.scheduler.tick(), 0, "the write failed");
+    saboteur.execute_batch("DROP TRIGGER refuse_runs;").unwrap();
+
+    clock.advance(TimeDelta::minutes(1));
+    assert_eq!(
+        server.scheduler.tick(),
+        1,
+        "the run is recorded late, not lost"
+    );
+    let runs = ssm
+        .describe_maintenance_window_executions()
+        .window_id(&window)
+        .send()
+        .await
+        .unwrap()
+        .window_executions
+        .unwrap();
+    assert_eq!(runs.len(), 1);
+    assert_eq!(
+        runs[0].start_time.unwrap().secs(),
+        (start + TimeDelta::hours(2)).timestamp()
+    );
+    server.stop().await.unwrap();
+}
