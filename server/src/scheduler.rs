@@ -13,7 +13,7 @@ use std::sync::{Arc, Mutex};
 use awsjson_runtime::Timestamp;
 use chrono::{DateTime, TimeDelta, Utc};
 
-use crate::domain::{plan, skipped, window_schedule, Domain, Scope};
+use crate::domain::{latest_run, plan, skipped, window_schedule, Domain, Scope};
 use crate::store::Change;
 
 /// At most this many runs of one window are started by a single tick, so a
@@ -112,13 +112,7 @@ impl Scheduler {
                 // one to run if it exists.
                 let Some(window) = data.window(window_id) else { continue };
                 // The end of this window's latest run, to detect overlaps.
-                let mut busy_until = data
-                    .executions_by_window
-                    .range((window.id.clone(), i64::MIN, String::new())..)
-                    .take_while(|((w, _, _), _)| *w == window.id)
-                    .filter_map(|((_, _, id), _)| data.executions.get(id))
-                    .filter_map(|e| e.end)
-                    .max();
+                let mut busy_until = latest_run(data, &window.id).and_then(|e| e.end);
                 for at in times {
                     if busy_until.is_some_and(|end| end > *at) {
                         changes.push(Change::PutExecution(skipped(window, *at)));

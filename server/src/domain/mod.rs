@@ -16,7 +16,7 @@ mod windows;
 use std::sync::Arc;
 
 pub use fault::{fail, Fault};
-pub use runs::{plan, skipped, Simulation};
+pub use runs::{latest_run, plan, skipped, Simulation};
 pub use schedule::{next_execution_time, window_schedule};
 
 use crate::clock::Clock;

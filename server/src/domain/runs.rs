@@ -24,7 +24,7 @@ use ssm_api::types::Target;
 
 use super::{find_window, ids, Domain, Fault, Scope};
 use crate::inventory::Inventory;
-use crate::store::{Change, Execution, ExecutionTask, Invocation, Window, WindowTask};
+use crate::store::{Change, Execution, ExecutionTask, Invocation, ScopeData, Window, WindowTask};
 
 const HOUR_MS: i64 = 3_600_000;
 
@@ -37,16 +37,41 @@ pub struct Simulation {
 }
 
 impl Domain {
-    /// Starts a run of `window_id` now and returns its execution id.
+    /// Starts a run of `window_id` now and returns its execution id. The
+    /// scheduler's rules apply: a disabled window does not run, and a run
+    /// still going refuses another (the scheduler would record it
+    /// SKIPPED_OVERLAPPING; here the caller is told instead, so repeated
+    /// calls cannot pile up executions).
     pub fn run_window_now(&self, scope: &Scope, window_id: &str) -> Result<String, Fault> {
         let now = Timestamp::from(self.clock.now());
         self.write(scope, |data, _| {
             let window = find_window(data, window_id)?;
+            if !window.enabled {
+                return Err(Fault::Validation(format!(
+                    "Maintenance window {window_id} is disabled; enable it to run it."
+                )));
+            }
+            if let Some(running) = latest_run(data, window_id).filter(|e| e.end.is_some_and(|end| end > now)) {
+                return Err(Fault::Validation(format!(
+                    "Maintenance window {window_id} has a run in progress (execution {}); wait for it to end or cancel it.",
+                    running.id
+                )));
+            }
             let execution = plan(window, now, &self.simulation);
             let id = execution.id.clone();
             Ok((id, vec![Change::PutExecution(execution)]))
         })
     }
+}
+
+/// The run of `window_id` that ends last, which decides whether a new run
+/// would overlap.
+pub fn latest_run<'d>(data: &'d ScopeData, window_id: &str) -> Option<&'d Execution> {
+    data.executions_by_window
+        .range((window_id.to_owned(), i64::MIN, String::new())..)
+        .take_while(|((w, _, _), _)| w == window_id)
+        .filter_map(|((_, _, id), _)| data.executions.get(id))
+        .max_by_key(|e| e.end)
 }
 
 /// The whole run of `window` starting at `start`.

@@ -668,3 +668,84 @@ async fn runs_whose_recording_failed_are_recorded_by_the_next_tick() {
     );
     server.stop().await.unwrap();
 }
+
+/// `POST /_admin/windows/{id}/run`: (HTTP status, JSON body).
+async fn admin_run(server: &ssm_server::Running, window: &str) -> (u16, serde_json::Value) {
+    use std::io::{Read, Write};
+    let addr = server.addr;
+    let request = format!(
+        "POST /_admin/windows/{window}/run?region=us-east-1 HTTP/1.1\r\nHost: {addr}\r\n\
+         Content-Length: 0\r\nConnection: close\r\n\r\n"
+    );
+    let answer = tokio::task::spawn_blocking(move || {
+        let mut stream = std::net::TcpStream::connect(addr).unwrap();
+        stream.write_all(request.as_bytes()).unwrap();
+        let mut answer = String::new();
+        stream.read_to_string(&mut answer).unwrap();
+        answer
+    })
+    .await
+    .unwrap();
+    let status = answer[9..12].parse().unwrap();
+    let (_, body) = answer.split_once("\r\n\r\n").unwrap();
+    (status, serde_json::from_str(body).unwrap())
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_admin_run_follows_the_scheduled_run_checks() {
+    let clock = Arc::new(ManualClock::new(
+        Utc.with_ymd_and_hms(2026, 3, 1, 12, 0, 0).unwrap(),
+    ));
+    let config = Config {
+        invocation_seconds: 60,
+        ..Config::for_tests()
+    };
+    let server = start_with_clock(config, clock.clone()).await;
+    let ssm = client(&server, "us-east-1");
+    let window = daily_window(&ssm).await; // a run lasts three minutes
+
+    let (status, body) = admin_run(&server, &window).await;
+    assert_eq!(status, 200, "{body}");
+    let first = body["WindowExecutionId"].as_str().unwrap().to_owned();
+
+    clock.advance(TimeDelta::minutes(1));
+    let (status, body) = admin_run(&server, &window).await;
+    assert_eq!(status, 400, "{body}");
+    assert_eq!(body["__type"], "ValidationException");
+    let message = body["message"].as_str().unwrap();
+    assert!(
+        message.contains(&window) && message.contains(&first) && message.contains("in progress"),
+        "{message}"
+    );
+
+    clock.advance(TimeDelta::minutes(2)); // the first run has ended
+    let (status, body) = admin_run(&server, &window).await;
+    assert_eq!(status, 200, "{body}");
+
+    clock.advance(TimeDelta::minutes(3));
+    ssm.update_maintenance_window()
+        .window_id(&window)
+        .enabled(false)
+        .send()
+        .await
+        .unwrap();
+    let (status, body) = admin_run(&server, &window).await;
+    assert_eq!(status, 400, "{body}");
+    assert_eq!(body["__type"], "ValidationException");
+    let message = body["message"].as_str().unwrap();
+    assert!(
+        message.contains(&window) && message.contains("disabled"),
+        "{message}"
+    );
+
+    let runs = ssm
+        .describe_maintenance_window_executions()
+        .window_id(&window)
+        .send()
+        .await
+        .unwrap()
+        .window_executions
+        .unwrap();
+    assert_eq!(runs.len(), 2, "refused runs leave no record");
+    server.stop().await.unwrap();
+}
