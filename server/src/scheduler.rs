@@ -22,14 +22,19 @@ const MAX_RUNS_PER_TICK: usize = 1000;
 
 pub struct Scheduler {
     domain: Arc<Domain>,
-    /// When the process started: how far back a scope's first tick looks.
-    started: DateTime<Utc>,
-    /// Per scope, the end of the last interval whose runs were committed. A
-    /// scope whose write fails keeps its old mark, so the next tick records
-    /// those runs instead of dropping them. Held for the whole tick, so two
-    /// ticks never record the same interval.
-    recorded_until: Mutex<HashMap<Scope, DateTime<Utc>>>,
+    marks: Mutex<Marks>,
     history: TimeDelta,
+}
+
+/// How far each scope's runs are recorded. Held for the whole tick, so two
+/// ticks never record the same interval.
+struct Marks {
+    /// The last tick's time (at first, the process start): where a scope
+    /// without a mark of its own starts looking.
+    everyone: DateTime<Utc>,
+    /// Scopes whose last write failed, with where their unrecorded interval
+    /// starts: the next tick records those runs instead of dropping them.
+    behind: HashMap<Scope, DateTime<Utc>>,
 }
 
 impl Scheduler {
@@ -37,33 +42,35 @@ impl Scheduler {
         let now = domain.clock.now();
         Self {
             domain,
-            started: now,
-            recorded_until: Mutex::new(HashMap::new()),
+            marks: Mutex::new(Marks {
+                everyone: now,
+                behind: HashMap::new(),
+            }),
             history,
         }
     }
 
     /// Records the runs due in (previous tick, now], started or skipped as
-    /// overlapping; returns how many.
+    /// overlapping; returns how many. The interval of a scope whose write
+    /// failed stays open until a tick records it.
     pub fn tick(&self) -> usize {
         let now = self.domain.clock.now();
-        let mut recorded_until = self
-            .recorded_until
-            .lock()
-            .unwrap_or_else(|e| e.into_inner());
+        let mut marks = self.marks.lock().unwrap_or_else(|e| e.into_inner());
         let mut recorded = 0;
         for scope in self.domain.store.scopes() {
-            let since = recorded_until.get(&scope).copied().unwrap_or(self.started);
+            let since = marks.behind.get(&scope).copied().unwrap_or(marks.everyone);
             match self.tick_scope(&scope, since, now) {
                 Ok(count) => {
                     recorded += count;
-                    recorded_until.insert(scope, now);
+                    marks.behind.remove(&scope);
                 }
                 Err(error) => {
                     tracing::error!(%error, region = %scope.region, "scheduler could not record runs; retrying on the next tick");
+                    marks.behind.insert(scope, since);
                 }
             }
         }
+        marks.everyone = now;
         recorded
     }
 

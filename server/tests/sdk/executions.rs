@@ -749,3 +749,26 @@ async fn the_admin_run_follows_the_scheduled_run_checks() {
     assert_eq!(runs.len(), 2, "refused runs leave no record");
     server.stop().await.unwrap();
 }
+
+#[tokio::test]
+async fn a_window_in_a_new_region_does_not_run_for_times_before_it_existed() {
+    let start = Utc.with_ymd_and_hms(2026, 3, 1, 0, 0, 0).unwrap();
+    let clock = Arc::new(ManualClock::new(start));
+    let server = start_with_clock(Config::for_tests(), clock.clone()).await;
+    clock.advance(TimeDelta::days(3));
+    assert_eq!(server.scheduler.tick(), 0);
+    let ssm = client(&server, "eu-west-3");
+    let window = daily_window(&ssm).await;
+    clock.advance(TimeDelta::minutes(1));
+    assert_eq!(server.scheduler.tick(), 0, "no back-filled runs");
+    let runs = ssm
+        .describe_maintenance_window_executions()
+        .window_id(&window)
+        .send()
+        .await
+        .unwrap()
+        .window_executions
+        .unwrap();
+    assert!(runs.is_empty(), "{runs:?}");
+    server.stop().await.unwrap();
+}
