@@ -185,3 +185,29 @@ async fn windows_created_after_a_restart_follow_deleted_newest_ones() {
     assert_eq!(rest, [newest]);
     server.stop().await.unwrap();
 }
+
+/// A database written before the sequence counter was stored: the counter
+/// starts past every stored window, target and task.
+#[tokio::test]
+async fn a_database_without_a_stored_counter_continues_past_every_item() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = durable_config(&dir);
+    let server = start(config.clone()).await;
+    let ssm = client(&server, "us-east-1");
+    let window = create_window(&ssm, "old-database").await;
+    let mut registered = Vec::new();
+    for n in 0..15 {
+        registered.push(register_target(&ssm, &window, n).await);
+    }
+    server.stop().await.unwrap();
+    rusqlite::Connection::open(&config.db)
+        .unwrap()
+        .execute_batch("DELETE FROM counters;")
+        .unwrap();
+
+    let server = start(config).await;
+    let ssm = client(&server, "us-east-1");
+    registered.push(register_target(&ssm, &window, 15).await);
+    assert_eq!(all_targets(&ssm, &window).await, registered);
+    server.stop().await.unwrap();
+}
