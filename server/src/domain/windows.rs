@@ -253,6 +253,7 @@ impl Domain {
         const OPERATION: &str = "DescribeMaintenanceWindowsForTarget";
         let after = paging::decode(OPERATION, input.next_token.as_deref())?;
         let after_seq = after.as_deref().map(parse_seq).transpose()?;
+        let size = paging::search_page_size(input.max_results)?;
         let resource_type = input.resource_type.as_str().to_owned();
         let (identities, next_token) = self.read(scope, |data| {
             let start = after_seq.map_or(0, |seq| seq + 1);
@@ -275,7 +276,7 @@ impl Domain {
                         },
                     )
                 });
-            page(OPERATION, matching, None, page_size(input.max_results))
+            page(OPERATION, matching, None, size)
         });
         Ok(DescribeMaintenanceWindowsForTargetResult {
             window_identities: Some(identities),
