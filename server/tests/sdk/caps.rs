@@ -139,3 +139,43 @@ async fn the_schedule_ends_at_the_look_ahead_with_no_token() {
     assert!(answer.next_token.is_none());
     server.stop().await.unwrap();
 }
+
+#[tokio::test]
+async fn only_real_region_names_make_a_scope() {
+    let server = start_default().await;
+    for region in [
+        "not-a-region",
+        "US-EAST-1",
+        "us-east-1-x",
+        "aaaaaaaaaaaa",
+        "us-east-",
+    ] {
+        let ssm = client(&server, region);
+        let (code, message) = error_of(ssm.describe_maintenance_windows().send().await);
+        assert_eq!(code, "InvalidSignatureException", "{region}");
+        assert_eq!(message, "Credential should be scoped to a valid region.");
+        let (code, _) = error_of(
+            ssm.create_maintenance_window()
+                .name("nowhere")
+                .schedule("rate(1 day)")
+                .duration(1)
+                .cutoff(0)
+                .allow_unassociated_targets(true)
+                .send()
+                .await,
+        );
+        assert_eq!(code, "InvalidSignatureException", "{region}");
+    }
+    for region in [
+        "us-east-1",
+        "eu-central-2",
+        "us-gov-west-1",
+        "cn-north-1",
+        "ap-southeast-4",
+        "us-isob-east-1",
+    ] {
+        let ssm = client(&server, region);
+        ssm.describe_maintenance_windows().send().await.unwrap();
+    }
+    server.stop().await.unwrap();
+}
