@@ -13,8 +13,8 @@ use ssm_api::types::{
 use super::filters::Filters;
 use super::paging::{self, page, page_size};
 use super::{
-    find_window, ids, merge, missing_members, next_execution_time, once, window_schedule, Domain,
-    Fault, Scope,
+    find_window, ids, merge, missing_members, next_execution_time, window_schedule, Domain, Fault,
+    Scope,
 };
 use crate::store::{Change, Window};
 
@@ -28,7 +28,7 @@ impl Domain {
         let token = input.client_token.take();
         let fingerprint = input.clone();
         self.write(scope, |data, seq| {
-            let (id, changes) = once(data, "CreateMaintenanceWindow", token, &fingerprint, || {
+            let (id, changes) = self.once(data, "CreateMaintenanceWindow", token, &fingerprint, || {
                 if data.windows.len() >= self.limits.windows {
                     return Err(Fault::LimitExceeded(format!(
                         "Maximum number of maintenance windows ({}) for this account and Region exceeded.",

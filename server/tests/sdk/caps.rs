@@ -179,3 +179,76 @@ async fn only_real_region_names_make_a_scope() {
     }
     server.stop().await.unwrap();
 }
+
+#[tokio::test]
+async fn client_tokens_keep_a_digest_and_expire_after_a_day() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("ssm.db");
+    let clock = std::sync::Arc::new(ssm_server::ManualClock::new(chrono::Utc::now()));
+    let server = crate::common::start_with_clock(
+        ssm_server::Config {
+            db: db.clone(),
+            ..ssm_server::Config::for_tests()
+        },
+        clock.clone(),
+    )
+    .await;
+    let ssm = client(&server, "us-east-1");
+    let create = |name: &'static str| {
+        ssm.create_maintenance_window()
+            .name(name)
+            .description("private words")
+            .schedule("rate(7 days)")
+            .duration(2)
+            .cutoff(1)
+            .allow_unassociated_targets(true)
+            .client_token("token-1")
+            .send()
+    };
+    let first = create("Same").await.unwrap().window_id.unwrap();
+    clock.advance(chrono::TimeDelta::hours(23));
+    assert_eq!(create("Same").await.unwrap().window_id.unwrap(), first);
+    let (code, _) = error_of(create("Different").await);
+    assert_eq!(code, "IdempotentParameterMismatch");
+
+    // The token keeps a digest of the request, not the request.
+    let fingerprints: Vec<String> = {
+        let connection = rusqlite::Connection::open(&db).unwrap();
+        let mut statement = connection
+            .prepare("SELECT fingerprint FROM client_tokens")
+            .unwrap();
+        let rows = statement.query_map([], |row| row.get(0)).unwrap();
+        rows.map(Result::unwrap).collect()
+    };
+    assert_eq!(fingerprints.len(), 1);
+    assert_eq!(fingerprints[0].len(), 64, "{}", fingerprints[0]);
+    assert!(!fingerprints[0].contains("private"));
+
+    // A day after its first use the token is forgotten: reusing it creates.
+    clock.advance(chrono::TimeDelta::hours(2));
+    let later = create("Different").await.unwrap().window_id.unwrap();
+    assert_ne!(later, first);
+    assert_eq!(create("Different").await.unwrap().window_id.unwrap(), later);
+
+    // Expired tokens are dropped, not only ignored.
+    let other = ssm
+        .create_maintenance_window()
+        .name("Other")
+        .schedule("rate(7 days)")
+        .duration(2)
+        .cutoff(1)
+        .allow_unassociated_targets(true)
+        .client_token("token-2");
+    clock.advance(chrono::TimeDelta::hours(25));
+    other.send().await.unwrap();
+    let tokens: Vec<String> = {
+        let connection = rusqlite::Connection::open(&db).unwrap();
+        let mut statement = connection
+            .prepare("SELECT token FROM client_tokens")
+            .unwrap();
+        let rows = statement.query_map([], |row| row.get(0)).unwrap();
+        rows.map(Result::unwrap).collect()
+    };
+    assert_eq!(tokens, ["token-2"]);
+    server.stop().await.unwrap();
+}
