@@ -5,7 +5,7 @@
 use std::sync::Arc;
 use std::time::Instant;
 
-use awsjson_runtime::{HttpResponse, Request, RequestContext};
+use awsjson_runtime::{ErrorResponse, HttpResponse, Request, RequestContext};
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderMap, HeaderName, HeaderValue, StatusCode};
@@ -43,11 +43,15 @@ async fn api(State(app): State<Arc<App>>, headers: HeaderMap, body: Bytes) -> Re
         .get("x-amz-target")
         .and_then(|v| v.to_str().ok())
         .unwrap_or_default();
-    let region = headers
+    let scope = headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
-        .and_then(sigv4::region)
-        .unwrap_or(&app.default_region);
+        .map_or(sigv4::ScopeRegion::Absent, sigv4::region);
+    let region = match scope {
+        sigv4::ScopeRegion::Valid(region) => region,
+        sigv4::ScopeRegion::Absent => &app.default_region,
+        sigv4::ScopeRegion::Invalid => return invalid_region(target, started),
+    };
     let context = RequestContext {
         region: region.to_owned(),
         request_id: uuid::Uuid::new_v4().to_string(),
@@ -74,6 +78,36 @@ async fn api(State(app): State<Arc<App>>, headers: HeaderMap, body: Bytes) -> Re
         "request"
     );
     to_response(answer, &context.request_id)
+}
+
+/// What AWS answers a credential scope whose region is not a Region. AWS's
+/// text then quotes the region; ours does not, since it is whatever the
+/// client sent.
+fn invalid_region(target: &str, started: Instant) -> Response {
+    let request_id = uuid::Uuid::new_v4().to_string();
+    let mut body = serde_json::Map::new();
+    body.insert(
+        "message".into(),
+        "Credential should be scoped to a valid region.".into(),
+    );
+    let error = ErrorResponse {
+        status: 400,
+        code: "InvalidSignatureException",
+        namespace: "com.amazon.coral.service",
+        body,
+        query_error: None,
+    };
+    let answer = HttpResponse::error(ssm_api::PROTOCOL, &error);
+    let operation = target.rsplit('.').next().unwrap_or(target);
+    tracing::info!(
+        operation,
+        status = answer.status,
+        error = answer.error_type.unwrap_or(""),
+        latency_us = started.elapsed().as_micros() as u64,
+        request_id = %request_id,
+        "request"
+    );
+    to_response(answer, &request_id)
 }
 
 fn to_response(answer: HttpResponse, request_id: &str) -> Response {

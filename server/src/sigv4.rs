@@ -1,20 +1,59 @@
 //! Reading the region out of a SigV4 `Authorization` header. Signatures are
 //! not checked; a header of any shape is accepted and never causes a panic.
 
+/// The region a request's credential scope names.
+#[derive(Debug, PartialEq, Eq)]
+pub enum ScopeRegion<'a> {
+    /// No `Credential=key/date/region/…` to read one from.
+    Absent,
+    Valid(&'a str),
+    /// A scope whose region is no Region name. Each Region is a scope of its
+    /// own in the store, so accepting any string would let clients create
+    /// scopes without end.
+    Invalid,
+}
+
 /// The region of `Credential=AKID/20240312/us-east-2/ssm/aws4_request`.
-pub fn region(authorization: &str) -> Option<&str> {
-    let credential = authorization
+pub fn region(authorization: &str) -> ScopeRegion<'_> {
+    let Some(credential) = authorization
         .split([',', ' '])
         .map(str::trim)
-        .find_map(|part| part.strip_prefix("Credential="))?;
+        .find_map(|part| part.strip_prefix("Credential="))
+    else {
+        return ScopeRegion::Absent;
+    };
     let mut scope = credential.split('/');
-    let (_key, _date, region) = (scope.next()?, scope.next()?, scope.next()?);
-    let valid = !region.is_empty()
-        && region.len() <= 32
-        && region
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'-');
-    valid.then_some(region)
+    let (Some(_key), Some(_date), Some(region)) = (scope.next(), scope.next(), scope.next()) else {
+        return ScopeRegion::Absent;
+    };
+    if is_region_name(region) {
+        ScopeRegion::Valid(region)
+    } else {
+        ScopeRegion::Invalid
+    }
+}
+
+/// Whether `name` has the form of an AWS Region name,
+/// `^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d+$` (`us-east-1`, `us-gov-west-1`,
+/// `us-isob-east-1`, `cn-north-1`). The form, not a list, so that Regions
+/// AWS opens later work without a release.
+pub fn is_region_name(name: &str) -> bool {
+    let lower = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_lowercase());
+    let parts: Vec<&str> = name.split('-').collect();
+    if name.len() > 32 {
+        return false;
+    }
+    let (country, area, number, partition) = match parts.as_slice() {
+        [country, area, number] => (*country, *area, *number, None),
+        [country, partition, area, number] => (*country, *area, *number, Some(*partition)),
+        _ => return false,
+    };
+    country.len() == 2
+        && lower(country)
+        && partition.is_none_or(|p| p == "gov" || (p.starts_with("iso") && lower(p)))
+        && lower(area)
+        && !number.is_empty()
+        && number.bytes().all(|b| b.is_ascii_digit())
 }
 
 #[cfg(test)]
@@ -25,20 +64,60 @@ mod tests {
     fn finds_the_credential_scope_region() {
         let header = "AWS4-HMAC-SHA256 Credential=AKIAIOSFODNN7EXAMPLE/20240312/us-east-2/ssm/aws4_request, \
                       SignedHeaders=content-type;host;x-amz-date;x-amz-target, Signature=39c3b3042cd2aEXAMPLE";
-        assert_eq!(region(header), Some("us-east-2"));
+        assert_eq!(region(header), ScopeRegion::Valid("us-east-2"));
     }
 
     #[test]
-    fn odd_headers_give_none() {
+    fn headers_without_a_scope_give_absent() {
         for header in [
             "",
             "Basic abc",
             "AWS4-HMAC-SHA256 Credential=",
             "Credential=a/b",
+        ] {
+            assert_eq!(region(header), ScopeRegion::Absent, "{header:?}");
+        }
+    }
+
+    #[test]
+    fn scopes_with_odd_regions_are_invalid() {
+        for header in [
             "Credential=a/b/../c",
             "Credential=a/b/\u{e9}/x",
+            "Credential=a/b//x",
+            "Credential=a/b/not-a-region/ssm",
+            "Credential=a/b/US-EAST-1/ssm",
+            "Credential=a/b/us-east-1x/ssm",
         ] {
-            assert_eq!(region(header), None, "{header:?}");
+            assert_eq!(region(header), ScopeRegion::Invalid, "{header:?}");
+        }
+    }
+
+    #[test]
+    fn region_names_of_every_partition_are_accepted() {
+        for name in [
+            "us-east-1",
+            "eu-central-2",
+            "ap-southeast-4",
+            "us-gov-west-1",
+            "cn-north-1",
+            "us-iso-east-1",
+            "us-isob-east-1",
+            "eu-isoe-west-1",
+        ] {
+            assert!(is_region_name(name), "{name}");
+        }
+        for name in [
+            "",
+            "us",
+            "us-east",
+            "useast-1",
+            "us-east-",
+            "u-east-1",
+            "us-foo-east-1",
+            "us-east-1-1",
+        ] {
+            assert!(!is_region_name(name), "{name}");
         }
     }
 }

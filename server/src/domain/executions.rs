@@ -1,7 +1,7 @@
 //! Window runs: reading them back, cancelling one, and the upcoming schedule.
 
 use awsjson_runtime::Timestamp;
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, TimeDelta, Utc};
 use mw_schedule::{format_execution_time, parse_boundary};
 use ssm_api::types::{
     CancelMaintenanceWindowExecutionRequest, CancelMaintenanceWindowExecutionResult,
@@ -277,9 +277,15 @@ impl Domain {
             ));
         }
         let after_token = paging::decode(OPERATION, input.next_token.as_deref())?;
-        let size = page_size(input.max_results);
+        let size = paging::search_page_size(input.max_results)?;
         let now = self.clock.now();
-        let start: DateTime<Utc> = after_filter.map_or(now, |t| t.with_timezone(&Utc).max(now));
+        let horizon = now + TimeDelta::days(SCHEDULE_HORIZON_DAYS);
+        let mut start: DateTime<Utc> = after_filter.map_or(now, |t| t.with_timezone(&Utc).max(now));
+        // Resume at the token's time rather than scanning up to it, so a
+        // forged far-future token costs no more than a first page.
+        if let Some(key) = after_token.as_deref() {
+            start = start.max(token_time(key)?);
+        }
         self.read(scope, |data| {
             let windows: Vec<_> = match &input.window_id {
                 Some(id) => vec![find_window(data, id)?],
@@ -305,13 +311,14 @@ impl Domain {
             // Each window contributes at most a page past the cursor; the
             // merged, sorted list is then cut to one page.
             let mut upcoming = Vec::new();
-            for window in windows.into_iter().filter(|w| w.enabled) {
+            let windows = windows.into_iter().filter(|w| w.enabled && start < horizon);
+            for window in windows {
                 let Ok(schedule) = window_schedule(window) else {
                     continue;
                 };
                 let mut taken = 0;
                 for time in schedule.occurrences_after(start) {
-                    if before.is_some_and(|b| time > b) || taken > size {
+                    if before.is_some_and(|b| time > b) || time > horizon || taken > size {
                         break;
                     }
                     let key = format!("{:020}|{}", time.timestamp_millis(), window.id);
@@ -337,6 +344,25 @@ impl Domain {
             })
         })
     }
+}
+
+/// How far ahead DescribeMaintenanceWindowSchedule lists runs. AWS documents
+/// no limit; without one a client could page a `rate(5 minutes)` window until
+/// the end of the calendar. Five years covers yearly schedules and any
+/// realistic planning; later runs are not listed, and the listing ends there
+/// without a NextToken.
+pub const SCHEDULE_HORIZON_DAYS: i64 = 5 * 366;
+
+/// The instant just before the run a schedule token's key
+/// (`<millis>|<window id>`) names, where the next page resumes.
+fn token_time(key: &str) -> Result<DateTime<Utc>, Fault> {
+    let invalid = || Fault::Validation("The specified NextToken is not valid.".into());
+    let (millis, _) = key.split_once('|').ok_or_else(invalid)?;
+    let millis: i64 = millis.parse().map_err(|_| invalid())?;
+    millis
+        .checked_sub(1)
+        .and_then(DateTime::from_timestamp_millis)
+        .ok_or_else(invalid)
 }
 
 fn instants(filters: &Filters<'_>, key: &str) -> Result<Vec<DateTime<chrono::FixedOffset>>, Fault> {

@@ -92,37 +92,74 @@ impl Domain {
     }
 }
 
-/// Runs `create` at most once per client token. A retry with the same
-/// parameters gets the first call's id back, a reuse with other parameters
-/// `IdempotentParameterMismatch`; `request` (without its token) is the
-/// fingerprint that tells the two apart.
-fn once<T: serde::Serialize>(
-    data: &ScopeData,
-    operation: &'static str,
-    token: Option<String>,
-    request: &T,
-    create: impl FnOnce() -> Result<(String, Vec<Change>), Fault>,
-) -> Result<(String, Vec<Change>), Fault> {
-    let Some(token) = token else {
-        return create();
-    };
-    let fingerprint = serde_json::to_string(request).map_err(|e| Fault::Internal(e.to_string()))?;
-    if let Some(seen) = data.client_tokens.get(&(operation, token.clone())) {
-        return if seen.fingerprint == fingerprint {
-            Ok((seen.resource_id.clone(), Vec::new()))
-        } else {
-            Err(Fault::IdempotencyMismatch)
+/// How long a `ClientToken` is remembered after its first use. AWS documents
+/// no lifetime for SSM's tokens; a day covers any SDK's retries many times
+/// over, and bounds what the store keeps to a day of creates.
+pub const CLIENT_TOKEN_RETENTION_HOURS: i64 = 24;
+
+impl Domain {
+    /// Runs `create` at most once per client token. A retry with the same
+    /// parameters gets the first call's id back, a reuse with other
+    /// parameters `IdempotentParameterMismatch`; a SHA-256 digest of
+    /// `request` (without its token) tells the two apart, so no request
+    /// values, sensitive ones included, are kept.
+    fn once<T: serde::Serialize>(
+        &self,
+        data: &ScopeData,
+        operation: &'static str,
+        token: Option<String>,
+        request: &T,
+        create: impl FnOnce() -> Result<(String, Vec<Change>), Fault>,
+    ) -> Result<(String, Vec<Change>), Fault> {
+        let Some(token) = token else {
+            return create();
         };
+        let now_ms = self.clock.now().timestamp_millis();
+        let expired_before = now_ms.saturating_sub(CLIENT_TOKEN_RETENTION_HOURS * 60 * 60 * 1000);
+        let json = serde_json::to_vec(request).map_err(|e| Fault::Internal(e.to_string()))?;
+        let fingerprint = digest(&json);
+        let seen = data
+            .client_tokens
+            .get(&(operation, token.clone()))
+            .filter(|seen| seen.created_ms >= expired_before);
+        if let Some(seen) = seen {
+            return if seen.fingerprint == fingerprint {
+                Ok((seen.resource_id.clone(), Vec::new()))
+            } else {
+                Err(Fault::IdempotencyMismatch)
+            };
+        }
+        let (id, mut changes) = create()?;
+        // Expired tokens are dropped by the writes that add new ones, so
+        // what is kept stays bounded by a day of creates per scope.
+        if data
+            .client_tokens_by_age
+            .first()
+            .is_some_and(|oldest| oldest.0 < expired_before)
+        {
+            changes.push(Change::ExpireClientTokens {
+                before_ms: expired_before,
+            });
+        }
+        changes.push(Change::PutClientToken(ClientToken {
+            operation,
+            token,
+            fingerprint,
+            resource_id: id.clone(),
+            created_ms: now_ms,
+        }));
+        Ok((id, changes))
     }
-    let (id, mut changes) = create()?;
-    let resource_id = id.clone();
-    changes.push(Change::PutClientToken(ClientToken {
-        operation,
-        token,
-        fingerprint,
-        resource_id,
-    }));
-    Ok((id, changes))
+}
+
+/// Lower-case hex SHA-256: stable across releases and platforms, unlike
+/// std's hashers, because it is persisted.
+fn digest(bytes: &[u8]) -> String {
+    use sha2::{Digest, Sha256};
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 /// The window `id` of the scope, or AWS's DoesNotExistException.

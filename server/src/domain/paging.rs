@@ -18,6 +18,26 @@ pub fn page_size(max_results: Option<i32>) -> usize {
     max_results.map_or(DEFAULT_PAGE_SIZE, |n| n.max(1) as usize)
 }
 
+/// The largest page of DescribeMaintenanceWindowSchedule and
+/// DescribeMaintenanceWindowsForTarget. Their model gives no maximum
+/// (MaintenanceWindowSearchMaxResults is only "at least 1") and AWS documents
+/// none; without one a single request could ask for billions of items. 100 is
+/// the maximum of every other maintenance-window listing, so clients that page
+/// already cope with it.
+pub const SEARCH_MAX_RESULTS: i32 = 100;
+
+/// The page size of a search listing, or the ValidationException AWS's
+/// validator gives a value past the range's maximum.
+pub fn search_page_size(max_results: Option<i32>) -> Result<usize, Fault> {
+    match max_results {
+        Some(n) if n > SEARCH_MAX_RESULTS => Err(Fault::Validation(format!(
+            "1 validation error detected: Value '{n}' at 'maxResults' failed to satisfy constraint: \
+             Member must have value less than or equal to {SEARCH_MAX_RESULTS}"
+        ))),
+        other => Ok(page_size(other)),
+    }
+}
+
 pub fn encode(operation: &str, last_key: &str) -> String {
     URL_SAFE_NO_PAD.encode(format!("{operation}\n{last_key}"))
 }

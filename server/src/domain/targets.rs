@@ -11,7 +11,7 @@ use ssm_api::types::{
 use super::filters::Filters;
 use super::paging::{self, page, page_size};
 use super::windows::seq_key;
-use super::{find_window, ids, merge, missing_members, once, Domain, Fault, Scope};
+use super::{find_window, ids, merge, missing_members, Domain, Fault, Scope};
 use crate::store::{Change, WindowTarget};
 
 impl Domain {
@@ -24,7 +24,7 @@ impl Domain {
         let token = input.client_token.take();
         let fingerprint = input.clone();
         self.write(scope, |data, seq| {
-            let (id, changes) = once(
+            let (id, changes) = self.once(
                 data,
                 "RegisterTargetWithMaintenanceWindow",
                 token,

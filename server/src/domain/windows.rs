@@ -13,8 +13,8 @@ use ssm_api::types::{
 use super::filters::Filters;
 use super::paging::{self, page, page_size};
 use super::{
-    find_window, ids, merge, missing_members, next_execution_time, once, window_schedule, Domain,
-    Fault, Scope,
+    find_window, ids, merge, missing_members, next_execution_time, window_schedule, Domain, Fault,
+    Scope,
 };
 use crate::store::{Change, Window};
 
@@ -28,7 +28,7 @@ impl Domain {
         let token = input.client_token.take();
         let fingerprint = input.clone();
         self.write(scope, |data, seq| {
-            let (id, changes) = once(data, "CreateMaintenanceWindow", token, &fingerprint, || {
+            let (id, changes) = self.once(data, "CreateMaintenanceWindow", token, &fingerprint, || {
                 if data.windows.len() >= self.limits.windows {
                     return Err(Fault::LimitExceeded(format!(
                         "Maximum number of maintenance windows ({}) for this account and Region exceeded.",
@@ -253,6 +253,7 @@ impl Domain {
         const OPERATION: &str = "DescribeMaintenanceWindowsForTarget";
         let after = paging::decode(OPERATION, input.next_token.as_deref())?;
         let after_seq = after.as_deref().map(parse_seq).transpose()?;
+        let size = paging::search_page_size(input.max_results)?;
         let resource_type = input.resource_type.as_str().to_owned();
         let (identities, next_token) = self.read(scope, |data| {
             let start = after_seq.map_or(0, |seq| seq + 1);
@@ -275,7 +276,7 @@ impl Domain {
                         },
                     )
                 });
-            page(OPERATION, matching, None, page_size(input.max_results))
+            page(OPERATION, matching, None, size)
         });
         Ok(DescribeMaintenanceWindowsForTargetResult {
             window_identities: Some(identities),

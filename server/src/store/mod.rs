@@ -5,7 +5,7 @@
 mod records;
 mod sqlite;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::Path;
 use std::sync::{Mutex, RwLock};
 
@@ -30,6 +30,9 @@ pub struct ScopeData {
     /// `(window id, start millis, execution id)`, for newest-first listing.
     pub executions_by_window: BTreeMap<(String, i64, String), ()>,
     pub client_tokens: HashMap<(&'static str, String), ClientToken>,
+    /// `(first use, operation, token)`, so expired tokens are found oldest
+    /// first without a scan.
+    pub client_tokens_by_age: BTreeSet<(i64, &'static str, String)>,
 }
 
 impl ScopeData {
@@ -67,8 +70,26 @@ impl ScopeData {
                 }
             }
             Change::PutClientToken(token) => {
-                self.client_tokens
-                    .insert((token.operation, token.token.clone()), token);
+                self.client_tokens_by_age.insert((
+                    token.created_ms,
+                    token.operation,
+                    token.token.clone(),
+                ));
+                let key = (token.operation, token.token.clone());
+                if let Some(old) = self.client_tokens.insert(key, token) {
+                    self.client_tokens_by_age
+                        .remove(&(old.created_ms, old.operation, old.token));
+                }
+            }
+            Change::ExpireClientTokens { before_ms } => {
+                while let Some(oldest) = self.client_tokens_by_age.first() {
+                    if oldest.0 >= before_ms {
+                        break;
+                    }
+                    if let Some((_, operation, token)) = self.client_tokens_by_age.pop_first() {
+                        self.client_tokens.remove(&(operation, token));
+                    }
+                }
             }
         }
     }
@@ -82,6 +103,10 @@ pub enum Change {
     PutExecution(Execution),
     DeleteExecution(String),
     PutClientToken(ClientToken),
+    /// Forgets the scope's tokens first used before `before_ms`.
+    ExpireClientTokens {
+        before_ms: i64,
+    },
 }
 
 #[derive(Debug)]

@@ -143,4 +143,6 @@ pub struct ClientToken {
     /// A digest of the request, to tell a retry from a reuse.
     pub fingerprint: String,
     pub resource_id: String,
+    /// First use, in Unix milliseconds: tokens expire a fixed time after it.
+    pub created_ms: i64,
 }

@@ -43,6 +43,14 @@ const MIGRATIONS: &[&str] = &[
         value INTEGER NOT NULL
     );
 ",
+    "
+    -- Tokens now keep a digest of the request and expire. Rows from before
+    -- held the whole request, sensitive members included, and no age: they
+    -- are dropped, which forgets tokens first used before the upgrade.
+    DELETE FROM client_tokens;
+    ALTER TABLE client_tokens ADD COLUMN created_ms INTEGER NOT NULL DEFAULT 0;
+    CREATE INDEX client_tokens_by_age ON client_tokens (account, region, created_ms);
+",
 ];
 
 /// Operations that take a client token; stored names map back to these.
@@ -143,7 +151,7 @@ impl Db {
     pub fn load_client_tokens(&self) -> Result<Vec<(Scope, ClientToken)>, String> {
         let mut statement = self
             .connection
-            .prepare("SELECT account, region, operation, token, fingerprint, resource_id FROM client_tokens")
+            .prepare("SELECT account, region, operation, token, fingerprint, resource_id, created_ms FROM client_tokens")
             .map_err(|e| e.to_string())?;
         let rows = statement
             .query_map([], |row| {
@@ -156,12 +164,13 @@ impl Db {
                     row.get::<_, String>(3)?,
                     row.get::<_, String>(4)?,
                     row.get::<_, String>(5)?,
+                    row.get::<_, i64>(6)?,
                 ))
             })
             .map_err(|e| e.to_string())?;
         let mut out = Vec::new();
         for row in rows {
-            let (scope, operation, token, fingerprint, resource_id) =
+            let (scope, operation, token, fingerprint, resource_id, created_ms) =
                 row.map_err(|e| e.to_string())?;
             let Some(operation) = TOKEN_OPERATIONS.iter().find(|op| **op == operation) else {
                 continue;
@@ -173,6 +182,7 @@ impl Db {
                     token,
                     fingerprint,
                     resource_id,
+                    created_ms,
                 },
             ));
         }
@@ -214,9 +224,13 @@ impl Db {
                 Change::DeleteExecution(id) => tx
                     .execute("DELETE FROM executions WHERE account = ?1 AND region = ?2 AND id = ?3", params![account, region, id]),
                 Change::PutClientToken(token) => tx.execute(
-                    "INSERT OR REPLACE INTO client_tokens (account, region, operation, token, fingerprint, resource_id)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                    params![account, region, token.operation, token.token, token.fingerprint, token.resource_id],
+                    "INSERT OR REPLACE INTO client_tokens (account, region, operation, token, fingerprint, resource_id, created_ms)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                    params![account, region, token.operation, token.token, token.fingerprint, token.resource_id, token.created_ms],
+                ),
+                Change::ExpireClientTokens { before_ms } => tx.execute(
+                    "DELETE FROM client_tokens WHERE account = ?1 AND region = ?2 AND created_ms < ?3",
+                    params![account, region, before_ms],
                 ),
             };
             done.map_err(|e| format!("database write failed: {e}"))?;

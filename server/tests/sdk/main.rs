@@ -1,6 +1,7 @@
 //! Every operation driven through the official AWS SDK for Rust against a
 //! server in this process: what a user of `aws-sdk-ssm` would see.
 
+mod caps;
 mod common;
 mod executions;
 mod restart;
