@@ -63,6 +63,29 @@ pub struct Config {
     #[arg(long, env = "SSM_SERVER_HISTORY_DAYS", default_value_t = 30)]
     pub history_days: u32,
 
+    /// Seconds a client has to send a request's headers, counted from when
+    /// the server starts waiting for them; this also closes keep-alive
+    /// connections that sit unused this long.
+    #[arg(long, env = "SSM_SERVER_HEADER_TIMEOUT_SECS", default_value_t = 10,
+          value_parser = clap::value_parser!(u64).range(1..))]
+    pub header_timeout_secs: u64,
+
+    /// Seconds a connection may go without a byte read or written while a
+    /// request is under way (a stalled body upload or response download).
+    #[arg(long, env = "SSM_SERVER_IDLE_TIMEOUT_SECS", default_value_t = 60,
+          value_parser = clap::value_parser!(u64).range(1..))]
+    pub idle_timeout_secs: u64,
+
+    /// Connections served at once; further ones wait in the listen backlog.
+    #[arg(long, env = "SSM_SERVER_MAX_CONNECTIONS", default_value_t = 1024,
+          value_parser = clap::value_parser!(u32).range(1..))]
+    pub max_connections: u32,
+
+    /// Largest request body accepted, in bytes; a larger one is answered
+    /// 413 RequestEntityTooLargeException.
+    #[arg(long, env = "SSM_SERVER_MAX_BODY_BYTES", default_value_t = 2 * 1024 * 1024)]
+    pub max_body_bytes: usize,
+
     /// Log filter, e.g. `info`, `warn`, `ssm_server=debug`.
     #[arg(long, env = "SSM_SERVER_LOG", default_value = "info")]
     pub log: String,
@@ -83,6 +106,10 @@ impl Config {
             inventory: None,
             invocation_seconds: 5,
             history_days: 30,
+            header_timeout_secs: 10,
+            idle_timeout_secs: 60,
+            max_connections: 1024,
+            max_body_bytes: 2 * 1024 * 1024,
             log: "warn".into(),
         }
     }
