@@ -242,3 +242,29 @@ async fn stopping_finishes_and_refuses_new_connections() {
         .expect("stops cleanly");
     assert!(TcpStream::connect(addr).await.is_err(), "still accepting");
 }
+
+#[tokio::test]
+async fn an_unused_keep_alive_connection_is_closed_after_the_header_timeout() {
+    let config = Config {
+        header_timeout_secs: 1,
+        ..Config::for_tests()
+    };
+    let server = start(config).await;
+    let mut stream = TcpStream::connect(server.addr).await.expect("connect");
+    stream
+        .write_all(b"GET /health HTTP/1.1\r\nHost: localhost\r\n\r\n")
+        .await
+        .expect("send");
+    let mut answer = [0u8; 1024];
+    let read = timeout(Duration::from_secs(1), stream.read(&mut answer))
+        .await
+        .expect("answered")
+        .expect("read");
+    assert!(answer[..read].starts_with(b"HTTP/1.1 200"));
+    // The connection stays open for another request, but not forever.
+    assert!(
+        closed_within(&mut stream, Duration::from_secs(3)).await,
+        "an unused keep-alive connection is still open 3 s after a 1 s header timeout"
+    );
+    server.stop().await.expect("stops");
+}
