@@ -8,6 +8,14 @@ use clap::Parser;
 /// The port AWS's own tools don't use and local emulators rarely take.
 pub const DEFAULT_LISTEN: &str = "127.0.0.1:4580";
 
+/// Timeouts are added to clock readings, which panic on overflow; a day is
+/// longer than any client should be given.
+const MAX_TIMEOUT_SECS: u64 = 24 * 60 * 60;
+
+/// A semaphore holds at most `usize::MAX >> 3` permits (536 million on
+/// 32-bit targets); a million connections is past any file-descriptor limit.
+const MAX_CONNECTIONS: i64 = 1 << 20;
+
 #[derive(Parser, Debug, Clone)]
 #[command(
     name = "ssm-server",
@@ -63,6 +71,29 @@ pub struct Config {
     #[arg(long, env = "SSM_SERVER_HISTORY_DAYS", default_value_t = 30)]
     pub history_days: u32,
 
+    /// Seconds a client has to send a request's headers, counted from when
+    /// the server starts waiting for them; this also closes keep-alive
+    /// connections that sit unused this long.
+    #[arg(long, env = "SSM_SERVER_HEADER_TIMEOUT_SECS", default_value_t = 10,
+          value_parser = clap::value_parser!(u64).range(1..=MAX_TIMEOUT_SECS))]
+    pub header_timeout_secs: u64,
+
+    /// Seconds a connection may go without a byte read or written while a
+    /// request is under way (a stalled body upload or response download).
+    #[arg(long, env = "SSM_SERVER_IDLE_TIMEOUT_SECS", default_value_t = 60,
+          value_parser = clap::value_parser!(u64).range(1..=MAX_TIMEOUT_SECS))]
+    pub idle_timeout_secs: u64,
+
+    /// Connections served at once; further ones wait in the listen backlog.
+    #[arg(long, env = "SSM_SERVER_MAX_CONNECTIONS", default_value_t = 1024,
+          value_parser = clap::value_parser!(u32).range(1..=MAX_CONNECTIONS))]
+    pub max_connections: u32,
+
+    /// Largest request body accepted, in bytes; a larger one is answered
+    /// 413 RequestEntityTooLargeException.
+    #[arg(long, env = "SSM_SERVER_MAX_BODY_BYTES", default_value_t = 2 * 1024 * 1024)]
+    pub max_body_bytes: usize,
+
     /// Log filter, e.g. `info`, `warn`, `ssm_server=debug`.
     #[arg(long, env = "SSM_SERVER_LOG", default_value = "info")]
     pub log: String,
@@ -83,7 +114,38 @@ impl Config {
             inventory: None,
             invocation_seconds: 5,
             history_days: 30,
+            header_timeout_secs: 10,
+            idle_timeout_secs: 60,
+            max_connections: 1024,
+            max_body_bytes: 2 * 1024 * 1024,
             log: "warn".into(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(args: &[&str]) -> Result<Config, clap::Error> {
+        Config::try_parse_from(std::iter::once("ssm-server").chain(args.iter().copied()))
+    }
+
+    #[test]
+    fn limits_that_would_overflow_a_clock_or_a_semaphore_are_refused() {
+        assert!(parse(&["--header-timeout-secs", "99999999999"]).is_err());
+        assert!(parse(&["--idle-timeout-secs", "18446744073709551615"]).is_err());
+        assert!(parse(&["--header-timeout-secs", "0"]).is_err());
+        assert!(parse(&["--max-connections", "0"]).is_err());
+        assert!(parse(&["--max-connections", "4294967295"]).is_err());
+        let config = parse(&[
+            "--header-timeout-secs",
+            "86400",
+            "--max-connections",
+            "1048576",
+        ])
+        .expect("the largest values are accepted");
+        assert_eq!(config.header_timeout_secs, 86400);
+        assert_eq!(config.max_connections, 1 << 20);
     }
 }

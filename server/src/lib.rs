@@ -94,7 +94,13 @@ pub async fn start(config: &Config, clock: Arc<dyn Clock>) -> Result<Running, St
         },
         domain: domain.clone(),
         default_region: config.default_region.clone(),
+        max_body_bytes: config.max_body_bytes,
     });
+    let limits = http::ConnectionLimits {
+        header_timeout: std::time::Duration::from_secs(config.header_timeout_secs),
+        idle_timeout: std::time::Duration::from_secs(config.idle_timeout_secs),
+        max_connections: config.max_connections,
+    };
     let listener = TcpListener::bind(config.listen)
         .await
         .map_err(|e| format!("cannot listen on {}: {e}", config.listen))?;
@@ -113,11 +119,11 @@ pub async fn start(config: &Config, clock: Arc<dyn Clock>) -> Result<Running, St
         });
     }
     let task = tokio::spawn(async move {
-        axum::serve(listener, http::router(app))
-            .with_graceful_shutdown(async {
-                let _ = stopped.await;
-            })
-            .await
+        http::serve(listener, http::router(app), limits, async {
+            let _ = stopped.await;
+        })
+        .await;
+        Ok(())
     });
     Ok(Running {
         addr,
