@@ -186,11 +186,13 @@ fn test_body(ir: &Ir, test: &ProtocolTest) -> Result<TokenStream, String> {
     }
 }
 
+/// The media type, as the runtime the generated crate uses names it.
 fn content_type(ir: &Ir) -> &'static str {
-    match ir.service.protocol {
-        crate::ir::Protocol::AwsJson1_0 => "application/x-amz-json-1.0",
-        crate::ir::Protocol::AwsJson1_1 => "application/x-amz-json-1.1",
-    }
+    let protocol = match ir.service.protocol {
+        crate::ir::Protocol::AwsJson1_0 => awsjson_runtime::Protocol::AwsJson1_0,
+        crate::ir::Protocol::AwsJson1_1 => awsjson_runtime::Protocol::AwsJson1_1,
+    };
+    protocol.content_type()
 }
 
 fn expected_response(case: &Value) -> TokenStream {

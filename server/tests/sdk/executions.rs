@@ -211,6 +211,34 @@ async fn a_run_is_readable_through_every_execution_operation() {
 }
 
 /// A window that runs daily at 02:00 UTC, with one task on three nodes.
+/// A server on a fresh file at 12:00, a daily window (with a second, later
+/// task when asked) started by hand with invocations of a minute, and the
+/// server stopped with that run in flight: what the restart tests resume.
+async fn run_then_stop(later_task: bool) -> (tempfile::TempDir, Config, Arc<ManualClock>, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let config = Config {
+        db: dir.path().join("ssm.db"),
+        invocation_seconds: 60,
+        ..Config::for_tests()
+    };
+    let clock = Arc::new(ManualClock::new(
+        Utc.with_ymd_and_hms(2026, 3, 1, 12, 0, 0).unwrap(),
+    ));
+    let server = start_with_clock(config.clone(), clock.clone()).await;
+    let ssm = client(&server, "us-east-1");
+    let window = daily_window(&ssm).await;
+    if later_task {
+        add_later_task(&ssm, &window).await;
+    }
+    let scope = Scope {
+        account: "123456789012".into(),
+        region: "us-east-1".into(),
+    };
+    let execution = server.domain.run_window_now(&scope, &window).unwrap();
+    server.stop().await.unwrap();
+    (dir, config, clock, execution)
+}
+
 async fn daily_window(ssm: &aws_sdk_ssm::Client) -> String {
     let window = ssm
         .create_maintenance_window()
@@ -514,24 +542,7 @@ async fn a_run_still_going_makes_the_next_one_skip() {
 
 #[tokio::test]
 async fn a_run_cut_off_by_a_restart_is_closed_with_a_clear_status() {
-    let dir = tempfile::tempdir().unwrap();
-    let config = Config {
-        db: dir.path().join("ssm.db"),
-        invocation_seconds: 60,
-        ..Config::for_tests()
-    };
-    let clock = Arc::new(ManualClock::new(
-        Utc.with_ymd_and_hms(2026, 3, 1, 12, 0, 0).unwrap(),
-    ));
-    let server = start_with_clock(config.clone(), clock.clone()).await;
-    let ssm = client(&server, "us-east-1");
-    let window = daily_window(&ssm).await;
-    let scope = Scope {
-        account: "123456789012".into(),
-        region: "us-east-1".into(),
-    };
-    let execution = server.domain.run_window_now(&scope, &window).unwrap();
-    server.stop().await.unwrap();
+    let (_dir, config, clock, execution) = run_then_stop(false).await;
 
     clock.advance(TimeDelta::seconds(30)); // the first of three invocations was running
     let server = start_with_clock(config, clock.clone()).await;
@@ -550,25 +561,7 @@ async fn a_run_cut_off_by_a_restart_is_closed_with_a_clear_status() {
 
 #[tokio::test]
 async fn a_restart_never_ends_work_before_it_started() {
-    let dir = tempfile::tempdir().unwrap();
-    let config = Config {
-        db: dir.path().join("ssm.db"),
-        invocation_seconds: 60,
-        ..Config::for_tests()
-    };
-    let clock = Arc::new(ManualClock::new(
-        Utc.with_ymd_and_hms(2026, 3, 1, 12, 0, 0).unwrap(),
-    ));
-    let server = start_with_clock(config.clone(), clock.clone()).await;
-    let ssm = client(&server, "us-east-1");
-    let window = daily_window(&ssm).await;
-    add_later_task(&ssm, &window).await;
-    let scope = Scope {
-        account: "123456789012".into(),
-        region: "us-east-1".into(),
-    };
-    let execution = server.domain.run_window_now(&scope, &window).unwrap();
-    server.stop().await.unwrap();
+    let (_dir, config, clock, execution) = run_then_stop(true).await;
 
     clock.advance(TimeDelta::seconds(30)); // the first of three invocations was running
     let server = start_with_clock(config, clock.clone()).await;
