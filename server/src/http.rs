@@ -212,7 +212,8 @@ async fn run_now(
         account: app.service.account_id.clone(),
         region: query.region.unwrap_or_else(|| app.default_region.clone()),
     };
-    match app.domain.run_window_now(&scope, &window_id) {
+    let domain = app.domain.clone();
+    match crate::service::blocking(move || domain.run_window_now(&scope, &window_id)).await {
         Ok(execution_id) => (
             StatusCode::OK,
             Json(json!({ "WindowExecutionId": execution_id })),

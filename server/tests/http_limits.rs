@@ -1,7 +1,9 @@
-//! Connection-level limits, driven with raw sockets because the behaviour
-//! under test (half-sent requests, stalled clients, oversized bodies) is
-//! exactly what a well-behaved SDK never does.
+//! Connection-level limits and stalls, driven with raw sockets because the
+//! behaviour under test (half-sent requests, stalled clients, oversized
+//! bodies, a disk that does not answer) is exactly what a well-behaved SDK
+//! never meets.
 
+use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -19,7 +21,11 @@ async fn start(config: Config) -> Running {
 /// One request on its own connection; returns the status, the headers
 /// (lower-cased names) and the body.
 async fn exchange(server: &Running, request: &str) -> (u16, String, String) {
-    let mut stream = TcpStream::connect(server.addr).await.expect("connect");
+    exchange_at(server.addr, request).await
+}
+
+async fn exchange_at(addr: SocketAddr, request: &str) -> (u16, String, String) {
+    let mut stream = TcpStream::connect(addr).await.expect("connect");
     stream
         .write_all(request.as_bytes())
         .await
@@ -48,15 +54,11 @@ fn aws_json(target: &str, body: &str) -> String {
 
 const HEALTH: &str = "GET /health HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n";
 
+const CREATE_WINDOW: &str = r#"{"Name":"slow","Schedule":"rate(1 day)","Duration":2,"Cutoff":1,"AllowUnassociatedTargets":true}"#;
+
 async fn create_window(server: &Running) -> String {
-    let (status, _, body) = exchange(
-        server,
-        &aws_json(
-            "CreateMaintenanceWindow",
-            r#"{"Name":"slow","Schedule":"rate(1 day)","Duration":2,"Cutoff":1,"AllowUnassociatedTargets":true}"#,
-        ),
-    )
-    .await;
+    let (status, _, body) =
+        exchange(server, &aws_json("CreateMaintenanceWindow", CREATE_WINDOW)).await;
     assert_eq!(status, 200, "{body}");
     let body: serde_json::Value = serde_json::from_str(&body).expect("JSON answer");
     body["WindowId"].as_str().expect("window id").to_owned()
@@ -266,5 +268,61 @@ async fn an_unused_keep_alive_connection_is_closed_after_the_header_timeout() {
         closed_within(&mut stream, Duration::from_secs(3)).await,
         "an unused keep-alive connection is still open 3 s after a 1 s header timeout"
     );
+    server.stop().await.expect("stops");
+}
+
+/// Commits that cannot reach the disk wait, but only for themselves: reads
+/// are answered from memory meanwhile, and the waiting writes hold neither
+/// the async threads nor the lock readers need.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_stalled_disk_holds_up_writes_but_not_reads() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let db = dir.path().join("ssm.db");
+    let server = start(Config {
+        db: db.clone(),
+        sync: "full".into(),
+        ..Config::for_tests()
+    })
+    .await;
+    let window = create_window(&server).await;
+
+    // Another connection holds SQLite's write lock, so the server's commits
+    // wait for it (rusqlite's busy timeout is 5 s) as for a disk that hangs.
+    let blocker = rusqlite::Connection::open(&db).expect("second connection");
+    blocker
+        .execute_batch("BEGIN IMMEDIATE")
+        .expect("take the write lock");
+    // More writes than async worker threads.
+    let create = aws_json("CreateMaintenanceWindow", CREATE_WINDOW);
+    let writes: Vec<_> = (0..4)
+        .map(|_| {
+            let (addr, create) = (server.addr, create.clone());
+            tokio::spawn(async move { exchange_at(addr, &create).await })
+        })
+        .collect();
+    tokio::time::sleep(Duration::from_millis(300)).await;
+
+    let (status, _, _) = timeout(Duration::from_secs(1), exchange(&server, HEALTH))
+        .await
+        .expect("/health answers within 1 s");
+    assert_eq!(status, 200);
+    let get = aws_json(
+        "GetMaintenanceWindow",
+        &format!(r#"{{"WindowId":"{window}"}}"#),
+    );
+    let (status, _, body) = timeout(Duration::from_secs(1), exchange(&server, &get))
+        .await
+        .expect("GetMaintenanceWindow answers within 1 s");
+    assert_eq!(status, 200, "{body}");
+    assert!(
+        writes.iter().all(|write| !write.is_finished()),
+        "the writes should still be waiting for the lock"
+    );
+
+    blocker.execute_batch("COMMIT").expect("release the lock");
+    for write in writes {
+        let (status, _, body) = write.await.expect("write task");
+        assert_eq!(status, 200, "a write that waited for the disk: {body}");
+    }
     server.stop().await.expect("stops");
 }

@@ -48,6 +48,11 @@ impl Fault {
         Fault::NotFound(format!("Maintenance window execution task invocation {invocation_id} does not exist in task {task_id}"))
     }
 
+    /// A write that could not be completed; nothing of it was applied.
+    pub fn storage() -> Self {
+        Fault::Internal("An internal error occurred while saving the change.".into())
+    }
+
     pub fn to_response(&self) -> ErrorResponse {
         match self {
             Fault::NotFound(message) => {

@@ -86,7 +86,7 @@ impl Domain {
             WriteError::Rejected(fault) => fault,
             WriteError::Storage(message) => {
                 tracing::error!(%message, "storage failure");
-                Fault::Internal("An internal error occurred while saving the change.".into())
+                Fault::storage()
             }
         })
     }

@@ -1,6 +1,12 @@
 //! Durable state: every record lives in memory for reads and in SQLite for
 //! durability. A write is acknowledged only after its SQLite transaction
 //! committed; memory changes after that, so a failed write changes nothing.
+//!
+//! Writers queue on one mutex that owns the database; the in-memory state
+//! has its own lock, taken for reading while a write decides and for writing
+//! only to apply changes that are already durable. A commit's fsync therefore
+//! never holds up a read: readers see the state before the write until it is
+//! both durable and applied.
 
 mod records;
 mod sqlite;
@@ -119,12 +125,17 @@ pub enum WriteError<E> {
 
 pub struct Store {
     state: RwLock<State>,
-    db: Mutex<sqlite::Db>,
+    writer: Mutex<Writer>,
 }
 
 #[derive(Default)]
 struct State {
     scopes: HashMap<Scope, ScopeData>,
+}
+
+/// What only writers touch, behind the writers' mutex.
+struct Writer {
+    db: sqlite::Db,
     next_seq: u64,
 }
 
@@ -133,10 +144,8 @@ impl Store {
     /// `:memory:` keeps nothing after the process ends.
     pub fn open(path: &Path, durable: bool) -> Result<Self, String> {
         let db = sqlite::Db::open(path, durable)?;
-        let mut state = State {
-            next_seq: db.load_next_seq()?,
-            ..State::default()
-        };
+        let mut next_seq = db.load_next_seq()?;
+        let mut state = State::default();
         for (scope, window) in db.load_windows()? {
             // Databases written before the counter was stored: no item may
             // sort below one that exists.
@@ -146,7 +155,7 @@ impl Store {
                 .map(|t| t.seq)
                 .chain(window.tasks.iter().map(|t| t.seq))
                 .fold(window.seq, u64::max);
-            state.next_seq = state.next_seq.max(highest + 1);
+            next_seq = next_seq.max(highest + 1);
             state
                 .scopes
                 .entry(scope)
@@ -169,7 +178,7 @@ impl Store {
         }
         Ok(Self {
             state: RwLock::new(state),
-            db: Mutex::new(db),
+            writer: Mutex::new(Writer { db, next_seq }),
         })
     }
 
@@ -193,26 +202,30 @@ impl Store {
     /// `decide` gets the scope's data and a fresh sequence number and returns
     /// the result plus the changes to make; the changes are committed in one
     /// SQLite transaction before memory changes. Writes are serialized, so
-    /// what `decide` saw is still true when its changes land.
+    /// what `decide` saw is still true when its changes land. This blocks on
+    /// the disk: call it from a thread that may block.
     pub fn write<R, E>(
         &self,
         scope: &Scope,
         decide: impl FnOnce(&ScopeData, u64) -> Result<(R, Vec<Change>), E>,
     ) -> Result<R, WriteError<E>> {
-        let mut state = self.state.write().unwrap_or_else(|e| e.into_inner());
-        let seq = state.next_seq;
-        let empty = ScopeData::default();
-        let data = state.scopes.get(scope).unwrap_or(&empty);
-        let (result, changes) = decide(data, seq).map_err(WriteError::Rejected)?;
+        let mut writer = self.writer.lock().unwrap_or_else(|e| e.into_inner());
+        let seq = writer.next_seq;
+        let (result, changes) = {
+            let state = self.state.read().unwrap_or_else(|e| e.into_inner());
+            let empty = ScopeData::default();
+            let data = state.scopes.get(scope).unwrap_or(&empty);
+            decide(data, seq).map_err(WriteError::Rejected)?
+        };
         if changes.is_empty() {
             return Ok(result);
         }
-        {
-            let mut db = self.db.lock().unwrap_or_else(|e| e.into_inner());
-            db.commit(scope, &changes, seq + 1)
-                .map_err(WriteError::Storage)?;
-        }
-        state.next_seq = seq + 1;
+        writer
+            .db
+            .commit(scope, &changes, seq + 1)
+            .map_err(WriteError::Storage)?;
+        writer.next_seq = seq + 1;
+        let mut state = self.state.write().unwrap_or_else(|e| e.into_inner());
         let data = state.scopes.entry(scope.clone()).or_default();
         for change in changes {
             data.apply(change);
