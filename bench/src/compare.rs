@@ -29,19 +29,19 @@ pub struct Settings {
 /// reaches in a few seconds, so time ends a run, yet bounded.
 const MAX_REQUESTS: u64 = 5_000_000;
 
-const GET: &str = "GetMaintenanceWindow";
+pub(crate) const GET: &str = "GetMaintenanceWindow";
 const DESCRIBE: &str = "DescribeMaintenanceWindows";
-const CREATE: &str = "CreateMaintenanceWindow";
+pub(crate) const CREATE: &str = "CreateMaintenanceWindow";
 
 /// One window as the seeding and the Create measurements make it.
-const CREATE_BODY: &str = r#"{"Name":"bench-window","Schedule":"cron(0 4 ? * SUN *)","Duration":3,"Cutoff":1,"AllowUnassociatedTargets":false}"#;
+pub(crate) const CREATE_BODY: &str = r#"{"Name":"bench-window","Schedule":"cron(0 4 ? * SUN *)","Duration":3,"Cutoff":1,"AllowUnassociatedTargets":false}"#;
 const DESCRIBE_BODY: &str = r#"{"MaxResults":50}"#;
 
 /// A child process killed when dropped, so no server outlives the run.
-struct Server {
-    label: String,
+pub(crate) struct Server {
+    pub(crate) label: String,
     child: Child,
-    addr: SocketAddr,
+    pub(crate) addr: SocketAddr,
 }
 
 impl Drop for Server {
@@ -112,8 +112,8 @@ fn start_bare(dir: &Path) -> Result<Server, String> {
     })
 }
 
-fn start_ssm(
-    settings: &Settings,
+pub(crate) fn start_ssm(
+    binary: &Path,
     dir: &Path,
     log_name: &str,
     db_name: &str,
@@ -129,13 +129,13 @@ fn start_ssm(
         db.display().to_string(),
     ];
     args.extend(extra.iter().map(|s| s.to_string()));
-    let mut child = Command::new(&settings.ssm_server)
+    let mut child = Command::new(binary)
         .args(&args)
         .stdin(Stdio::null())
         .stdout(Stdio::null())
         .stderr(log)
         .spawn()
-        .map_err(|e| format!("cannot start {}: {e}", settings.ssm_server.display()))?;
+        .map_err(|e| format!("cannot start {}: {e}", binary.display()))?;
     let addr = wait_for_listening(&mut child, &path, Duration::from_secs(120))?;
     Ok(Server {
         label: label.into(),
@@ -250,7 +250,10 @@ fn seed(
 }
 
 /// The id of the first window a server lists.
-fn first_window(rt: &tokio::runtime::Runtime, server: &Server) -> Result<String, String> {
+pub(crate) fn first_window(
+    rt: &tokio::runtime::Runtime,
+    server: &Server,
+) -> Result<String, String> {
     let (status, body) = rt.block_on(load::call_once(
         server.addr,
         DESCRIBE,
@@ -423,17 +426,23 @@ pub fn run(settings: Settings) -> Result<(), String> {
         }
     }
     let began = Instant::now();
-    let temp;
-    let dir = match &settings.work_dir {
-        Some(dir) => dir.clone(),
-        None => {
-            temp = std::env::temp_dir().join(format!("loadgen-{}", std::process::id()));
-            temp
-        }
+    in_work_dir(settings.work_dir.as_deref(), |dir| {
+        run_in(&settings, dir, began)
+    })
+}
+
+/// Runs `work` in `work_dir`, or in a temporary folder removed afterwards.
+pub(crate) fn in_work_dir<T>(
+    work_dir: Option<&Path>,
+    work: impl FnOnce(&Path) -> Result<T, String>,
+) -> Result<T, String> {
+    let dir = match work_dir {
+        Some(dir) => dir.to_owned(),
+        None => std::env::temp_dir().join(format!("loadgen-{}", std::process::id())),
     };
     fs::create_dir_all(&dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
-    let result = run_in(&settings, &dir, began);
-    if settings.work_dir.is_none() {
+    let result = work(&dir);
+    if work_dir.is_none() {
         let _ = fs::remove_dir_all(&dir);
     } else {
         eprintln!("server logs and databases kept in {}", dir.display());
@@ -455,7 +464,7 @@ fn run_in(settings: &Settings, dir: &Path, began: Instant) -> Result<(), String>
     let big_label = "ssm-server --log info --sync normal";
     let small_flags = |level: &'static str| ["--log", level, "--max-windows", "1000"];
     let info = start_ssm(
-        settings,
+        &settings.ssm_server,
         dir,
         "ssm-info",
         "ssm-info",
@@ -463,7 +472,7 @@ fn run_in(settings: &Settings, dir: &Path, began: Instant) -> Result<(), String>
         &small_flags("info"),
     )?;
     let warn = start_ssm(
-        settings,
+        &settings.ssm_server,
         dir,
         "ssm-warn",
         "ssm-warn",
@@ -501,7 +510,7 @@ fn run_in(settings: &Settings, dir: &Path, began: Instant) -> Result<(), String>
     ];
     let big_id = {
         let big = start_ssm(
-            settings,
+            &settings.ssm_server,
             dir,
             "ssm-large-seed",
             "ssm-large",
@@ -562,7 +571,7 @@ fn run_in(settings: &Settings, dir: &Path, began: Instant) -> Result<(), String>
         Host::PerCell(Box::new(move |tag: &str| {
             let t = Instant::now();
             let server = start_ssm(
-                settings,
+                &settings.ssm_server,
                 dir,
                 &format!("ssm-large-{tag}"),
                 "ssm-large",
@@ -703,7 +712,7 @@ fn run_in(settings: &Settings, dir: &Path, began: Instant) -> Result<(), String>
         Host::PerCell(Box::new(move |tag: &str| {
             let name = format!("ssm-create-{sync}-{tag}");
             start_ssm(
-                settings,
+                &settings.ssm_server,
                 dir,
                 &name,
                 &name,

@@ -5,6 +5,8 @@
 //! * `loadgen run ...` — one bounded measurement against one server.
 //! * `loadgen compare ...` — starts ssm-server, moto and the bare server,
 //!   seeds them, measures every case side by side and prints a markdown table.
+//! * `loadgen write-load ...` — read latency on one ssm-server with and
+//!   without a client creating and deleting windows beside it.
 //!
 //! Every request loop stops by time and by count, and only loopback
 //! addresses are ever targeted.
@@ -12,6 +14,7 @@
 mod bare;
 mod compare;
 mod load;
+mod write_load;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -85,6 +88,26 @@ enum Command {
         #[arg(long)]
         work_dir: Option<PathBuf>,
     },
+    /// Read latency with and without a concurrent writer, on one server.
+    WriteLoad {
+        /// The ssm-server binary (a release build).
+        #[arg(long)]
+        ssm_server: PathBuf,
+        /// Flags passed to ssm-server (after `--`), e.g. `-- --sync full`.
+        #[arg(last = true)]
+        server_args: Vec<String>,
+        #[arg(long, default_value_t = 8)]
+        conns: usize,
+        #[arg(long, default_value_t = 1.0)]
+        warmup: f64,
+        #[arg(long, default_value_t = 5.0)]
+        duration: f64,
+        #[arg(long, default_value_t = 3)]
+        rounds: usize,
+        /// Where the server's log and database go (a fresh temporary folder if unset).
+        #[arg(long)]
+        work_dir: Option<PathBuf>,
+    },
 }
 
 fn main() -> ExitCode {
@@ -152,6 +175,32 @@ fn main() -> ExitCode {
                 work_dir,
             };
             match compare::run(settings) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    ExitCode::FAILURE
+                }
+            }
+        }
+        Command::WriteLoad {
+            ssm_server,
+            server_args,
+            conns,
+            warmup,
+            duration,
+            rounds,
+            work_dir,
+        } => {
+            let settings = write_load::Settings {
+                ssm_server,
+                server_args,
+                conns,
+                warmup: Duration::from_secs_f64(warmup),
+                duration: Duration::from_secs_f64(duration),
+                rounds: rounds.clamp(1, 9),
+                work_dir,
+            };
+            match write_load::run(settings).map(|report| print!("{report}")) {
                 Ok(()) => ExitCode::SUCCESS,
                 Err(e) => {
                     eprintln!("error: {e}");
