@@ -115,10 +115,17 @@ impl Timestamp {
         format!("{sign}{secs}.{}", digits.trim_end_matches('0'))
     }
 
-    /// Epoch seconds as the JSON number clients expect. Going through the
-    /// decimal text makes the shortest float rendering equal that text.
+    /// Epoch seconds as the JSON number clients expect: the double nearest
+    /// the decimal text, so that the shortest float rendering equals it.
     pub fn epoch_seconds(self) -> f64 {
-        self.epoch_seconds_text().parse().unwrap_or_default()
+        // Below 10^15 ms the text has at most 15 significant digits, so the
+        // correctly rounded quotient is that nearest double; beyond (dates
+        // past the year 33,000) the text is parsed.
+        if self.millis.unsigned_abs() < 1_000_000_000_000_000 {
+            self.millis as f64 / 1000.0
+        } else {
+            self.epoch_seconds_text().parse().unwrap_or_default()
+        }
     }
 }
 
@@ -223,6 +230,17 @@ mod tests {
         assert_eq!(serde_json::to_string(&whole).unwrap(), "1515006912");
         let tenth = Timestamp::from_unix_millis(1_515_006_912_900);
         assert_eq!(serde_json::to_string(&tenth).unwrap(), "1515006912.9");
+    }
+
+    proptest::proptest! {
+        /// The quotient is the double the decimal text denotes, so the JSON
+        /// number written is that text.
+        #[test]
+        fn epoch_seconds_are_the_decimal_text(millis in -999_999_999_999_999i64..=999_999_999_999_999) {
+            let t = Timestamp::from_unix_millis(millis);
+            let parsed: f64 = t.epoch_seconds_text().parse().unwrap();
+            proptest::prop_assert_eq!(t.epoch_seconds().to_bits(), parsed.to_bits());
+        }
     }
 
     #[test]

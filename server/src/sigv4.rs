@@ -14,11 +14,17 @@ pub enum ScopeRegion<'a> {
 }
 
 /// The region of `Credential=AKID/20240312/us-east-2/ssm/aws4_request`.
+///
+/// Runs on every request, so it scans bytes rather than splitting the
+/// header into pieces.
 pub fn region(authorization: &str) -> ScopeRegion<'_> {
+    const KEY: &str = "Credential=";
+    let separator = |c: char| c == ',' || c.is_whitespace();
     let Some(credential) = authorization
-        .split([',', ' '])
-        .map(str::trim)
-        .find_map(|part| part.strip_prefix("Credential="))
+        .match_indices(KEY)
+        .find(|(at, _)| authorization[..*at].ends_with(separator) || *at == 0)
+        .map(|(at, _)| &authorization[at + KEY.len()..])
+        .and_then(|rest| rest.split(separator).next())
     else {
         return ScopeRegion::Absent;
     };
@@ -39,13 +45,22 @@ pub fn region(authorization: &str) -> ScopeRegion<'_> {
 /// AWS opens later work without a release.
 pub fn is_region_name(name: &str) -> bool {
     let lower = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_lowercase());
-    let parts: Vec<&str> = name.split('-').collect();
     if name.len() > 32 {
         return false;
     }
-    let (country, area, number, partition) = match parts.as_slice() {
-        [country, area, number] => (*country, *area, *number, None),
-        [country, partition, area, number] => (*country, *area, *number, Some(*partition)),
+    let mut parts = name.split('-');
+    let parts = [
+        parts.next(),
+        parts.next(),
+        parts.next(),
+        parts.next(),
+        parts.next(),
+    ];
+    let (country, area, number, partition) = match parts {
+        [Some(country), Some(area), Some(number), None, None] => (country, area, number, None),
+        [Some(country), Some(partition), Some(area), Some(number), None] => {
+            (country, area, number, Some(partition))
+        }
         _ => return false,
     };
     country.len() == 2
@@ -65,6 +80,8 @@ mod tests {
         let header = "AWS4-HMAC-SHA256 Credential=AKIAIOSFODNN7EXAMPLE/20240312/us-east-2/ssm/aws4_request, \
                       SignedHeaders=content-type;host;x-amz-date;x-amz-target, Signature=39c3b3042cd2aEXAMPLE";
         assert_eq!(region(header), ScopeRegion::Valid("us-east-2"));
+        let tight = "AWS4-HMAC-SHA256\tCredential=AKID/20240312/eu-west-1/ssm/aws4_request,SignedHeaders=host";
+        assert_eq!(region(tight), ScopeRegion::Valid("eu-west-1"));
     }
 
     #[test]
@@ -74,6 +91,7 @@ mod tests {
             "Basic abc",
             "AWS4-HMAC-SHA256 Credential=",
             "Credential=a/b",
+            "AWS4-HMAC-SHA256 XCredential=a/b/us-east-1/ssm",
         ] {
             assert_eq!(region(header), ScopeRegion::Absent, "{header:?}");
         }

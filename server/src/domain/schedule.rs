@@ -6,19 +6,18 @@ use mw_schedule::{
 };
 
 use super::Fault;
-use crate::store::Window;
+use crate::store::{NextRun, Window};
 
 /// The window's schedule, parsed once and kept with the window (see
 /// [`Window::schedule_cache`]), or the ValidationException its fields deserve.
 pub fn window_schedule(window: &Window) -> Result<&WindowSchedule, Fault> {
-    let cached = window.schedule_cache.get_or_init(|| {
-        Box::new(parse(window).map_err(|fault| match fault {
+    let cached = window.schedule_cache.parsed.get_or_init(|| {
+        parse(window).map_err(|fault| match fault {
             Fault::Validation(message) => message,
             other => format!("{other:?}"),
-        }))
+        })
     });
     cached
-        .as_ref()
         .as_ref()
         .map_err(|message| Fault::Validation(message.clone()))
 }
@@ -54,6 +53,76 @@ pub fn next_execution_time(window: &Window, now: DateTime<Utc>) -> Option<String
     if !window.enabled {
         return None;
     }
+    let mut memo = window
+        .schedule_cache
+        .next_run
+        .lock()
+        .unwrap_or_else(|e| e.into_inner());
+    if let Some(known) = memo.as_ref() {
+        if known.asked <= now && known.next.as_ref().is_none_or(|(at, _)| now < *at) {
+            return known.next.as_ref().map(|(_, text)| text.clone());
+        }
+    }
     let schedule = window_schedule(window).ok()?;
-    schedule.next_after(now).map(|t| format_execution_time(&t))
+    let next = schedule
+        .next_after(now)
+        .map(|t| (t.with_timezone(&Utc), format_execution_time(&t)));
+    let text = next.as_ref().map(|(_, text)| text.clone());
+    *memo = Some(NextRun { asked: now, next });
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeDelta;
+
+    fn window(schedule: &str, end_date: Option<&str>) -> Window {
+        serde_json::from_value(serde_json::json!({
+            "id": "mw-0123456789abcdef0", "seq": 0, "name": "w", "description": null,
+            "schedule": schedule, "schedule_timezone": "Asia/Kolkata", "schedule_offset": null,
+            "start_date": null, "end_date": end_date, "duration": 2, "cutoff": 1,
+            "allow_unassociated_targets": true, "enabled": true,
+            "created": 1_700_000_000, "modified": 1_700_000_000, "schedule_changed": 1_700_000_000,
+            "targets": [], "tasks": [], "tags": []
+        }))
+        .expect("a window record")
+    }
+
+    /// Whatever order reads come in, the remembered answer is the one a
+    /// fresh computation gives.
+    #[test]
+    fn the_remembered_next_run_equals_a_fresh_one() {
+        let start = DateTime::parse_from_rfc3339("2026-03-01T10:00:00Z")
+            .unwrap()
+            .with_timezone(&Utc);
+        for (schedule, end) in [
+            ("rate(90 minutes)", None),
+            ("cron(0 30 9 ? * MON-FRI *)", None),
+            ("cron(0 0 * * ? *)", Some("2026-03-02T03:00:00Z")),
+        ] {
+            let remembered = window(schedule, end);
+            let steps = [0, 7, 7, 95, -40, 3000, 1, -10_000, 2900, 60];
+            let mut now = start;
+            for minutes in steps {
+                now += TimeDelta::minutes(minutes);
+                let fresh = next_execution_time(&window(schedule, end), now);
+                assert_eq!(
+                    next_execution_time(&remembered, now),
+                    fresh,
+                    "{schedule} at {now}"
+                );
+            }
+            assert!(
+                remembered
+                    .clone()
+                    .schedule_cache
+                    .next_run
+                    .lock()
+                    .unwrap()
+                    .is_none(),
+                "a clone starts without the remembered run"
+            );
+        }
+    }
 }

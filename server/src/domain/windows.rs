@@ -162,7 +162,6 @@ impl Domain {
                 w.schedule_changed = now;
             }
             w.modified = now;
-            w.schedule_cache = Default::default();
             check_window(&w)?;
             let result = UpdateMaintenanceWindowResult {
                 window_id: Some(w.id.clone()),

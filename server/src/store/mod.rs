@@ -16,7 +16,8 @@ use std::path::Path;
 use std::sync::{Mutex, RwLock};
 
 pub use records::{
-    ClientToken, Execution, ExecutionTask, Invocation, Window, WindowTarget, WindowTask,
+    ClientToken, Execution, ExecutionTask, Invocation, NextRun, ScheduleCache, Window,
+    WindowTarget, WindowTask,
 };
 
 /// An account and Region: state never crosses from one scope to another.

@@ -3,9 +3,10 @@
 //! keeps stable.
 
 use std::collections::BTreeMap;
-use std::sync::OnceLock;
+use std::sync::{Mutex, OnceLock};
 
 use awsjson_runtime::Timestamp;
+use chrono::{DateTime, Utc};
 use mw_schedule::WindowSchedule;
 use serde::{Deserialize, Serialize};
 use ssm_api::types::{
@@ -38,11 +39,42 @@ pub struct Window {
     /// In registration order.
     pub tasks: Vec<WindowTask>,
     pub tags: Vec<Tag>,
-    /// The parsed schedule, computed on first use so that reads and the
-    /// scheduler don't parse it again. Whoever changes the schedule fields of
-    /// a window resets it.
+    /// What reads and the scheduler derive from the schedule fields.
     #[serde(skip)]
-    pub schedule_cache: OnceLock<Box<Result<WindowSchedule, String>>>,
+    pub schedule_cache: ScheduleCache,
+}
+
+/// Derived from a window's schedule fields on first use and never stored.
+/// A clone starts empty: writes change windows through clones, so a changed
+/// window never carries a value computed from its old fields.
+#[derive(Default)]
+pub struct ScheduleCache {
+    /// The parsed schedule, or the ValidationException text its fields
+    /// deserve.
+    pub parsed: OnceLock<Result<WindowSchedule, String>>,
+    /// The last `NextExecutionTime` answer, reused until that run begins:
+    /// every read of a window shows it, and computing it walks the calendar.
+    pub next_run: Mutex<Option<NextRun>>,
+}
+
+/// `next` is the first run strictly after `asked` (with AWS's rendering of
+/// it), hence also the first after any instant before it.
+#[derive(Clone, Debug)]
+pub struct NextRun {
+    pub asked: DateTime<Utc>,
+    pub next: Option<(DateTime<Utc>, String)>,
+}
+
+impl Clone for ScheduleCache {
+    fn clone(&self) -> Self {
+        Self::default()
+    }
+}
+
+impl std::fmt::Debug for ScheduleCache {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("ScheduleCache")
+    }
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
