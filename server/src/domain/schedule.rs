@@ -12,12 +12,13 @@ use crate::store::{NextRun, Window};
 /// [`Window::schedule_cache`]), or the ValidationException its fields deserve.
 pub fn window_schedule(window: &Window) -> Result<&WindowSchedule, Fault> {
     let cached = window.schedule_cache.parsed.get_or_init(|| {
-        parse(window).map_err(|fault| match fault {
+        Box::new(parse(window).map_err(|fault| match fault {
             Fault::Validation(message) => message,
             other => format!("{other:?}"),
-        })
+        }))
     });
     cached
+        .as_ref()
         .as_ref()
         .map_err(|message| Fault::Validation(message.clone()))
 }
@@ -68,7 +69,7 @@ pub fn next_execution_time(window: &Window, now: DateTime<Utc>) -> Option<String
         .next_after(now)
         .map(|t| (t.with_timezone(&Utc), format_execution_time(&t)));
     let text = next.as_ref().map(|(_, text)| text.clone());
-    *memo = Some(NextRun { asked: now, next });
+    *memo = Some(Box::new(NextRun { asked: now, next }));
     text
 }
 

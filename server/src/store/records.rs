@@ -51,10 +51,11 @@ pub struct Window {
 pub struct ScheduleCache {
     /// The parsed schedule, or the ValidationException text its fields
     /// deserve.
-    pub parsed: OnceLock<Result<WindowSchedule, String>>,
+    // Boxed, as is the memo below, so that windows stay small to move.
+    pub parsed: OnceLock<Box<Result<WindowSchedule, String>>>,
     /// The last `NextExecutionTime` answer, reused until that run begins:
     /// every read of a window shows it, and computing it walks the calendar.
-    pub next_run: Mutex<Option<NextRun>>,
+    pub next_run: Mutex<Option<Box<NextRun>>>,
 }
 
 /// `next` is the first run strictly after `asked` (with AWS's rendering of
