@@ -154,7 +154,10 @@ impl HttpResponse {
         let body = if TypeId::of::<O>() == TypeId::of::<Unit>() {
             Ok(Vec::new())
         } else {
-            serde_json::to_vec(output)
+            // Most answers fit; growing a vector from empty copies it
+            // several times over.
+            let mut body = Vec::with_capacity(512);
+            serde_json::to_writer(&mut body, output).map(|()| body)
         };
         match body {
             Ok(body) => Self {

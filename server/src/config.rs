@@ -94,7 +94,9 @@ pub struct Config {
     #[arg(long, env = "SSM_SERVER_MAX_BODY_BYTES", default_value_t = 2 * 1024 * 1024)]
     pub max_body_bytes: usize,
 
-    /// Log filter, e.g. `info`, `warn`, `ssm_server=debug`.
+    /// Log filter, e.g. `info`, `warn`, `ssm_server=debug`. At `info`, one
+    /// line per request (target `ssm_server::access`; turn just those off
+    /// with `info,ssm_server::access=off`).
     #[arg(long, env = "SSM_SERVER_LOG", default_value = "info")]
     pub log: String,
 }

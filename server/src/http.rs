@@ -11,7 +11,8 @@ use std::time::{Duration, Instant};
 use awsjson_runtime::{ErrorResponse, HttpResponse, Request, RequestContext};
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
-use axum::extract::{DefaultBodyLimit, Path, Query, State};
+use axum::extract::{DefaultBodyLimit, FromRequestParts, Path, Query, State};
+use axum::http::request::Parts;
 use axum::http::{header, HeaderMap, HeaderName, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -24,6 +25,7 @@ use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::TcpListener;
 use tokio::sync::{watch, Semaphore};
 
+use crate::access_log::{AccessLog, Entry};
 use crate::domain::{Domain, Scope};
 use crate::service::SsmService;
 use crate::sigv4;
@@ -34,6 +36,7 @@ pub struct App {
     pub default_region: String,
     /// Largest request body accepted, in bytes.
     pub max_body_bytes: usize,
+    pub access_log: AccessLog,
 }
 
 pub fn router(app: Arc<App>) -> Router {
@@ -49,9 +52,21 @@ const REQUEST_ID: HeaderName = HeaderName::from_static("x-amzn-requestid");
 const ERROR_TYPE: HeaderName = HeaderName::from_static("x-amzn-errortype");
 const QUERY_ERROR: HeaderName = HeaderName::from_static("x-amzn-query-error");
 
+/// The request's headers, moved out of it: `HeaderMap`'s own extractor
+/// clones them, on every request.
+struct Headers(HeaderMap);
+
+impl<S: Send + Sync> FromRequestParts<S> for Headers {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(Headers(std::mem::take(&mut parts.headers)))
+    }
+}
+
 async fn api(
     State(app): State<Arc<App>>,
-    headers: HeaderMap,
+    Headers(headers): Headers,
     body: Result<Bytes, BytesRejection>,
 ) -> Response {
     let started = Instant::now();
@@ -59,32 +74,45 @@ async fn api(
         .get("x-amz-target")
         .and_then(|v| v.to_str().ok())
         .unwrap_or_default();
+    let operation = target.rsplit('.').next().unwrap_or(target);
     let scope = headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
         .map_or(sigv4::ScopeRegion::Absent, sigv4::region);
+    let request_id = uuid::Uuid::new_v4().to_string();
+    let answer = |answer: HttpResponse, region: &str| {
+        app.access_log.record(&Entry {
+            operation,
+            status: answer.status,
+            error: answer.error_type,
+            region,
+            latency_us: started.elapsed().as_micros() as u64,
+            request_id: &request_id,
+        });
+        to_response(answer, &request_id)
+    };
     let region = match scope {
         sigv4::ScopeRegion::Valid(region) => region,
         sigv4::ScopeRegion::Absent => &app.default_region,
-        sigv4::ScopeRegion::Invalid => return invalid_region(target, started),
-    };
-    let context = RequestContext {
-        region: region.to_owned(),
-        request_id: uuid::Uuid::new_v4().to_string(),
+        // What AWS answers a credential scope whose region is not a Region.
+        // AWS's text then quotes the region; ours does not, since it is
+        // whatever the client sent, and neither does the log line.
+        sigv4::ScopeRegion::Invalid => {
+            let refusal = framework_error(
+                400,
+                "InvalidSignatureException",
+                "Credential should be scoped to a valid region.".into(),
+            );
+            return answer(refusal, "-");
+        }
     };
     let body = match body {
         Ok(body) => body,
-        Err(rejection) => {
-            let answer = unread_body(&rejection, app.max_body_bytes);
-            tracing::info!(
-                status = answer.status,
-                error = answer.error_type.unwrap_or(""),
-                region,
-                request_id = %context.request_id,
-                "request body not read"
-            );
-            return to_response(answer, &context.request_id);
-        }
+        Err(rejection) => return answer(unread_body(&rejection, app.max_body_bytes), region),
+    };
+    let context = RequestContext {
+        region: region.to_owned(),
+        request_id: request_id.clone(),
     };
     let request = Request {
         target: Some(target),
@@ -96,40 +124,8 @@ async fn api(
             .and_then(|v| v.to_str().ok()),
         body: &body,
     };
-    let answer = ssm_api::dispatch(&app.service, &context, request).await;
-    let operation = target.rsplit('.').next().unwrap_or(target);
-    tracing::info!(
-        operation,
-        status = answer.status,
-        error = answer.error_type.unwrap_or(""),
-        region,
-        latency_us = started.elapsed().as_micros() as u64,
-        request_id = %context.request_id,
-        "request"
-    );
-    to_response(answer, &context.request_id)
-}
-
-/// What AWS answers a credential scope whose region is not a Region. AWS's
-/// text then quotes the region; ours does not, since it is whatever the
-/// client sent.
-fn invalid_region(target: &str, started: Instant) -> Response {
-    let request_id = uuid::Uuid::new_v4().to_string();
-    let answer = framework_error(
-        400,
-        "InvalidSignatureException",
-        "Credential should be scoped to a valid region.".into(),
-    );
-    let operation = target.rsplit('.').next().unwrap_or(target);
-    tracing::info!(
-        operation,
-        status = answer.status,
-        error = answer.error_type.unwrap_or(""),
-        latency_us = started.elapsed().as_micros() as u64,
-        request_id = %request_id,
-        "request"
-    );
-    to_response(answer, &request_id)
+    let result = ssm_api::dispatch(&app.service, &context, request).await;
+    answer(result, region)
 }
 
 /// A body that was too large or could not be read, answered in the
@@ -327,6 +323,10 @@ async fn accept_failed(error: std::io::Error) {
 struct IdleTimeout<T> {
     io: T,
     limit: Duration,
+    /// When a byte last moved. Progress only notes the time; the timer is
+    /// moved when it fires early, so a busy connection does not touch the
+    /// timer wheel on every read and write.
+    last_progress: tokio::time::Instant,
     // Boxed so the wrapper stays `Unpin`, which hyper requires of its IO.
     deadline: Pin<Box<tokio::time::Sleep>>,
 }
@@ -336,12 +336,13 @@ impl<T: Unpin> IdleTimeout<T> {
         Self {
             io,
             limit,
+            last_progress: tokio::time::Instant::now(),
             deadline: Box::pin(tokio::time::sleep(limit)),
         }
     }
 
-    /// Pushes the deadline back after progress; reports a timeout when the
-    /// connection is waiting and the deadline has passed.
+    /// Notes progress; reports a timeout when the connection is waiting and
+    /// nothing has moved for `limit`.
     fn watch<R>(
         self: Pin<&mut Self>,
         cx: &mut Context<'_>,
@@ -350,15 +351,21 @@ impl<T: Unpin> IdleTimeout<T> {
         let this = self.get_mut();
         match poll(Pin::new(&mut this.io), cx) {
             Poll::Ready(result) => {
-                let limit = this.limit;
-                this.deadline
-                    .as_mut()
-                    .reset(tokio::time::Instant::now() + limit);
+                this.last_progress = tokio::time::Instant::now();
                 Poll::Ready(result)
             }
-            Poll::Pending => match this.deadline.as_mut().poll(cx) {
-                Poll::Ready(()) => Poll::Ready(Err(std::io::ErrorKind::TimedOut.into())),
-                Poll::Pending => Poll::Pending,
+            Poll::Pending => loop {
+                match this.deadline.as_mut().poll(cx) {
+                    Poll::Pending => return Poll::Pending,
+                    Poll::Ready(()) => {
+                        let due = this.last_progress + this.limit;
+                        if due <= tokio::time::Instant::now() {
+                            return Poll::Ready(Err(std::io::ErrorKind::TimedOut.into()));
+                        }
+                        // Fired for an older wait: wait out the rest of this one.
+                        this.deadline.as_mut().reset(due);
+                    }
+                }
             },
         }
     }

@@ -5,6 +5,7 @@
 //! (validation, routing, error bodies) → [`service`] (one line per
 //! operation) → [`domain`] (the rules) → [`store`] (memory + SQLite).
 
+pub mod access_log;
 pub mod clock;
 pub mod config;
 pub mod domain;
@@ -22,6 +23,7 @@ use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
+pub use access_log::AccessLog;
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use config::Config;
 
@@ -56,7 +58,17 @@ impl Running {
 /// Opens the store, closes runs a previous process left open, binds the
 /// listener and starts serving. The scheduler ticks every second when
 /// `clock` is the system clock; with another clock, the caller ticks it.
+/// Request lines go to `tracing`.
 pub async fn start(config: &Config, clock: Arc<dyn Clock>) -> Result<Running, String> {
+    start_with_log(config, clock, AccessLog::Tracing).await
+}
+
+/// [`start`], with request lines going to `access_log`.
+pub async fn start_with_log(
+    config: &Config,
+    clock: Arc<dyn Clock>,
+    access_log: AccessLog,
+) -> Result<Running, String> {
     let store = Arc::new(Store::open(&config.db, config.sync == "full")?);
     let inventory = match &config.inventory {
         Some(path) => Inventory::load(path)?,
@@ -95,6 +107,7 @@ pub async fn start(config: &Config, clock: Arc<dyn Clock>) -> Result<Running, St
         domain: domain.clone(),
         default_region: config.default_region.clone(),
         max_body_bytes: config.max_body_bytes,
+        access_log,
     });
     let limits = http::ConnectionLimits {
         header_timeout: std::time::Duration::from_secs(config.header_timeout_secs),

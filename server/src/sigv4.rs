@@ -19,14 +19,24 @@ pub enum ScopeRegion<'a> {
 /// header into pieces.
 pub fn region(authorization: &str) -> ScopeRegion<'_> {
     const KEY: &str = "Credential=";
-    let separator = |c: char| c == ',' || c.is_whitespace();
-    let Some(credential) = authorization
-        .match_indices(KEY)
-        .find(|(at, _)| authorization[..*at].ends_with(separator) || *at == 0)
-        .map(|(at, _)| &authorization[at + KEY.len()..])
-        .and_then(|rest| rest.split(separator).next())
-    else {
-        return ScopeRegion::Absent;
+    let is_separator = |b: u8| b == b',' || b.is_ascii_whitespace();
+    let bytes = authorization.as_bytes();
+    // Where every SDK puts it; searching is for other layouts.
+    let mut from = match authorization.strip_prefix("AWS4-HMAC-SHA256 ") {
+        Some(rest) if rest.starts_with(KEY) => authorization.len() - rest.len(),
+        _ => 0,
+    };
+    let credential = loop {
+        let Some(found) = authorization[from..].find(KEY) else {
+            return ScopeRegion::Absent;
+        };
+        let at = from + found;
+        if at == 0 || is_separator(bytes[at - 1]) {
+            let rest = &authorization[at + KEY.len()..];
+            let end = rest.bytes().position(is_separator).unwrap_or(rest.len());
+            break &rest[..end];
+        }
+        from = at + KEY.len();
     };
     let mut scope = credential.split('/');
     let (Some(_key), Some(_date), Some(region)) = (scope.next(), scope.next(), scope.next()) else {
