@@ -477,6 +477,9 @@ pub fn run(settings: Settings) -> Result<(), String> {
             return Err(format!("connection count #{i} must be 1..=256"));
         }
     }
+    if settings.small == 0 {
+        return Err("--small must be at least 1: Get and Update need a window".into());
+    }
     let began = Instant::now();
     in_work_dir(settings.work_dir.as_deref(), |dir| {
         run_in(&settings, dir, began)
@@ -509,7 +512,7 @@ fn run_in(settings: &Settings, dir: &Path, began: Instant) -> Result<(), String>
     let large_label = format!("{} windows", thousands(large));
     let small = settings.small;
     let small_label = format!("{} windows", thousands(small));
-    let hundred = small_label.as_str();
+    let small_data = small_label.as_str();
     let wrk = match settings.client {
         Client::Loadgen => None,
         Client::Wrk => {
@@ -622,7 +625,7 @@ fn run_in(settings: &Settings, dir: &Path, began: Instant) -> Result<(), String>
             "moto ignores MaxResults (it has no pagination for DescribeMaintenanceWindows and omits NextExecutionTime): its answer held all {n} windows."
         ));
         notes.push(format!(
-            "moto is measured with {small_label} only: at its CreateMaintenanceWindow rate (a few hundred per second, see its rows) seeding {} windows would take minutes of the run's time budget, and since it ignores MaxResults every DescribeMaintenanceWindows would then serialize all {} windows.",
+            "moto is measured with {small_label} only: at its CreateMaintenanceWindow rate (a few small_data per second, see its rows) seeding {} windows would take minutes of the run's time budget, and since it ignores MaxResults every DescribeMaintenanceWindows would then serialize all {} windows.",
             thousands(large),
             thousands(large)
         ));
@@ -653,8 +656,8 @@ fn run_in(settings: &Settings, dir: &Path, began: Instant) -> Result<(), String>
     let warn_window = first_window(&rt, &warn)?;
     let mut get_targets = vec![
         Target::running(&bare, "—", get_body("mw-0123456789abcdef0")),
-        Target::running(&info, hundred, get_body(&info_window)),
-        Target::running(&warn, hundred, get_body(&warn_window)),
+        Target::running(&info, small_data, get_body(&info_window)),
+        Target::running(&warn, small_data, get_body(&warn_window)),
         Target {
             label: big_label.into(),
             data: large_label.clone(),
@@ -665,8 +668,8 @@ fn run_in(settings: &Settings, dir: &Path, began: Instant) -> Result<(), String>
     let describe = Bytes::from_static(DESCRIBE_BODY.as_bytes());
     let mut describe_targets = vec![
         Target::running(&bare, "—", describe.clone()),
-        Target::running(&info, hundred, describe.clone()),
-        Target::running(&warn, hundred, describe.clone()),
+        Target::running(&info, small_data, describe.clone()),
+        Target::running(&warn, small_data, describe.clone()),
         Target {
             label: big_label.into(),
             data: large_label.clone(),
@@ -679,16 +682,16 @@ fn run_in(settings: &Settings, dir: &Path, began: Instant) -> Result<(), String>
     let update_body = |id: &str| Bytes::from(format!(r#"{{"WindowId":"{id}","Duration":4}}"#));
     let update_targets = vec![
         Target::running(&bare, "—", update_body("mw-0123456789abcdef0")),
-        Target::running(&info, hundred, update_body(&info_window)),
-        Target::running(&warn, hundred, update_body(&warn_window)),
+        Target::running(&info, small_data, update_body(&info_window)),
+        Target::running(&warn, small_data, update_body(&warn_window)),
     ];
     if let Some(moto) = &moto {
         get_targets.push(Target::running(
             moto,
-            hundred,
+            small_data,
             get_body(&first_window(&rt, moto)?),
         ));
-        describe_targets.push(Target::running(moto, hundred, describe.clone()));
+        describe_targets.push(Target::running(moto, small_data, describe.clone()));
     }
 
     let ticks = clock_ticks();
@@ -826,7 +829,7 @@ fn run_in(settings: &Settings, dir: &Path, began: Instant) -> Result<(), String>
         },
     ];
     if let Some(moto) = &moto {
-        create_targets.push(Target::running(moto, hundred, create.clone()));
+        create_targets.push(Target::running(moto, small_data, create.clone()));
     }
     for &conns in &settings.conns {
         for round in 1..=settings.rounds {
