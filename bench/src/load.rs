@@ -19,7 +19,7 @@ use tokio::net::TcpStream;
 
 /// A SigV4-shaped header (never checked by either server): moto picks the
 /// service and Region from it, ssm-server the Region.
-const AUTH: &str =
+pub(crate) const AUTH: &str =
     "AWS4-HMAC-SHA256 Credential=AKIAIOSFODNN7EXAMPLE/20240101/us-east-1/ssm/aws4_request, \
 SignedHeaders=content-type;host;x-amz-date;x-amz-target, \
 Signature=0000000000000000000000000000000000000000000000000000000000000000";
