@@ -6,21 +6,29 @@ use mw_schedule::{
 };
 
 use super::Fault;
-use crate::store::{NextRun, Window};
+use std::sync::Mutex;
+
+use crate::store::{Derived, NextRun, Window};
 
 /// The window's schedule, parsed once and kept with the window (see
 /// [`Window::schedule_cache`]), or the ValidationException its fields deserve.
 pub fn window_schedule(window: &Window) -> Result<&WindowSchedule, Fault> {
-    let cached = window.schedule_cache.parsed.get_or_init(|| {
-        Box::new(parse(window).map_err(|fault| match fault {
-            Fault::Validation(message) => message,
-            other => format!("{other:?}"),
-        }))
-    });
-    cached
-        .as_ref()
+    derived(window)
+        .schedule
         .as_ref()
         .map_err(|message| Fault::Validation(message.clone()))
+}
+
+fn derived(window: &Window) -> &Derived {
+    window.schedule_cache.0.get_or_init(|| {
+        Box::new(Derived {
+            schedule: parse(window).map_err(|fault| match fault {
+                Fault::Validation(message) => message,
+                other => format!("{other:?}"),
+            }),
+            next_run: Mutex::new(None),
+        })
+    })
 }
 
 fn parse(window: &Window) -> Result<WindowSchedule, Fault> {
@@ -54,22 +62,19 @@ pub fn next_execution_time(window: &Window, now: DateTime<Utc>) -> Option<String
     if !window.enabled {
         return None;
     }
-    let mut memo = window
-        .schedule_cache
-        .next_run
-        .lock()
-        .unwrap_or_else(|e| e.into_inner());
+    let derived = derived(window);
+    let mut memo = derived.next_run.lock().unwrap_or_else(|e| e.into_inner());
     if let Some(known) = memo.as_ref() {
         if known.asked <= now && known.next.as_ref().is_none_or(|(at, _)| now < *at) {
             return known.next.as_ref().map(|(_, text)| text.clone());
         }
     }
-    let schedule = window_schedule(window).ok()?;
+    let schedule = derived.schedule.as_ref().ok()?;
     let next = schedule
         .next_after(now)
         .map(|t| (t.with_timezone(&Utc), format_execution_time(&t)));
     let text = next.as_ref().map(|(_, text)| text.clone());
-    *memo = Some(Box::new(NextRun { asked: now, next }));
+    *memo = Some(NextRun { asked: now, next });
     text
 }
 
@@ -115,13 +120,7 @@ mod tests {
                 );
             }
             assert!(
-                remembered
-                    .clone()
-                    .schedule_cache
-                    .next_run
-                    .lock()
-                    .unwrap()
-                    .is_none(),
+                remembered.clone().schedule_cache.0.get().is_none(),
                 "a clone starts without the remembered run"
             );
         }

@@ -16,7 +16,7 @@ use std::path::Path;
 use std::sync::{Mutex, RwLock};
 
 pub use records::{
-    ClientToken, Execution, ExecutionTask, Invocation, NextRun, ScheduleCache, Window,
+    ClientToken, Derived, Execution, ExecutionTask, Invocation, NextRun, ScheduleCache, Window,
     WindowTarget, WindowTask,
 };
 

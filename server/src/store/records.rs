@@ -46,16 +46,18 @@ pub struct Window {
 
 /// Derived from a window's schedule fields on first use and never stored.
 /// A clone starts empty: writes change windows through clones, so a changed
-/// window never carries a value computed from its old fields.
+/// window never carries a value computed from its old fields. One box, made
+/// on first use, so a window nobody reads costs a pointer.
 #[derive(Default)]
-pub struct ScheduleCache {
+pub struct ScheduleCache(pub OnceLock<Box<Derived>>);
+
+pub struct Derived {
     /// The parsed schedule, or the ValidationException text its fields
     /// deserve.
-    // Boxed, as is the memo below, so that windows stay small to move.
-    pub parsed: OnceLock<Box<Result<WindowSchedule, String>>>,
+    pub schedule: Result<WindowSchedule, String>,
     /// The last `NextExecutionTime` answer, reused until that run begins:
     /// every read of a window shows it, and computing it walks the calendar.
-    pub next_run: Mutex<Option<Box<NextRun>>>,
+    pub next_run: Mutex<Option<NextRun>>,
 }
 
 /// `next` is the first run strictly after `asked` (with AWS's rendering of
