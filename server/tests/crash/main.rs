@@ -1,7 +1,8 @@
 //! Crash durability: the real binary is killed with SIGKILL while clients
 //! write, then restarted on the same file. Every acknowledged write must be
 //! there, every in-doubt write wholly there or wholly absent, and every
-//! listing must page through each item once, in creation order.
+//! listing must page through each item once, in creation order. A reader
+//! lists windows during the writes: what it saw must survive the kill too.
 //!
 //! `SSM_CRASH_KILLS` (default 20) sets the number of kills, `SSM_CRASH_SYNC`
 //! (`full`, the default, or `normal`) the server's `--sync`, and
@@ -13,6 +14,7 @@
 mod common;
 mod model;
 mod observe;
+mod reader;
 mod server;
 mod writer;
 
@@ -61,6 +63,8 @@ struct Tally {
     retries_matched: u64,
     /// Listings read after a restart that took more than one page.
     listings_paged: usize,
+    /// Listings read whole while the writers wrote.
+    listings_during_writes: u64,
 }
 
 /// How many of the listings behind `observed` took more than one page.
@@ -98,7 +102,7 @@ async fn settle(
         Resolution::Absent => tally.in_doubt_absent += 1,
         Resolution::Applied(new_id) => {
             tally.in_doubt_applied += 1;
-            writer.windows = op.apply(&writer.windows, new_id.as_deref());
+            writer.took_effect(&op, new_id.as_deref());
         }
     }
     if !op.creates() {
@@ -139,6 +143,7 @@ async fn acknowledged_writes_survive_sigkill_and_unanswered_ones_are_all_or_noth
 
     let mut writers: Vec<Writer> = (0..WRITERS).map(Writer::new).collect();
     let mut tally = Tally::default();
+    let mut seen = reader::Seen::default();
     for kill in 0..=kills {
         let server = Server::start(&db, &sync);
         let ssm = client(&server);
@@ -157,6 +162,9 @@ async fn acknowledged_writes_survive_sigkill_and_unanswered_ones_are_all_or_noth
                 fail(e);
             }
         }
+        if let Err(e) = reader::check(&seen, &writers) {
+            fail(e);
+        }
         if kill == kills {
             // The last start only checks what the last kill left.
             server.kill();
@@ -172,6 +180,7 @@ async fn acknowledged_writes_survive_sigkill_and_unanswered_ones_are_all_or_noth
                 tokio::spawn(writer.run(client(&server), rng, until))
             })
             .collect();
+        let reading = tokio::spawn(reader::read(client(&server), until));
         tokio::time::sleep(kill_after).await;
         let stderr = server.stderr_text();
         server.kill();
@@ -184,6 +193,16 @@ async fn acknowledged_writes_survive_sigkill_and_unanswered_ones_are_all_or_noth
                 ),
             }
         }
+        seen = reading
+            .await
+            .expect("the reader does not panic")
+            .unwrap_or_else(|e| {
+                panic!(
+                    "before kill {} (replay with SSM_CRASH_SEED={seed}): {e}",
+                    kill + 1
+                )
+            });
+        tally.listings_during_writes += seen.listings;
     }
 
     let mut acknowledged: BTreeMap<&str, u64> = BTreeMap::new();
@@ -208,13 +227,14 @@ async fn acknowledged_writes_survive_sigkill_and_unanswered_ones_are_all_or_noth
     eprintln!(
         "crash summary: kills {kills}, sync {sync}, seed {seed}, {:.1} s; acknowledged writes {total} {acknowledged:?}; \
          in doubt {} (applied {}, absent {}; ClientToken retries naming the applied item {}); \
-         listings of more than one page checked {}; at the end {windows} windows, {targets} targets, {tasks} tasks, database {} KiB",
+         listings of more than one page checked {}; listings read during the writes {}; at the end {windows} windows, {targets} targets, {tasks} tasks, database {} KiB",
         started.elapsed().as_secs_f64(),
         tally.in_doubt_applied + tally.in_doubt_absent,
         tally.in_doubt_applied,
         tally.in_doubt_absent,
         tally.retries_matched,
         tally.listings_paged,
+        tally.listings_during_writes,
         db_bytes / 1024,
     );
     assert!(total > 0, "no write was acknowledged in {kills} spells");

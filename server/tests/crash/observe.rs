@@ -15,10 +15,27 @@ pub const PAGE: i32 = 10;
 /// No listing here has more pages than this; more means a token that loops.
 const MAX_PAGES: usize = 100;
 
+/// Why a listing did not give every item once.
+pub enum ListingError {
+    /// A page went unanswered (the server is down or too slow).
+    Unanswered(String),
+    /// The server answered wrongly: an item twice, an oversized page, a
+    /// token that never ends.
+    Broken(String),
+}
+
+impl From<ListingError> for String {
+    fn from(error: ListingError) -> Self {
+        match error {
+            ListingError::Unanswered(e) | ListingError::Broken(e) => e,
+        }
+    }
+}
+
 /// Each writer's windows, in listing order.
 pub async fn observe(ssm: &Client, writers: usize) -> Result<Vec<Windows>, String> {
     let mut out = vec![Vec::new(); writers];
-    for (id, fields) in windows(ssm).await? {
+    for (id, fields) in windows(ssm, |_| {}).await? {
         let writer = (0..writers)
             .find(|&w| fields.name.starts_with(&Writer::prefix(w)))
             .ok_or_else(|| format!("window {id} ({fields:?}) was created by no writer"))?;
@@ -35,7 +52,11 @@ pub async fn observe(ssm: &Client, writers: usize) -> Result<Vec<Windows>, Strin
 
 /// Follows NextToken from the first page to the last, failing on an item
 /// seen twice or a listing that does not end.
-async fn paged<T, F, Fut>(listing: &str, mut fetch: F) -> Result<Vec<(String, T)>, String>
+async fn paged<T, F, Fut>(
+    listing: &str,
+    mut fetch: F,
+    mut on_page: impl FnMut(&[(String, T)]),
+) -> Result<Vec<(String, T)>, ListingError>
 where
     F: FnMut(Option<String>) -> Fut,
     Fut: std::future::Future<Output = Result<(Vec<(String, T)>, Option<String>), String>>,
@@ -44,16 +65,21 @@ where
     let mut seen = HashSet::new();
     let mut token = None;
     for _ in 0..MAX_PAGES {
-        let (page, next) = fetch(token).await.map_err(|e| format!("{listing}: {e}"))?;
+        let (page, next) = fetch(token)
+            .await
+            .map_err(|e| ListingError::Unanswered(format!("{listing}: {e}")))?;
+        on_page(&page);
         if page.len() > PAGE as usize {
-            return Err(format!(
+            return Err(ListingError::Broken(format!(
                 "{listing}: a page of {} items for MaxResults {PAGE}",
                 page.len()
-            ));
+            )));
         }
         for (id, item) in page {
             if !seen.insert(id.clone()) {
-                return Err(format!("{listing}: {id} listed twice"));
+                return Err(ListingError::Broken(format!(
+                    "{listing}: {id} listed twice"
+                )));
             }
             items.push((id, item));
         }
@@ -62,9 +88,9 @@ where
             None => return Ok(items),
         }
     }
-    Err(format!(
+    Err(ListingError::Broken(format!(
         "{listing}: still a NextToken after {MAX_PAGES} pages"
-    ))
+    )))
 }
 
 fn failed<E: std::error::Error + Send + Sync + 'static>(
@@ -73,8 +99,12 @@ fn failed<E: std::error::Error + Send + Sync + 'static>(
     DisplayErrorContext(&error).to_string()
 }
 
-async fn windows(ssm: &Client) -> Result<Vec<(String, WindowFields)>, String> {
-    paged("DescribeMaintenanceWindows", |token| async move {
+/// Every window; `on_page` sees each page as it arrives.
+pub async fn windows(
+    ssm: &Client,
+    on_page: impl FnMut(&[(String, WindowFields)]),
+) -> Result<Vec<(String, WindowFields)>, ListingError> {
+    let fetch = |token| async move {
         let page = ssm
             .describe_maintenance_windows()
             .max_results(PAGE)
@@ -99,11 +129,11 @@ async fn windows(ssm: &Client) -> Result<Vec<(String, WindowFields)>, String> {
             })
             .collect();
         Ok((items, page.next_token))
-    })
-    .await
+    };
+    paged("DescribeMaintenanceWindows", fetch, on_page).await
 }
 
-async fn targets(ssm: &Client, window: &str) -> Result<Vec<(String, TargetState)>, String> {
+async fn targets(ssm: &Client, window: &str) -> Result<Vec<(String, TargetState)>, ListingError> {
     paged(
         &format!("DescribeMaintenanceWindowTargets {window}"),
         |token| async move {
@@ -140,11 +170,12 @@ async fn targets(ssm: &Client, window: &str) -> Result<Vec<(String, TargetState)
                 .collect();
             Ok((items, page.next_token))
         },
+        |_| {},
     )
     .await
 }
 
-async fn tasks(ssm: &Client, window: &str) -> Result<Vec<(String, TaskState)>, String> {
+async fn tasks(ssm: &Client, window: &str) -> Result<Vec<(String, TaskState)>, ListingError> {
     paged(
         &format!("DescribeMaintenanceWindowTasks {window}"),
         |token| async move {
@@ -173,6 +204,7 @@ async fn tasks(ssm: &Client, window: &str) -> Result<Vec<(String, TaskState)>, S
                 .collect();
             Ok((items, page.next_token))
         },
+        |_| {},
     )
     .await
 }

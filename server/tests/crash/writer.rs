@@ -1,7 +1,7 @@
 //! A client that writes to its own windows until the server stops
 //! answering, keeping in its model only what the server acknowledged.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::time::Instant;
 
 use aws_sdk_ssm::error::{DisplayErrorContext, ProvideErrorMetadata, SdkError};
@@ -28,6 +28,8 @@ pub struct Writer {
     pub windows: Windows,
     /// The write sent last, whose answer never came.
     pub in_doubt: Option<Op>,
+    /// Windows a delete took effect on.
+    pub deleted: HashSet<String>,
     /// Makes every name, description and token this writer sends unique, so
     /// no write leaves the state as it was.
     serial: u64,
@@ -48,6 +50,7 @@ impl Writer {
             index,
             windows: Vec::new(),
             in_doubt: None,
+            deleted: HashSet::new(),
             serial: 0,
             acknowledged: BTreeMap::new(),
         }
@@ -56,6 +59,12 @@ impl Writer {
     /// The prefix of every window name this writer uses.
     pub fn prefix(index: usize) -> String {
         format!("w{index}-")
+    }
+
+    /// The serial of the write that gave a window its name: later writes
+    /// to a window have higher serials.
+    pub fn serial_of(name: &str) -> Option<u64> {
+        name.strip_prefix('w')?.split_once('-')?.1.parse().ok()
     }
 
     /// Writes until a write goes unanswered or `until`; an error is a write
@@ -83,8 +92,16 @@ impl Writer {
     }
 
     pub fn acknowledge(&mut self, op: &Op, new_id: Option<&str>) {
-        self.windows = op.apply(&self.windows, new_id);
+        self.took_effect(op, new_id);
         *self.acknowledged.entry(op.kind()).or_default() += 1;
+    }
+
+    /// Applies a write that is known to have taken effect.
+    pub fn took_effect(&mut self, op: &Op, new_id: Option<&str>) {
+        self.windows = op.apply(&self.windows, new_id);
+        if let Op::DeleteWindow { window } = op {
+            self.deleted.insert(window.clone());
+        }
     }
 
     fn next(&mut self) -> u64 {
