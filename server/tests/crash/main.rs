@@ -44,16 +44,21 @@ fn env_or<T: std::str::FromStr>(name: &str, default: T) -> T {
     }
 }
 
-/// A client that gives up on a request after a few seconds, so a write to a
+/// A client that gives up on a request after `patience`, so a write to a
 /// server that hangs ends up in doubt rather than stalling the test.
-fn client(server: &Server) -> Client {
+fn client(server: &Server, patience: Duration) -> Client {
     let ssm = common::client_at(server.addr, REGION);
     let timeouts = TimeoutConfig::builder()
         .connect_timeout(Duration::from_secs(2))
-        .operation_timeout(Duration::from_secs(5))
+        .operation_timeout(patience)
         .build();
     Client::from_conf(ssm.config().to_builder().timeout_config(timeouts).build())
 }
+
+/// Writers and the reader stop at their first unanswered request; checks
+/// after a restart must not fail because a busy machine was slow.
+const SPELL_PATIENCE: Duration = Duration::from_secs(5);
+const CHECK_PATIENCE: Duration = Duration::from_secs(60);
 
 #[derive(Default)]
 struct Tally {
@@ -146,7 +151,7 @@ async fn acknowledged_writes_survive_sigkill_and_unanswered_ones_are_all_or_noth
     let mut seen = reader::Seen::default();
     for kill in 0..=kills {
         let server = Server::start(&db, &sync);
-        let ssm = client(&server);
+        let ssm = client(&server, CHECK_PATIENCE);
         let fail = |e: String| -> ! {
             panic!(
                 "after kill {kill} of {kills} (replay with SSM_CRASH_SEED={seed}): {e}\nserver stderr:\n{}",
@@ -177,10 +182,10 @@ async fn acknowledged_writes_survive_sigkill_and_unanswered_ones_are_all_or_noth
             .drain(..)
             .map(|writer| {
                 let rng = fastrand::Rng::with_seed(rng.u64(..));
-                tokio::spawn(writer.run(client(&server), rng, until))
+                tokio::spawn(writer.run(client(&server, SPELL_PATIENCE), rng, until))
             })
             .collect();
-        let reading = tokio::spawn(reader::read(client(&server), until));
+        let reading = tokio::spawn(reader::read(client(&server, SPELL_PATIENCE), until));
         tokio::time::sleep(kill_after).await;
         let stderr = server.stderr_text();
         server.kill();

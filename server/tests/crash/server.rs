@@ -21,7 +21,15 @@ pub struct Server {
 impl Server {
     /// Starts the binary on `db` and waits until it says where it listens.
     pub fn start(db: &Path, sync: &str) -> Self {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_ssm-server"))
+        let mut command = Command::new(env!("CARGO_BIN_EXE_ssm-server"));
+        // Settings from the environment (quotas, inventory) would change
+        // what the writers may do; the flags below are the whole setup.
+        for (name, _) in std::env::vars_os() {
+            if name.to_string_lossy().starts_with("SSM_SERVER_") {
+                command.env_remove(name);
+            }
+        }
+        let mut child = command
             .arg("--listen")
             .arg("127.0.0.1:0")
             .arg("--db")
