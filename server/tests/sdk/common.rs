@@ -1,6 +1,7 @@
 //! A server in this process on an ephemeral port, and an official AWS SDK
 //! client pointed at it.
 
+use std::net::SocketAddr;
 use std::sync::Arc;
 
 use aws_sdk_ssm::config::{BehaviorVersion, Credentials, Region};
@@ -18,6 +19,11 @@ pub async fn start_default() -> Running {
 }
 
 pub fn client(server: &Running, region: &str) -> Client {
+    client_at(server.addr, region)
+}
+
+/// A client for a server at `addr`, in this process or not.
+pub fn client_at(addr: SocketAddr, region: &str) -> Client {
     let config = aws_sdk_ssm::Config::builder()
         .behavior_version(BehaviorVersion::latest())
         .region(Region::new(region.to_owned()))
@@ -28,7 +34,7 @@ pub fn client(server: &Running, region: &str) -> Client {
             None,
             "tests",
         ))
-        .endpoint_url(format!("http://{}", server.addr))
+        .endpoint_url(format!("http://{addr}"))
         .http_client(aws_smithy_http_client::Builder::new().build_http())
         .retry_config(aws_sdk_ssm::config::retry::RetryConfig::disabled())
         .build();
