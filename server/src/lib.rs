@@ -1,7 +1,7 @@
 //! `ssm-server`: the AWS Systems Manager maintenance-window API on the
 //! generated `ssm-api` crate, with state in SQLite.
 //!
-//! Layers, outermost first: [`http`] (axum) → the generated dispatcher
+//! Layers, outermost first: [`http`] (hyper) → the generated dispatcher
 //! (validation, routing, error bodies) → [`service`] (one line per
 //! operation) → [`domain`] (the rules) → [`store`] (memory + SQLite).
 
@@ -132,7 +132,7 @@ pub async fn start_with_log(
         });
     }
     let task = tokio::spawn(async move {
-        http::serve(listener, http::router(app), limits, async {
+        http::serve(listener, app, limits, async {
             let _ = stopped.await;
         })
         .await;

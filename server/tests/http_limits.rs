@@ -326,3 +326,36 @@ async fn a_stalled_disk_holds_up_writes_but_not_reads() {
     }
     server.stop().await.expect("stops");
 }
+
+/// Outside the API: probes get JSON, unknown paths a 404, known paths asked
+/// with the wrong method a 405 naming the right one.
+#[tokio::test]
+async fn routes_outside_the_api() {
+    let server = start(Config::for_tests()).await;
+    let (status, head, body) = exchange(&server, HEALTH).await;
+    assert_eq!(status, 200);
+    assert!(head.contains("content-type: application/json"), "{head}");
+    let health: serde_json::Value = serde_json::from_str(&body).expect("JSON");
+    assert_eq!(health["status"], "ok");
+    for (request, want, allow) in [
+        ("GET /nowhere HTTP/1.1", 404, None),
+        ("GET / HTTP/1.1", 405, Some("post")),
+        ("POST /health HTTP/1.1", 405, Some("get")),
+        (
+            "GET /_admin/windows/mw-0123456789abcdef0/run HTTP/1.1",
+            405,
+            Some("post"),
+        ),
+        ("POST /_admin/windows//run HTTP/1.1", 404, None),
+    ] {
+        let request = format!(
+            "{request}\r\nHost: localhost\r\nConnection: close\r\nContent-Length: 0\r\n\r\n"
+        );
+        let (status, head, _) = exchange(&server, &request).await;
+        assert_eq!(status, want, "{request}");
+        if let Some(allow) = allow {
+            assert!(head.contains(&format!("allow: {allow}")), "{head}");
+        }
+    }
+    server.stop().await.expect("stops");
+}

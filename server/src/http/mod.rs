@@ -1,0 +1,240 @@
+//! HTTP: `POST /` carries awsJson requests to the generated dispatcher,
+//! `GET /health` answers probes, `/_admin/…` holds controls that are not
+//! part of the AWS API.
+
+mod connections;
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use awsjson_runtime::{ErrorResponse, HttpResponse, Request, RequestContext};
+use http_body_util::{BodyExt, Full, LengthLimitError, Limited};
+use hyper::body::{Bytes, Incoming};
+use hyper::header::{self, HeaderMap, HeaderName, HeaderValue};
+use hyper::{Method, StatusCode};
+use serde_json::json;
+
+pub use connections::{serve, ConnectionLimits};
+
+use crate::access_log::{AccessLog, Entry};
+use crate::domain::{Domain, Scope};
+use crate::service::SsmService;
+use crate::sigv4;
+
+pub type Response = hyper::Response<Full<Bytes>>;
+
+pub struct App {
+    pub service: SsmService,
+    pub domain: Arc<Domain>,
+    pub default_region: String,
+    /// Largest request body accepted, in bytes.
+    pub max_body_bytes: usize,
+    pub access_log: AccessLog,
+}
+
+/// Sends a request to what answers it. Three routes need no router, and
+/// this runs on every request.
+pub async fn route(app: &App, request: hyper::Request<Incoming>) -> Response {
+    let (parts, body) = request.into_parts();
+    let path = parts.uri.path();
+    let admin_run = path
+        .strip_prefix("/_admin/windows/")
+        .and_then(|rest| rest.strip_suffix("/run"))
+        .filter(|id| !id.is_empty() && !id.contains('/'));
+    match (&parts.method, path, admin_run) {
+        (&Method::POST, "/", _) => api(app, parts.headers, body).await,
+        (&Method::GET, "/health", _) => health(),
+        (&Method::POST, _, Some(window_id)) => run_now(app, window_id, parts.uri.query()).await,
+        (_, "/", _) | (_, _, Some(_)) => plain(StatusCode::METHOD_NOT_ALLOWED, Some("POST")),
+        (_, "/health", _) => plain(StatusCode::METHOD_NOT_ALLOWED, Some("GET")),
+        _ => plain(StatusCode::NOT_FOUND, None),
+    }
+}
+
+/// An empty answer outside the API: an unknown path, or a known one asked
+/// with the wrong method.
+fn plain(status: StatusCode, allow: Option<&'static str>) -> Response {
+    let mut response = Response::new(Full::default());
+    *response.status_mut() = status;
+    if let Some(allow) = allow {
+        response
+            .headers_mut()
+            .insert(header::ALLOW, HeaderValue::from_static(allow));
+    }
+    response
+}
+
+/// JSON outside the API (health, admin), as `application/json`.
+fn json_response(status: StatusCode, value: &serde_json::Value) -> Response {
+    let mut response = Response::new(Full::new(Bytes::from(value.to_string())));
+    *response.status_mut() = status;
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
+    response
+}
+
+const REQUEST_ID: HeaderName = HeaderName::from_static("x-amzn-requestid");
+const ERROR_TYPE: HeaderName = HeaderName::from_static("x-amzn-errortype");
+const QUERY_ERROR: HeaderName = HeaderName::from_static("x-amzn-query-error");
+
+async fn api(app: &App, headers: HeaderMap, body: Incoming) -> Response {
+    let started = Instant::now();
+    let target = headers
+        .get("x-amz-target")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    let operation = target.rsplit('.').next().unwrap_or(target);
+    let scope = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .map_or(sigv4::ScopeRegion::Absent, sigv4::region);
+    let request_id = uuid::Uuid::new_v4().to_string();
+    let answer = |answer: HttpResponse, region: &str| {
+        app.access_log.record(&Entry {
+            operation,
+            status: answer.status,
+            error: answer.error_type,
+            region,
+            latency_us: started.elapsed().as_micros() as u64,
+            request_id: &request_id,
+        });
+        to_response(answer, &request_id)
+    };
+    let region = match scope {
+        sigv4::ScopeRegion::Valid(region) => region,
+        sigv4::ScopeRegion::Absent => &app.default_region,
+        // What AWS answers a credential scope whose region is not a Region.
+        // AWS's text then quotes the region; ours does not, since it is
+        // whatever the client sent, and neither does the log line.
+        sigv4::ScopeRegion::Invalid => {
+            let refusal = framework_error(
+                400,
+                "InvalidSignatureException",
+                "Credential should be scoped to a valid region.".into(),
+            );
+            return answer(refusal, "-");
+        }
+    };
+    let body = match Limited::new(body, app.max_body_bytes).collect().await {
+        Ok(body) => body.to_bytes(),
+        Err(error) => {
+            let too_large = error.downcast_ref::<LengthLimitError>().is_some();
+            return answer(unread_body(too_large, app.max_body_bytes), region);
+        }
+    };
+    let context = RequestContext {
+        region: region.to_owned(),
+        request_id: request_id.clone(),
+    };
+    let request = Request {
+        target: Some(target),
+        content_type: headers
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok()),
+        content_encoding: headers
+            .get(header::CONTENT_ENCODING)
+            .and_then(|v| v.to_str().ok()),
+        body: &body,
+    };
+    let result = ssm_api::dispatch(&app.service, &context, request).await;
+    answer(result, region)
+}
+
+/// A body that was too large or could not be read, answered in the
+/// protocol's error shape so SDKs report it as a service error rather than
+/// failing to parse a plain-text one. AWS documents no error for an
+/// oversized SSM request; `RequestEntityTooLargeException` is the name its
+/// JSON services use with status 413.
+fn unread_body(too_large: bool, limit: usize) -> HttpResponse {
+    let (status, error_type, message) = if too_large {
+        (
+            413,
+            "RequestEntityTooLargeException",
+            format!("Request body is larger than the limit of {limit} bytes"),
+        )
+    } else {
+        (
+            400,
+            "SerializationException",
+            "The request body could not be read".to_owned(),
+        )
+    };
+    framework_error(status, error_type, message)
+}
+
+/// An error AWS's request layer raises before any operation runs, in the
+/// protocol's error shape.
+fn framework_error(status: u16, code: &'static str, message: String) -> HttpResponse {
+    let mut body = serde_json::Map::new();
+    body.insert("message".into(), message.into());
+    let error = ErrorResponse {
+        status,
+        code,
+        namespace: "com.amazon.coral.service",
+        body,
+        query_error: None,
+    };
+    HttpResponse::error(ssm_api::PROTOCOL, &error)
+}
+
+fn to_response(answer: HttpResponse, request_id: &str) -> Response {
+    let mut response = Response::new(Full::new(Bytes::from(answer.body)));
+    *response.status_mut() =
+        StatusCode::from_u16(answer.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static(answer.content_type),
+    );
+    if let Ok(id) = HeaderValue::from_str(request_id) {
+        headers.insert(REQUEST_ID, id);
+    }
+    if let Some(error_type) = answer.error_type {
+        headers.insert(ERROR_TYPE, HeaderValue::from_static(error_type));
+    }
+    if let Some(query_error) = answer
+        .query_error
+        .and_then(|v| HeaderValue::from_str(&v).ok())
+    {
+        headers.insert(QUERY_ERROR, query_error);
+    }
+    response
+}
+
+fn health() -> Response {
+    json_response(
+        StatusCode::OK,
+        &json!({ "status": "ok", "service": "ssm", "version": env!("CARGO_PKG_VERSION") }),
+    )
+}
+
+/// Starts a window's run now, so a person can watch one without waiting
+/// for its schedule. `?region=` names the Region (else the default one).
+async fn run_now(app: &App, window_id: &str, query: Option<&str>) -> Response {
+    let region = form_urlencoded::parse(query.unwrap_or_default().as_bytes())
+        .find(|(key, _)| key == "region")
+        .map_or_else(
+            || app.default_region.clone(),
+            |(_, value)| value.into_owned(),
+        );
+    let scope = Scope {
+        account: app.service.account_id.clone(),
+        region,
+    };
+    let (domain, window_id) = (app.domain.clone(), window_id.to_owned());
+    match crate::service::blocking(move || domain.run_window_now(&scope, &window_id)).await {
+        Ok(execution_id) => json_response(
+            StatusCode::OK,
+            &json!({ "WindowExecutionId": execution_id }),
+        ),
+        Err(fault) => {
+            let error = fault.to_response();
+            json_response(
+                StatusCode::from_u16(error.status).unwrap_or(StatusCode::BAD_REQUEST),
+                &json!({ "__type": error.code, "message": error.message() }),
+            )
+        }
+    }
+}
