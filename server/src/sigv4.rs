@@ -27,7 +27,12 @@ pub fn region(authorization: &str) -> ScopeRegion<'_> {
         _ => 0,
     };
     let credential = loop {
-        let Some(found) = authorization[from..].find(KEY) else {
+        let rest = &authorization[from..];
+        let found = if rest.starts_with(KEY) {
+            0
+        } else if let Some(found) = rest.find(KEY) {
+            found
+        } else {
             return ScopeRegion::Absent;
         };
         let at = from + found;
