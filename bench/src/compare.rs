@@ -38,10 +38,10 @@ const CREATE_BODY: &str = r#"{"Name":"bench-window","Schedule":"cron(0 4 ? * SUN
 const DESCRIBE_BODY: &str = r#"{"MaxResults":50}"#;
 
 /// A child process killed when dropped, so no server outlives the run.
-struct Server {
+pub(crate) struct Server {
     label: String,
-    child: Child,
-    addr: SocketAddr,
+    pub(crate) child: Child,
+    pub(crate) addr: SocketAddr,
 }
 
 impl Drop for Server {
@@ -112,8 +112,8 @@ fn start_bare(dir: &Path) -> Result<Server, String> {
     })
 }
 
-fn start_ssm(
-    settings: &Settings,
+pub(crate) fn start_ssm(
+    ssm_server: &Path,
     dir: &Path,
     log_name: &str,
     db_name: &str,
@@ -129,13 +129,13 @@ fn start_ssm(
         db.display().to_string(),
     ];
     args.extend(extra.iter().map(|s| s.to_string()));
-    let mut child = Command::new(&settings.ssm_server)
+    let mut child = Command::new(ssm_server)
         .args(&args)
         .stdin(Stdio::null())
         .stdout(Stdio::null())
         .stderr(log)
         .spawn()
-        .map_err(|e| format!("cannot start {}: {e}", settings.ssm_server.display()))?;
+        .map_err(|e| format!("cannot start {}: {e}", ssm_server.display()))?;
     let addr = wait_for_listening(&mut child, &path, Duration::from_secs(120))?;
     Ok(Server {
         label: label.into(),
@@ -455,7 +455,7 @@ fn run_in(settings: &Settings, dir: &Path, began: Instant) -> Result<(), String>
     let big_label = "ssm-server --log info --sync normal";
     let small_flags = |level: &'static str| ["--log", level, "--max-windows", "1000"];
     let info = start_ssm(
-        settings,
+        &settings.ssm_server,
         dir,
         "ssm-info",
         "ssm-info",
@@ -463,7 +463,7 @@ fn run_in(settings: &Settings, dir: &Path, began: Instant) -> Result<(), String>
         &small_flags("info"),
     )?;
     let warn = start_ssm(
-        settings,
+        &settings.ssm_server,
         dir,
         "ssm-warn",
         "ssm-warn",
@@ -501,7 +501,7 @@ fn run_in(settings: &Settings, dir: &Path, began: Instant) -> Result<(), String>
     ];
     let big_id = {
         let big = start_ssm(
-            settings,
+            &settings.ssm_server,
             dir,
             "ssm-large-seed",
             "ssm-large",
@@ -562,7 +562,7 @@ fn run_in(settings: &Settings, dir: &Path, began: Instant) -> Result<(), String>
         Host::PerCell(Box::new(move |tag: &str| {
             let t = Instant::now();
             let server = start_ssm(
-                settings,
+                &settings.ssm_server,
                 dir,
                 &format!("ssm-large-{tag}"),
                 "ssm-large",
@@ -703,7 +703,7 @@ fn run_in(settings: &Settings, dir: &Path, began: Instant) -> Result<(), String>
         Host::PerCell(Box::new(move |tag: &str| {
             let name = format!("ssm-create-{sync}-{tag}");
             start_ssm(
-                settings,
+                &settings.ssm_server,
                 dir,
                 &name,
                 &name,
