@@ -217,21 +217,23 @@ async fn sample(
     for k in 0..=count {
         tokio::time::sleep_until((began + every * k).into()).await;
         match memory::read(pid) {
-            Ok((rss_kib, threads, fds)) => {
+            Ok(now) => {
                 let sample = Sample {
                     at: began.elapsed(),
                     epoch: epoch_now(),
-                    rss_kib,
-                    threads,
-                    fds,
+                    rss_kib: now.rss_kib,
+                    anon_kib: now.anon_kib,
+                    threads: now.threads,
+                    fds: now.fds,
                     answered: shared.answered.load(Ordering::Relaxed),
                 };
                 eprintln!(
-                    "t={:>4.0}s  RSS {:>7.1} MiB  threads {}  fds {}  answers {}",
+                    "t={:>4.0}s  RSS {:>7.1} MiB (anon {:.1})  threads {}  fds {}  answers {}",
                     sample.at.as_secs_f64(),
-                    sample.rss_kib as f64 / 1024.0,
-                    threads,
-                    fds,
+                    mib(sample.rss_kib),
+                    mib(sample.anon_kib),
+                    sample.threads,
+                    sample.fds,
                     sample.answered
                 );
                 samples.push(sample);
@@ -307,7 +309,7 @@ impl Report<'_> {
             .collect();
         let _ = writeln!(
             out,
-            "| t (s) | RSS (MiB) | threads | fds | answers | answers/s | scheduled runs so far |\n|---:|---:|---:|---:|---:|---:|---:|"
+            "| t (s) | RSS (MiB) | of which anon | threads | fds | answers | answers/s | scheduled runs so far |\n|---:|---:|---:|---:|---:|---:|---:|---:|"
         );
         let mut previous: Option<&Sample> = None;
         for sample in self.samples {
@@ -321,9 +323,10 @@ impl Report<'_> {
                 .count();
             let _ = writeln!(
                 out,
-                "| {:.0} | {:.1} | {} | {} | {} | {rate} | {runs} |",
+                "| {:.0} | {:.1} | {:.1} | {} | {} | {} | {rate} | {runs} |",
                 sample.at.as_secs_f64(),
                 mib(sample.rss_kib),
+                mib(sample.anon_kib),
                 sample.threads,
                 sample.fds,
                 sample.answered
@@ -335,12 +338,15 @@ impl Report<'_> {
         }
 
         let rss: Vec<u64> = self.samples.iter().map(|x| x.rss_kib).collect();
+        let anon: Vec<u64> = self.samples.iter().map(|x| x.anon_kib).collect();
         let _ = writeln!(
             out,
-            "\nRSS: min {:.1} MiB, max {:.1} MiB over {} samples.",
+            "\nRSS: min {:.1} MiB, max {:.1} MiB over {} samples (anonymous part: {:.1} to {:.1} MiB).",
             mib(rss.iter().copied().min().unwrap_or(0)),
             mib(rss.iter().copied().max().unwrap_or(0)),
-            rss.len()
+            rss.len(),
+            mib(anon.iter().copied().min().unwrap_or(0)),
+            mib(anon.iter().copied().max().unwrap_or(0)),
         );
         match memory::flatness(self.samples, s.warmup, s.max_growth_pct) {
             Ok(f) => {

@@ -18,14 +18,25 @@ pub struct Sample {
     /// Wall clock, seconds since the epoch (to match run start times).
     pub epoch: f64,
     pub rss_kib: u64,
+    pub anon_kib: u64,
     pub threads: u64,
     pub fds: u64,
     /// Answers received so far, all workers.
     pub answered: u64,
 }
 
-/// VmRSS (KiB), thread count and open descriptors of a process.
-pub fn read(pid: u32) -> Result<(u64, u64, u64), String> {
+/// What one look at `/proc/PID` gives.
+pub struct Reading {
+    pub rss_kib: u64,
+    /// The anonymous part of RSS (heap, stacks): where a leak would show,
+    /// unlike file-backed pages such as the binary's code, which grow as
+    /// new code paths first run.
+    pub anon_kib: u64,
+    pub threads: u64,
+    pub fds: u64,
+}
+
+pub fn read(pid: u32) -> Result<Reading, String> {
     let status = fs::read_to_string(format!("/proc/{pid}/status"))
         .map_err(|e| format!("cannot read /proc/{pid}/status (has the server exited?): {e}"))?;
     let field = |name: &str| -> Result<u64, String> {
@@ -39,7 +50,12 @@ pub fn read(pid: u32) -> Result<(u64, u64, u64), String> {
     let fds = fs::read_dir(format!("/proc/{pid}/fd"))
         .map(|dir| dir.count() as u64)
         .unwrap_or(0);
-    Ok((field("VmRSS:")?, field("Threads:")?, fds))
+    Ok(Reading {
+        rss_kib: field("VmRSS:")?,
+        anon_kib: field("RssAnon:")?,
+        threads: field("Threads:")?,
+        fds,
+    })
 }
 
 #[derive(Debug)]
@@ -105,6 +121,7 @@ mod tests {
                 at: Duration::from_secs(10 * i as u64),
                 epoch: 0.0,
                 rss_kib,
+                anon_kib: rss_kib,
                 threads: 1,
                 fds: 1,
                 answered: 0,
@@ -145,7 +162,8 @@ mod tests {
 
     #[test]
     fn this_process_can_be_read() {
-        let (rss, threads, fds) = read(std::process::id()).unwrap();
-        assert!(rss > 0 && threads >= 1 && fds >= 1);
+        let now = read(std::process::id()).unwrap();
+        assert!(now.rss_kib > 0 && now.anon_kib <= now.rss_kib);
+        assert!(now.threads >= 1 && now.fds >= 1);
     }
 }
