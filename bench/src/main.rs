@@ -115,7 +115,7 @@ enum Command {
         workers: usize,
         /// Largest growth allowed, percent, of the last third's highest RSS
         /// over the first third's (after the warm-up).
-        #[arg(long, default_value_t = 10.0)]
+        #[arg(long, default_value_t = 10.0, allow_negative_numbers = true)]
         max_growth_pct: f64,
         /// Hard cap on requests sent.
         #[arg(long, default_value_t = 50_000_000)]

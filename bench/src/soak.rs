@@ -111,9 +111,9 @@ fn run_in(settings: &Settings, dir: &Path) -> Result<bool, String> {
                 binary.display(),
                 args.iter().map(|a| format!(" {a}")).collect::<String>()
             );
-            let addr_pid = (server.addr, server.child.id());
+            let (addr, pid) = (server.addr, server.child.id());
             started = Some(server);
-            (addr_pid.0, addr_pid.1, note)
+            (addr, pid, note)
         }
         Target::Running { addr, pid } => {
             load::check_loopback(*addr)?;
