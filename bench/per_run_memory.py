@@ -10,6 +10,7 @@ then N more, and prints the server's RssAnon growth per run; then deletes
 the window with its runs and prints RssAnon again. Loopback only; N runs
 at most, each one request.
 """
+import http.client, json, sys, time
 addr, pid, n = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
 host, port = addr.split(':')
 assert host in ('127.0.0.1', 'localhost'), 'loopback only'
