@@ -71,7 +71,7 @@ const DESCRIBE_BODY: &str = r#"{"MaxResults":50}"#;
 /// A child process killed when dropped, so no server outlives the run.
 pub(crate) struct Server {
     pub(crate) label: String,
-    child: Child,
+    pub(crate) child: Child,
     pub(crate) addr: SocketAddr,
 }
 

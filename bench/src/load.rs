@@ -152,6 +152,12 @@ impl Conn {
         Ok(Self { addr, sender })
     }
 
+    /// Closes this connection and opens a new one to the same server.
+    pub async fn reopen(&mut self) -> Result<(), String> {
+        *self = Conn::open(self.addr).await?;
+        Ok(())
+    }
+
     /// Whether the connection can take another request (false once closed).
     async fn ready(&mut self) -> bool {
         self.sender.ready().await.is_ok()
@@ -159,12 +165,27 @@ impl Conn {
 
     /// Sends one request and reads the whole answer.
     pub async fn call(&mut self, op: &str, body: Bytes) -> Result<(u16, Bytes), String> {
+        let request = request(self.addr, op, body);
+        self.send(request).await
+    }
+
+    /// A POST to another path than the API's (the server's `/_admin/…`
+    /// controls), with the same headers but no operation.
+    pub async fn post(&mut self, path: &str, body: Bytes) -> Result<(u16, Bytes), String> {
+        let mut request = request(self.addr, "", body);
+        *request.uri_mut() =
+            hyper::Uri::try_from(path).map_err(|e| format!("bad path {path:?}: {e}"))?;
+        request.headers_mut().remove("x-amz-target");
+        self.send(request).await
+    }
+
+    async fn send(&mut self, request: Request<Full<Bytes>>) -> Result<(u16, Bytes), String> {
         if !self.ready().await {
             *self = Conn::open(self.addr).await?;
         }
         let response = self
             .sender
-            .send_request(request(self.addr, op, body))
+            .send_request(request)
             .await
             .map_err(|e| format!("request failed: {e}"))?;
         let status = response.status().as_u16();

@@ -8,6 +8,8 @@
 //!   `--client wrk` sends the load with wrk instead of loadgen's own client.
 //! * `loadgen write-load ...` — read latency on one ssm-server with and
 //!   without a client creating and deleting windows beside it.
+//! * `loadgen soak ...` — a long mixed load over all 26 operations with the
+//!   scheduler running windows every minute, sampling the server's RSS.
 //!
 //! Every request loop stops by time and by count, and only loopback
 //! addresses are ever targeted.
@@ -15,6 +17,7 @@
 mod bare;
 mod compare;
 mod load;
+mod soak;
 mod write_load;
 mod wrk;
 
@@ -102,8 +105,9 @@ enum Command {
         /// The ssm-server binary (a release build).
         #[arg(long)]
         ssm_server: PathBuf,
-        /// Flags passed to ssm-server (after `--`), e.g. `-- --sync full`.
-        #[arg(last = true)]
+        /// An extra flag for the server (repeat for more), e.g.
+        /// `--server-arg=--sync --server-arg=full`.
+        #[arg(long = "server-arg", allow_hyphen_values = true)]
         server_args: Vec<String>,
         #[arg(long, default_value_t = 8)]
         conns: usize,
@@ -114,6 +118,49 @@ enum Command {
         #[arg(long, default_value_t = 3)]
         rounds: usize,
         /// Where the server's log and database go (a fresh temporary folder if unset).
+        #[arg(long)]
+        work_dir: Option<PathBuf>,
+    },
+    /// A long mixed load across all 26 operations while the scheduler runs
+    /// windows every minute; samples the server's RSS and fails unless it
+    /// stays flat and every answer is one the load asked for.
+    Soak {
+        /// The ssm-server binary to start on a fresh database.
+        #[arg(long, required_unless_present = "addr")]
+        ssm_server: Option<PathBuf>,
+        /// A server already running on loopback instead (needs --pid).
+        #[arg(long, requires = "pid", conflicts_with = "ssm_server")]
+        addr: Option<SocketAddr>,
+        /// Process id of the server at --addr, for its memory.
+        #[arg(long)]
+        pid: Option<u32>,
+        /// Seconds of load (at most 86400).
+        #[arg(long, default_value_t = 600.0)]
+        duration: f64,
+        /// Seconds between RSS samples.
+        #[arg(long, default_value_t = 10.0)]
+        sample_every: f64,
+        /// Seconds at the start left out of the flatness verdict.
+        #[arg(long, default_value_t = 60.0)]
+        warmup: f64,
+        /// Concurrent workers, each with one keep-alive connection (1–64).
+        #[arg(long, default_value_t = 4)]
+        workers: usize,
+        /// Largest growth allowed, percent, of the last third's highest RSS
+        /// over the first third's (after the warm-up).
+        #[arg(long, default_value_t = 10.0, allow_negative_numbers = true)]
+        max_growth_pct: f64,
+        /// Hard cap on requests sent.
+        #[arg(long, default_value_t = 50_000_000)]
+        max_requests: u64,
+        /// An extra flag for the started server (repeat for more), e.g.
+        /// `--server-arg=--sync --server-arg=normal`.
+        #[arg(long = "server-arg", allow_hyphen_values = true)]
+        server_args: Vec<String>,
+        /// Also write the report here.
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Keep the server's log and database here (a temporary folder, removed, if unset).
         #[arg(long)]
         work_dir: Option<PathBuf>,
     },
@@ -218,6 +265,51 @@ fn main() -> ExitCode {
                 Err(e) => {
                     eprintln!("error: {e}");
                     ExitCode::FAILURE
+                }
+            }
+        }
+        Command::Soak {
+            ssm_server,
+            addr,
+            pid,
+            duration,
+            sample_every,
+            warmup,
+            workers,
+            max_growth_pct,
+            max_requests,
+            server_args,
+            out,
+            work_dir,
+        } => {
+            let target = match (addr, pid, ssm_server) {
+                (Some(addr), Some(pid), _) => soak::Target::Running { addr, pid },
+                (_, _, Some(binary)) => soak::Target::Start {
+                    binary,
+                    args: server_args,
+                },
+                _ => {
+                    eprintln!("error: give --ssm-server, or --addr with --pid");
+                    return ExitCode::FAILURE;
+                }
+            };
+            let settings = soak::Settings {
+                target,
+                duration: Duration::from_secs_f64(duration.clamp(1.0, 86_400.0)),
+                sample_every: Duration::from_secs_f64(sample_every.clamp(1.0, 3_600.0)),
+                warmup: Duration::from_secs_f64(warmup.clamp(0.0, 86_400.0)),
+                workers: workers.clamp(1, 64),
+                max_growth_pct,
+                max_requests,
+                out,
+                work_dir,
+            };
+            match soak::run(settings) {
+                Ok(true) => ExitCode::SUCCESS,
+                Ok(false) => ExitCode::FAILURE,
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    ExitCode::from(2)
                 }
             }
         }
