@@ -16,7 +16,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
-use crate::compare::{start_ssm, Server};
+use crate::compare::{in_work_dir, start_ssm, Server};
 use crate::load::{self, Conn};
 use memory::Sample;
 use mix::{Fixture, Shared, Worker};
@@ -75,22 +75,7 @@ const OPERATIONS: [&str; 26] = [
 
 /// Runs the soak; `Ok(true)` when its verdict passes.
 pub fn run(settings: Settings) -> Result<bool, String> {
-    let temp;
-    let dir = match &settings.work_dir {
-        Some(dir) => dir.clone(),
-        None => {
-            temp = std::env::temp_dir().join(format!("loadgen-soak-{}", std::process::id()));
-            temp
-        }
-    };
-    fs::create_dir_all(&dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
-    let result = run_in(&settings, &dir);
-    if settings.work_dir.is_none() {
-        let _ = fs::remove_dir_all(&dir);
-    } else {
-        eprintln!("server log and database kept in {}", dir.display());
-    }
-    result
+    in_work_dir(settings.work_dir.as_deref(), |dir| run_in(&settings, dir))
 }
 
 fn epoch_now() -> f64 {
