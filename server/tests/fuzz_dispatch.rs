@@ -251,3 +251,31 @@ fn generated_inputs_cover_every_operation_both_ways() {
         );
     }
 }
+
+/// The response rules reject what they are meant to, so a passing run
+/// means something.
+#[test]
+fn the_response_rules_tell_honest_answers_from_broken_ones() {
+    use awsjson_runtime::{ErrorResponse, OperationError};
+    use dispatch_harness::STORAGE_FAILURE;
+    use ssm_api::error::{InternalServerError, InvalidResourceId};
+
+    let protocol = ssm_api::PROTOCOL;
+    let answer = |error: ErrorResponse| HttpResponse::error(protocol, &error);
+    let storage = answer(InternalServerError::with_message(STORAGE_FAILURE).to_error_response());
+    assert_eq!(check(&storage), Ok(()));
+    let caught_panic = answer(ErrorResponse::internal("An internal error occurred"));
+    assert!(check(&caught_panic).is_err());
+    assert_eq!(check(&answer(ErrorResponse::unknown_operation())), Ok(()));
+    assert_eq!(
+        check(&answer(InvalidResourceId {}.to_error_response())),
+        Ok(())
+    );
+    assert!(check(&answer(ErrorResponse::validation(""))).is_err());
+    let mut untyped = answer(ErrorResponse::validation("bad"));
+    untyped.body = br#"{"message":"bad"}"#.to_vec();
+    assert!(check(&untyped).is_err());
+    let mut mislabelled = answer(ErrorResponse::validation("bad"));
+    mislabelled.error_type = Some("SerializationException");
+    assert!(check(&mislabelled).is_err());
+}
