@@ -13,7 +13,9 @@ here="$(cd "$(dirname "$0")" && pwd)"
 cd "$here"
 seconds="${FUZZ_SECONDS:-600}"
 out="${FUZZ_OUT:-$here/out}"
-export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$here/target}"
+# Its own target directory: AFL's instrumentation flags would otherwise
+# rebuild the artifacts a shared one holds for ordinary builds.
+export CARGO_TARGET_DIR="${FUZZ_TARGET_DIR:-$here/target}"
 
 if ! cargo afl --version >/dev/null 2>&1; then
     cargo install --locked cargo-afl
