@@ -15,7 +15,7 @@ mod error;
 pub mod idl;
 mod ir;
 pub mod load;
-mod model;
+pub mod model;
 pub mod naming;
 
 use std::collections::BTreeMap;
