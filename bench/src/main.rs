@@ -8,6 +8,8 @@
 //!   `--client wrk` sends the load with wrk instead of loadgen's own client.
 //! * `loadgen write-load ...` — read latency on one ssm-server with and
 //!   without a client creating and deleting windows beside it.
+//! * `loadgen memory ...` — ssm-server's resident set empty, after creating
+//!   N windows with 3 targets and 3 tasks each, and after a restart.
 //!
 //! Every request loop stops by time and by count, and only loopback
 //! addresses are ever targeted.
@@ -15,6 +17,7 @@
 mod bare;
 mod compare;
 mod load;
+mod memory;
 mod write_load;
 mod wrk;
 
@@ -117,6 +120,23 @@ enum Command {
         #[arg(long)]
         work_dir: Option<PathBuf>,
     },
+    /// RSS of ssm-server empty, with N windows, and after a restart.
+    Memory {
+        /// ssm-server binaries, measured one after another.
+        #[arg(long, required = true, value_delimiter = ',')]
+        ssm_server: Vec<PathBuf>,
+        /// Windows created, each with 3 targets and 3 tasks.
+        #[arg(long, default_value_t = 100_000)]
+        windows: u64,
+        #[arg(long, default_value_t = 8)]
+        conns: usize,
+        /// Seconds the whole run may take.
+        #[arg(long, default_value_t = 900)]
+        timeout: u64,
+        /// Where server logs and databases go (a fresh temporary folder if unset).
+        #[arg(long)]
+        work_dir: Option<PathBuf>,
+    },
 }
 
 fn main() -> ExitCode {
@@ -214,6 +234,28 @@ fn main() -> ExitCode {
                 work_dir,
             };
             match write_load::run(settings).map(|report| print!("{report}")) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    ExitCode::FAILURE
+                }
+            }
+        }
+        Command::Memory {
+            ssm_server,
+            windows,
+            conns,
+            timeout,
+            work_dir,
+        } => {
+            let settings = memory::Settings {
+                ssm_servers: ssm_server,
+                windows,
+                conns,
+                timeout: Duration::from_secs(timeout),
+                work_dir,
+            };
+            match memory::run(settings).map(|report| print!("{report}")) {
                 Ok(()) => ExitCode::SUCCESS,
                 Err(e) => {
                     eprintln!("error: {e}");
