@@ -10,6 +10,8 @@
 //!   without a client creating and deleting windows beside it.
 //! * `loadgen soak ...` — a long mixed load over all 26 operations with the
 //!   scheduler running windows every minute, sampling the server's RSS.
+//! * `loadgen memory ...` — ssm-server's resident set empty, after creating
+//!   N windows with 3 targets and 3 tasks each, and after a restart.
 //!
 //! Every request loop stops by time and by count, and only loopback
 //! addresses are ever targeted.
@@ -17,6 +19,7 @@
 mod bare;
 mod compare;
 mod load;
+mod memory;
 mod soak;
 mod write_load;
 mod wrk;
@@ -161,6 +164,23 @@ enum Command {
         #[arg(long)]
         out: Option<PathBuf>,
         /// Keep the server's log and database here (a temporary folder, removed, if unset).
+        #[arg(long)]
+        work_dir: Option<PathBuf>,
+    },
+    /// RSS of ssm-server empty, with N windows, and after a restart.
+    Memory {
+        /// ssm-server binaries, measured one after another.
+        #[arg(long, required = true, value_delimiter = ',')]
+        ssm_server: Vec<PathBuf>,
+        /// Windows created, each with 3 targets and 3 tasks.
+        #[arg(long, default_value_t = 100_000)]
+        windows: u64,
+        #[arg(long, default_value_t = 8)]
+        conns: usize,
+        /// Seconds the whole run may take.
+        #[arg(long, default_value_t = 900)]
+        timeout: u64,
+        /// Where server logs and databases go (a fresh temporary folder if unset).
         #[arg(long)]
         work_dir: Option<PathBuf>,
     },
@@ -310,6 +330,28 @@ fn main() -> ExitCode {
                 Err(e) => {
                     eprintln!("error: {e}");
                     ExitCode::from(2)
+                }
+            }
+        }
+        Command::Memory {
+            ssm_server,
+            windows,
+            conns,
+            timeout,
+            work_dir,
+        } => {
+            let settings = memory::Settings {
+                ssm_servers: ssm_server,
+                windows,
+                conns,
+                timeout: Duration::from_secs(timeout),
+                work_dir,
+            };
+            match memory::run(settings).map(|report| print!("{report}")) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    ExitCode::FAILURE
                 }
             }
         }
