@@ -5,8 +5,30 @@ use clap::Parser;
 use ssm_server::{AccessLog, Config, SystemClock};
 use tracing_subscriber::EnvFilter;
 
-#[tokio::main]
-async fn main() -> ExitCode {
+/// Threads for blocking work: writes (which the store serializes anyway)
+/// and the scheduler's tick. Few on purpose: each thread that allocates gets
+/// a malloc arena of its own, and with tokio's default of 512 a busy writer
+/// spread windows over many arenas (5% more memory at 100,000 windows).
+const BLOCKING_THREADS: usize = 2;
+
+/// Lines waiting for the log writer before requests wait for it.
+const LOG_QUEUE_LINES: usize = 4096;
+
+fn main() -> ExitCode {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .max_blocking_threads(BLOCKING_THREADS)
+        .build();
+    match runtime {
+        Ok(runtime) => runtime.block_on(serve()),
+        Err(error) => {
+            eprintln!("error: cannot start the async runtime: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn serve() -> ExitCode {
     let config = Config::parse();
     let filter = EnvFilter::try_new(&config.log).unwrap_or_else(|_| EnvFilter::new("info"));
     let ansi = std::io::IsTerminal::is_terminal(&std::io::stderr());
@@ -15,6 +37,9 @@ async fn main() -> ExitCode {
     // the end of `main` writes out what is queued.
     let (writer, _flush_on_exit) = tracing_appender::non_blocking::NonBlockingBuilder::default()
         .lossy(false)
+        // The queue is allocated whole up front: 128,000 lines (the
+        // default) cost 4 MiB of RSS on an idle server.
+        .buffered_lines_limit(LOG_QUEUE_LINES)
         .thread_name("ssm-server-log")
         .finish(std::io::BufWriter::with_capacity(
             64 * 1024,
