@@ -2,16 +2,17 @@
 //!
 //! Formatting it through `tracing`'s field visitors, timestamp formatter and
 //! a synchronous write cost a fifth of a request's instructions. Here the
-//! line is written by hand into one buffer and handed whole to the log
-//! writer thread, which `main` shares with `tracing`, so lines never
-//! interleave and a request never waits for the disk. The writer is
-//! lossless: when it falls behind, requests wait rather than lines vanish.
+//! line is written by hand into one buffer and appended whole to the
+//! [`LogBuffer`] that `main` shares with `tracing`, so lines never
+//! interleave and a request never waits for the disk.
 
 use std::cell::RefCell;
 use std::io::Write;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use chrono::DateTime;
+
+use crate::log_buffer::LogBuffer;
 
 /// The target shown in each line, and the one `--log` filters on.
 pub const TARGET: &str = "ssm_server::access";
@@ -23,8 +24,8 @@ pub enum AccessLog {
     /// their own.
     #[default]
     Tracing,
-    /// Written by hand to a shared writer (the log writer thread).
-    Writer(tracing_appender::non_blocking::NonBlocking),
+    /// Written by hand to the buffer stderr is written from.
+    Buffer(LogBuffer),
     Off,
 }
 
@@ -53,20 +54,17 @@ impl AccessLog {
                 request_id = entry.request_id,
                 "request"
             ),
-            AccessLog::Writer(writer) => LINE.with_borrow_mut(|line| {
+            AccessLog::Buffer(buffer) => LINE.with_borrow_mut(|line| {
                 line.clear();
                 format_line(line, SystemTime::now(), entry);
-                // The writer thread takes the line whole or blocks; an error
-                // means it has stopped, and then there is nowhere to log to.
-                let _ = writer.clone().write_all(line);
+                buffer.append(line);
             }),
         }
     }
 }
 
 thread_local! {
-    /// Reused between requests on a thread so a line costs no allocation
-    /// beyond the copy the writer thread keeps.
+    /// Reused between requests on a thread so a line costs no allocation.
     static LINE: RefCell<Vec<u8>> = RefCell::new(Vec::with_capacity(256));
     /// `YYYY-MM-DDTHH:MM:SS` of the second last formatted on this thread.
     static SECOND: RefCell<(u64, String)> = const { RefCell::new((u64::MAX, String::new())) };

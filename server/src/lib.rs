@@ -11,6 +11,7 @@ pub mod config;
 pub mod domain;
 pub mod http;
 pub mod inventory;
+pub mod log_buffer;
 pub mod scheduler;
 pub mod service;
 pub mod sigv4;

@@ -2,6 +2,7 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 use clap::Parser;
+use ssm_server::log_buffer::LogBuffer;
 use ssm_server::{AccessLog, Config, SystemClock};
 use tracing_subscriber::EnvFilter;
 
@@ -10,9 +11,6 @@ use tracing_subscriber::EnvFilter;
 /// a malloc arena of its own, and with tokio's default of 512 a busy writer
 /// spread windows over many arenas (5% more memory at 100,000 windows).
 const BLOCKING_THREADS: usize = 2;
-
-/// Lines waiting for the log writer before requests wait for it.
-const LOG_QUEUE_LINES: usize = 4096;
 
 fn main() -> ExitCode {
     let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -32,26 +30,23 @@ async fn serve() -> ExitCode {
     let config = Config::parse();
     let filter = EnvFilter::try_new(&config.log).unwrap_or_else(|_| EnvFilter::new("info"));
     let ansi = std::io::IsTerminal::is_terminal(&std::io::stderr());
-    // One writer thread for every line, so requests never wait for stderr.
-    // Lossless: when it falls behind, senders wait. Dropping the guard at
-    // the end of `main` writes out what is queued.
-    let (writer, _flush_on_exit) = tracing_appender::non_blocking::NonBlockingBuilder::default()
-        .lossy(false)
-        // The queue is allocated whole up front: 128,000 lines (the
-        // default) cost 4 MiB of RSS on an idle server.
-        .buffered_lines_limit(LOG_QUEUE_LINES)
-        .thread_name("ssm-server-log")
-        .finish(std::io::BufWriter::with_capacity(
-            64 * 1024,
-            std::io::stderr(),
-        ));
+    // Every line, request lines and tracing's alike, goes through one
+    // buffer written out by its own thread, so requests never wait for
+    // stderr. Dropping the guard at the end writes out what is pending.
+    let (log, _flush_on_exit) = match LogBuffer::start(std::io::stderr()) {
+        Ok(started) => started,
+        Err(error) => {
+            eprintln!("error: cannot start the log writer: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
     tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_ansi(ansi)
-        .with_writer(writer.clone())
+        .with_writer(log.clone())
         .init();
     let access_log = if tracing::enabled!(target: "ssm_server::access", tracing::Level::INFO) {
-        AccessLog::Writer(writer)
+        AccessLog::Buffer(log)
     } else {
         AccessLog::Off
     };
