@@ -74,7 +74,7 @@ pub fn next_execution_time(window: &Window, now: DateTime<Utc>) -> Option<String
         .next_after(now)
         .map(|t| (t.with_timezone(&Utc), format_execution_time(&t)));
     let text = next.as_ref().map(|(_, text)| text.clone());
-    *memo = Some(NextRun { asked: now, next });
+    *memo = Some(Box::new(NextRun { asked: now, next }));
     text
 }
 

@@ -57,7 +57,7 @@ pub struct Derived {
     pub schedule: Result<WindowSchedule, String>,
     /// The last `NextExecutionTime` answer, reused until that run begins:
     /// every read of a window shows it, and computing it walks the calendar.
-    pub next_run: Mutex<Option<NextRun>>,
+    pub next_run: Mutex<Option<Box<NextRun>>>,
 }
 
 /// `next` is the first run strictly after `asked` (with AWS's rendering of
