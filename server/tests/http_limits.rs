@@ -340,7 +340,8 @@ async fn routes_outside_the_api() {
     for (request, want, allow) in [
         ("GET /nowhere HTTP/1.1", 404, None),
         ("GET / HTTP/1.1", 405, Some("post")),
-        ("POST /health HTTP/1.1", 405, Some("get")),
+        ("POST /health HTTP/1.1", 405, Some("get, head")),
+        ("HEAD /health HTTP/1.1", 200, None),
         (
             "GET /_admin/windows/mw-0123456789abcdef0/run HTTP/1.1",
             405,

@@ -43,10 +43,11 @@ pub async fn route(app: &App, request: hyper::Request<Incoming>) -> Response {
         .filter(|id| !id.is_empty() && !id.contains('/'));
     match (&parts.method, path, admin_run) {
         (&Method::POST, "/", _) => api(app, parts.headers, body).await,
-        (&Method::GET, "/health", _) => health(),
+        // HEAD as well, as probes may send it; hyper leaves out the body.
+        (&Method::GET | &Method::HEAD, "/health", _) => health(),
         (&Method::POST, _, Some(window_id)) => run_now(app, window_id, parts.uri.query()).await,
         (_, "/", _) | (_, _, Some(_)) => plain(StatusCode::METHOD_NOT_ALLOWED, Some("POST")),
-        (_, "/health", _) => plain(StatusCode::METHOD_NOT_ALLOWED, Some("GET")),
+        (_, "/health", _) => plain(StatusCode::METHOD_NOT_ALLOWED, Some("GET, HEAD")),
         _ => plain(StatusCode::NOT_FOUND, None),
     }
 }
