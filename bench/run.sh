@@ -32,17 +32,10 @@ if [[ "${1:-}" == "--wrk" ]]; then
         DEBIAN_FRONTEND=noninteractive timeout 600 "${sudo[@]}" apt-get install -y wrk >&2
     fi
 fi
-target_dir="${CARGO_TARGET_DIR:-target}"
-rev="$(git rev-parse --short HEAD 2>/dev/null || echo unknown)"
-if ! git diff --quiet HEAD -- server runtime generated schedule 2>/dev/null; then
-    rev="$rev + uncommitted changes"
-fi
-cargo build --release -p ssm-server -p loadgen >&2
+source bench/build.sh
 export MOTO_SERVER="${MOTO_SERVER:-moto_server}"
 if ! command -v "$MOTO_SERVER" >/dev/null 2>&1; then
     echo "NOTE: moto_server not found ($MOTO_SERVER); moto will be skipped." >&2
 fi
-echo "ssm-server built from $rev" >&2
-echo "machine: $(nproc) cores, $(lscpu | sed -n 's/^Model name: *//p'), $(free -g | awk '/^Mem:/ {print $2}') GiB RAM; $(date -u +%Y-%m-%dT%H:%MZ)" >&2
 exec timeout 900 "$target_dir/release/loadgen" compare "${client[@]}" \
     --ssm-server "$target_dir/release/ssm-server" "$@"

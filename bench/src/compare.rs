@@ -341,7 +341,8 @@ struct Row {
     samples: Vec<Sample>,
 }
 
-fn median(mut values: Vec<f64>) -> f64 {
+/// The median, the mean of the middle two for an even count; NaN if empty.
+pub(crate) fn median(mut values: Vec<f64>) -> f64 {
     values.sort_by(|a, b| a.total_cmp(b));
     match values.len() {
         0 => f64::NAN,

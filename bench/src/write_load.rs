@@ -11,7 +11,9 @@ use std::time::{Duration, Instant};
 
 use bytes::Bytes;
 
-use crate::compare::{first_window, in_work_dir, start_ssm, Server, CREATE, CREATE_BODY, GET};
+use crate::compare::{
+    first_window, in_work_dir, median, start_ssm, Server, CREATE, CREATE_BODY, GET,
+};
 use crate::load::{self, Conn, Outcome, Spec};
 
 pub struct Settings {
@@ -156,11 +158,6 @@ async fn create_then_delete(conn: &mut Conn) -> Result<(), String> {
         return Err(format!("delete: HTTP {status}"));
     }
     Ok(())
-}
-
-fn median(mut values: Vec<f64>) -> f64 {
-    values.sort_by(f64::total_cmp);
-    values[values.len() / 2]
 }
 
 fn report(settings: &Settings, rounds: &[Round]) -> String {
