@@ -104,16 +104,21 @@ impl Protocol {
 }
 
 /// Facts about the request that are not part of its input, filled in by the
-/// transport (the region comes from the SigV4 credential scope).
+/// transport: who called and where (from the SigV4 credential scope, or the
+/// transport's defaults), and the id the response carries.
 #[derive(Clone, Debug)]
 pub struct RequestContext {
+    /// The 12-digit account the caller acts in.
+    pub account_id: String,
     pub region: String,
     pub request_id: String,
 }
 
 impl Default for RequestContext {
+    /// AWS's documentation account and first Region.
     fn default() -> Self {
         Self {
+            account_id: "123456789012".into(),
             region: "us-east-1".into(),
             request_id: String::new(),
         }

@@ -16,6 +16,20 @@ const MAX_TIMEOUT_SECS: u64 = 24 * 60 * 60;
 /// 32-bit targets); a million connections is past any file-descriptor limit.
 const MAX_CONNECTIONS: i64 = 1 << 20;
 
+#[derive(clap::ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AuthMode {
+    Open,
+    Sigv4,
+}
+
+fn parse_account_id(value: &str) -> Result<String, String> {
+    if crate::auth::is_account_id(value) {
+        Ok(value.to_owned())
+    } else {
+        Err("an account id is 12 digits".into())
+    }
+}
+
 #[derive(Parser, Debug, Clone)]
 #[command(
     name = "ssm-server",
@@ -33,9 +47,27 @@ pub struct Config {
     #[arg(long, env = "SSM_SERVER_DB", default_value = "ssm-server.db")]
     pub db: PathBuf,
 
-    /// Account id that owns everything created (signatures are not checked).
-    #[arg(long, env = "SSM_SERVER_ACCOUNT_ID", default_value = "123456789012")]
+    /// Who may call: `open` accepts any signature (the account is a 12-digit
+    /// access key id, else --account-id); `sigv4` checks each request's
+    /// Signature Version 4 against --credentials.
+    #[arg(long, env = "SSM_SERVER_AUTH", value_enum, default_value_t = AuthMode::Open)]
+    pub auth: AuthMode,
+
+    /// TOML file of the identities `--auth sigv4` accepts (access key id,
+    /// secret, account id, optional session token); see the README.
+    #[arg(long, env = "SSM_SERVER_CREDENTIALS")]
+    pub credentials: Option<PathBuf>,
+
+    /// In open mode, the account of requests whose access key id is not
+    /// 12 digits (or that are not signed at all).
+    #[arg(long, env = "SSM_SERVER_ACCOUNT_ID", default_value = "123456789012",
+          value_parser = parse_account_id)]
     pub account_id: String,
+
+    /// Serve `POST /_admin/windows/{id}/run` (start a window's run now). In
+    /// sigv4 mode it needs a signed request, like the API.
+    #[arg(long, env = "SSM_SERVER_ADMIN")]
+    pub admin: bool,
 
     /// Region used when a request carries no SigV4 credential scope.
     #[arg(long, env = "SSM_SERVER_DEFAULT_REGION", default_value = "us-east-1")]
@@ -107,7 +139,10 @@ impl Config {
         Self {
             listen: "127.0.0.1:0".parse().expect("valid address"),
             db: PathBuf::from(":memory:"),
+            auth: AuthMode::Open,
+            credentials: None,
             account_id: "123456789012".into(),
+            admin: true,
             default_region: "us-east-1".into(),
             max_windows: 50,
             max_targets_per_window: 100,

@@ -6,6 +6,7 @@
 //! operation) → [`domain`] (the rules) → [`store`] (memory + SQLite).
 
 pub mod access_log;
+pub mod auth;
 pub mod clock;
 pub mod config;
 pub mod domain;
@@ -14,7 +15,6 @@ pub mod inventory;
 pub mod log_buffer;
 pub mod scheduler;
 pub mod service;
-pub mod sigv4;
 pub mod store;
 
 use std::net::SocketAddr;
@@ -26,8 +26,9 @@ use tokio::task::JoinHandle;
 
 pub use access_log::AccessLog;
 pub use clock::{Clock, ManualClock, SystemClock};
-pub use config::Config;
+pub use config::{AuthMode, Config};
 
+use auth::{Auth, Credentials};
 use domain::{Domain, Limits, Simulation};
 use inventory::Inventory;
 use scheduler::Scheduler;
@@ -52,6 +53,25 @@ impl Running {
         match self.task.await {
             Ok(result) => result.map_err(|e| format!("server error: {e}")),
             Err(e) => Err(format!("server task failed: {e}")),
+        }
+    }
+}
+
+/// The `--auth` mode, with its credentials read.
+fn auth_of(config: &Config) -> Result<Auth, String> {
+    match (config.auth, &config.credentials) {
+        (AuthMode::Open, None) => Ok(Auth::Open {
+            default_account: config.account_id.clone(),
+            default_region: config.default_region.clone(),
+        }),
+        (AuthMode::Open, Some(_)) => {
+            Err("--credentials is read only with --auth sigv4; add --auth sigv4 to check signatures".into())
+        }
+        (AuthMode::Sigv4, Some(path)) => Ok(Auth::Sigv4 {
+            credentials: Credentials::load(path)?,
+        }),
+        (AuthMode::Sigv4, None) => {
+            Err("--auth sigv4 needs --credentials FILE (or SSM_SERVER_CREDENTIALS), the identities to accept".into())
         }
     }
 }
@@ -103,10 +123,10 @@ pub async fn start_with_log(
     let app = Arc::new(http::App {
         service: SsmService {
             domain: domain.clone(),
-            account_id: config.account_id.clone(),
         },
         domain: domain.clone(),
-        default_region: config.default_region.clone(),
+        auth: auth_of(config)?,
+        admin: config.admin,
         max_body_bytes: config.max_body_bytes,
         access_log,
     });

@@ -12,13 +12,14 @@ use crate::domain::{fail, Domain, Fault, Scope};
 
 pub struct SsmService {
     pub domain: Arc<Domain>,
-    pub account_id: String,
 }
 
 impl SsmService {
+    /// Every item belongs to the caller's account and Region; nothing
+    /// crosses from one to another.
     fn scope(&self, context: &RequestContext) -> Scope {
         Scope {
-            account: self.account_id.clone(),
+            account: context.account_id.clone(),
             region: context.region.clone(),
         }
     }

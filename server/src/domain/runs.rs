@@ -37,31 +37,47 @@ pub struct Simulation {
 }
 
 impl Domain {
-    /// Starts a run of `window_id` now and returns its execution id. The
-    /// scheduler's rules apply: a disabled window does not run, and a run
-    /// still going refuses another (the scheduler would record it
-    /// SKIPPED_OVERLAPPING; here the caller is told instead, so repeated
-    /// calls cannot pile up executions).
-    pub fn run_window_now(&self, scope: &Scope, window_id: &str) -> Result<String, Fault> {
+    /// Starts a run of `window_id` now and returns its execution id. Unless
+    /// `force`d, the scheduler's rules apply: a disabled window does not
+    /// run, and a run still going refuses another (the scheduler would
+    /// record it SKIPPED_OVERLAPPING; here the caller is told instead, so
+    /// repeated calls cannot pile up executions).
+    pub fn run_window_now(
+        &self,
+        scope: &Scope,
+        window_id: &str,
+        force: bool,
+    ) -> Result<String, Fault> {
         let now = Timestamp::from(self.clock.now());
         self.write(scope, |data, _| {
             let window = find_window(data, window_id)?;
-            if !window.enabled {
-                return Err(Fault::Validation(format!(
-                    "Maintenance window {window_id} is disabled; enable it to run it."
-                )));
-            }
-            if let Some(running) = latest_run(data, window_id).filter(|e| e.end.is_some_and(|end| end > now)) {
-                return Err(Fault::Validation(format!(
-                    "Maintenance window {window_id} has a run in progress (execution {}); wait for it to end or cancel it.",
-                    running.id
-                )));
+            if !force {
+                may_start(data, window, now)?;
             }
             let execution = plan(window, now, &self.simulation);
             let id = execution.id.clone();
             Ok((id, vec![Change::PutExecution(execution)]))
         })
     }
+}
+
+/// Whether the scheduler would start a run of `window` at `now`.
+fn may_start(data: &ScopeData, window: &Window, now: Timestamp) -> Result<(), Fault> {
+    let window_id = &window.id;
+    if !window.enabled {
+        return Err(Fault::Validation(format!(
+            "Maintenance window {window_id} is disabled; enable it to run it."
+        )));
+    }
+    if let Some(running) =
+        latest_run(data, window_id).filter(|e| e.end.is_some_and(|end| end > now))
+    {
+        return Err(Fault::Validation(format!(
+            "Maintenance window {window_id} has a run in progress (execution {}); wait for it to end or cancel it.",
+            running.id
+        )));
+    }
+    Ok(())
 }
 
 /// The run of `window_id` that ends last, which decides whether a new run

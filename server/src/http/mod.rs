@@ -10,23 +10,27 @@ use std::time::Instant;
 use awsjson_runtime::{ErrorResponse, HttpResponse, Request, RequestContext};
 use http_body_util::{BodyExt, Full, LengthLimitError, Limited};
 use hyper::body::{Bytes, Incoming};
-use hyper::header::{self, HeaderMap, HeaderName, HeaderValue};
+use hyper::header::{self, HeaderName, HeaderValue};
+use hyper::http::request::Parts;
 use hyper::{Method, StatusCode};
 use serde_json::json;
 
 pub use connections::{serve, ConnectionLimits};
 
 use crate::access_log::{AccessLog, Entry};
+use crate::auth::header::is_region_name;
+use crate::auth::{Auth, Caller, Refusal, Signed};
 use crate::domain::{Domain, Scope};
 use crate::service::SsmService;
-use crate::sigv4;
 
 pub type Response = hyper::Response<Full<Bytes>>;
 
 pub struct App {
     pub service: SsmService,
     pub domain: Arc<Domain>,
-    pub default_region: String,
+    pub auth: Auth,
+    /// Whether `/_admin/…` is served.
+    pub admin: bool,
     /// Largest request body accepted, in bytes.
     pub max_body_bytes: usize,
     pub access_log: AccessLog,
@@ -40,12 +44,12 @@ pub async fn route(app: &App, request: hyper::Request<Incoming>) -> Response {
     let admin_run = path
         .strip_prefix("/_admin/windows/")
         .and_then(|rest| rest.strip_suffix("/run"))
-        .filter(|id| !id.is_empty() && !id.contains('/'));
+        .filter(|id| app.admin && !id.is_empty() && !id.contains('/'));
     match (&parts.method, path, admin_run) {
-        (&Method::POST, "/", _) => api(app, parts.headers, body).await,
+        (&Method::POST, "/", _) => api(app, &parts, body).await,
         // HEAD as well, as probes may send it; hyper leaves out the body.
         (&Method::GET | &Method::HEAD, "/health", _) => health(),
-        (&Method::POST, _, Some(window_id)) => run_now(app, window_id, parts.uri.query()).await,
+        (&Method::POST, _, Some(window_id)) => run_now(app, &parts, window_id, body).await,
         (_, "/", _) | (_, _, Some(_)) => plain(StatusCode::METHOD_NOT_ALLOWED, Some("POST")),
         (_, "/health", _) => plain(StatusCode::METHOD_NOT_ALLOWED, Some("GET, HEAD")),
         _ => plain(StatusCode::NOT_FOUND, None),
@@ -80,18 +84,17 @@ const REQUEST_ID: HeaderName = HeaderName::from_static("x-amzn-requestid");
 const ERROR_TYPE: HeaderName = HeaderName::from_static("x-amzn-errortype");
 const QUERY_ERROR: HeaderName = HeaderName::from_static("x-amzn-query-error");
 
-async fn api(app: &App, headers: HeaderMap, body: Incoming) -> Response {
+async fn api(app: &App, parts: &Parts, body: Incoming) -> Response {
     let started = Instant::now();
+    let headers = &parts.headers;
     let target = headers
         .get("x-amz-target")
         .and_then(|v| v.to_str().ok())
         .unwrap_or_default();
     let operation = target.rsplit('.').next().unwrap_or(target);
-    let scope = headers
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .map_or(sigv4::ScopeRegion::Absent, sigv4::region);
     let request_id = uuid::Uuid::new_v4().to_string();
+    // A refused request is logged without a Region: the client's claim to
+    // one is not to be trusted, nor echoed.
     let answer = |answer: HttpResponse, region: &str| {
         app.access_log.record(&Entry {
             operation,
@@ -103,30 +106,20 @@ async fn api(app: &App, headers: HeaderMap, body: Incoming) -> Response {
         });
         to_response(answer, &request_id)
     };
-    let region = match scope {
-        sigv4::ScopeRegion::Valid(region) => region,
-        sigv4::ScopeRegion::Absent => &app.default_region,
-        // What AWS answers a credential scope whose region is not a Region.
-        // AWS's text then quotes the region; ours does not, since it is
-        // whatever the client sent, and neither does the log line.
-        sigv4::ScopeRegion::Invalid => {
-            let refusal = framework_error(
-                400,
-                "InvalidSignatureException",
-                "Credential should be scoped to a valid region.".into(),
-            );
+    let body = match read_body(body, app.max_body_bytes).await {
+        Ok(body) => body,
+        Err(refusal) => return answer(refusal, "-"),
+    };
+    let caller = match authenticate(app, parts, &body) {
+        Ok(caller) => caller,
+        Err(refusal) => {
+            let refusal = framework_error(refusal.status, refusal.code, refusal.message);
             return answer(refusal, "-");
         }
     };
-    let body = match Limited::new(body, app.max_body_bytes).collect().await {
-        Ok(body) => body.to_bytes(),
-        Err(error) => {
-            let too_large = error.downcast_ref::<LengthLimitError>().is_some();
-            return answer(unread_body(too_large, app.max_body_bytes), region);
-        }
-    };
     let context = RequestContext {
-        region: region.to_owned(),
+        account_id: caller.account.to_owned(),
+        region: caller.region.to_owned(),
         request_id: request_id.clone(),
     };
     let request = Request {
@@ -140,7 +133,30 @@ async fn api(app: &App, headers: HeaderMap, body: Incoming) -> Response {
         body: &body,
     };
     let result = ssm_api::dispatch(&app.service, &context, request).await;
-    answer(result, region)
+    answer(result, caller.region)
+}
+
+async fn read_body(body: Incoming, limit: usize) -> Result<Bytes, HttpResponse> {
+    match Limited::new(body, limit).collect().await {
+        Ok(body) => Ok(body.to_bytes()),
+        Err(error) => {
+            let too_large = error.downcast_ref::<LengthLimitError>().is_some();
+            Err(unread_body(too_large, limit))
+        }
+    }
+}
+
+/// The account and Region `parts` and `body` act in, by the server's
+/// `--auth` mode.
+fn authenticate<'a>(app: &'a App, parts: &'a Parts, body: &'a [u8]) -> Result<Caller<'a>, Refusal> {
+    let signed = Signed {
+        method: parts.method.as_str(),
+        path: parts.uri.path(),
+        query: parts.uri.query(),
+        headers: &parts.headers,
+        body,
+    };
+    app.auth.authenticate(&signed, app.domain.clock.now())
 }
 
 /// A body that was too large or could not be read, answered in the
@@ -212,29 +228,76 @@ fn health() -> Response {
 }
 
 /// Starts a window's run now, so a person can watch one without waiting
-/// for its schedule. `?region=` names the Region (else the default one).
-async fn run_now(app: &App, window_id: &str, query: Option<&str>) -> Response {
-    let region = form_urlencoded::parse(query.unwrap_or_default().as_bytes())
-        .find(|(key, _)| key == "region")
-        .map_or_else(
-            || app.default_region.clone(),
-            |(_, value)| value.into_owned(),
-        );
+/// for its schedule. The caller's account and Region are the API's; in open
+/// mode `?region=` may name the Region instead. `?force=true` skips the
+/// scheduler's enabled and overlap checks.
+async fn run_now(app: &App, parts: &Parts, window_id: &str, body: Incoming) -> Response {
+    let refused = |status: u16, code: &str, message: &str| {
+        json_response(
+            StatusCode::from_u16(status).unwrap_or(StatusCode::BAD_REQUEST),
+            &json!({ "__type": code, "message": message }),
+        )
+    };
+    let body = match read_body(body, app.max_body_bytes).await {
+        Ok(body) => body,
+        Err(refusal) => {
+            let message = serde_json::from_slice::<serde_json::Value>(&refusal.body)
+                .ok()
+                .and_then(|v| v["message"].as_str().map(str::to_owned))
+                .unwrap_or_default();
+            return refused(
+                refusal.status,
+                refusal.error_type.unwrap_or_default(),
+                &message,
+            );
+        }
+    };
+    let caller = match authenticate(app, parts, &body) {
+        Ok(caller) => caller,
+        Err(refusal) => return refused(refusal.status, refusal.code, &refusal.message),
+    };
+    let (mut region, mut force) = (None, false);
+    for (key, value) in form_urlencoded::parse(parts.uri.query().unwrap_or_default().as_bytes()) {
+        match &*key {
+            "region" => region = Some(value.into_owned()),
+            "force" => force = value == "true",
+            _ => {}
+        }
+    }
+    let region = match region {
+        Some(region) if region != caller.region && app.auth.is_strict() => {
+            return refused(
+                400,
+                "ValidationException",
+                "The region parameter must be the Region the request is signed for.",
+            );
+        }
+        Some(region) if is_region_name(&region) => region,
+        Some(_) => {
+            return refused(
+                400,
+                "ValidationException",
+                "The region parameter is not a Region name.",
+            )
+        }
+        None => caller.region.to_owned(),
+    };
     let scope = Scope {
-        account: app.service.account_id.clone(),
+        account: caller.account.to_owned(),
         region,
     };
     let (domain, window_id) = (app.domain.clone(), window_id.to_owned());
-    match crate::service::blocking(move || domain.run_window_now(&scope, &window_id)).await {
+    match crate::service::blocking(move || domain.run_window_now(&scope, &window_id, force)).await {
         Ok(execution_id) => json_response(
             StatusCode::OK,
             &json!({ "WindowExecutionId": execution_id }),
         ),
         Err(fault) => {
             let error = fault.to_response();
-            json_response(
-                StatusCode::from_u16(error.status).unwrap_or(StatusCode::BAD_REQUEST),
-                &json!({ "__type": error.code, "message": error.message() }),
+            refused(
+                error.status,
+                error.code,
+                error.message().unwrap_or_default(),
             )
         }
     }

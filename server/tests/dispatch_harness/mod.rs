@@ -208,7 +208,6 @@ impl Harness {
         Self {
             service: Arc::new(SsmService {
                 domain: domain.clone(),
-                account_id: ACCOUNT.into(),
             }),
             scheduler: Scheduler::new(domain, TimeDelta::days(30)),
             clock,
@@ -246,7 +245,9 @@ impl Harness {
         match control {
             Control::RunLastWindow => {
                 if let Some(window) = self.ids.get("$W").map(str::to_owned) {
-                    if let Ok(execution) = self.service.domain.run_window_now(&scope, &window) {
+                    if let Ok(execution) =
+                        self.service.domain.run_window_now(&scope, &window, false)
+                    {
                         self.ids.remember("$E", &execution);
                     }
                 }
@@ -276,6 +277,7 @@ pub struct Prepared {
 impl Prepared {
     pub async fn send(&self, service: &SsmService) -> HttpResponse {
         let context = RequestContext {
+            account_id: ACCOUNT.into(),
             region: REGION.into(),
             request_id: "fuzz".into(),
         };

@@ -54,7 +54,10 @@ async fn a_run_is_readable_through_every_execution_operation() {
         account: "123456789012".into(),
         region: "us-west-2".into(),
     };
-    let execution = server.domain.run_window_now(&scope, &window).unwrap();
+    let execution = server
+        .domain
+        .run_window_now(&scope, &window, false)
+        .unwrap();
     let running = ssm
         .get_maintenance_window_execution()
         .window_execution_id(&execution)
@@ -234,7 +237,10 @@ async fn run_then_stop(later_task: bool) -> (tempfile::TempDir, Config, Arc<Manu
         account: "123456789012".into(),
         region: "us-east-1".into(),
     };
-    let execution = server.domain.run_window_now(&scope, &window).unwrap();
+    let execution = server
+        .domain
+        .run_window_now(&scope, &window, false)
+        .unwrap();
     server.stop().await.unwrap();
     (dir, config, clock, execution)
 }

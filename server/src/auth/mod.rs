@@ -1,0 +1,265 @@
+//! Who is calling, and in which Region: the account and Region every item
+//! belongs to come from here.
+//!
+//! - **open** (the default): any signature is accepted, as LocalStack and
+//!   moto do. The account is the access key id when that is 12 digits,
+//!   else `--account-id`; the Region comes from the credential scope.
+//! - **sigv4**: every request must carry a valid Signature Version 4 made
+//!   with a key from `--credentials`, answered with AWS's own errors when
+//!   it does not.
+
+mod canonical;
+pub mod credentials;
+pub mod header;
+pub mod signer;
+
+use std::time::Duration;
+
+use chrono::{DateTime, NaiveDateTime, Utc};
+use hyper::header::{HeaderMap, AUTHORIZATION};
+use subtle::ConstantTimeEq;
+
+pub use credentials::{is_account_id, Credential, Credentials};
+
+/// The signing name of the service in credential scopes.
+pub const SERVICE: &str = "ssm";
+
+/// How far a request's `X-Amz-Date` may be from the server's clock.
+const MAX_SKEW: Duration = Duration::from_secs(5 * 60);
+
+const AMZ_DATE_FORMAT: &str = "%Y%m%dT%H%M%SZ";
+
+pub enum Auth {
+    Open {
+        default_account: String,
+        default_region: String,
+    },
+    Sigv4 {
+        credentials: Credentials,
+    },
+}
+
+/// The account and Region a request acts in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Caller<'a> {
+    pub account: &'a str,
+    pub region: &'a str,
+}
+
+/// The parts of a request a signature covers.
+pub struct Signed<'a> {
+    pub method: &'a str,
+    pub path: &'a str,
+    pub query: Option<&'a str>,
+    pub headers: &'a HeaderMap,
+    pub body: &'a [u8],
+}
+
+/// Why a request was turned away, as AWS's request layer answers it.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Refusal {
+    pub status: u16,
+    pub code: &'static str,
+    pub message: String,
+}
+
+impl Refusal {
+    fn new(code: &'static str, message: impl Into<String>) -> Self {
+        Self {
+            status: 400,
+            code,
+            message: message.into(),
+        }
+    }
+
+    pub fn missing_token() -> Self {
+        Self::new(
+            "MissingAuthenticationTokenException",
+            "Request is missing Authentication Token",
+        )
+    }
+
+    pub fn incomplete(message: String) -> Self {
+        Self::new("IncompleteSignatureException", message)
+    }
+
+    pub fn invalid_signature(message: String) -> Self {
+        Self::new("InvalidSignatureException", message)
+    }
+
+    /// AWS's text quotes the region; this does not, since it is whatever
+    /// the client sent.
+    pub fn invalid_region() -> Self {
+        Self::new(
+            "InvalidSignatureException",
+            "Credential should be scoped to a valid region.",
+        )
+    }
+
+    /// Both an unknown access key and a wrong session token.
+    pub fn unrecognized_client() -> Self {
+        Self::new(
+            "UnrecognizedClientException",
+            "The security token included in the request is invalid.",
+        )
+    }
+}
+
+impl Auth {
+    /// The caller of `request` at `now`, or why it is refused.
+    pub fn authenticate<'a>(
+        &'a self,
+        request: &Signed<'a>,
+        now: DateTime<Utc>,
+    ) -> Result<Caller<'a>, Refusal> {
+        let authorization = request
+            .headers
+            .get(AUTHORIZATION)
+            .and_then(|v| v.to_str().ok());
+        match self {
+            Auth::Open {
+                default_account,
+                default_region,
+            } => match authorization.map_or(header::Scope::Absent, header::scope) {
+                header::Scope::Valid { access_key, region } => Ok(Caller {
+                    account: if is_account_id(access_key) {
+                        access_key
+                    } else {
+                        default_account
+                    },
+                    region,
+                }),
+                header::Scope::Absent => Ok(Caller {
+                    account: default_account,
+                    region: default_region,
+                }),
+                header::Scope::Invalid => Err(Refusal::invalid_region()),
+            },
+            Auth::Sigv4 { credentials } => {
+                let authorization = authorization.ok_or_else(Refusal::missing_token)?;
+                verify(credentials, authorization, request, now)
+            }
+        }
+    }
+
+    pub fn is_strict(&self) -> bool {
+        matches!(self, Auth::Sigv4 { .. })
+    }
+}
+
+fn verify<'a>(
+    credentials: &'a Credentials,
+    authorization: &'a str,
+    request: &Signed<'a>,
+    now: DateTime<Utc>,
+) -> Result<Caller<'a>, Refusal> {
+    let amz_date = request
+        .headers
+        .get("x-amz-date")
+        .map(|v| v.to_str().unwrap_or_default());
+    let parsed = header::parse(authorization, amz_date.is_some())?;
+    let amz_date = amz_date.unwrap_or_default();
+    let signed = |name: &str| parsed.signed_headers.split(';').any(|h| h == name);
+    if !signed("host") {
+        return Err(Refusal::incomplete(
+            "'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization.".into(),
+        ));
+    }
+    if !signed("x-amz-date") {
+        return Err(Refusal::incomplete(
+            "'X-Amz-Date' must be a 'SignedHeader' in the AWS Authorization.".into(),
+        ));
+    }
+    if parsed.service != SERVICE {
+        return Err(Refusal::invalid_signature(format!(
+            "Credential should be scoped to correct service: '{SERVICE}'. "
+        )));
+    }
+    let signed_at = NaiveDateTime::parse_from_str(amz_date, AMZ_DATE_FORMAT)
+        .map_err(|_| {
+            Refusal::incomplete(format!(
+                "Date must be in ISO-8601 'basic format'. Got '{amz_date}'. See http://en.wikipedia.org/wiki/ISO_8601"
+            ))
+        })?
+        .and_utc();
+    if parsed.date != &amz_date[..8] {
+        return Err(Refusal::invalid_signature(format!(
+            "Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: '{}' != '{}', from '{amz_date}'.",
+            parsed.date,
+            &amz_date[..8]
+        )));
+    }
+    check_skew(amz_date, signed_at, now)?;
+    let credential = credentials
+        .get(parsed.access_key)
+        .ok_or_else(Refusal::unrecognized_client)?;
+    let token = request
+        .headers
+        .get("x-amz-security-token")
+        .map(|v| v.as_bytes());
+    let token_matches = match (credential.session_token.as_deref(), token) {
+        (None, None) => true,
+        (Some(expected), Some(sent)) => bool::from(expected.as_bytes().ct_eq(sent)),
+        _ => false,
+    };
+    if !token_matches {
+        return Err(Refusal::unrecognized_client());
+    }
+    let canonical_request = canonical::canonical_request(&canonical::Request {
+        method: request.method,
+        path: request.path,
+        query: request.query,
+        headers: request.headers,
+        signed_headers: parsed.signed_headers,
+        body: request.body,
+    });
+    let scope = format!(
+        "{}/{}/{}/aws4_request",
+        parsed.date, parsed.region, parsed.service
+    );
+    let string_to_sign = canonical::string_to_sign(amz_date, &scope, &canonical_request);
+    let key = aws_sigv4::sign::v4::generate_signing_key(
+        &credential.secret_access_key,
+        signed_at.into(),
+        parsed.region,
+        parsed.service,
+    );
+    let expected = aws_sigv4::sign::v4::calculate_signature(key, string_to_sign.as_bytes());
+    if !bool::from(expected.as_bytes().ct_eq(parsed.signature.as_bytes())) {
+        return Err(Refusal::invalid_signature(format!(
+            "The request signature we calculated does not match the signature you provided. \
+             Check your AWS Secret Access Key and signing method. Consult the service documentation for details.\n\n\
+             The Canonical String for this request should have been\n'{canonical_request}'\n\n\
+             The String-to-Sign should have been\n'{string_to_sign}'\n"
+        )));
+    }
+    Ok(Caller {
+        account: &credential.account_id,
+        region: parsed.region,
+    })
+}
+
+/// AWS's rule: a signature is good for five minutes either side of the
+/// server's clock.
+fn check_skew(amz_date: &str, signed_at: DateTime<Utc>, now: DateTime<Utc>) -> Result<(), Refusal> {
+    let skew = chrono::TimeDelta::from_std(MAX_SKEW).expect("five minutes fit");
+    let format = |t: DateTime<Utc>| t.format(AMZ_DATE_FORMAT).to_string();
+    if signed_at < now - skew {
+        return Err(Refusal::invalid_signature(format!(
+            "Signature expired: {amz_date} is now earlier than {} ({} - 5 min.)",
+            format(now - skew),
+            format(now)
+        )));
+    }
+    if signed_at > now + skew {
+        return Err(Refusal::invalid_signature(format!(
+            "Signature not yet current: {amz_date} is still later than {} ({} + 5 min.)",
+            format(now + skew),
+            format(now)
+        )));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,64 @@
+//! The client's side: signing a request as AWS's SDKs do, with the SDK's own
+//! signer (`aws-sigv4`), for the tools and tests that talk to ssm-server
+//! without an SDK (raw HTTP, the load generator, the admin endpoint). Being
+//! another implementation than the server's, it also checks it.
+
+use std::time::SystemTime;
+
+use aws_credential_types::Credentials;
+use aws_sigv4::http_request::{sign, SignableBody, SignableRequest, SigningSettings};
+use aws_sigv4::sign::v4::SigningParams;
+use aws_smithy_runtime_api::client::identity::Identity;
+
+/// Who signs, and for which Region.
+#[derive(Clone, Debug)]
+pub struct Key {
+    pub access_key_id: String,
+    pub secret_access_key: String,
+    pub session_token: Option<String>,
+    pub region: String,
+}
+
+/// The headers that sign a request (`authorization`, `x-amz-date`, and
+/// `x-amz-security-token` with a session token), to be added to the ones
+/// given here, which must be all the request sends (`host` among them).
+pub fn sign_headers(
+    key: &Key,
+    method: &str,
+    path_and_query: &str,
+    headers: &[(&str, &str)],
+    body: &[u8],
+    time: SystemTime,
+) -> Result<Vec<(String, String)>, String> {
+    let identity: Identity = Credentials::new(
+        &key.access_key_id,
+        &key.secret_access_key,
+        key.session_token.clone(),
+        None,
+        "ssm-server-signer",
+    )
+    .into();
+    let params = SigningParams::builder()
+        .identity(&identity)
+        .region(&key.region)
+        .name(super::SERVICE)
+        .time(time)
+        .settings(SigningSettings::default())
+        .build()
+        .map_err(|e| e.to_string())?
+        .into();
+    let request = SignableRequest::new(
+        method,
+        path_and_query,
+        headers.iter().copied(),
+        SignableBody::Bytes(body),
+    )
+    .map_err(|e| e.to_string())?;
+    let (instructions, _signature) = sign(request, &params)
+        .map_err(|e| e.to_string())?
+        .into_parts();
+    Ok(instructions
+        .headers()
+        .map(|(name, value)| (name.to_owned(), value.to_owned()))
+        .collect())
+}
