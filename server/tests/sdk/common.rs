@@ -6,10 +6,61 @@ use std::sync::Arc;
 
 use aws_sdk_ssm::config::{BehaviorVersion, Credentials, Region};
 use aws_sdk_ssm::Client;
-use ssm_server::{Config, ManualClock, Running, SystemClock};
+use ssm_server::auth::signer::{sign_headers, Key};
+use ssm_server::{AuthMode, Config, ManualClock, Running, SystemClock};
+
+/// The clients' identity; with `--auth open` its account is the default
+/// one, 123456789012.
+pub const ACCESS_KEY: &str = "AKIDLOCALTEST";
+pub const SECRET_KEY: &str = "local-secret";
+
+/// What `SSM_TEST_AUTH=sigv4` makes the servers accept: the clients' key
+/// (in the default account) and two whose ids are their accounts, as open
+/// mode reads 12-digit keys.
+const CREDENTIALS: &str = r#"
+[[credentials]]
+access_key_id = "AKIDLOCALTEST"
+secret_access_key = "local-secret"
+account_id = "123456789012"
+
+[[credentials]]
+access_key_id = "111122223333"
+secret_access_key = "local-secret"
+account_id = "111122223333"
+
+[[credentials]]
+access_key_id = "444455556666"
+secret_access_key = "local-secret"
+account_id = "444455556666"
+"#;
+
+/// `config` with the suite's auth mode: open unless `SSM_TEST_AUTH=sigv4`,
+/// which runs every test with signatures checked. A test that sets its own
+/// credentials keeps them.
+pub fn with_suite_auth(mut config: Config) -> Config {
+    if config.credentials.is_some() {
+        return config;
+    }
+    match std::env::var("SSM_TEST_AUTH").as_deref() {
+        Err(_) | Ok("open") => {}
+        Ok("sigv4") => {
+            static FILE: std::sync::OnceLock<std::path::PathBuf> = std::sync::OnceLock::new();
+            let path = FILE.get_or_init(|| {
+                let path =
+                    std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("sdk-credentials.toml");
+                std::fs::write(&path, CREDENTIALS).expect("write the credentials file");
+                path
+            });
+            config.auth = AuthMode::Sigv4;
+            config.credentials = Some(path.clone());
+        }
+        Ok(other) => panic!("SSM_TEST_AUTH is open or sigv4, not {other:?}"),
+    }
+    config
+}
 
 pub async fn start(config: Config) -> Running {
-    ssm_server::start(&config, Arc::new(SystemClock))
+    ssm_server::start(&with_suite_auth(config), Arc::new(SystemClock))
         .await
         .expect("server starts")
 }
@@ -24,15 +75,16 @@ pub fn client(server: &Running, region: &str) -> Client {
 
 /// A client for a server at `addr`, in this process or not.
 pub fn client_at(addr: SocketAddr, region: &str) -> Client {
+    client_as(addr, region, ACCESS_KEY)
+}
+
+/// A client signing with `access_key` (and the suite's one secret).
+pub fn client_as(addr: SocketAddr, region: &str, access_key: &str) -> Client {
     let config = aws_sdk_ssm::Config::builder()
         .behavior_version(BehaviorVersion::latest())
         .region(Region::new(region.to_owned()))
         .credentials_provider(Credentials::new(
-            "AKIDLOCALTEST",
-            "local-secret",
-            None,
-            None,
-            "tests",
+            access_key, SECRET_KEY, None, None, "tests",
         ))
         .endpoint_url(format!("http://{addr}"))
         .http_client(aws_smithy_http_client::Builder::new().build_http())
@@ -75,7 +127,101 @@ pub async fn create_window(client: &Client, name: &str) -> String {
 
 /// A server whose scheduler runs on `clock`, ticked by the test.
 pub async fn start_with_clock(config: Config, clock: Arc<ManualClock>) -> Running {
-    ssm_server::start(&config, clock)
+    ssm_server::start(&with_suite_auth(config), clock)
         .await
         .expect("server starts")
+}
+
+/// An answer to [`post`]: status, headers (names in lower case) and body.
+pub struct Answer {
+    pub status: u16,
+    pub headers: Vec<(String, String)>,
+    pub body: String,
+}
+
+impl Answer {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+    }
+
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("{e}: {}", self.body))
+    }
+}
+
+/// `POST path_and_query` over plain HTTP/1.1 with `headers` and `body`,
+/// signed as the SDK signs when `key` is given.
+pub async fn post(
+    addr: SocketAddr,
+    path_and_query: &str,
+    headers: &[(&str, &str)],
+    body: &[u8],
+    key: Option<&Key>,
+) -> Answer {
+    use std::io::{Read, Write};
+    let host = addr.to_string();
+    let mut all: Vec<(String, String)> = vec![("host".into(), host)];
+    all.extend(headers.iter().map(|(n, v)| (n.to_string(), v.to_string())));
+    if let Some(key) = key {
+        let borrowed: Vec<(&str, &str)> =
+            all.iter().map(|(n, v)| (n.as_str(), v.as_str())).collect();
+        let signature = sign_headers(
+            key,
+            "POST",
+            path_and_query,
+            &borrowed,
+            body,
+            std::time::SystemTime::now(),
+        )
+        .expect("the SDK's signer signs");
+        all.extend(signature);
+    }
+    let mut request = format!("POST {path_and_query} HTTP/1.1\r\n");
+    for (name, value) in &all {
+        request.push_str(&format!("{name}: {value}\r\n"));
+    }
+    request.push_str(&format!(
+        "content-length: {}\r\nconnection: close\r\n\r\n",
+        body.len()
+    ));
+    let mut request = request.into_bytes();
+    request.extend_from_slice(body);
+    let raw = tokio::task::spawn_blocking(move || {
+        let mut stream = std::net::TcpStream::connect(addr).expect("connect");
+        stream.write_all(&request).expect("send");
+        let mut raw = String::new();
+        stream.read_to_string(&mut raw).expect("read the answer");
+        raw
+    })
+    .await
+    .expect("the request ran");
+    let (head, body) = raw.split_once("\r\n\r\n").expect("a whole answer");
+    let mut lines = head.lines();
+    let status = lines
+        .next()
+        .and_then(|l| l.get(9..12))
+        .and_then(|s| s.parse().ok())
+        .expect("a status line");
+    let headers = lines
+        .filter_map(|l| l.split_once(':'))
+        .map(|(n, v)| (n.trim().to_ascii_lowercase(), v.trim().to_owned()))
+        .collect();
+    Answer {
+        status,
+        headers,
+        body: body.to_owned(),
+    }
+}
+
+/// The suite's key for `region`.
+pub fn key(region: &str) -> Key {
+    Key {
+        access_key_id: ACCESS_KEY.into(),
+        secret_access_key: SECRET_KEY.into(),
+        session_token: None,
+        region: region.into(),
+    }
 }

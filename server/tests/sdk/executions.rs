@@ -9,7 +9,7 @@ use chrono::{TimeDelta, TimeZone, Utc};
 use ssm_server::domain::Scope;
 use ssm_server::{Clock, Config, ManualClock};
 
-use crate::common::{client, create_window, error_of, start_with_clock};
+use crate::common::{client, create_window, error_of, key, post, start_with_clock};
 
 #[tokio::test]
 async fn a_run_is_readable_through_every_execution_operation() {
@@ -668,26 +668,11 @@ async fn runs_whose_recording_failed_are_recorded_by_the_next_tick() {
     server.stop().await.unwrap();
 }
 
-/// `POST /_admin/windows/{id}/run`: (HTTP status, JSON body).
+/// `POST /_admin/windows/{id}/run`, signed: (HTTP status, JSON body).
 async fn admin_run(server: &ssm_server::Running, window: &str) -> (u16, serde_json::Value) {
-    use std::io::{Read, Write};
-    let addr = server.addr;
-    let request = format!(
-        "POST /_admin/windows/{window}/run?region=us-east-1 HTTP/1.1\r\nHost: {addr}\r\n\
-         Content-Length: 0\r\nConnection: close\r\n\r\n"
-    );
-    let answer = tokio::task::spawn_blocking(move || {
-        let mut stream = std::net::TcpStream::connect(addr).unwrap();
-        stream.write_all(request.as_bytes()).unwrap();
-        let mut answer = String::new();
-        stream.read_to_string(&mut answer).unwrap();
-        answer
-    })
-    .await
-    .unwrap();
-    let status = answer[9..12].parse().unwrap();
-    let (_, body) = answer.split_once("\r\n\r\n").unwrap();
-    (status, serde_json::from_str(body).unwrap())
+    let path = format!("/_admin/windows/{window}/run?region=us-east-1");
+    let answer = post(server.addr, &path, &[], b"", Some(&key("us-east-1"))).await;
+    (answer.status, answer.json())
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -1,6 +1,8 @@
 //! Every operation driven through the official AWS SDK for Rust against a
 //! server in this process: what a user of `aws-sdk-ssm` would see.
 
+mod accounts;
+mod auth;
 mod caps;
 mod common;
 mod executions;
