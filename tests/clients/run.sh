@@ -6,8 +6,10 @@
 #   cargo build -p ssm-server
 #   bash tests/clients/run.sh
 #
-# SSM_SERVER_BIN overrides the server binary (default: target/debug/ssm-server
-# in the repository). `aws` and `python3` come from PATH. The last line printed
+# SSM_CLIENTS_AUTH=sigv4 starts the server with `--auth sigv4` and a
+# credentials file matching the clients' keys (default: open). SSM_SERVER_BIN
+# overrides the server binary (default: target/debug/ssm-server in the
+# repository). `aws` and `python3` come from PATH. The last line printed
 # is `N passed, M failed` over both suites; the exit status is non-zero when
 # anything failed or the server could not be started.
 set -euo pipefail
@@ -71,7 +73,7 @@ start_server() {
     local port deadline
     port="$(free_port)"
     : >"$server_log"
-    "$server_bin" --listen "127.0.0.1:$port" --db :memory: \
+    "$server_bin" --listen "127.0.0.1:$port" --db :memory: --admin "${auth_args[@]}" \
         --invocation-seconds "$invocation_seconds" >"$server_log" 2>&1 &
     server_pid=$!
     deadline=$((SECONDS + 30))
@@ -92,6 +94,29 @@ start_server() {
     return 2
 }
 
+auth="${SSM_CLIENTS_AUTH:-open}"
+export SSM_CLIENTS_AUTH="$auth"
+case "$auth" in
+open) auth_args=() ;;
+sigv4)
+    # The clients' key in the default account, and one whose id is its
+    # account, as open mode reads a 12-digit key.
+    cat >"$work/credentials.toml" <<'EOF'
+[[credentials]]
+access_key_id = "AKIAIOSFODNN7EXAMPLE"
+secret_access_key = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
+account_id = "123456789012"
+
+[[credentials]]
+access_key_id = "111122223333"
+secret_access_key = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
+account_id = "111122223333"
+EOF
+    auth_args=(--auth sigv4 --credentials "$work/credentials.toml")
+    ;;
+*) fail_setup "SSM_CLIENTS_AUTH is open or sigv4, not $auth" ;;
+esac
+
 # Simulated runs take this long per batch of invocations (the server's
 # default is 5 s): long enough to see a run IN_PROGRESS, short enough to wait for.
 invocation_seconds=1
@@ -107,7 +132,7 @@ for attempt in 1 2 3; do
     [[ $rc -eq 2 ]] && break
 done
 [[ -n "$endpoint" ]] || fail_setup "could not start $server_bin"
-echo "# ssm-server $("$server_bin" --version 2>/dev/null | awk '{print $2}') at $endpoint (pid $server_pid)"
+echo "# ssm-server $("$server_bin" --version 2>/dev/null | awk '{print $2}') at $endpoint (pid $server_pid), --auth $auth"
 
 export AWS_ACCESS_KEY_ID="AKIAIOSFODNN7EXAMPLE"
 export AWS_SECRET_ACCESS_KEY="wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"

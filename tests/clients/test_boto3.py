@@ -16,6 +16,9 @@ import uuid
 
 import boto3
 import pytest
+from botocore import UNSIGNED
+from botocore.auth import SigV4Auth
+from botocore.awsrequest import AWSRequest
 from botocore.config import Config
 from botocore.exceptions import ClientError
 
@@ -31,11 +34,15 @@ WINDOW_RE = re.compile(r"^mw-[0-9a-f]{17}$")
 MISSING_WINDOW = "mw-0123456789abcdef0"
 MISSING_UUID = "00000000-0000-4000-8000-000000000000"
 ROLE = "arn:aws:iam::111222333444:role/MaintenanceWindowsRole"
+# The server's --auth mode: `sigv4` checks signatures against the keys
+# run.sh configured, `open` accepts any.
+AUTH = os.environ.get("SSM_CLIENTS_AUTH", "open")
 
 
-def client(region=REGION, validate=True):
+def client(region=REGION, validate=True, signature_version=None, **credentials):
     """An SSM client; `validate=False` lets requests that botocore would
-    refuse reach the server. No retries, so every error shows."""
+    refuse reach the server; `credentials` (aws_access_key_id, …) replace
+    the environment's. No retries, so every error shows."""
     return boto3.client(
         "ssm",
         endpoint_url=ENDPOINT,
@@ -43,7 +50,9 @@ def client(region=REGION, validate=True):
         config=Config(
             retries={"total_max_attempts": 1},
             parameter_validation=validate,
+            signature_version=signature_version,
         ),
+        **credentials,
     )
 
 
@@ -67,12 +76,12 @@ def message(e):
 
 
 def admin_run(window_id, region=REGION):
-    """Starts a run through the admin endpoint: (HTTP status, JSON body)."""
-    request = urllib.request.Request(
-        f"{ENDPOINT}/_admin/windows/{window_id}/run?region={region}",
-        data=b"",
-        method="POST",
-    )
+    """Starts a run through the admin endpoint, signed as `--auth sigv4`
+    requires: (HTTP status, JSON body)."""
+    url = f"{ENDPOINT}/_admin/windows/{window_id}/run?region={region}"
+    signed = AWSRequest(method="POST", url=url, data=b"")
+    SigV4Auth(boto3.session.Session().get_credentials(), "ssm", region).add_auth(signed)
+    request = urllib.request.Request(url, data=b"", method="POST", headers=dict(signed.headers))
     try:
         with urllib.request.urlopen(request, timeout=10) as response:
             return response.status, json.loads(response.read())
@@ -1241,3 +1250,73 @@ def test_windows_for_target_and_enabled_filter(ssm, windows):
     assert b in disabled and b not in enabled
     assert a in enabled and a not in disabled
     assert ssm.describe_maintenance_window_schedule(WindowId=b)["ScheduledWindowExecutions"] == []
+
+
+# --- signatures and accounts (the same tests in both --auth modes) ----------
+
+KEY = os.environ["AWS_ACCESS_KEY_ID"]
+SECRET = os.environ["AWS_SECRET_ACCESS_KEY"]
+STRICT = AUTH == "sigv4"
+
+
+def outcome(ssm):
+    """(error code, message) of listing windows, or None when it worked."""
+    try:
+        ssm.describe_maintenance_windows()
+        return None
+    except ClientError as e:
+        return code(e), message(e)
+
+
+def test_an_unsigned_request_needs_a_token_only_in_strict_mode():
+    answer = outcome(client(signature_version=UNSIGNED))
+    if STRICT:
+        assert answer == ("MissingAuthenticationTokenException", "Request is missing Authentication Token")
+    else:
+        assert answer is None
+
+
+def test_an_unknown_key_is_an_unrecognized_client_in_strict_mode():
+    answer = outcome(client(aws_access_key_id="AKIANOBODYKNOWSTHIS", aws_secret_access_key=SECRET))
+    if STRICT:
+        assert answer == ("UnrecognizedClientException", "The security token included in the request is invalid.")
+    else:
+        assert answer is None
+
+
+def test_a_wrong_secret_gets_aws_long_message_in_strict_mode():
+    answer = outcome(client(aws_access_key_id=KEY, aws_secret_access_key="not-" + SECRET))
+    if STRICT:
+        error_code, text = answer
+        assert error_code == "InvalidSignatureException"
+        assert text.startswith(
+            "The request signature we calculated does not match the signature you provided. "
+            "Check your AWS Secret Access Key and signing method. Consult the service documentation for details."
+        ), text
+        assert "The Canonical String for this request should have been\n'POST\n/\n" in text, text
+        assert f"/{REGION}/ssm/aws4_request\n" in text, text
+    else:
+        assert answer is None
+
+
+def test_a_session_token_the_server_does_not_know_is_refused_in_strict_mode():
+    answer = outcome(client(aws_access_key_id=KEY, aws_secret_access_key=SECRET, aws_session_token="made-up"))
+    if STRICT:
+        assert answer == ("UnrecognizedClientException", "The security token included in the request is invalid.")
+    else:
+        assert answer is None
+
+
+def test_a_twelve_digit_key_is_its_own_account(ssm):
+    name = unique("account")
+    window_id = ssm.create_maintenance_window(
+        Name=name, Schedule="rate(7 days)", Duration=2, Cutoff=0, AllowUnassociatedTargets=True
+    )["WindowId"]
+    try:
+        other = client(aws_access_key_id="111122223333", aws_secret_access_key=SECRET)
+        names = [w["Name"] for w in other.describe_maintenance_windows()["WindowIdentities"]]
+        assert name not in names
+        e = error_of(other.get_maintenance_window, WindowId=window_id)
+        assert code(e) == "DoesNotExistException"
+    finally:
+        ssm.delete_maintenance_window(WindowId=window_id)

@@ -114,11 +114,14 @@ near_now() {
         not_ok "$1" "expected epoch seconds near $now" "got: $2"
     fi
 }
-# admin_run WINDOW_ID [REGION]: starts a run through the admin endpoint; the
-# body lands in OUT, the HTTP status in RC.
+# admin_run WINDOW_ID [REGION]: starts a run through the admin endpoint,
+# signed as `--auth sigv4` requires (curl signs SigV4 itself); the body lands
+# in OUT, the HTTP status in RC.
 admin_run() {
     local region="${2:-$REGION}"
-    RC="$(curl -sS -o "$TMP/out" -w '%{http_code}' -X POST "$EP/_admin/windows/$1/run?region=$region" 2>"$TMP/err")"
+    RC="$(curl -sS -o "$TMP/out" -w '%{http_code}' -X POST \
+        --aws-sigv4 "aws:amz:$region:ssm" --user "$AWS_ACCESS_KEY_ID:$AWS_SECRET_ACCESS_KEY" \
+        "$EP/_admin/windows/$1/run?region=$region" 2>"$TMP/err")"
     OUT="$(cat "$TMP/out")"
     ERR="$(cat "$TMP/err")"
 }
