@@ -2,7 +2,7 @@
 """Memory per kept maintenance-window run (BENCHMARKS.md, "Soak (issue 9)").
 
 Against a server started as
-    ssm-server --listen 127.0.0.1:0 --db /tmp/p.db --invocation-seconds 0 --sync normal --log warn
+    ssm-server --listen 127.0.0.1:0 --db /tmp/p.db --admin --invocation-seconds 0 --sync normal --log warn
 (runs end at once, so admin runs of one window can follow each other), run
     python3 bench/per_run_memory.py ADDR PID N
 It creates a window with 3 nodes and 2 tasks, starts 200 runs (warm-up),

@@ -272,6 +272,7 @@ fn seed(
         // Bounded: 100,000 creates at even 500/s take 200 s.
         duration: Duration::from_secs(300),
         max_requests: count,
+        signature: None,
     };
     let outcome = rt.block_on(load::measure(&spec));
     if outcome.ok != count {
@@ -725,6 +726,7 @@ fn run_in(settings: &Settings, dir: &Path, began: Instant) -> Result<(), String>
             warmup: settings.warmup,
             duration: settings.duration,
             max_requests: MAX_REQUESTS,
+            signature: None,
         };
         let server_pid = server.child.id();
         let server_before = cpu_seconds(server_pid, ticks).unwrap_or(f64::NAN);

@@ -7,7 +7,7 @@
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::{Duration, Instant, SystemTime};
 
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full};
@@ -15,10 +15,11 @@ use hyper::client::conn::http1::SendRequest;
 use hyper::header::{HeaderValue, AUTHORIZATION, CONTENT_TYPE, HOST};
 use hyper::Request;
 use hyper_util::rt::TokioIo;
+use ssm_server::auth::signer::{sign_headers, Key};
 use tokio::net::TcpStream;
 
-/// A SigV4-shaped header (never checked by either server): moto picks the
-/// service and Region from it, ssm-server the Region.
+/// A SigV4-shaped header (never checked by moto nor by ssm-server's open
+/// mode): moto picks the service and Region from it, ssm-server the Region.
 pub(crate) const AUTH: &str =
     "AWS4-HMAC-SHA256 Credential=AKIAIOSFODNN7EXAMPLE/20240101/us-east-1/ssm/aws4_request, \
 SignedHeaders=content-type;host;x-amz-date;x-amz-target, \
@@ -44,6 +45,46 @@ pub fn check_loopback(addr: SocketAddr) -> Result<(), String> {
     }
 }
 
+/// A fixed `X-Amz-Date`, as the shaped header is never checked.
+const SHAPED_DATE: &str = "20240101T000000Z";
+
+/// A real signature of one request (`--auth sigv4`), made once and sent
+/// with every copy of it: a signature stays good for five minutes, longer
+/// than any measurement here, and signing each request would measure the
+/// client.
+#[derive(Clone, Debug)]
+pub struct Signature {
+    pub authorization: String,
+    pub amz_date: String,
+}
+
+impl Signature {
+    /// Signs `op` with `body` to `addr` as the requests here send it.
+    pub fn new(key: &Key, addr: SocketAddr, op: &str, body: &[u8]) -> Result<Self, String> {
+        let host = addr.to_string();
+        let target = format!("AmazonSSM.{op}");
+        let headers = [
+            ("host", host.as_str()),
+            ("content-type", CONTENT_TYPE_JSON),
+            ("x-amz-target", target.as_str()),
+        ];
+        let signed = sign_headers(key, "POST", "/", &headers, body, SystemTime::now())?;
+        let find = |name: &str| {
+            signed
+                .iter()
+                .find(|(n, _)| n.eq_ignore_ascii_case(name))
+                .map(|(_, v)| v.clone())
+                .ok_or_else(|| format!("the signer gave no {name}"))
+        };
+        Ok(Self {
+            authorization: find("authorization")?,
+            amz_date: find("x-amz-date")?,
+        })
+    }
+}
+
+const CONTENT_TYPE_JSON: &str = "application/x-amz-json-1.1";
+
 #[derive(Clone)]
 pub struct Spec {
     pub addr: SocketAddr,
@@ -54,6 +95,18 @@ pub struct Spec {
     pub warmup: Duration,
     pub duration: Duration,
     pub max_requests: u64,
+    /// Sent instead of the shaped header, for servers that check.
+    pub signature: Option<Signature>,
+}
+
+impl Spec {
+    /// The `Authorization` and `X-Amz-Date` values every request sends.
+    pub fn auth_headers(&self) -> (&str, &str) {
+        match &self.signature {
+            Some(signature) => (&signature.authorization, &signature.amz_date),
+            None => (AUTH, SHAPED_DATE),
+        }
+    }
 }
 
 #[derive(Clone, Debug, Default)]
@@ -108,7 +161,12 @@ pub fn fmt_latency(d: Duration) -> String {
     }
 }
 
-fn request(spec_addr: SocketAddr, op: &str, body: Bytes) -> Request<Full<Bytes>> {
+fn request(
+    spec_addr: SocketAddr,
+    op: &str,
+    body: Bytes,
+    (authorization, amz_date): (&str, &str),
+) -> Request<Full<Bytes>> {
     let mut request = Request::new(Full::new(body));
     *request.method_mut() = hyper::Method::POST;
     *request.uri_mut() = hyper::Uri::from_static("/");
@@ -117,16 +175,19 @@ fn request(spec_addr: SocketAddr, op: &str, body: Bytes) -> Request<Full<Bytes>>
         HOST,
         HeaderValue::from_str(&spec_addr.to_string()).expect("host header"),
     );
-    headers.insert(
-        CONTENT_TYPE,
-        HeaderValue::from_static("application/x-amz-json-1.1"),
-    );
+    headers.insert(CONTENT_TYPE, HeaderValue::from_static(CONTENT_TYPE_JSON));
     headers.insert(
         "x-amz-target",
         HeaderValue::from_str(&format!("AmazonSSM.{op}")).expect("target header"),
     );
-    headers.insert("x-amz-date", HeaderValue::from_static("20240101T000000Z"));
-    headers.insert(AUTHORIZATION, HeaderValue::from_static(AUTH));
+    headers.insert(
+        "x-amz-date",
+        HeaderValue::from_str(amz_date).expect("date header"),
+    );
+    headers.insert(
+        AUTHORIZATION,
+        HeaderValue::from_str(authorization).expect("authorization header"),
+    );
     request
 }
 
@@ -165,14 +226,30 @@ impl Conn {
 
     /// Sends one request and reads the whole answer.
     pub async fn call(&mut self, op: &str, body: Bytes) -> Result<(u16, Bytes), String> {
-        let request = request(self.addr, op, body);
+        let request = request(self.addr, op, body, (AUTH, SHAPED_DATE));
+        self.send(request).await
+    }
+
+    /// [`Conn::call`], signed with `key` (`--auth sigv4`).
+    pub async fn call_signed(
+        &mut self,
+        key: &Key,
+        op: &str,
+        body: Bytes,
+    ) -> Result<(u16, Bytes), String> {
+        let signature = Signature::new(key, self.addr, op, &body)?;
+        let headers = (
+            signature.authorization.as_str(),
+            signature.amz_date.as_str(),
+        );
+        let request = request(self.addr, op, body, headers);
         self.send(request).await
     }
 
     /// A POST to another path than the API's (the server's `/_admin/…`
     /// controls), with the same headers but no operation.
     pub async fn post(&mut self, path: &str, body: Bytes) -> Result<(u16, Bytes), String> {
-        let mut request = request(self.addr, "", body);
+        let mut request = request(self.addr, "", body, (AUTH, SHAPED_DATE));
         *request.uri_mut() =
             hyper::Uri::try_from(path).map_err(|e| format!("bad path {path:?}: {e}"))?;
         request.headers_mut().remove("x-amz-target");
@@ -270,7 +347,12 @@ async fn worker(
         let outcome = async {
             let response = c
                 .sender
-                .send_request(request(spec.addr, &spec.op, spec.body.clone()))
+                .send_request(request(
+                    spec.addr,
+                    &spec.op,
+                    spec.body.clone(),
+                    spec.auth_headers(),
+                ))
                 .await
                 .map_err(|e| format!("request failed: {e}"))?;
             let status = response.status().as_u16();

@@ -12,10 +12,13 @@
 //!   scheduler running windows every minute, sampling the server's RSS.
 //! * `loadgen memory ...` — ssm-server's resident set empty, after creating
 //!   N windows with 3 targets and 3 tasks each, and after a restart.
+//! * `loadgen auth-cost ...` — GetMaintenanceWindow throughput with
+//!   `--auth sigv4` next to `--auth open`.
 //!
 //! Every request loop stops by time and by count, and only loopback
 //! addresses are ever targeted.
 
+mod auth_cost;
 mod bare;
 mod compare;
 mod load;
@@ -167,6 +170,27 @@ enum Command {
         #[arg(long)]
         work_dir: Option<PathBuf>,
     },
+    /// Throughput with signatures checked (`--auth sigv4`) next to
+    /// `--auth open`, on two servers from one binary.
+    AuthCost {
+        /// The ssm-server binary (a release build).
+        #[arg(long)]
+        ssm_server: PathBuf,
+        #[arg(long, default_value_t = 8)]
+        conns: usize,
+        #[arg(long, default_value_t = 1.0)]
+        warmup: f64,
+        #[arg(long, default_value_t = 5.0)]
+        duration: f64,
+        #[arg(long, default_value_t = 5)]
+        rounds: usize,
+        /// What sends the load (with wrk, warm-up and duration are whole seconds).
+        #[arg(long, value_enum, default_value_t = compare::Client::Wrk)]
+        client: compare::Client,
+        /// Where the servers' logs and databases go (a fresh temporary folder if unset).
+        #[arg(long)]
+        work_dir: Option<PathBuf>,
+    },
     /// RSS of ssm-server empty, with N windows, and after a restart.
     Memory {
         /// ssm-server binaries, measured one after another.
@@ -223,6 +247,7 @@ fn main() -> ExitCode {
                 warmup: Duration::from_secs_f64(warmup),
                 duration: Duration::from_secs_f64(duration),
                 max_requests,
+                signature: None,
             };
             let outcome = load::client_runtime().block_on(load::measure(&spec));
             println!("{}", outcome.summary());
@@ -255,6 +280,32 @@ fn main() -> ExitCode {
                 work_dir,
             };
             match compare::run(settings) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    ExitCode::FAILURE
+                }
+            }
+        }
+        Command::AuthCost {
+            ssm_server,
+            conns,
+            warmup,
+            duration,
+            rounds,
+            client,
+            work_dir,
+        } => {
+            let settings = auth_cost::Settings {
+                ssm_server,
+                conns,
+                warmup: Duration::from_secs_f64(warmup),
+                duration: Duration::from_secs_f64(duration),
+                rounds: rounds.clamp(1, 9),
+                client,
+                work_dir,
+            };
+            match auth_cost::run(settings).map(|report| print!("{report}")) {
                 Ok(()) => ExitCode::SUCCESS,
                 Err(e) => {
                     eprintln!("error: {e}");

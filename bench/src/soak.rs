@@ -89,10 +89,13 @@ fn run_in(settings: &Settings, dir: &Path) -> Result<bool, String> {
     let started: Option<Server>;
     let (addr, pid, server_note) = match &settings.target {
         Target::Start { binary, args } => {
-            let extra: Vec<&str> = args.iter().map(String::as_str).collect();
+            // The mix starts runs through the admin endpoint.
+            let extra: Vec<&str> = std::iter::once("--admin")
+                .chain(args.iter().map(String::as_str))
+                .collect();
             let server = start_ssm(binary, dir, "ssm-server", "soak", "ssm-server", &extra)?;
             let note = format!(
-                "`{} --listen 127.0.0.1:0 --db <temp>/soak.db{}`",
+                "`{} --listen 127.0.0.1:0 --db <temp>/soak.db --admin{}`",
                 binary.display(),
                 args.iter().map(|a| format!(" {a}")).collect::<String>()
             );

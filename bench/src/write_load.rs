@@ -64,6 +64,7 @@ fn run_in(settings: &Settings, dir: &Path) -> Result<String, String> {
         warmup: settings.warmup,
         duration: settings.duration,
         max_requests: MAX_REQUESTS,
+        signature: None,
     };
     let mut rounds = Vec::new();
     for round in 1..=settings.rounds {

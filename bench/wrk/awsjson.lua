@@ -6,7 +6,8 @@
 -- WRK_OP (required) becomes `X-Amz-Target: AmazonSSM.<op>`; WRK_BODY is the
 -- JSON body ("{}" if unset); WRK_AUTHORIZATION, if set, is sent as the
 -- Authorization header (loadgen passes its SigV4-shaped one, which ssm-server
--- reads the Region from and moto routes by).
+-- reads the Region from and moto routes by, or a real signature made once for
+-- `--auth sigv4`, with its WRK_AMZ_DATE).
 --
 -- The request is fixed, so wrk builds it once: no per-request Lua runs, and
 -- no `response` callback either (one would make wrk hand every answer to Lua).
@@ -23,7 +24,7 @@ wrk.path = "/"
 wrk.body = os.getenv("WRK_BODY") or "{}"
 wrk.headers["Content-Type"] = "application/x-amz-json-1.1"
 wrk.headers["X-Amz-Target"] = "AmazonSSM." .. op
-wrk.headers["X-Amz-Date"] = "20240101T000000Z"
+wrk.headers["X-Amz-Date"] = os.getenv("WRK_AMZ_DATE") or "20240101T000000Z"
 local authorization = os.getenv("WRK_AUTHORIZATION")
 if authorization ~= nil and authorization ~= "" then
    wrk.headers["Authorization"] = authorization
