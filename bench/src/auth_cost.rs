@@ -14,7 +14,10 @@ use std::time::Duration;
 use bytes::Bytes;
 use ssm_server::auth::signer::Key;
 
-use crate::compare::{in_work_dir, median, start_ssm, Client, Server, CREATE, CREATE_BODY, GET};
+use crate::compare::{
+    clock_ticks, cpu_seconds, in_work_dir, median, start_ssm, Client, Server, CREATE, CREATE_BODY,
+    GET,
+};
 use crate::load::{self, Conn, Outcome, Signature, Spec};
 use crate::wrk::Wrk;
 
@@ -34,9 +37,17 @@ const MAX_REQUESTS: u64 = 5_000_000;
 const ACCESS_KEY: &str = "AKIAIOSFODNN7EXAMPLE";
 const SECRET_KEY: &str = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
 
+/// One server's measurement in one round.
+struct Sample {
+    outcome: Outcome,
+    /// The server's CPU time (user + system) per answered request: less
+    /// swayed by other load on the machine than throughput.
+    cpu_us: f64,
+}
+
 struct Round {
-    open: Outcome,
-    sigv4: Outcome,
+    open: Sample,
+    sigv4: Sample,
 }
 
 pub fn run(settings: Settings) -> Result<String, String> {
@@ -76,6 +87,7 @@ fn run_in(settings: &Settings, dir: &Path) -> Result<String, String> {
         Client::Loadgen => None,
         Client::Wrk => Some(Wrk::prepare(dir, settings.warmup, settings.duration)?),
     };
+    let ticks = clock_ticks();
     let measure = |server: &Server, window: &str, signed: bool, tag: &str| {
         let body = Bytes::from(format!(r#"{{"WindowId":"{window}"}}"#));
         let signature = signed
@@ -91,10 +103,12 @@ fn run_in(settings: &Settings, dir: &Path) -> Result<String, String> {
             max_requests: MAX_REQUESTS,
             signature,
         };
+        let cpu_before = cpu_seconds(server.pid(), ticks).unwrap_or(f64::NAN);
         let outcome = match &wrk {
             Some(wrk) => wrk.measure(&spec, tag)?,
             None => rt.block_on(load::measure(&spec)),
         };
+        let cpu_after = cpu_seconds(server.pid(), ticks).unwrap_or(f64::NAN);
         if outcome.errors > 0 {
             return Err(format!(
                 "{}: {} errors; first: {}",
@@ -103,7 +117,8 @@ fn run_in(settings: &Settings, dir: &Path) -> Result<String, String> {
                 outcome.first_error.as_deref().unwrap_or("-")
             ));
         }
-        Ok::<_, String>(outcome)
+        let cpu_us = (cpu_after - cpu_before) * 1e6 / outcome.answered.max(1) as f64;
+        Ok::<_, String>(Sample { outcome, cpu_us })
     };
     let mut rounds = Vec::new();
     for round in 1..=settings.rounds {
@@ -117,9 +132,11 @@ fn run_in(settings: &Settings, dir: &Path) -> Result<String, String> {
             (measure_open()?, sigv4)
         };
         eprintln!(
-            "round {round}: open {} | sigv4 {}",
-            open.summary(),
-            sigv4.summary()
+            "round {round}: open {} ({:.1} µs CPU/req) | sigv4 {} ({:.1} µs CPU/req)",
+            open.outcome.summary(),
+            open.cpu_us,
+            sigv4.outcome.summary(),
+            sigv4.cpu_us,
         );
         rounds.push(Round { open, sigv4 });
     }
@@ -154,29 +171,43 @@ fn report(settings: &Settings, wrk: Option<&Wrk>, rounds: &[Round]) -> String {
         settings.warmup.as_secs_f64(),
         rounds.len(),
     );
-    let _ = writeln!(out, "| --auth | req/s | p50 | p99 |");
-    let _ = writeln!(out, "|---|---:|---:|---:|");
+    let _ = writeln!(
+        out,
+        "| --auth | req/s | p50 | p99 | server CPU per request |"
+    );
+    let _ = writeln!(out, "|---|---:|---:|---:|---:|");
     for (label, pick) in [
-        ("open", (|r: &Round| &r.open) as fn(&Round) -> &Outcome),
+        ("open", (|r: &Round| &r.open) as fn(&Round) -> &Sample),
         ("sigv4", |r: &Round| &r.sigv4),
     ] {
         let _ = writeln!(
             out,
-            "| {label} | {:.0} | {:.3} ms | {:.3} ms |",
-            column(&|r| pick(r).rps),
-            column(&|r| ms(pick(r).p50)),
-            column(&|r| ms(pick(r).p99)),
+            "| {label} | {:.0} | {:.3} ms | {:.3} ms | {:.1} µs |",
+            column(&|r| pick(r).outcome.rps),
+            column(&|r| ms(pick(r).outcome.p50)),
+            column(&|r| ms(pick(r).outcome.p99)),
+            column(&|r| pick(r).cpu_us),
         );
     }
-    let _ = writeln!(
-        out,
-        "\nthroughput sigv4 / open: {:.2}× (per round: {})",
-        column(&|r| r.sigv4.rps / r.open.rps),
-        rounds
-            .iter()
-            .map(|r| format!("{:.2}×", r.sigv4.rps / r.open.rps))
-            .collect::<Vec<_>>()
-            .join(", ")
+    let ratio = |name: &str, f: fn(&Round) -> f64, out: &mut String| {
+        let per_round: Vec<String> = rounds.iter().map(|r| format!("{:.2}×", f(r))).collect();
+        let _ = writeln!(
+            out,
+            "{name}: {:.2}× (per round: {})",
+            column(&|r| f(r)),
+            per_round.join(", ")
+        );
+    };
+    out.push('\n');
+    ratio(
+        "throughput sigv4 / open",
+        |r| r.sigv4.outcome.rps / r.open.outcome.rps,
+        &mut out,
+    );
+    ratio(
+        "server CPU per request sigv4 / open",
+        |r| r.sigv4.cpu_us / r.open.cpu_us,
+        &mut out,
     );
     out
 }

@@ -389,7 +389,7 @@ impl Row {
 }
 
 /// CPU seconds (user + system, all threads) a process has used so far.
-fn cpu_seconds(pid: u32, ticks_per_second: f64) -> Option<f64> {
+pub(crate) fn cpu_seconds(pid: u32, ticks_per_second: f64) -> Option<f64> {
     // Fields after the parenthesized command name: state is field 3, so
     // utime (field 14) and stime (field 15) are at 11 and 12 here.
     stat_cpu_seconds(pid, 11, ticks_per_second)
@@ -425,7 +425,7 @@ fn machine_busy_seconds(ticks_per_second: f64) -> Option<f64> {
     Some((total - idle) as f64 / ticks_per_second)
 }
 
-fn clock_ticks() -> f64 {
+pub(crate) fn clock_ticks() -> f64 {
     Command::new("getconf")
         .arg("CLK_TCK")
         .output()

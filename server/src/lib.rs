@@ -67,9 +67,7 @@ fn auth_of(config: &Config) -> Result<Auth, String> {
         (AuthMode::Open, Some(_)) => {
             Err("--credentials is read only with --auth sigv4; add --auth sigv4 to check signatures".into())
         }
-        (AuthMode::Sigv4, Some(path)) => Ok(Auth::Sigv4 {
-            credentials: Credentials::load(path)?,
-        }),
+        (AuthMode::Sigv4, Some(path)) => Ok(Auth::sigv4(Credentials::load(path)?)),
         (AuthMode::Sigv4, None) => {
             Err("--auth sigv4 needs --credentials FILE (or SSM_SERVER_CREDENTIALS), the identities to accept".into())
         }

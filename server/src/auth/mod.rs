@@ -12,14 +12,18 @@ mod canonical;
 pub mod credentials;
 pub mod header;
 pub mod signer;
+mod signing_keys;
 
 use std::time::Duration;
 
-use chrono::{DateTime, NaiveDateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
+use hmac::{Hmac, KeyInit, Mac};
 use hyper::header::{HeaderMap, AUTHORIZATION};
+use sha2::Sha256;
 use subtle::ConstantTimeEq;
 
 pub use credentials::{is_account_id, Credential, Credentials};
+pub use signing_keys::SigningKeys;
 
 /// The signing name of the service in credential scopes.
 pub const SERVICE: &str = "ssm";
@@ -36,6 +40,7 @@ pub enum Auth {
     },
     Sigv4 {
         credentials: Credentials,
+        keys: SigningKeys,
     },
 }
 
@@ -135,10 +140,18 @@ impl Auth {
                 }),
                 header::Scope::Invalid => Err(Refusal::invalid_region()),
             },
-            Auth::Sigv4 { credentials } => {
+            Auth::Sigv4 { credentials, keys } => {
                 let authorization = authorization.ok_or_else(Refusal::missing_token)?;
-                verify(credentials, authorization, request, now)
+                verify(credentials, keys, authorization, request, now)
             }
+        }
+    }
+
+    /// Strict mode accepting `credentials`.
+    pub fn sigv4(credentials: Credentials) -> Self {
+        Auth::Sigv4 {
+            credentials,
+            keys: SigningKeys::default(),
         }
     }
 
@@ -149,6 +162,7 @@ impl Auth {
 
 fn verify<'a>(
     credentials: &'a Credentials,
+    keys: &SigningKeys,
     authorization: &'a str,
     request: &Signed<'a>,
     now: DateTime<Utc>,
@@ -175,13 +189,11 @@ fn verify<'a>(
             "Credential should be scoped to correct service: '{SERVICE}'. "
         )));
     }
-    let signed_at = NaiveDateTime::parse_from_str(amz_date, AMZ_DATE_FORMAT)
-        .map_err(|_| {
-            Refusal::incomplete(format!(
-                "Date must be in ISO-8601 'basic format'. Got '{amz_date}'. See http://en.wikipedia.org/wiki/ISO_8601"
-            ))
-        })?
-        .and_utc();
+    let signed_at = parse_amz_date(amz_date).ok_or_else(|| {
+        Refusal::incomplete(format!(
+            "Date must be in ISO-8601 'basic format'. Got '{amz_date}'. See http://en.wikipedia.org/wiki/ISO_8601"
+        ))
+    })?;
     if parsed.date != &amz_date[..8] {
         return Err(Refusal::invalid_signature(format!(
             "Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: '{}' != '{}', from '{amz_date}'.",
@@ -218,14 +230,20 @@ fn verify<'a>(
         parsed.date, parsed.region, parsed.service
     );
     let string_to_sign = canonical::string_to_sign(amz_date, &scope, &canonical_request);
-    let key = aws_sigv4::sign::v4::generate_signing_key(
-        &credential.secret_access_key,
-        signed_at.into(),
+    let key = keys.get(
+        credential,
+        parsed.date,
+        signed_at,
         parsed.region,
         parsed.service,
     );
-    let expected = aws_sigv4::sign::v4::calculate_signature(key, string_to_sign.as_bytes());
-    if !bool::from(expected.as_bytes().ct_eq(parsed.signature.as_bytes())) {
+    let mut mac = Hmac::<Sha256>::new_from_slice(&key).expect("HMAC takes keys of any length");
+    mac.update(string_to_sign.as_bytes());
+    // `verify_slice` compares in constant time.
+    let mut provided = [0u8; 32];
+    let matches = hex::decode_to_slice(parsed.signature, &mut provided).is_ok()
+        && mac.verify_slice(&provided).is_ok();
+    if !matches {
         return Err(Refusal::invalid_signature(format!(
             "The request signature we calculated does not match the signature you provided. \
              Check your AWS Secret Access Key and signing method. Consult the service documentation for details.\n\n\
@@ -237,6 +255,22 @@ fn verify<'a>(
         account: &credential.account_id,
         region: parsed.region,
     })
+}
+
+/// `YYYYMMDDTHHMMSSZ`, the one form SigV4 dates take.
+fn parse_amz_date(value: &str) -> Option<DateTime<Utc>> {
+    let bytes = value.as_bytes();
+    if bytes.len() != 16 || bytes[8] != b'T' || bytes[15] != b'Z' {
+        return None;
+    }
+    let number = |from: usize, to: usize| -> Option<u32> {
+        bytes[from..to].iter().try_fold(0u32, |n, b| {
+            b.is_ascii_digit().then(|| n * 10 + u32::from(b - b'0'))
+        })
+    };
+    let date = NaiveDate::from_ymd_opt(number(0, 4)? as i32, number(4, 6)?, number(6, 8)?)?;
+    let time = date.and_hms_opt(number(9, 11)?, number(11, 13)?, number(13, 15)?)?;
+    Some(time.and_utc())
 }
 
 /// AWS's rule: a signature is good for five minutes either side of the

@@ -24,9 +24,7 @@ session_token = "session-token-b"
 const BODY: &[u8] = br#"{"WindowId":"mw-0123456789abcdef0"}"#;
 
 fn strict() -> Auth {
-    Auth::Sigv4 {
-        credentials: Credentials::parse(CREDENTIALS).expect("credentials parse"),
-    }
+    Auth::sigv4(Credentials::parse(CREDENTIALS).expect("credentials parse"))
 }
 
 fn key_a() -> Key {
@@ -349,3 +347,4 @@ fn open_mode_takes_the_account_from_a_twelve_digit_key() {
         Err(Refusal::invalid_region())
     );
 }
+
