@@ -1,9 +1,10 @@
 //! `ssm-server`: the AWS Systems Manager maintenance-window API on the
-//! generated `ssm-api` crate, with state in SQLite.
+//! generated `ssm-api` crate, with state in SQLite or, shared by
+//! several replicas, PostgreSQL.
 //!
 //! Layers, outermost first: [`http`] (hyper) → the generated dispatcher
 //! (validation, routing, error bodies) → [`service`] (one line per
-//! operation) → [`domain`] (the rules) → [`store`] (memory + SQLite).
+//! operation) → [`domain`] (the rules) → [`store`] (memory + SQLite, or PostgreSQL).
 
 pub mod access_log;
 pub mod clock;
@@ -70,7 +71,12 @@ pub async fn start_with_log(
     clock: Arc<dyn Clock>,
     access_log: AccessLog,
 ) -> Result<Running, String> {
-    let store = Arc::new(Store::open(&config.db, config.sync == "full")?);
+    // Opening may wait on a database server; blocking is not allowed here.
+    let (db, durable) = (config.db.clone(), config.sync == "full");
+    let store = tokio::task::spawn_blocking(move || Store::open_url(&db, durable))
+        .await
+        .map_err(|e| format!("opening the store failed: {e}"))??;
+    let store = Arc::new(store);
     let inventory = match &config.inventory {
         Some(path) => Inventory::load(path)?,
         None => Inventory::default(),
@@ -89,7 +95,10 @@ pub async fn start_with_log(
             inventory,
         },
     });
-    let closed = domain.recover_interrupted_runs()?;
+    let recovering = domain.clone();
+    let closed = tokio::task::spawn_blocking(move || recovering.recover_interrupted_runs())
+        .await
+        .map_err(|e| format!("closing interrupted runs failed: {e}"))??;
     if closed > 0 {
         tracing::warn!(
             closed,
@@ -127,8 +136,12 @@ pub async fn start_with_log(
             loop {
                 every_second.tick().await;
                 let scheduler = scheduler.clone();
-                // SQLite commits block; keep them off the request threads.
-                let _ = tokio::task::spawn_blocking(move || scheduler.tick()).await;
+                // Commits block; keep them off the request threads.
+                let _ = tokio::task::spawn_blocking(move || {
+                    scheduler.tick();
+                    scheduler.close_orphaned_runs();
+                })
+                .await;
             }
         });
     }
