@@ -85,6 +85,10 @@ async fn serve(config: Config) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    if let Some(replica) = running.domain.store.replica() {
+        // Runs this process starts carry this name; see README, "Replicas".
+        eprintln!("replica id {replica}");
+    }
     eprintln!("listening on http://{}", running.addr);
     tracing::info!(db = %config.db.display(), account = %config.account_id, "ready");
     shutdown_signal().await;

@@ -200,15 +200,18 @@ impl Shared {
             tx.commit().map_err(db)?;
             Ok((version, data))
         })?;
-        let mut cached = entry.cached.write().unwrap_or_else(|e| e.into_inner());
-        // Another thread may have installed something newer meanwhile;
-        // either is at least as new as the version this read must see.
-        if loaded_version > cached.version {
-            *cached = Cached {
-                version: loaded_version,
-                data,
-            };
+        {
+            let mut cached = entry.cached.write().unwrap_or_else(|e| e.into_inner());
+            // Another thread may have installed something newer meanwhile;
+            // either is at least as new as the version this read must see.
+            if loaded_version > cached.version {
+                *cached = Cached {
+                    version: loaded_version,
+                    data,
+                };
+            }
         }
+        let cached = entry.cached.read().unwrap_or_else(|e| e.into_inner());
         Ok(read(&cached.data))
     }
 

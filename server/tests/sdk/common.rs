@@ -8,10 +8,43 @@ use aws_sdk_ssm::config::{BehaviorVersion, Credentials, Region};
 use aws_sdk_ssm::Client;
 use ssm_server::{Config, ManualClock, Running, SystemClock};
 
+/// A server in this process. With `SSM_TEST_DB=postgres://…` set, a server
+/// that would keep its state in memory keeps it in a schema of its own in
+/// that PostgreSQL database instead, so the whole suite runs on that backend.
 pub async fn start(config: Config) -> Running {
+    let config = on_test_db(config);
     ssm_server::start(&config, Arc::new(SystemClock))
         .await
         .expect("server starts")
+}
+
+fn on_test_db(mut config: Config) -> Config {
+    if config.db.as_os_str() == ":memory:" {
+        if let Ok(url) = std::env::var("SSM_TEST_DB") {
+            config.db = fresh_postgres_schema(&url).into();
+        }
+    }
+    config
+}
+
+/// Creates an empty schema in the PostgreSQL database at `url` and returns
+/// a URL whose connections use it, so servers started on it share nothing
+/// with other tests. Runs on a thread of its own: the driver blocks.
+pub fn fresh_postgres_schema(url: &str) -> String {
+    let schema = format!("t_{}", uuid::Uuid::new_v4().simple());
+    let admin = url.to_owned();
+    let name = schema.clone();
+    std::thread::spawn(move || {
+        let mut client = postgres::Client::connect(&admin, postgres::NoTls)
+            .unwrap_or_else(|e| panic!("cannot connect to {admin}: {e}"));
+        client
+            .batch_execute(&format!("CREATE SCHEMA {name}"))
+            .expect("schema created");
+    })
+    .join()
+    .expect("schema creation finishes");
+    let separator = if url.contains('?') { '&' } else { '?' };
+    format!("{url}{separator}options=-csearch_path%3D{schema}")
 }
 
 pub async fn start_default() -> Running {
@@ -75,6 +108,7 @@ pub async fn create_window(client: &Client, name: &str) -> String {
 
 /// A server whose scheduler runs on `clock`, ticked by the test.
 pub async fn start_with_clock(config: Config, clock: Arc<ManualClock>) -> Running {
+    let config = on_test_db(config);
     ssm_server::start(&config, clock)
         .await
         .expect("server starts")
