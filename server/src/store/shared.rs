@@ -334,6 +334,18 @@ impl Shared {
     }
 }
 
+impl Drop for Shared {
+    /// Closing a connection blocks on the driver's own runtime, which must
+    /// not happen on an async thread, where the last handle to a server's
+    /// store is often dropped: close them on a thread of their own.
+    fn drop(&mut self) {
+        let clients = std::mem::take(self.idle.get_mut().unwrap_or_else(|e| e.into_inner()));
+        if !clients.is_empty() {
+            std::thread::spawn(move || drop(clients));
+        }
+    }
+}
+
 /// Runs the migrations this database lacks, under a lock so that replicas
 /// starting together take turns and find the work done.
 fn migrate(client: &mut Client) -> Result<(), String> {

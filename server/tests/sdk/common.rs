@@ -106,6 +106,28 @@ pub async fn create_window(client: &Client, name: &str) -> String {
         .expect("window id")
 }
 
+/// One scheduler tick, where blocking is allowed: it waits for the database
+/// (with PostgreSQL, a network round trip).
+pub async fn tick(server: &Running) -> usize {
+    let scheduler = server.scheduler.clone();
+    tokio::task::spawn_blocking(move || scheduler.tick())
+        .await
+        .expect("tick")
+}
+
+/// Starts a run of `window` now, as [`tick`] does: off the async threads.
+pub async fn run_window_now(
+    server: &Running,
+    scope: &ssm_server::domain::Scope,
+    window: &str,
+) -> String {
+    let (domain, scope, window) = (server.domain.clone(), scope.clone(), window.to_owned());
+    tokio::task::spawn_blocking(move || domain.run_window_now(&scope, &window))
+        .await
+        .expect("run task")
+        .expect("run started")
+}
+
 /// A server whose scheduler runs on `clock`, ticked by the test.
 pub async fn start_with_clock(config: Config, clock: Arc<ManualClock>) -> Running {
     let config = on_test_db(config);
