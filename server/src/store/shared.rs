@@ -7,9 +7,13 @@
 //!   version, commits, and only then updates the cache. Writers of one scope
 //!   are therefore serialized across replicas by PostgreSQL itself, so
 //!   quotas, ClientTokens and read-modify-write updates hold globally;
-//! - a read asks for the scope's version (one round trip) and reloads the
-//!   scope first if its cache is older, so it sees every write acknowledged
+//! - a read asks for the scope's version (one round trip) and catches its
+//!   cache up first if it is older, so it sees every write acknowledged
 //!   before it started, by any replica.
+//!
+//! Catching up reads only what changed after the cache's version: each row
+//! carries the version of the write that last put it, and removals are
+//! logged with theirs.
 //!
 //! Sequence numbers come from a database sequence taken under the scope's
 //! lock, so within a scope they grow in commit order and pagination tokens
@@ -22,6 +26,7 @@
 
 use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex, RwLock};
+use std::time::{Duration, Instant};
 
 use postgres::{Client, GenericClient, IsolationLevel, NoTls};
 
@@ -44,8 +49,10 @@ const MIGRATIONS: &[&str] = &["
         id TEXT NOT NULL,
         seq BIGINT NOT NULL,
         body TEXT NOT NULL,
+        version BIGINT NOT NULL,
         PRIMARY KEY (account, region, id)
     );
+    CREATE INDEX windows_by_version ON windows (account, region, version);
     CREATE TABLE executions (
         account TEXT NOT NULL,
         region TEXT NOT NULL,
@@ -53,9 +60,11 @@ const MIGRATIONS: &[&str] = &["
         window_id TEXT NOT NULL,
         start_ms BIGINT NOT NULL,
         body TEXT NOT NULL,
+        version BIGINT NOT NULL,
         PRIMARY KEY (account, region, id)
     );
     CREATE INDEX executions_by_window ON executions (account, region, window_id, start_ms);
+    CREATE INDEX executions_by_version ON executions (account, region, version);
     CREATE TABLE client_tokens (
         account TEXT NOT NULL,
         region TEXT NOT NULL,
@@ -64,8 +73,23 @@ const MIGRATIONS: &[&str] = &["
         fingerprint TEXT NOT NULL,
         resource_id TEXT NOT NULL,
         created_ms BIGINT NOT NULL,
+        version BIGINT NOT NULL,
         PRIMARY KEY (account, region, operation, token)
     );
+    CREATE INDEX client_tokens_by_version ON client_tokens (account, region, version);
+    -- What writes removed, so a replica catches up from its version without
+    -- reloading the scope: kind is window, execution or tokens_before (id =
+    -- the expiry bound in Unix milliseconds). Kept an hour (see CATCH_UP_FOR).
+    CREATE TABLE removals (
+        account TEXT NOT NULL,
+        region TEXT NOT NULL,
+        version BIGINT NOT NULL,
+        kind TEXT NOT NULL,
+        id TEXT NOT NULL,
+        removed_at TIMESTAMPTZ NOT NULL DEFAULT now()
+    );
+    CREATE INDEX removals_by_version ON removals (account, region, version);
+    CREATE INDEX removals_by_age ON removals (removed_at);
     CREATE SEQUENCE item_seq;
     CREATE TABLE replicas (
         id TEXT PRIMARY KEY,
@@ -105,7 +129,59 @@ struct Entry {
 struct Cached {
     version: i64,
     data: ScopeData,
+    /// When the data was last brought to a version (`None`: never). A copy
+    /// older than [`CATCH_UP_FOR`] may miss removals already forgotten, so
+    /// it is reloaded whole instead.
+    synced: Option<Instant>,
 }
+
+impl Cached {
+    /// How to bring this copy to the database's state.
+    fn since(&self) -> Since {
+        match self.synced {
+            Some(at) if self.version > 0 && at.elapsed() < CATCH_UP_FOR => {
+                Since::Version(self.version)
+            }
+            _ => Since::Start,
+        }
+    }
+
+    /// Brings the copy from the version `since` was taken at to `version`,
+    /// unless another thread already brought it there or further. Applying
+    /// rows as of `version` onto any copy between the two gives the state at
+    /// `version`: every row changed after `since` is among them.
+    fn catch_up(&mut self, since: Since, version: i64, changes: Vec<Change>) {
+        let applies = match since {
+            Since::Start => self.version < version,
+            Since::Version(from) => self.version >= from && self.version < version,
+        };
+        if !applies {
+            return;
+        }
+        if since == Since::Start {
+            self.data = ScopeData::default();
+        }
+        for change in changes {
+            self.data.apply(change);
+        }
+        self.version = version;
+        self.synced = Some(Instant::now());
+    }
+}
+
+/// What a catch-up reads: everything, or what changed after a version.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Since {
+    Start,
+    Version(i64),
+}
+
+/// Removals are kept this long on the database's clock; a copy is caught
+/// up from its version only if it was synced less than half of it ago on
+/// this replica's clock, so clocks running at slightly different rates
+/// cannot lose one.
+const REMOVALS_KEPT: &str = "1 hour";
+const CATCH_UP_FOR: Duration = Duration::from_secs(30 * 60);
 
 fn db(error: postgres::Error) -> String {
     format!("database: {error}")
@@ -188,7 +264,12 @@ impl Shared {
                 return Ok(read(&cached.data));
             }
         }
-        let (loaded_version, data) = self.with_client(|client| {
+        let since = entry
+            .cached
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .since();
+        let (loaded_version, changes) = self.with_client(|client| {
             let mut tx = client
                 .build_transaction()
                 .isolation_level(IsolationLevel::RepeatableRead)
@@ -196,21 +277,17 @@ impl Shared {
                 .start()
                 .map_err(db)?;
             let version = current_version(&mut tx, scope)?;
-            let data = load_scope(&mut tx, scope)?;
+            let changes = changes_since(&mut tx, scope, since)?;
             tx.commit().map_err(db)?;
-            Ok((version, data))
+            Ok((version, changes))
         })?;
-        {
-            let mut cached = entry.cached.write().unwrap_or_else(|e| e.into_inner());
-            // Another thread may have installed something newer meanwhile;
-            // either is at least as new as the version this read must see.
-            if loaded_version > cached.version {
-                *cached = Cached {
-                    version: loaded_version,
-                    data,
-                };
-            }
-        }
+        // Another thread may have brought the copy this far or further
+        // meanwhile; either way it is at least as new as this read must see.
+        entry
+            .cached
+            .write()
+            .unwrap_or_else(|e| e.into_inner())
+            .catch_up(since, loaded_version, changes);
         let cached = entry.cached.read().unwrap_or_else(|e| e.into_inner());
         Ok(read(&cached.data))
     }
@@ -249,20 +326,19 @@ impl Shared {
         let committed = self.with_client(|client| {
             let mut tx = client.transaction().map_err(db)?;
             let (version, seq) = lock_scope(&mut tx, scope)?;
-            {
-                let stale = entry
+            let since = {
+                let cached = entry.cached.read().unwrap_or_else(|e| e.into_inner());
+                (cached.version != version).then(|| cached.since())
+            };
+            if let Some(since) = since {
+                // The row lock keeps every other writer out, so what this
+                // reads is the state the version names.
+                let changes = changes_since(&mut tx, scope, since)?;
+                entry
                     .cached
-                    .read()
+                    .write()
                     .unwrap_or_else(|e| e.into_inner())
-                    .version
-                    != version;
-                if stale {
-                    // The row lock keeps every other writer out, so what
-                    // this loads is what the version says.
-                    let data = load_scope(&mut tx, scope)?;
-                    *entry.cached.write().unwrap_or_else(|e| e.into_inner()) =
-                        Cached { version, data };
-                }
+                    .catch_up(since, version, changes);
             }
             let decided = {
                 let cached = entry.cached.read().unwrap_or_else(|e| e.into_inner());
@@ -280,7 +356,7 @@ impl Shared {
                 return Ok(Some((result, changes, version)));
             }
             for change in &changes {
-                write_change(&mut tx, scope, change)?;
+                write_change(&mut tx, scope, version + 1, change)?;
             }
             tx.execute(
                 "UPDATE scopes SET version = version + 1 WHERE account = $1 AND region = $2",
@@ -303,6 +379,7 @@ impl Shared {
                     cached.data.apply(change);
                 }
                 cached.version = version + 1;
+                cached.synced = Some(Instant::now());
             }
         }
         Ok(result)
@@ -323,6 +400,12 @@ impl Shared {
             client
                 .execute(
                     "DELETE FROM replicas WHERE lease_until < now() - interval '1 day'",
+                    &[],
+                )
+                .map_err(db)?;
+            client
+                .execute(
+                    &format!("DELETE FROM removals WHERE removed_at < now() - interval '{REMOVALS_KEPT}'"),
                     &[],
                 )
                 .map_err(db)?;
@@ -420,31 +503,41 @@ fn lock_scope(client: &mut impl GenericClient, scope: &Scope) -> Result<(i64, u6
     Ok((row.get(0), seq.max(0) as u64))
 }
 
-fn load_scope(client: &mut impl GenericClient, scope: &Scope) -> Result<ScopeData, String> {
-    let params: [&(dyn postgres::types::ToSql + Sync); 2] = [&scope.account, &scope.region];
-    let mut data = ScopeData::default();
+/// The changes that bring a copy of the scope from `since` to the state
+/// this transaction sees: every row written after it, then every removal.
+fn changes_since(
+    client: &mut impl GenericClient,
+    scope: &Scope,
+    since: Since,
+) -> Result<Vec<Change>, String> {
+    let after = match since {
+        Since::Start => 0,
+        Since::Version(version) => version,
+    };
+    let params: [&(dyn postgres::types::ToSql + Sync); 3] = [&scope.account, &scope.region, &after];
+    let mut changes = Vec::new();
     let windows = client
         .query(
-            "SELECT body FROM windows WHERE account = $1 AND region = $2 ORDER BY seq",
+            "SELECT body FROM windows WHERE account = $1 AND region = $2 AND version > $3 ORDER BY seq",
             &params,
         )
         .map_err(db)?;
     for row in windows {
-        data.apply(Change::PutWindow(from_json::<Window>(row.get(0))?));
+        changes.push(Change::PutWindow(from_json::<Window>(row.get(0))?));
     }
     let executions = client
         .query(
-            "SELECT body FROM executions WHERE account = $1 AND region = $2 ORDER BY start_ms",
+            "SELECT body FROM executions WHERE account = $1 AND region = $2 AND version > $3 ORDER BY start_ms",
             &params,
         )
         .map_err(db)?;
     for row in executions {
-        data.apply(Change::PutExecution(from_json::<Execution>(row.get(0))?));
+        changes.push(Change::PutExecution(from_json::<Execution>(row.get(0))?));
     }
     let tokens = client
         .query(
             "SELECT operation, token, fingerprint, resource_id, created_ms FROM client_tokens
-             WHERE account = $1 AND region = $2",
+             WHERE account = $1 AND region = $2 AND version > $3",
             &params,
         )
         .map_err(db)?;
@@ -453,7 +546,7 @@ fn load_scope(client: &mut impl GenericClient, scope: &Scope) -> Result<ScopeDat
         let Some(operation) = TOKEN_OPERATIONS.iter().find(|op| **op == operation) else {
             continue;
         };
-        data.apply(Change::PutClientToken(ClientToken {
+        changes.push(Change::PutClientToken(ClientToken {
             operation,
             token: row.get(1),
             fingerprint: row.get(2),
@@ -461,28 +554,61 @@ fn load_scope(client: &mut impl GenericClient, scope: &Scope) -> Result<ScopeDat
             created_ms: row.get(4),
         }));
     }
-    Ok(data)
+    if since == Since::Start {
+        return Ok(changes);
+    }
+    let removals = client
+        .query(
+            "SELECT kind, id FROM removals WHERE account = $1 AND region = $2 AND version > $3 ORDER BY version",
+            &params,
+        )
+        .map_err(db)?;
+    for row in removals {
+        let (kind, id): (&str, String) = (row.get(0), row.get(1));
+        changes.push(match kind {
+            "window" => Change::DeleteWindow(id),
+            "execution" => Change::DeleteExecution(id),
+            "tokens_before" => Change::ExpireClientTokens {
+                before_ms: id.parse().map_err(|_| format!("unreadable removal {id}"))?,
+            },
+            other => return Err(format!("unknown removal kind {other}")),
+        });
+    }
+    Ok(changes)
 }
 
+/// Writes one change as part of the write that makes the scope `version`.
 fn write_change(
     client: &mut impl GenericClient,
     scope: &Scope,
+    version: i64,
     change: &Change,
 ) -> Result<(), String> {
     let (account, region) = (&scope.account, &scope.region);
+    let removal = |client: &mut _, kind: &str, id: &str| {
+        GenericClient::execute(
+            client,
+            "INSERT INTO removals (account, region, version, kind, id) VALUES ($1, $2, $3, $4, $5)",
+            &[account, region, &version, &kind, &id],
+        )
+    };
     let done = match change {
         Change::PutWindow(window) => client.execute(
-            "INSERT INTO windows (account, region, id, seq, body) VALUES ($1, $2, $3, $4, $5)
-             ON CONFLICT (account, region, id) DO UPDATE SET seq = excluded.seq, body = excluded.body",
-            &[account, region, &window.id, &(window.seq as i64), &to_json(window)?],
+            "INSERT INTO windows (account, region, id, seq, body, version) VALUES ($1, $2, $3, $4, $5, $6)
+             ON CONFLICT (account, region, id) DO UPDATE
+             SET seq = excluded.seq, body = excluded.body, version = excluded.version",
+            &[account, region, &window.id, &(window.seq as i64), &to_json(window)?, &version],
         ),
-        Change::DeleteWindow(id) => client.execute(
-            "DELETE FROM windows WHERE account = $1 AND region = $2 AND id = $3",
-            &[account, region, id],
-        ),
+        Change::DeleteWindow(id) => client
+            .execute(
+                "DELETE FROM windows WHERE account = $1 AND region = $2 AND id = $3",
+                &[account, region, id],
+            )
+            .and_then(|_| removal(client, "window", id)),
         Change::PutExecution(execution) => client.execute(
-            "INSERT INTO executions (account, region, id, window_id, start_ms, body) VALUES ($1, $2, $3, $4, $5, $6)
-             ON CONFLICT (account, region, id) DO UPDATE SET body = excluded.body",
+            "INSERT INTO executions (account, region, id, window_id, start_ms, body, version)
+             VALUES ($1, $2, $3, $4, $5, $6, $7)
+             ON CONFLICT (account, region, id) DO UPDATE SET body = excluded.body, version = excluded.version",
             &[
                 account,
                 region,
@@ -490,17 +616,21 @@ fn write_change(
                 &execution.window_id,
                 &execution.start.unix_millis(),
                 &to_json(execution)?,
+                &version,
             ],
         ),
-        Change::DeleteExecution(id) => client.execute(
-            "DELETE FROM executions WHERE account = $1 AND region = $2 AND id = $3",
-            &[account, region, id],
-        ),
+        Change::DeleteExecution(id) => client
+            .execute(
+                "DELETE FROM executions WHERE account = $1 AND region = $2 AND id = $3",
+                &[account, region, id],
+            )
+            .and_then(|_| removal(client, "execution", id)),
         Change::PutClientToken(token) => client.execute(
-            "INSERT INTO client_tokens (account, region, operation, token, fingerprint, resource_id, created_ms)
-             VALUES ($1, $2, $3, $4, $5, $6, $7)
+            "INSERT INTO client_tokens (account, region, operation, token, fingerprint, resource_id, created_ms, version)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
              ON CONFLICT (account, region, operation, token) DO UPDATE
-             SET fingerprint = excluded.fingerprint, resource_id = excluded.resource_id, created_ms = excluded.created_ms",
+             SET fingerprint = excluded.fingerprint, resource_id = excluded.resource_id,
+                 created_ms = excluded.created_ms, version = excluded.version",
             &[
                 account,
                 region,
@@ -509,12 +639,15 @@ fn write_change(
                 &token.fingerprint,
                 &token.resource_id,
                 &token.created_ms,
+                &version,
             ],
         ),
-        Change::ExpireClientTokens { before_ms } => client.execute(
-            "DELETE FROM client_tokens WHERE account = $1 AND region = $2 AND created_ms < $3",
-            &[account, region, before_ms],
-        ),
+        Change::ExpireClientTokens { before_ms } => client
+            .execute(
+                "DELETE FROM client_tokens WHERE account = $1 AND region = $2 AND created_ms < $3",
+                &[account, region, before_ms],
+            )
+            .and_then(|_| removal(client, "tokens_before", &before_ms.to_string())),
     };
     done.map(drop)
         .map_err(|e| format!("database write failed: {e}"))
