@@ -47,6 +47,9 @@ pub fn check_loopback(addr: SocketAddr) -> Result<(), String> {
 #[derive(Clone)]
 pub struct Spec {
     pub addr: SocketAddr,
+    /// Further servers sharing the load (replicas of one service):
+    /// connection `i` goes to the `i`-th of `addr` and these, round robin.
+    pub also: Vec<SocketAddr>,
     /// Operation name, e.g. `GetMaintenanceWindow`.
     pub op: String,
     pub body: Bytes,
@@ -217,6 +220,7 @@ struct WorkerResult {
 
 async fn worker(
     spec: Arc<Spec>,
+    addr: SocketAddr,
     warm_end: Instant,
     end: Instant,
     sent: Arc<AtomicU64>,
@@ -255,7 +259,7 @@ async fn worker(
             if conn.is_some() {
                 result.reconnects += 1;
             }
-            match Conn::open(spec.addr).await {
+            match Conn::open(addr).await {
                 Ok(c) => conn = Some(c),
                 Err(e) => {
                     note_error(&mut result, Instant::now() >= warm_end, e);
@@ -270,7 +274,7 @@ async fn worker(
         let outcome = async {
             let response = c
                 .sender
-                .send_request(request(spec.addr, &spec.op, spec.body.clone()))
+                .send_request(request(addr, &spec.op, spec.body.clone()))
                 .await
                 .map_err(|e| format!("request failed: {e}"))?;
             let status = response.status().as_u16();
@@ -311,6 +315,16 @@ async fn worker(
     result
 }
 
+impl Spec {
+    /// The server connection `index` talks to.
+    fn addr_for(&self, index: usize) -> SocketAddr {
+        match index % (1 + self.also.len()) {
+            0 => self.addr,
+            n => self.also[n - 1],
+        }
+    }
+}
+
 /// Runs one measurement: `warmup`, then `duration` recorded.
 pub async fn measure(spec: &Spec) -> Outcome {
     let spec = Arc::new(spec.clone());
@@ -319,9 +333,10 @@ pub async fn measure(spec: &Spec) -> Outcome {
     let end = warm_end + spec.duration;
     let sent = Arc::new(AtomicU64::new(0));
     let mut handles = Vec::new();
-    for _ in 0..spec.conns.max(1) {
+    for index in 0..spec.conns.max(1) {
         handles.push(tokio::spawn(worker(
             spec.clone(),
+            spec.addr_for(index),
             warm_end,
             end,
             sent.clone(),

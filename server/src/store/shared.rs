@@ -660,3 +660,73 @@ fn to_json<T: serde::Serialize>(record: &T) -> Result<String, String> {
 fn from_json<T: serde::de::DeserializeOwned>(body: &str) -> Result<T, String> {
     serde_json::from_str(body).map_err(|e| format!("unreadable record in the database: {e}"))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn token(name: &str, created_ms: i64) -> Change {
+        Change::PutClientToken(ClientToken {
+            operation: TOKEN_OPERATIONS[0],
+            token: name.into(),
+            fingerprint: "f".into(),
+            resource_id: format!("mw-{name}"),
+            created_ms,
+        })
+    }
+
+    fn tokens(cached: &Cached) -> Vec<String> {
+        let mut names: Vec<String> = cached
+            .data
+            .client_tokens
+            .keys()
+            .map(|(_, t)| t.clone())
+            .collect();
+        names.sort();
+        names
+    }
+
+    #[test]
+    fn a_copy_catches_up_from_its_version_and_never_goes_back() {
+        let mut cached = Cached::default();
+        assert_eq!(
+            cached.since(),
+            Since::Start,
+            "never loaded: read everything"
+        );
+        cached.catch_up(Since::Start, 3, vec![token("a", 10), token("b", 20)]);
+        assert_eq!(
+            (cached.version, tokens(&cached)),
+            (3, vec!["a".into(), "b".into()])
+        );
+        assert_eq!(cached.since(), Since::Version(3));
+
+        // What changed after 3: a new token, and tokens before 15 expired.
+        cached.catch_up(
+            Since::Version(3),
+            5,
+            vec![token("c", 30), Change::ExpireClientTokens { before_ms: 15 }],
+        );
+        assert_eq!(
+            (cached.version, tokens(&cached)),
+            (5, vec!["b".into(), "c".into()])
+        );
+
+        // A slower reader's catch-up to 4, or a stale delta from 3, changes nothing.
+        cached.catch_up(Since::Version(3), 4, vec![token("a", 10)]);
+        cached.catch_up(Since::Start, 4, vec![token("a", 10)]);
+        assert_eq!(
+            (cached.version, tokens(&cached)),
+            (5, vec!["b".into(), "c".into()])
+        );
+
+        // A delta taken before this copy moved on from 4 still lands on it.
+        cached.catch_up(Since::Version(4), 6, vec![token("d", 40)]);
+        assert_eq!(cached.version, 6);
+        assert!(tokens(&cached).contains(&"d".to_owned()));
+
+        // A delta from a version after this copy's would skip writes: refused.
+        cached.catch_up(Since::Version(7), 8, vec![token("e", 50)]);
+        assert_eq!(cached.version, 6);
+    }
+}

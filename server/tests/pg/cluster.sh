@@ -3,6 +3,7 @@
 #   cluster.sh start DIR   → initdb in DIR, start on a free loopback port,
 #                            print the server's URL (postgres://…/postgres)
 #   cluster.sh stop DIR    → stop it (DIR is left for the caller to remove)
+# SSM_PG_OPTIONS adds server settings, e.g. "-c fsync=on".
 # Run as root, the cluster belongs to the `postgres` user (initdb refuses
 # root); the directory is handed to that user.
 set -euo pipefail
@@ -39,9 +40,10 @@ start)
         || { cat "$dir/initdb.log" >&2; exit 1; }
     port=$(free_port)
     # Sockets in the cluster's own directory: no write access to
-    # /var/run/postgresql is needed. fsync off: the cluster is thrown away.
+    # /var/run/postgresql is needed. fsync off: the cluster is thrown away
+    # (benchmarks turn it back on through SSM_PG_OPTIONS, which comes last).
     as_owner "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
-        -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=300" start >/dev/null \
+        -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=300 ${SSM_PG_OPTIONS:-}" start >/dev/null \
         || { cat "$dir/server.log" >&2; exit 1; }
     echo "postgres://postgres@127.0.0.1:$port/postgres"
     ;;
