@@ -132,9 +132,8 @@ pub async fn start_with_log(
     if ticking {
         let scheduler = scheduler.clone();
         tokio::spawn(async move {
-            let mut every_second = tokio::time::interval(std::time::Duration::from_secs(1));
             loop {
-                every_second.tick().await;
+                tokio::time::sleep(until_next_tick()).await;
                 let scheduler = scheduler.clone();
                 // Commits block; keep them off the request threads.
                 let _ = tokio::task::spawn_blocking(move || {
@@ -159,4 +158,19 @@ pub async fn start_with_log(
         shutdown: Some(shutdown),
         task,
     })
+}
+
+/// How long after a whole second of the system clock the scheduler ticks.
+const TICK_AFTER_SECOND: std::time::Duration = std::time::Duration::from_millis(5);
+
+/// Time until the next tick. Schedules fall on whole seconds, so ticking
+/// just after each one starts runs within milliseconds of their time rather
+/// than up to a second late; replicas sharing a database tick together, and
+/// the first to take the scope's lock records the run.
+fn until_next_tick() -> std::time::Duration {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap_or_default();
+    let to_next_second = 1_000_000_000 - u64::from(now.subsec_nanos());
+    std::time::Duration::from_nanos(to_next_second) + TICK_AFTER_SECOND
 }
