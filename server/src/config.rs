@@ -56,8 +56,9 @@ pub struct Config {
     #[arg(long, env = "SSM_SERVER_MAX_TASKS", default_value_t = 20)]
     pub max_tasks_per_window: usize,
 
-    /// Commit with fsync (`full`, survives power loss) or without (`normal`,
-    /// survives a crash of this process only).
+    /// SQLite: commit with fsync (`full`, survives power loss) or without
+    /// (`normal`, survives a crash of this process only). PostgreSQL's own
+    /// settings decide there.
     #[arg(long, env = "SSM_SERVER_SYNC", default_value = "full", value_parser = ["full", "normal"])]
     pub sync: String,
 

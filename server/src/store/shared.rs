@@ -2,8 +2,8 @@
 //!
 //! Each scope has a row in `scopes` whose `version` every write bumps. A
 //! replica caches each scope's data with the version it was loaded at:
-//! - a write locks the scope's row (`SELECT … FOR UPDATE`), reloads the
-//!   scope if the version moved, decides, writes its changes and the new
+//! - a write locks the scope's row (`SELECT … FOR UPDATE`), catches its
+//!   cache up if the version moved, decides, writes its changes and the new
 //!   version, commits, and only then updates the cache. Writers of one scope
 //!   are therefore serialized across replicas by PostgreSQL itself, so
 //!   quotas, ClientTokens and read-modify-write updates hold globally;
