@@ -30,6 +30,26 @@ async fn replicas_starting_together_migrate_once() {
     assert_eq!(versions, ["1"]);
 }
 
+#[test]
+fn a_replica_refuses_a_schema_newer_than_it_knows() {
+    let db = crate::common::fresh_postgres_schema(&crate::replicas::admin_url());
+    drop(Replicas::start_on(db.clone(), 1, &[]));
+    query_texts(
+        &db,
+        "INSERT INTO schema_migrations (version) VALUES (999) RETURNING ''",
+    );
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_ssm-server"))
+        .args(["--listen", "127.0.0.1:0", "--log", "warn", "--db", &db])
+        .output()
+        .expect("ssm-server runs");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(!output.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("schema version 999, newer than this program's"),
+        "{stderr}"
+    );
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn the_window_quota_holds_across_replicas() {
     let replicas = Replicas::start(3, &[]);
