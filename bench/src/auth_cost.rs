@@ -95,6 +95,7 @@ fn run_in(settings: &Settings, dir: &Path) -> Result<String, String> {
             .transpose()?;
         let spec = Spec {
             addr: server.addr,
+            also: Vec::new(),
             op: GET.into(),
             body,
             conns: settings.conns,

@@ -265,6 +265,7 @@ fn seed(
 ) -> Result<Outcome, String> {
     let spec = Spec {
         addr: server.addr,
+        also: Vec::new(),
         op: CREATE.into(),
         body: Bytes::from_static(CREATE_BODY.as_bytes()),
         conns,
@@ -720,6 +721,7 @@ fn run_in(settings: &Settings, dir: &Path, began: Instant) -> Result<(), String>
         };
         let spec = Spec {
             addr: server.addr,
+            also: Vec::new(),
             op: op.into(),
             body: target.body.clone(),
             conns,

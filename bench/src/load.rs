@@ -88,6 +88,9 @@ const CONTENT_TYPE_JSON: &str = "application/x-amz-json-1.1";
 #[derive(Clone)]
 pub struct Spec {
     pub addr: SocketAddr,
+    /// Further servers sharing the load (replicas of one service):
+    /// connection `i` goes to the `i`-th of `addr` and these, round robin.
+    pub also: Vec<SocketAddr>,
     /// Operation name, e.g. `GetMaintenanceWindow`.
     pub op: String,
     pub body: Bytes,
@@ -294,6 +297,7 @@ struct WorkerResult {
 
 async fn worker(
     spec: Arc<Spec>,
+    addr: SocketAddr,
     warm_end: Instant,
     end: Instant,
     sent: Arc<AtomicU64>,
@@ -332,7 +336,7 @@ async fn worker(
             if conn.is_some() {
                 result.reconnects += 1;
             }
-            match Conn::open(spec.addr).await {
+            match Conn::open(addr).await {
                 Ok(c) => conn = Some(c),
                 Err(e) => {
                     note_error(&mut result, Instant::now() >= warm_end, e);
@@ -348,7 +352,7 @@ async fn worker(
             let response = c
                 .sender
                 .send_request(request(
-                    spec.addr,
+                    addr,
                     &spec.op,
                     spec.body.clone(),
                     spec.auth_headers(),
@@ -393,6 +397,16 @@ async fn worker(
     result
 }
 
+impl Spec {
+    /// The server connection `index` talks to.
+    fn addr_for(&self, index: usize) -> SocketAddr {
+        match index % (1 + self.also.len()) {
+            0 => self.addr,
+            n => self.also[n - 1],
+        }
+    }
+}
+
 /// Runs one measurement: `warmup`, then `duration` recorded.
 pub async fn measure(spec: &Spec) -> Outcome {
     let spec = Arc::new(spec.clone());
@@ -401,9 +415,10 @@ pub async fn measure(spec: &Spec) -> Outcome {
     let end = warm_end + spec.duration;
     let sent = Arc::new(AtomicU64::new(0));
     let mut handles = Vec::new();
-    for _ in 0..spec.conns.max(1) {
+    for index in 0..spec.conns.max(1) {
         handles.push(tokio::spawn(worker(
             spec.clone(),
+            spec.addr_for(index),
             warm_end,
             end,
             sent.clone(),

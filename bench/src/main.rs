@@ -50,9 +50,10 @@ enum Command {
     },
     /// One measurement: N keep-alive connections sending one request shape.
     Run {
-        /// Loopback address of the server, e.g. 127.0.0.1:4580.
-        #[arg(long)]
-        addr: SocketAddr,
+        /// Loopback address of the server, e.g. 127.0.0.1:4580; several,
+        /// comma-separated, spread the connections over replicas.
+        #[arg(long, value_delimiter = ',', required = true)]
+        addr: Vec<SocketAddr>,
         /// Operation name, sent as `X-Amz-Target: AmazonSSM.<op>`.
         #[arg(long)]
         op: String,
@@ -235,12 +236,13 @@ fn main() -> ExitCode {
             duration,
             max_requests,
         } => {
-            if let Err(e) = load::check_loopback(addr) {
+            if let Err(e) = addr.iter().try_for_each(|a| load::check_loopback(*a)) {
                 eprintln!("error: {e}");
                 return ExitCode::FAILURE;
             }
             let spec = load::Spec {
-                addr,
+                addr: addr[0],
+                also: addr[1..].to_vec(),
                 op,
                 body: body.into(),
                 conns,

@@ -58,6 +58,7 @@ fn run_in(settings: &Settings, dir: &Path) -> Result<String, String> {
     let window = first_window(&rt, &server)?;
     let reads = Spec {
         addr: server.addr,
+        also: Vec::new(),
         op: GET.into(),
         body: Bytes::from(format!(r#"{{"WindowId":"{window}"}}"#)),
         conns: settings.conns,

@@ -36,14 +36,17 @@ fn parse_account_id(value: &str) -> Result<String, String> {
     version,
     about = "A local AWS Systems Manager maintenance-window service.\n\n\
 Point aws-cli, boto3 or an AWS SDK at it with --endpoint-url http://127.0.0.1:4580 \
-(or AWS_ENDPOINT_URL). State is kept per account and Region in an SQLite file."
+(or AWS_ENDPOINT_URL). State is kept per account and Region in an SQLite file, \
+or in PostgreSQL shared by several replicas."
 )]
 pub struct Config {
     /// Address to listen on.
     #[arg(long, env = "SSM_SERVER_LISTEN", default_value = DEFAULT_LISTEN)]
     pub listen: SocketAddr,
 
-    /// SQLite database file; `:memory:` keeps nothing after exit.
+    /// Where state is kept: an SQLite file (a path, or `sqlite://path`;
+    /// `:memory:` keeps nothing after exit), or a PostgreSQL database that
+    /// several replicas may share (`postgres://user@host:port/dbname`).
     #[arg(long, env = "SSM_SERVER_DB", default_value = "ssm-server.db")]
     pub db: PathBuf,
 
@@ -85,8 +88,9 @@ pub struct Config {
     #[arg(long, env = "SSM_SERVER_MAX_TASKS", default_value_t = 20)]
     pub max_tasks_per_window: usize,
 
-    /// Commit with fsync (`full`, survives power loss) or without (`normal`,
-    /// survives a crash of this process only).
+    /// SQLite: commit with fsync (`full`, survives power loss) or without
+    /// (`normal`, survives a crash of this process only). PostgreSQL's own
+    /// settings decide there.
     #[arg(long, env = "SSM_SERVER_SYNC", default_value = "full", value_parser = ["full", "normal"])]
     pub sync: String,
 
@@ -134,6 +138,11 @@ pub struct Config {
 }
 
 impl Config {
+    /// Whether `--db` names PostgreSQL, shared with other replicas.
+    pub fn shared_db(&self) -> bool {
+        self.db.to_str().is_some_and(crate::store::is_postgres_url)
+    }
+
     /// Settings for tests: in memory, an ephemeral port, quiet.
     pub fn for_tests() -> Self {
         Self {

@@ -1,9 +1,10 @@
 //! `ssm-server`: the AWS Systems Manager maintenance-window API on the
-//! generated `ssm-api` crate, with state in SQLite.
+//! generated `ssm-api` crate, with state in SQLite or, shared by
+//! several replicas, PostgreSQL.
 //!
 //! Layers, outermost first: [`http`] (hyper) → the generated dispatcher
 //! (validation, routing, error bodies) → [`service`] (one line per
-//! operation) → [`domain`] (the rules) → [`store`] (memory + SQLite).
+//! operation) → [`domain`] (the rules) → [`store`] (memory + SQLite, or PostgreSQL).
 
 pub mod access_log;
 pub mod auth;
@@ -88,7 +89,12 @@ pub async fn start_with_log(
     clock: Arc<dyn Clock>,
     access_log: AccessLog,
 ) -> Result<Running, String> {
-    let store = Arc::new(Store::open(&config.db, config.sync == "full")?);
+    // Opening may wait on a database server; blocking is not allowed here.
+    let (db, durable) = (config.db.clone(), config.sync == "full");
+    let store = tokio::task::spawn_blocking(move || Store::open_url(&db, durable))
+        .await
+        .map_err(|e| format!("opening the store failed: {e}"))??;
+    let store = Arc::new(store);
     let inventory = match &config.inventory {
         Some(path) => Inventory::load(path)?,
         None => Inventory::default(),
@@ -107,7 +113,10 @@ pub async fn start_with_log(
             inventory,
         },
     });
-    let closed = domain.recover_interrupted_runs()?;
+    let recovering = domain.clone();
+    let closed = tokio::task::spawn_blocking(move || recovering.recover_interrupted_runs())
+        .await
+        .map_err(|e| format!("closing interrupted runs failed: {e}"))??;
     if closed > 0 {
         tracing::warn!(
             closed,
@@ -141,12 +150,15 @@ pub async fn start_with_log(
     if ticking {
         let scheduler = scheduler.clone();
         tokio::spawn(async move {
-            let mut every_second = tokio::time::interval(std::time::Duration::from_secs(1));
             loop {
-                every_second.tick().await;
+                tokio::time::sleep(until_next_tick()).await;
                 let scheduler = scheduler.clone();
-                // SQLite commits block; keep them off the request threads.
-                let _ = tokio::task::spawn_blocking(move || scheduler.tick()).await;
+                // Commits block; keep them off the request threads.
+                let _ = tokio::task::spawn_blocking(move || {
+                    scheduler.tick();
+                    scheduler.close_orphaned_runs();
+                })
+                .await;
             }
         });
     }
@@ -164,4 +176,19 @@ pub async fn start_with_log(
         shutdown: Some(shutdown),
         task,
     })
+}
+
+/// How long after a whole second of the system clock the scheduler ticks.
+const TICK_AFTER_SECOND: std::time::Duration = std::time::Duration::from_millis(5);
+
+/// Time until the next tick. Schedules fall on whole seconds, so ticking
+/// just after each one starts runs within milliseconds of their time rather
+/// than up to a second late; replicas sharing a database tick together, and
+/// the first to take the scope's lock records the run.
+fn until_next_tick() -> std::time::Duration {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap_or_default();
+    let to_next_second = 1_000_000_000 - u64::from(now.subsec_nanos());
+    std::time::Duration::from_nanos(to_next_second) + TICK_AFTER_SECOND
 }

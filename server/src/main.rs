@@ -12,14 +12,24 @@ use tracing_subscriber::EnvFilter;
 /// spread windows over many arenas (5% more memory at 100,000 windows).
 const BLOCKING_THREADS: usize = 2;
 
+/// With PostgreSQL, reads wait on the database too and writes of different
+/// scopes proceed in parallel there: enough threads to keep it busy.
+const SHARED_DB_BLOCKING_THREADS: usize = 32;
+
 fn main() -> ExitCode {
     limit_malloc_arenas();
+    let config = Config::parse();
+    let blocking_threads = if config.shared_db() {
+        SHARED_DB_BLOCKING_THREADS
+    } else {
+        BLOCKING_THREADS
+    };
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
-        .max_blocking_threads(BLOCKING_THREADS)
+        .max_blocking_threads(blocking_threads)
         .build();
     match runtime {
-        Ok(runtime) => runtime.block_on(serve()),
+        Ok(runtime) => runtime.block_on(serve(config)),
         Err(error) => {
             eprintln!("error: cannot start the async runtime: {error}");
             ExitCode::FAILURE
@@ -44,8 +54,7 @@ fn limit_malloc_arenas() {
     }
 }
 
-async fn serve() -> ExitCode {
-    let config = Config::parse();
+async fn serve(config: Config) -> ExitCode {
     let filter = EnvFilter::try_new(&config.log).unwrap_or_else(|_| EnvFilter::new("info"));
     let ansi = std::io::IsTerminal::is_terminal(&std::io::stderr());
     // Every line, request lines and tracing's alike, goes through one
@@ -76,6 +85,10 @@ async fn serve() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    if let Some(replica) = running.domain.store.replica() {
+        // Runs this process starts carry this name; see README, "Replicas".
+        eprintln!("replica id {replica}");
+    }
     eprintln!("listening on http://{}", running.addr);
     tracing::info!(db = %config.db.display(), account = %config.account_id, "ready");
     shutdown_signal().await;

@@ -74,6 +74,20 @@ impl Scheduler {
         recorded
     }
 
+    /// With replicas sharing a database: renews this replica's lease and
+    /// closes the runs of replicas whose lease lapsed, by the rule a restart
+    /// applies to its own. With SQLite, a restart does that once at start.
+    pub fn close_orphaned_runs(&self) {
+        if self.domain.store.replica().is_none() {
+            return;
+        }
+        match self.domain.recover_interrupted_runs() {
+            Ok(0) => {}
+            Ok(closed) => tracing::warn!(closed, "closed runs of a replica that stopped"),
+            Err(error) => tracing::error!(%error, "cannot close runs of stopped replicas"),
+        }
+    }
+
     fn tick_scope(
         &self,
         scope: &Scope,
@@ -111,6 +125,7 @@ impl Scheduler {
         if due.is_empty() && expired.is_empty() {
             return Ok(0);
         }
+        let runner = self.domain.store.replica().map(str::to_owned);
         let result = self.domain.store.write(scope, |data, _| {
             let mut changes: Vec<Change> = expired.into_iter().map(Change::DeleteExecution).collect();
             let mut recorded = 0;
@@ -121,12 +136,19 @@ impl Scheduler {
                 // The end of this window's latest run, to detect overlaps.
                 let mut busy_until = latest_run(data, &window.id).and_then(|e| e.end);
                 for at in times {
+                    // Another replica sharing the database may have recorded
+                    // this run already: each is recorded once, by whichever
+                    // writes first under the scope's lock.
+                    if recorded_at(data, &window.id, *at) {
+                        continue;
+                    }
                     if busy_until.is_some_and(|end| end > *at) {
                         changes.push(Change::PutExecution(skipped(window, *at)));
                         recorded += 1;
                         continue;
                     }
-                    let execution = plan(window, *at, &self.domain.simulation);
+                    let mut execution = plan(window, *at, &self.domain.simulation);
+                    execution.runner = runner.clone();
                     busy_until = execution.end;
                     tracing::info!(window = %window.id, execution = %execution.id, "maintenance window run started");
                     changes.push(Change::PutExecution(execution));
@@ -137,4 +159,13 @@ impl Scheduler {
         });
         result.map_err(|e| format!("{e:?}"))
     }
+}
+
+/// Whether `window_id` has a run recorded as starting at `at`.
+fn recorded_at(data: &crate::store::ScopeData, window_id: &str, at: Timestamp) -> bool {
+    let at_ms = at.unix_millis();
+    data.executions_by_window
+        .range((window_id.to_owned(), at_ms, String::new())..)
+        .next()
+        .is_some_and(|((w, start, _), _)| w == window_id && *start == at_ms)
 }

@@ -26,8 +26,9 @@ impl SsmService {
 }
 
 /// Each method is one line: scope, domain call, error conversion. Reads
-/// answer from memory on the request's own thread; writes wait for the disk,
-/// so they run where blocking is allowed and the async threads stay free.
+/// answer from memory on the request's own thread (with PostgreSQL they ask
+/// the database, so they join the writes); writes wait for the disk, so they
+/// run where blocking is allowed and the async threads stay free.
 macro_rules! delegate {
     (
         reads { $($read:ident($read_in:ty) -> $read_out:ty, $read_err:ty => $read_domain:ident;)* }
@@ -36,6 +37,10 @@ macro_rules! delegate {
         impl AmazonSsm for SsmService {
             $(
                 async fn $read(&self, context: &RequestContext, input: $read_in) -> Result<$read_out, $read_err> {
+                    if self.domain.store.reads_block() {
+                        let (domain, scope) = (self.domain.clone(), self.scope(context));
+                        return blocking(move || domain.$read_domain(&scope, input)).await.map_err(fail);
+                    }
                     self.domain.$read_domain(&self.scope(context), input).map_err(fail)
                 }
             )*

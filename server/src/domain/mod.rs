@@ -50,16 +50,31 @@ pub struct Domain {
 
 impl Domain {
     /// Closes runs that were under way when the server last stopped: their
-    /// simulated work did not happen, so they end FAILED, saying why.
+    /// simulated work did not happen, so they end FAILED, saying why. With
+    /// several replicas on one database, "the server" is the run's replica:
+    /// runs of replicas still alive are left to them.
     pub fn recover_interrupted_runs(&self) -> Result<usize, String> {
+        let live = self.store.live_replicas()?;
         let now = awsjson_runtime::Timestamp::from(self.clock.now());
+        let orphaned = |e: &&crate::store::Execution| {
+            e.end.is_some_and(|end| end > now)
+                && e.start <= now
+                && !e.runner.as_ref().is_some_and(|r| live.contains(r))
+        };
         let mut closed = 0;
         for scope in self.store.scopes() {
+            // Most scopes have nothing to close; look before taking the
+            // write lock, which with PostgreSQL is a row lock.
+            if !self.store.read(&scope, |data| {
+                data.executions.values().any(|e| orphaned(&e))
+            }) {
+                continue;
+            }
             let result = self.store.write(&scope, |data, _| {
                 let changes: Vec<Change> = data
                     .executions
                     .values()
-                    .filter(|e| e.end.is_some_and(|end| end > now) && e.start <= now)
+                    .filter(orphaned)
                     .map(|e| {
                         let mut e = e.clone();
                         runs::interrupt(&mut e, now);

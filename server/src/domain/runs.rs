@@ -54,7 +54,8 @@ impl Domain {
             if !force {
                 may_start(data, window, now)?;
             }
-            let execution = plan(window, now, &self.simulation);
+            let mut execution = plan(window, now, &self.simulation);
+            execution.runner = self.store.replica().map(str::to_owned);
             let id = execution.id.clone();
             Ok((id, vec![Change::PutExecution(execution)]))
         })
@@ -130,6 +131,7 @@ pub fn plan(window: &Window, start: Timestamp, simulation: &Simulation) -> Execu
         end: Some(Timestamp::from_unix_millis(clock)),
         cancel_requested: None,
         tasks,
+        runner: None,
     }
 }
 
@@ -146,6 +148,7 @@ pub fn skipped(window: &Window, at: Timestamp) -> Execution {
         end: Some(at),
         cancel_requested: None,
         tasks: Vec::new(),
+        runner: None,
     }
 }
 

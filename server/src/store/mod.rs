@@ -8,12 +8,23 @@
 //! never holds up a read: readers see the state before the write until it is
 //! both durable and applied.
 
+//! Durable state behind one API for every backend: [`Store::read`] runs a
+//! closure against a scope's data, [`Store::write`] lets a closure decide
+//! changes from that data and makes them durable before they are seen.
+//!
+//! Two backends: SQLite in this process ([`local`], the default) and
+//! PostgreSQL shared by several replicas ([`shared`]). The domain's rules
+//! run unchanged on either, because both give a writer the scope's latest
+//! committed data and keep other writers of that scope out until its changes
+//! committed.
+
+mod local;
 mod records;
+mod shared;
 mod sqlite;
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::Path;
-use std::sync::{Mutex, RwLock};
 
 pub use records::{
     ClientToken, Derived, Execution, ExecutionTask, Invocation, NextRun, ScheduleCache, Window,
@@ -120,117 +131,104 @@ pub enum Change {
 pub enum WriteError<E> {
     /// The caller's closure refused the write.
     Rejected(E),
-    /// SQLite failed; nothing changed.
+    /// The database failed; nothing changed.
     Storage(String),
 }
 
-pub struct Store {
-    state: RwLock<State>,
-    writer: Mutex<Writer>,
-}
-
-#[derive(Default)]
-struct State {
-    scopes: HashMap<Scope, ScopeData>,
-}
-
-/// What only writers touch, behind the writers' mutex.
-struct Writer {
-    db: sqlite::Db,
-    next_seq: u64,
+pub enum Store {
+    /// SQLite in this process: reads answer from memory.
+    Local(local::Local),
+    /// PostgreSQL, possibly shared with other replicas: reads check the
+    /// database, so they block.
+    Shared(Box<shared::Shared>),
 }
 
 impl Store {
-    /// Opens (creating and migrating as needed) the database at `path`;
-    /// `:memory:` keeps nothing after the process ends.
+    /// Opens (creating and migrating as needed) the SQLite database at
+    /// `path`; `:memory:` keeps nothing after the process ends.
     pub fn open(path: &Path, durable: bool) -> Result<Self, String> {
-        let db = sqlite::Db::open(path, durable)?;
-        let mut next_seq = db.load_next_seq()?;
-        let mut state = State::default();
-        for (scope, window) in db.load_windows()? {
-            // Databases written before the counter was stored: no item may
-            // sort below one that exists.
-            let highest = window
-                .targets
-                .iter()
-                .map(|t| t.seq)
-                .chain(window.tasks.iter().map(|t| t.seq))
-                .fold(window.seq, u64::max);
-            next_seq = next_seq.max(highest + 1);
-            state
-                .scopes
-                .entry(scope)
-                .or_default()
-                .apply(Change::PutWindow(window));
+        local::Local::open(path, durable).map(Self::Local)
+    }
+
+    /// Opens the database `--db` names: a `postgres://` or `postgresql://`
+    /// URL is PostgreSQL; anything else (optionally `sqlite://`) is an
+    /// SQLite path.
+    pub fn open_url(db: &Path, durable: bool) -> Result<Self, String> {
+        match db.to_str() {
+            Some(url) if is_postgres_url(url) => {
+                shared::Shared::connect(url).map(|s| Self::Shared(Box::new(s)))
+            }
+            Some(url) if url.starts_with("sqlite://") => {
+                Self::open(Path::new(&url["sqlite://".len()..]), durable)
+            }
+            _ => Self::open(db, durable),
         }
-        for (scope, execution) in db.load_executions()? {
-            state
-                .scopes
-                .entry(scope)
-                .or_default()
-                .apply(Change::PutExecution(execution));
-        }
-        for (scope, token) in db.load_client_tokens()? {
-            state
-                .scopes
-                .entry(scope)
-                .or_default()
-                .apply(Change::PutClientToken(token));
-        }
-        Ok(Self {
-            state: RwLock::new(state),
-            writer: Mutex::new(Writer { db, next_seq }),
-        })
     }
 
     /// Runs `read` against the scope's data (empty if the scope has none).
+    /// With PostgreSQL this waits for the database (and panics if it fails,
+    /// which the blocking pool turns into an internal error): call it where
+    /// blocking is allowed, see [`Store::reads_block`].
     pub fn read<R>(&self, scope: &Scope, read: impl FnOnce(&ScopeData) -> R) -> R {
-        let state = self.state.read().unwrap_or_else(|e| e.into_inner());
-        match state.scopes.get(scope) {
-            Some(data) => read(data),
-            None => read(&ScopeData::default()),
+        match self {
+            Self::Local(store) => store.read(scope, read),
+            Self::Shared(store) => store.read(scope, read),
         }
+    }
+
+    /// Whether reads wait for I/O and so belong on the blocking pool.
+    pub fn reads_block(&self) -> bool {
+        matches!(self, Self::Shared(_))
     }
 
     /// Every scope, for background work such as the scheduler.
     pub fn scopes(&self) -> Vec<Scope> {
-        let state = self.state.read().unwrap_or_else(|e| e.into_inner());
-        state.scopes.keys().cloned().collect()
+        match self {
+            Self::Local(store) => store.scopes(),
+            Self::Shared(store) => store.scopes(),
+        }
     }
 
     /// Decides a write from the current data and makes it durable.
     ///
-    /// `decide` gets the scope's data and a fresh sequence number and returns
-    /// the result plus the changes to make; the changes are committed in one
-    /// SQLite transaction before memory changes. Writes are serialized, so
-    /// what `decide` saw is still true when its changes land. This blocks on
-    /// the disk: call it from a thread that may block.
+    /// `decide` gets the scope's latest committed data and a sequence number
+    /// no other write gets, and returns the result plus the changes to make;
+    /// the changes are committed in one transaction before any reader sees
+    /// them. No other write of the scope, in this process or another,
+    /// commits between what `decide` saw and its changes. This blocks on the
+    /// database: call it from a thread that may block.
     pub fn write<R, E>(
         &self,
         scope: &Scope,
         decide: impl FnOnce(&ScopeData, u64) -> Result<(R, Vec<Change>), E>,
     ) -> Result<R, WriteError<E>> {
-        let mut writer = self.writer.lock().unwrap_or_else(|e| e.into_inner());
-        let seq = writer.next_seq;
-        let (result, changes) = {
-            let state = self.state.read().unwrap_or_else(|e| e.into_inner());
-            let empty = ScopeData::default();
-            let data = state.scopes.get(scope).unwrap_or(&empty);
-            decide(data, seq).map_err(WriteError::Rejected)?
-        };
-        if changes.is_empty() {
-            return Ok(result);
+        match self {
+            Self::Local(store) => store.write(scope, decide),
+            Self::Shared(store) => store.write(scope, decide),
         }
-        writer
-            .db
-            .commit(scope, &changes, seq + 1)
-            .map_err(WriteError::Storage)?;
-        writer.next_seq = seq + 1;
-        let mut state = self.state.write().unwrap_or_else(|e| e.into_inner());
-        let data = state.scopes.entry(scope.clone()).or_default();
-        for change in changes {
-            data.apply(change);
-        }
-        Ok(result)
     }
+
+    /// This process's name on the runs it starts, when other replicas may
+    /// need to tell whether it is still alive (PostgreSQL only).
+    pub fn replica(&self) -> Option<&str> {
+        match self {
+            Self::Local(_) => None,
+            Self::Shared(store) => Some(store.replica()),
+        }
+    }
+
+    /// Replicas that are alive: their runs are theirs to finish. Empty with
+    /// SQLite, where the only process is this one and every run found open
+    /// at start was left by a process that is gone. With PostgreSQL this
+    /// also renews this replica's own lease.
+    pub fn live_replicas(&self) -> Result<HashSet<String>, String> {
+        match self {
+            Self::Local(_) => Ok(HashSet::new()),
+            Self::Shared(store) => store.heartbeat(),
+        }
+    }
+}
+
+pub fn is_postgres_url(db: &str) -> bool {
+    db.starts_with("postgres://") || db.starts_with("postgresql://")
 }

@@ -133,6 +133,11 @@ pub struct Execution {
     #[serde(default)]
     pub cancel_requested: Option<Timestamp>,
     pub tasks: Vec<ExecutionTask>,
+    /// The replica that started the run, when several share a database:
+    /// while it is alive the run is its own; once its lease lapses another
+    /// replica closes the run as a restart would. Absent with SQLite.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub runner: Option<String>,
 }
 
 /// One registered task, as run by an execution.

@@ -54,7 +54,7 @@ const MIGRATIONS: &[&str] = &[
 ];
 
 /// Operations that take a client token; stored names map back to these.
-const TOKEN_OPERATIONS: &[&str] = &[
+pub(super) const TOKEN_OPERATIONS: &[&str] = &[
     "CreateMaintenanceWindow",
     "RegisterTargetWithMaintenanceWindow",
     "RegisterTaskWithMaintenanceWindow",

@@ -2,6 +2,7 @@
 //! with SIGKILL exactly as a crash would stop it.
 
 use std::collections::VecDeque;
+use std::ffi::OsStr;
 use std::io::{BufRead, BufReader};
 use std::net::SocketAddr;
 use std::path::Path;
@@ -21,6 +22,14 @@ pub struct Server {
 impl Server {
     /// Starts the binary on `db` and waits until it says where it listens.
     pub fn start(db: &Path, sync: &str) -> Self {
+        Self::start_with(
+            db.as_os_str(),
+            &["--sync", sync, "--log", "warn", "--max-windows", "200"],
+        )
+    }
+
+    /// [`Server::start`] with the flags after `--listen` and `--db` given.
+    pub fn start_with(db: &OsStr, flags: &[&str]) -> Self {
         let mut command = Command::new(env!("CARGO_BIN_EXE_ssm-server"));
         // Settings from the environment (quotas, inventory) would change
         // what the writers may do; the flags below are the whole setup.
@@ -34,7 +43,7 @@ impl Server {
             .arg("127.0.0.1:0")
             .arg("--db")
             .arg(db)
-            .args(["--sync", sync, "--log", "warn", "--max-windows", "200"])
+            .args(flags)
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(Stdio::piped())

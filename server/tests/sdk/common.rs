@@ -59,10 +59,43 @@ pub fn with_suite_auth(mut config: Config) -> Config {
     config
 }
 
+/// A server in this process. With `SSM_TEST_DB=postgres://…` set, a server
+/// that would keep its state in memory keeps it in a schema of its own in
+/// that PostgreSQL database instead, so the whole suite runs on that backend.
 pub async fn start(config: Config) -> Running {
-    ssm_server::start(&with_suite_auth(config), Arc::new(SystemClock))
+    let config = on_test_db(with_suite_auth(config));
+    ssm_server::start(&config, Arc::new(SystemClock))
         .await
         .expect("server starts")
+}
+
+fn on_test_db(mut config: Config) -> Config {
+    if config.db.as_os_str() == ":memory:" {
+        if let Ok(url) = std::env::var("SSM_TEST_DB") {
+            config.db = fresh_postgres_schema(&url).into();
+        }
+    }
+    config
+}
+
+/// Creates an empty schema in the PostgreSQL database at `url` and returns
+/// a URL whose connections use it, so servers started on it share nothing
+/// with other tests. Runs on a thread of its own: the driver blocks.
+pub fn fresh_postgres_schema(url: &str) -> String {
+    let schema = format!("t_{}", uuid::Uuid::new_v4().simple());
+    let admin = url.to_owned();
+    let name = schema.clone();
+    std::thread::spawn(move || {
+        let mut client = postgres::Client::connect(&admin, postgres::NoTls)
+            .unwrap_or_else(|e| panic!("cannot connect to {admin}: {e}"));
+        client
+            .batch_execute(&format!("CREATE SCHEMA {name}"))
+            .expect("schema created");
+    })
+    .join()
+    .expect("schema creation finishes");
+    let separator = if url.contains('?') { '&' } else { '?' };
+    format!("{url}{separator}options=-csearch_path%3D{schema}")
 }
 
 pub async fn start_default() -> Running {
@@ -125,9 +158,32 @@ pub async fn create_window(client: &Client, name: &str) -> String {
         .expect("window id")
 }
 
+/// One scheduler tick, where blocking is allowed: it waits for the database
+/// (with PostgreSQL, a network round trip).
+pub async fn tick(server: &Running) -> usize {
+    let scheduler = server.scheduler.clone();
+    tokio::task::spawn_blocking(move || scheduler.tick())
+        .await
+        .expect("tick")
+}
+
+/// Starts a run of `window` now, as [`tick`] does: off the async threads.
+pub async fn run_window_now(
+    server: &Running,
+    scope: &ssm_server::domain::Scope,
+    window: &str,
+) -> String {
+    let (domain, scope, window) = (server.domain.clone(), scope.clone(), window.to_owned());
+    tokio::task::spawn_blocking(move || domain.run_window_now(&scope, &window, false))
+        .await
+        .expect("run task")
+        .expect("run started")
+}
+
 /// A server whose scheduler runs on `clock`, ticked by the test.
 pub async fn start_with_clock(config: Config, clock: Arc<ManualClock>) -> Running {
-    ssm_server::start(&with_suite_auth(config), clock)
+    let config = on_test_db(with_suite_auth(config));
+    ssm_server::start(&config, clock)
         .await
         .expect("server starts")
 }

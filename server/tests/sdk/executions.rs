@@ -9,7 +9,9 @@ use chrono::{TimeDelta, TimeZone, Utc};
 use ssm_server::domain::Scope;
 use ssm_server::{Clock, Config, ManualClock};
 
-use crate::common::{client, create_window, error_of, key, post, start_with_clock};
+use crate::common::{
+    client, create_window, error_of, key, post, run_window_now, start_with_clock, tick,
+};
 
 #[tokio::test]
 async fn a_run_is_readable_through_every_execution_operation() {
@@ -54,10 +56,7 @@ async fn a_run_is_readable_through_every_execution_operation() {
         account: "123456789012".into(),
         region: "us-west-2".into(),
     };
-    let execution = server
-        .domain
-        .run_window_now(&scope, &window, false)
-        .unwrap();
+    let execution = run_window_now(&server, &scope, &window).await;
     let running = ssm
         .get_maintenance_window_execution()
         .window_execution_id(&execution)
@@ -237,10 +236,7 @@ async fn run_then_stop(later_task: bool) -> (tempfile::TempDir, Config, Arc<Manu
         account: "123456789012".into(),
         region: "us-east-1".into(),
     };
-    let execution = server
-        .domain
-        .run_window_now(&scope, &window, false)
-        .unwrap();
+    let execution = run_window_now(&server, &scope, &window).await;
     server.stop().await.unwrap();
     (dir, config, clock, execution)
 }
@@ -300,7 +296,7 @@ async fn the_scheduler_runs_windows_at_their_times() {
 
     // Three days pass: three runs, each three minutes long.
     clock.advance(TimeDelta::days(3));
-    assert_eq!(server.scheduler.tick(), 3);
+    assert_eq!(tick(&server).await, 3);
     let runs = ssm
         .describe_maintenance_window_executions()
         .window_id(&window)
@@ -410,7 +406,7 @@ async fn a_run_in_flight_can_be_cancelled() {
     add_later_task(&ssm, &window).await;
 
     clock.advance(TimeDelta::seconds(90)); // 02:00:30, the first task is running
-    assert_eq!(server.scheduler.tick(), 1);
+    assert_eq!(tick(&server).await, 1);
     let runs = ssm
         .describe_maintenance_window_executions()
         .window_id(&window)
@@ -522,7 +518,7 @@ async fn a_run_still_going_makes_the_next_one_skip() {
     let ssm = client(&server, "us-east-1");
     let window = daily_window(&ssm).await;
     clock.advance(TimeDelta::days(2));
-    assert_eq!(server.scheduler.tick(), 2);
+    assert_eq!(tick(&server).await, 2);
     let runs = ssm
         .describe_maintenance_window_executions()
         .window_id(&window)
@@ -643,15 +639,11 @@ async fn runs_whose_recording_failed_are_recorded_by_the_next_tick() {
         )
         .unwrap();
     clock.advance(TimeDelta::hours(3)); // the 02:00 run is due
-    assert_eq!(server.scheduler.tick(), 0, "the write failed");
+    assert_eq!(tick(&server).await, 0, "the write failed");
     saboteur.execute_batch("DROP TRIGGER refuse_runs;").unwrap();
 
     clock.advance(TimeDelta::minutes(1));
-    assert_eq!(
-        server.scheduler.tick(),
-        1,
-        "the run is recorded late, not lost"
-    );
+    assert_eq!(tick(&server).await, 1, "the run is recorded late, not lost");
     let runs = ssm
         .describe_maintenance_window_executions()
         .window_id(&window)
@@ -740,11 +732,11 @@ async fn a_window_in_a_new_region_does_not_run_for_times_before_it_existed() {
     let clock = Arc::new(ManualClock::new(start));
     let server = start_with_clock(Config::for_tests(), clock.clone()).await;
     clock.advance(TimeDelta::days(3));
-    assert_eq!(server.scheduler.tick(), 0);
+    assert_eq!(tick(&server).await, 0);
     let ssm = client(&server, "eu-west-3");
     let window = daily_window(&ssm).await;
     clock.advance(TimeDelta::minutes(1));
-    assert_eq!(server.scheduler.tick(), 0, "no back-filled runs");
+    assert_eq!(tick(&server).await, 0, "no back-filled runs");
     let runs = ssm
         .describe_maintenance_window_executions()
         .window_id(&window)
