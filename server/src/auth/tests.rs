@@ -347,4 +347,3 @@ fn open_mode_takes_the_account_from_a_twelve_digit_key() {
         Err(Refusal::invalid_region())
     );
 }
-

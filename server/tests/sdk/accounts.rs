@@ -13,7 +13,7 @@ use aws_sdk_ssm::Client;
 use ssm_server::domain::Scope;
 use ssm_server::Config;
 
-use crate::common::{client_as, start};
+use crate::common::{client_as, run_window_now, start};
 
 const REGION: &str = "eu-central-1";
 const ACCOUNT_A: &str = "111122223333";
@@ -136,10 +136,7 @@ async fn populate(server: &ssm_server::Running, a: &Client) -> Ids {
         account: ACCOUNT_A.into(),
         region: REGION.into(),
     };
-    let execution = server
-        .domain
-        .run_window_now(&scope, &window, false)
-        .unwrap();
+    let execution = run_window_now(server, &scope, &window).await;
     let execution_task = a
         .describe_maintenance_window_execution_tasks()
         .window_execution_id(&execution)

@@ -87,14 +87,10 @@ async fn the_sdk_signing_with_a_configured_key_works_in_that_account() {
         listed.window_identities().is_empty(),
         "B is another account"
     );
-    let scope = ssm_server::domain::Scope {
-        account: "111122223333".into(),
-        region: REGION.into(),
-    };
-    assert!(server
-        .domain
-        .store
-        .read(&scope, |data| data.window(&window).is_some()));
+    let (code, _) = error_of(b.get_maintenance_window().window_id(&window).send().await);
+    assert_eq!(code, "DoesNotExistException");
+    let got = a.get_maintenance_window().window_id(&window).send().await;
+    assert_eq!(got.unwrap().name(), Some("strict"));
     server.stop().await.unwrap();
 }
 
