@@ -8,6 +8,7 @@
 pub mod access_log;
 pub mod clock;
 pub mod config;
+pub mod console;
 pub mod domain;
 pub mod http;
 pub mod inventory;
@@ -109,6 +110,10 @@ pub async fn start_with_log(
         default_region: config.default_region.clone(),
         max_body_bytes: config.max_body_bytes,
         access_log,
+        console: !config.no_console,
+        // set from the auth mode: loopback only in sigv4 mode unless
+        // --console-public.
+        console_loopback_only: false,
     });
     let limits = http::ConnectionLimits {
         header_timeout: std::time::Duration::from_secs(config.header_timeout_secs),

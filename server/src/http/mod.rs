@@ -4,6 +4,7 @@
 
 mod connections;
 
+use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -30,13 +31,20 @@ pub struct App {
     /// Largest request body accepted, in bytes.
     pub max_body_bytes: usize,
     pub access_log: AccessLog,
+    /// Whether `/console` is served at all (`--no-console` turns it off).
+    pub console: bool,
+    /// Serve the console to loopback peers only.
+    pub console_loopback_only: bool,
 }
 
-/// Sends a request to what answers it. Three routes need no router, and
+/// Sends a request to what answers it. Four routes need no router, and
 /// this runs on every request.
-pub async fn route(app: &App, request: hyper::Request<Incoming>) -> Response {
+pub async fn route(app: &App, peer: SocketAddr, request: hyper::Request<Incoming>) -> Response {
     let (parts, body) = request.into_parts();
     let path = parts.uri.path();
+    if app.console && (path == "/console" || path.starts_with("/console/")) {
+        return console(app, peer, &parts);
+    }
     let admin_run = path
         .strip_prefix("/_admin/windows/")
         .and_then(|rest| rest.strip_suffix("/run"))
@@ -201,6 +209,34 @@ fn to_response(answer: HttpResponse, request_id: &str) -> Response {
     {
         headers.insert(QUERY_ERROR, query_error);
     }
+    response
+}
+
+/// The read-only HTML console; see [`crate::console`].
+fn console(app: &App, peer: SocketAddr, parts: &hyper::http::request::Parts) -> Response {
+    if !matches!(parts.method, Method::GET | Method::HEAD) {
+        return plain(StatusCode::METHOD_NOT_ALLOWED, Some("GET, HEAD"));
+    }
+    if app.console_loopback_only && !peer.ip().to_canonical().is_loopback() {
+        return plain(StatusCode::FORBIDDEN, None);
+    }
+    let page = crate::console::page(
+        &app.domain,
+        &crate::console::Defaults {
+            account: &app.service.account_id,
+            region: &app.default_region,
+        },
+        parts.uri.path(),
+        parts.uri.query(),
+    );
+    let mut response = Response::new(Full::new(Bytes::from(page.html)));
+    *response.status_mut() = StatusCode::from_u16(page.status).unwrap_or(StatusCode::OK);
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/html; charset=utf-8"),
+    );
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     response
 }
 

@@ -1,0 +1,420 @@
+//! The timeline: each window's runs over the coming span, which runs of
+//! different windows overlap, and its drawing as SVG.
+
+use std::fmt::Write;
+
+use chrono::{DateTime, TimeDelta, Timelike, Utc};
+use chrono_tz::Tz;
+
+use crate::domain::runs_between;
+use crate::store::Window;
+
+/// How far ahead the timeline looks.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Span {
+    Day,
+    Week,
+    Month,
+}
+
+impl Span {
+    pub const ALL: [Span; 3] = [Span::Day, Span::Week, Span::Month];
+
+    pub fn length(self) -> TimeDelta {
+        match self {
+            Span::Day => TimeDelta::hours(24),
+            Span::Week => TimeDelta::days(7),
+            Span::Month => TimeDelta::days(30),
+        }
+    }
+
+    pub fn param(self) -> &'static str {
+        match self {
+            Span::Day => "24h",
+            Span::Week => "7d",
+            Span::Month => "30d",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Span::Day => "24 hours",
+            Span::Week => "7 days",
+            Span::Month => "30 days",
+        }
+    }
+
+    pub fn from_param(text: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|s| s.param() == text)
+    }
+
+    /// Hours between two gridlines.
+    fn tick_hours(self) -> i64 {
+        match self {
+            Span::Day => 3,
+            Span::Week => 24,
+            Span::Month => 72,
+        }
+    }
+}
+
+/// The zone times are shown in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Zone {
+    Utc,
+    /// Each window's own ScheduleTimezone.
+    Window,
+}
+
+impl Zone {
+    pub fn param(self) -> &'static str {
+        match self {
+            Zone::Utc => "utc",
+            Zone::Window => "window",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Zone::Utc => "UTC",
+            Zone::Window => "each window's time zone",
+        }
+    }
+
+    pub fn from_param(text: &str) -> Option<Self> {
+        [Zone::Utc, Zone::Window]
+            .into_iter()
+            .find(|z| z.param() == text)
+    }
+}
+
+/// More runs than this in one row are not drawn: a `rate(5 minutes)`
+/// window has 8,640 in 30 days, far more than there are pixels.
+pub const MAX_RUNS_PER_ROW: usize = 2_000;
+
+pub struct Timeline {
+    /// The left edge: runs strictly after it are shown.
+    pub from: DateTime<Utc>,
+    /// The right edge: runs at or before it are shown.
+    pub until: DateTime<Utc>,
+    pub span: Span,
+    pub rows: Vec<Row>,
+}
+
+/// One window.
+pub struct Row {
+    pub window_id: String,
+    pub name: String,
+    pub enabled: bool,
+    pub zone: Tz,
+    pub runs: Vec<Run>,
+    /// Runs past [`MAX_RUNS_PER_ROW`] were left out.
+    pub truncated: bool,
+}
+
+/// One scheduled run: from `start` for Duration hours, the last Cutoff
+/// hours of which start no new tasks.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Run {
+    /// In the window's zone.
+    pub start: DateTime<Tz>,
+    pub cutoff: DateTime<Utc>,
+    pub end: DateTime<Utc>,
+    /// Another enabled window has a run during this one.
+    pub overlaps: bool,
+}
+
+/// The runs of `windows` in `(now, now + span]`, as
+/// DescribeMaintenanceWindowSchedule lists them, with overlaps marked.
+/// Disabled windows get the runs they would have, to be drawn greyed; they
+/// overlap nothing since they do not run.
+pub fn build<'w>(
+    windows: impl Iterator<Item = &'w Window>,
+    now: DateTime<Utc>,
+    span: Span,
+) -> Timeline {
+    let until = now + span.length();
+    let rows = windows
+        .map(|window| {
+            let mut times = runs_between(window, now, until);
+            let duration = TimeDelta::hours(i64::from(window.duration));
+            let open = TimeDelta::hours(i64::from(window.duration - window.cutoff));
+            let runs: Vec<Run> = times
+                .by_ref()
+                .take(MAX_RUNS_PER_ROW)
+                .map(|start| {
+                    let utc = start.with_timezone(&Utc);
+                    Run {
+                        start,
+                        cutoff: utc + open,
+                        end: utc + duration,
+                        overlaps: false,
+                    }
+                })
+                .collect();
+            Row {
+                window_id: window.id.clone(),
+                name: window.name.clone(),
+                enabled: window.enabled,
+                zone: crate::domain::window_schedule(window).map_or(Tz::UTC, |s| s.timezone),
+                truncated: times.next().is_some(),
+                runs,
+            }
+        })
+        .collect();
+    let mut timeline = Timeline {
+        from: now,
+        until,
+        span,
+        rows,
+    };
+    mark_overlaps(&mut timeline.rows);
+    timeline
+}
+
+/// Marks every run of an enabled window that shares time with a run of
+/// another enabled window. Runs are swept in start order keeping those
+/// still open, so the cost is the number of runs times how many are open
+/// at once.
+fn mark_overlaps(rows: &mut [Row]) {
+    let mut order: Vec<(DateTime<Utc>, DateTime<Utc>, usize, usize)> = rows
+        .iter()
+        .enumerate()
+        .filter(|(_, row)| row.enabled)
+        .flat_map(|(r, row)| {
+            row.runs
+                .iter()
+                .enumerate()
+                .map(move |(i, run)| (run.start.with_timezone(&Utc), run.end, r, i))
+        })
+        .collect();
+    order.sort_unstable_by_key(|&(start, _, r, i)| (start, r, i));
+    let mut open: Vec<(DateTime<Utc>, usize, usize)> = Vec::new();
+    for (start, end, r, i) in order {
+        // A run ending exactly when another starts does not overlap it.
+        open.retain(|&(open_end, _, _)| open_end > start);
+        for &(_, other_r, other_i) in &open {
+            if other_r != r {
+                rows[r].runs[i].overlaps = true;
+                rows[other_r].runs[other_i].overlaps = true;
+            }
+        }
+        open.push((end, r, i));
+    }
+}
+
+// The drawing, in SVG user units; the page scales it to its width.
+pub const LABEL_WIDTH: f64 = 220.0;
+pub const PLOT_WIDTH: f64 = 960.0;
+const RIGHT_PAD: f64 = 20.0;
+const AXIS_HEIGHT: f64 = 34.0;
+const ROW_HEIGHT: f64 = 26.0;
+const BAR_HEIGHT: f64 = 16.0;
+
+impl Timeline {
+    /// The x of instant `t`, clamped to the plot.
+    pub fn x(&self, t: DateTime<Utc>) -> f64 {
+        let total = (self.until - self.from).num_milliseconds() as f64;
+        let offset = (t - self.from).num_milliseconds() as f64;
+        LABEL_WIDTH + (offset / total).clamp(0.0, 1.0) * PLOT_WIDTH
+    }
+
+    /// The timeline as an `<svg>` element. Written by hand rather than with
+    /// the page's templates: it is most of the page's bytes when there are
+    /// many windows, and a plain `write!` into one buffer keeps it fast.
+    pub fn svg(&self, zone: Zone, href: impl Fn(&str) -> String) -> String {
+        let height = AXIS_HEIGHT + ROW_HEIGHT * self.rows.len().max(1) as f64 + 4.0;
+        let width = LABEL_WIDTH + PLOT_WIDTH + RIGHT_PAD;
+        let mut out = String::with_capacity(400 + self.rows.len() * 600);
+        let _ = write!(
+            out,
+            r#"<svg class="timeline" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" height="{height}" role="img" aria-label="Scheduled runs from {} to {} (UTC)" data-from="{}" data-until="{}" data-plot-x="{LABEL_WIDTH}" data-plot-width="{PLOT_WIDTH}">"#,
+            self.from.format("%Y-%m-%d %H:%M"),
+            self.until.format("%Y-%m-%d %H:%M"),
+            self.from.to_rfc3339(),
+            self.until.to_rfc3339(),
+        );
+        self.axis(&mut out, height);
+        for (index, row) in self.rows.iter().enumerate() {
+            self.row(&mut out, index, row, zone, &href);
+        }
+        if self.rows.is_empty() {
+            let _ = write!(
+                out,
+                r#"<text x="{LABEL_WIDTH}" y="{}" class="empty">No maintenance windows in this account and Region.</text>"#,
+                AXIS_HEIGHT + 18.0
+            );
+        }
+        out.push_str("</svg>");
+        out
+    }
+
+    /// UTC gridlines with their labels; the plot's edges are "now" and the
+    /// end of the span.
+    fn axis(&self, out: &mut String, height: f64) {
+        let step = TimeDelta::hours(self.span.tick_hours());
+        let first = self
+            .from
+            .with_minute(0)
+            .and_then(|t| t.with_second(0))
+            .and_then(|t| t.with_nanosecond(0));
+        let Some(mut tick) = first else { return };
+        // Align to the step in UTC: midnights for days, 00/03/06… for hours.
+        let hours = i64::from(tick.hour()) % self.span.tick_hours().min(24);
+        tick -= TimeDelta::hours(hours);
+        let mut count = 0;
+        while tick <= self.until && count < 400 {
+            count += 1;
+            if tick > self.from {
+                let x = self.x(tick);
+                let label = match self.span {
+                    Span::Day => tick.format("%H:%M").to_string(),
+                    _ => tick.format("%a %d %b").to_string(),
+                };
+                let _ = write!(
+                    out,
+                    r#"<line class="grid" x1="{x:.2}" x2="{x:.2}" y1="{}" y2="{height:.0}"/><text class="tick" x="{:.2}" y="14">{label}</text>"#,
+                    AXIS_HEIGHT - 8.0,
+                    x + 3.0,
+                );
+            }
+            tick += step;
+        }
+        let _ = write!(
+            out,
+            r#"<text class="tick" x="8" y="14">UTC</text><text class="tick now" x="{LABEL_WIDTH}" y="28">now {}</text><line class="edge" x1="{LABEL_WIDTH}" x2="{LABEL_WIDTH}" y1="{}" y2="{height:.0}"/>"#,
+            self.from.format("%H:%M UTC"),
+            AXIS_HEIGHT - 4.0,
+        );
+    }
+
+    fn row(
+        &self,
+        out: &mut String,
+        index: usize,
+        row: &Row,
+        zone: Zone,
+        href: &impl Fn(&str) -> String,
+    ) {
+        let top = AXIS_HEIGHT + ROW_HEIGHT * index as f64;
+        let bar_y = top + (ROW_HEIGHT - BAR_HEIGHT) / 2.0;
+        let class = if row.enabled { "row" } else { "row disabled" };
+        let name = truncate(&row.name, 26);
+        let _ = write!(
+            out,
+            r#"<g class="{class}" data-window="{}"><rect class="band" x="0" y="{top}" width="{}" height="{ROW_HEIGHT}"/><a href="{}"><text class="label" x="8" y="{:.1}">{}{}</text></a>"#,
+            escape(&row.window_id),
+            LABEL_WIDTH + PLOT_WIDTH,
+            escape(&href(&row.window_id)),
+            top + 17.0,
+            escape(&name),
+            if row.enabled { "" } else { " (disabled)" },
+        );
+        if zone == Zone::Window && row.zone != Tz::UTC {
+            self.local_midnights(out, row.zone, top);
+        }
+        let show_times = row.runs.len() <= 10 && self.span != Span::Month;
+        for run in &row.runs {
+            let start = run.start.with_timezone(&Utc);
+            let x = self.x(start);
+            let cut = self.x(run.cutoff);
+            let end = self.x(run.end);
+            let shown = match zone {
+                Zone::Utc => run.start.with_timezone(&chrono_tz::UTC),
+                Zone::Window => run.start,
+            };
+            let _ = write!(
+                out,
+                r#"<g class="run{}" data-start="{}"><title>{}: {} to {}, no new tasks from {}</title><rect class="bar" x="{x:.2}" y="{bar_y}" width="{:.2}" height="{BAR_HEIGHT}"/>"#,
+                if run.overlaps { " overlap" } else { "" },
+                start.to_rfc3339(),
+                escape(&row.name),
+                when(&shown),
+                clock_time(run.end, shown.timezone()),
+                clock_time(run.cutoff, shown.timezone()),
+                (cut - x).max(0.6),
+            );
+            if end > cut {
+                let _ = write!(
+                    out,
+                    r#"<rect class="cutoff" x="{cut:.2}" y="{bar_y}" width="{:.2}" height="{BAR_HEIGHT}"/>"#,
+                    end - cut
+                );
+            }
+            if run.overlaps {
+                let _ = write!(
+                    out,
+                    r#"<rect class="overlap-mark" x="{x:.2}" y="{}" width="{:.2}" height="3"/>"#,
+                    top + 1.0,
+                    (end - x).max(0.6),
+                );
+            }
+            if show_times && end + 70.0 < LABEL_WIDTH + PLOT_WIDTH + RIGHT_PAD {
+                let _ = write!(
+                    out,
+                    r#"<text class="time" x="{:.2}" y="{:.1}">{}</text>"#,
+                    end + 3.0,
+                    top + 17.0,
+                    shown.format("%H:%M %Z"),
+                );
+            }
+            out.push_str("</g>");
+        }
+        if row.truncated {
+            let _ = write!(
+                out,
+                r#"<text class="time" x="{}" y="{:.1}">first {MAX_RUNS_PER_ROW} runs shown</text>"#,
+                LABEL_WIDTH + PLOT_WIDTH - 150.0,
+                top + 17.0,
+            );
+        }
+        out.push_str("</g>");
+    }
+
+    /// Dashed lines at midnight in `zone`, so a window's local days show.
+    fn local_midnights(&self, out: &mut String, zone: Tz, top: f64) {
+        let local = self.from.with_timezone(&zone).date_naive();
+        for day in 1..=32 {
+            let Some(date) = local.checked_add_days(chrono::Days::new(day)) else {
+                break;
+            };
+            let Some(midnight) = date
+                .and_hms_opt(0, 0, 0)
+                .map(|t| mw_schedule::resolve_local(&zone, t).with_timezone(&Utc))
+            else {
+                break;
+            };
+            if midnight > self.until {
+                break;
+            }
+            let x = self.x(midnight);
+            let _ = write!(
+                out,
+                r#"<line class="local-midnight" x1="{x:.2}" x2="{x:.2}" y1="{top}" y2="{}"/>"#,
+                top + ROW_HEIGHT
+            );
+        }
+    }
+}
+
+/// `2026-12-01 02:00 IST (+05:30)`: a time that says its zone.
+pub fn when(t: &DateTime<Tz>) -> String {
+    t.format("%Y-%m-%d %H:%M %Z (%:z)").to_string()
+}
+
+/// `03:00 IST`: the clock time of `t` in `zone`.
+fn clock_time(t: DateTime<Utc>, zone: Tz) -> String {
+    t.with_timezone(&zone).format("%H:%M %Z").to_string()
+}
+
+fn truncate(text: &str, chars: usize) -> String {
+    match text.char_indices().nth(chars) {
+        Some((at, _)) => format!("{}…", &text[..at]),
+        None => text.to_owned(),
+    }
+}
+
+/// Escapes text and attribute values.
+fn escape(text: &str) -> String {
+    maud::html! { (text) }.into_string().replace('"', "&quot;")
+}
