@@ -273,10 +273,17 @@ impl Timeline {
                 };
                 let _ = write!(
                     out,
-                    r#"<line class="grid" x1="{x:.2}" x2="{x:.2}" y1="{}" y2="{height:.0}"/><text class="tick" x="{:.2}" y="14">{label}</text>"#,
+                    r#"<line class="grid" x1="{x:.2}" x2="{x:.2}" y1="{}" y2="{height:.0}"/>"#,
                     AXIS_HEIGHT - 8.0,
-                    x + 3.0,
                 );
+                // A label that would run past the plot is left out.
+                if x + 70.0 <= LABEL_WIDTH + PLOT_WIDTH + RIGHT_PAD {
+                    let _ = write!(
+                        out,
+                        r#"<text class="tick" x="{:.2}" y="14">{label}</text>"#,
+                        x + 3.0
+                    );
+                }
             }
             tick += step;
         }
@@ -325,9 +332,10 @@ impl Timeline {
             };
             let _ = write!(
                 out,
-                r#"<g class="run{}" data-start="{}"><title>{}: {} to {}, no new tasks from {}</title><rect class="bar" x="{x:.2}" y="{bar_y}" width="{:.2}" height="{BAR_HEIGHT}"/>"#,
+                r#"<g class="run{}" data-start="{}" data-time="{}"><title>{}: {} to {}, no new tasks from {}</title><rect class="bar" x="{x:.2}" y="{bar_y}" width="{:.2}" height="{BAR_HEIGHT}"/>"#,
                 if run.overlaps { " overlap" } else { "" },
                 start.to_rfc3339(),
+                mw_schedule::format_execution_time(&run.start),
                 escape(&row.name),
                 when(&shown),
                 clock_time(run.end, shown.timezone()),

@@ -3,6 +3,7 @@
 
 mod caps;
 mod common;
+mod console;
 mod executions;
 mod restart;
 mod targets;
