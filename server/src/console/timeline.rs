@@ -134,14 +134,15 @@ pub fn build<'w>(
     span: Span,
 ) -> Timeline {
     let until = now + span.length();
-    let rows = windows
+    // A run just past the right edge can still overlap one drawn before
+    // it; runs last at most a day (Duration is 1–24 hours).
+    let overlap_until = until + TimeDelta::hours(24);
+    let mut rows: Vec<Row> = windows
         .map(|window| {
-            let mut times = runs_between(window, now, until);
             let duration = TimeDelta::hours(i64::from(window.duration));
             let open = TimeDelta::hours(i64::from(window.duration - window.cutoff));
-            let runs: Vec<Run> = times
-                .by_ref()
-                .take(MAX_RUNS_PER_ROW)
+            let runs: Vec<Run> = runs_between(window, now, overlap_until)
+                .take(MAX_RUNS_PER_ROW + 1)
                 .map(|start| {
                     let utc = start.with_timezone(&Utc);
                     Run {
@@ -157,19 +158,24 @@ pub fn build<'w>(
                 name: window.name.clone(),
                 enabled: window.enabled,
                 zone: crate::domain::window_schedule(window).map_or(Tz::UTC, |s| s.timezone),
-                truncated: times.next().is_some(),
+                truncated: false,
                 runs,
             }
         })
         .collect();
-    let mut timeline = Timeline {
+    mark_overlaps(&mut rows);
+    for row in &mut rows {
+        row.runs
+            .retain(|run| run.start.with_timezone(&Utc) <= until);
+        row.truncated = row.runs.len() > MAX_RUNS_PER_ROW;
+        row.runs.truncate(MAX_RUNS_PER_ROW);
+    }
+    Timeline {
         from: now,
         until,
         span,
         rows,
-    };
-    mark_overlaps(&mut timeline.rows);
-    timeline
+    }
 }
 
 /// Marks every run of an enabled window that shares time with a run of
@@ -425,4 +431,79 @@ fn truncate(text: &str, chars: usize) -> String {
 /// Escapes text and attribute values.
 fn escape(text: &str) -> String {
     maud::html! { (text) }.into_string().replace('"', "&quot;")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    fn window(id: &str, schedule: &str, duration: i32) -> Window {
+        serde_json::from_value(serde_json::json!({
+            "id": id, "seq": 0, "name": id, "description": null,
+            "schedule": schedule, "schedule_timezone": null, "schedule_offset": null,
+            "start_date": null, "end_date": null, "duration": duration, "cutoff": 1,
+            "allow_unassociated_targets": true, "enabled": true,
+            "created": 1_700_000_000, "modified": 1_700_000_000, "schedule_changed": 1_700_000_000,
+            "targets": [], "tasks": [], "tags": []
+        }))
+        .expect("a window record")
+    }
+
+    fn overlaps(timeline: &Timeline, id: &str) -> Vec<(String, bool)> {
+        let row = timeline.rows.iter().find(|r| r.window_id == id).unwrap();
+        row.runs
+            .iter()
+            .map(|r| (r.start.to_rfc3339(), r.overlaps))
+            .collect()
+    }
+
+    #[test]
+    fn a_run_past_the_right_edge_still_marks_the_one_it_overlaps() {
+        let now = Utc.with_ymd_and_hms(2026, 3, 2, 12, 0, 0).unwrap();
+        let windows = [
+            window("late", "cron(0 11 * * ? *)", 3),
+            window("later", "cron(0 13 * * ? *)", 2),
+        ];
+        let timeline = build(windows.iter(), now, Span::Day);
+        // late's 11:00–14:00 run tomorrow is drawn; later's 13:00 run that
+        // day is past the edge, and still overlaps it.
+        assert_eq!(
+            overlaps(&timeline, "late"),
+            [("2026-03-03T11:00:00+00:00".to_owned(), true)]
+        );
+        assert_eq!(
+            overlaps(&timeline, "later"),
+            [("2026-03-02T13:00:00+00:00".to_owned(), false)]
+        );
+    }
+
+    #[test]
+    fn runs_that_only_touch_do_not_overlap() {
+        let now = Utc.with_ymd_and_hms(2026, 3, 2, 12, 0, 0).unwrap();
+        let windows = [
+            window("first", "cron(0 2 * * ? *)", 2),
+            window("next", "cron(0 4 * * ? *)", 2),
+            window("inside", "cron(30 5 * * ? *)", 2),
+        ];
+        let timeline = build(windows.iter(), now, Span::Day);
+        assert!(!overlaps(&timeline, "first")[0].1);
+        assert!(overlaps(&timeline, "next")[0].1);
+        assert!(overlaps(&timeline, "inside")[0].1);
+    }
+
+    #[test]
+    fn bars_are_placed_on_the_span_and_clamped_to_it() {
+        let now = Utc.with_ymd_and_hms(2026, 3, 2, 12, 0, 0).unwrap();
+        let timeline = build(std::iter::empty(), now, Span::Day);
+        assert_eq!(timeline.x(now), LABEL_WIDTH);
+        assert_eq!(
+            timeline.x(now + TimeDelta::hours(6)),
+            LABEL_WIDTH + PLOT_WIDTH / 4.0
+        );
+        assert_eq!(
+            timeline.x(now + TimeDelta::hours(30)),
+            LABEL_WIDTH + PLOT_WIDTH
+        );
+    }
 }
