@@ -185,10 +185,15 @@ class Browser:
             raise RuntimeError(f"script failed: {result['exceptionDetails']}")
         return result["result"].get("value")
 
-    def screenshot(self, path):
+    def screenshot(self, path, down_to=None):
+        """The whole page, or down to the bottom of the element `down_to`."""
         size = self.call("Page.getLayoutMetrics")["cssContentSize"]
+        height = size["height"]
+        if down_to:
+            height = self.eval(f"document.querySelector('{down_to}').getBoundingClientRect().bottom"
+                               " + window.scrollY + 12")
         shot = self.call("Page.captureScreenshot", format="png", captureBeyondViewport=True,
-                         clip={"x": 0, "y": 0, "width": size["width"], "height": size["height"], "scale": 1})
+                         clip={"x": 0, "y": 0, "width": size["width"], "height": height, "scale": 1})
         with open(path, "wb") as f:
             f.write(base64.b64decode(shot["data"]))
 
@@ -395,6 +400,7 @@ def main():
         page.goto(console + "&range=7d&tz=utc")
         check_timeline(checks, page, ids, kolkata_run)
         page.screenshot(os.path.join(args.screenshots, "overview.png"))
+        page.screenshot(os.path.join(args.screenshots, "overview-top.png"), down_to="#windows")
         page.goto(console + "&range=30d&tz=utc")
         shown = check_timeline(checks, page, ids, kolkata_run)
         checks.check("the Kolkata run is within 30 days", len(shown) == 1, kolkata_run)
