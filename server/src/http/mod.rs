@@ -217,7 +217,7 @@ fn console(app: &App, peer: SocketAddr, parts: &hyper::http::request::Parts) -> 
     if !matches!(parts.method, Method::GET | Method::HEAD) {
         return plain(StatusCode::METHOD_NOT_ALLOWED, Some("GET, HEAD"));
     }
-    if app.console_loopback_only && !peer.ip().to_canonical().is_loopback() {
+    if !console_serves(app.console_loopback_only, peer) {
         return plain(StatusCode::FORBIDDEN, None);
     }
     let page = crate::console::page(
@@ -238,6 +238,12 @@ fn console(app: &App, peer: SocketAddr, parts: &hyper::http::request::Parts) -> 
     );
     headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     response
+}
+
+/// Whether the console answers `peer`: anyone, or loopback peers only
+/// (IPv4 loopback reached over an IPv6 socket included).
+fn console_serves(loopback_only: bool, peer: SocketAddr) -> bool {
+    !loopback_only || peer.ip().to_canonical().is_loopback()
 }
 
 fn health() -> Response {
@@ -272,6 +278,27 @@ async fn run_now(app: &App, window_id: &str, query: Option<&str>) -> Response {
                 StatusCode::from_u16(error.status).unwrap_or(StatusCode::BAD_REQUEST),
                 &json!({ "__type": error.code, "message": error.message() }),
             )
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_loopback_only_console_refuses_other_peers() {
+        let peer = |text: &str| text.parse::<SocketAddr>().unwrap();
+        for loopback in ["127.0.0.1:50000", "[::1]:50000", "[::ffff:127.0.0.1]:50000"] {
+            assert!(console_serves(true, peer(loopback)), "{loopback}");
+        }
+        for other in [
+            "10.1.2.3:50000",
+            "[2001:db8::1]:50000",
+            "[::ffff:10.1.2.3]:50000",
+        ] {
+            assert!(!console_serves(true, peer(other)), "{other}");
+            assert!(console_serves(false, peer(other)), "{other}");
         }
     }
 }
