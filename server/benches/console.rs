@@ -1,12 +1,14 @@
 //! Console page render time, server-side: the whole `/console` overview
 //! (reading the windows, their runs, overlaps, the SVG and the HTML) for
-//! 1,000 windows over 7 days, and over 30 days.
+//! 1,000 windows over 7 days, and over 30 days; and, for 7 days, the data
+//! alone (runs, overlaps, table lines) without any HTML.
 
 use std::sync::Arc;
 
 use chrono::{TimeZone, Utc};
 use criterion::{criterion_group, criterion_main, Criterion};
-use ssm_server::console::{page, Defaults};
+use ssm_server::console::timeline::{Span, Zone};
+use ssm_server::console::{overview, page, Defaults, View};
 use ssm_server::ManualClock;
 
 mod support;
@@ -40,6 +42,14 @@ fn console(c: &mut Criterion) {
             b.iter(|| page(&domain, &defaults, "/console", Some(&query)))
         });
     }
+    let view = View {
+        scope: scope.clone(),
+        span: Span::Week,
+        zone: Zone::Utc,
+    };
+    group.bench_function(format!("data only, {WINDOWS} windows, 7d"), |b| {
+        b.iter(|| overview(&domain, &view))
+    });
     group.finish();
 }
 

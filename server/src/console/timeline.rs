@@ -327,6 +327,7 @@ impl Timeline {
             self.local_midnights(out, row.zone, top);
         }
         let show_times = row.runs.len() <= 10 && self.span != Span::Month;
+        let name_text = escape(&row.name);
         for run in &row.runs {
             let start = run.start.with_timezone(&Utc);
             let x = self.x(start);
@@ -338,14 +339,19 @@ impl Timeline {
             };
             let _ = write!(
                 out,
-                r#"<g class="run{}" data-start="{}" data-time="{}"><title>{}: {} to {}, no new tasks from {}</title><rect class="bar" x="{x:.2}" y="{bar_y}" width="{:.2}" height="{BAR_HEIGHT}"/>"#,
+                r#"<g class="run{}" data-start="{}" data-time="{}"><title>{name_text}: "#,
                 if run.overlaps { " overlap" } else { "" },
                 start.to_rfc3339(),
                 mw_schedule::format_execution_time(&run.start),
-                escape(&row.name),
-                when(&shown),
-                clock_time(run.end, shown.timezone()),
-                clock_time(run.cutoff, shown.timezone()),
+            );
+            write_local(out, &shown, true);
+            out.push_str(" to ");
+            write_local(out, &run.end.with_timezone(&shown.timezone()), false);
+            out.push_str(", no new tasks from ");
+            write_local(out, &run.cutoff.with_timezone(&shown.timezone()), false);
+            let _ = write!(
+                out,
+                r#"</title><rect class="bar" x="{x:.2}" y="{bar_y}" width="{:.2}" height="{BAR_HEIGHT}"/>"#,
                 (cut - x).max(0.6),
             );
             if end > cut {
@@ -366,11 +372,12 @@ impl Timeline {
             if show_times && end + 70.0 < LABEL_WIDTH + PLOT_WIDTH + RIGHT_PAD {
                 let _ = write!(
                     out,
-                    r#"<text class="time" x="{:.2}" y="{:.1}">{}</text>"#,
+                    r#"<text class="time" x="{:.2}" y="{:.1}">"#,
                     end + 3.0,
                     top + 17.0,
-                    shown.format("%H:%M %Z"),
                 );
+                write_local(out, &shown, false);
+                out.push_str("</text>");
             }
             out.push_str("</g>");
         }
@@ -411,14 +418,18 @@ impl Timeline {
     }
 }
 
-/// `2026-12-01 02:00 IST (+05:30)`: a time that says its zone.
-pub fn when(t: &DateTime<Tz>) -> String {
-    t.format("%Y-%m-%d %H:%M %Z (%:z)").to_string()
-}
-
-/// `03:00 IST`: the clock time of `t` in `zone`.
-fn clock_time(t: DateTime<Utc>, zone: Tz) -> String {
-    t.with_timezone(&zone).format("%H:%M %Z").to_string()
+/// `2026-12-01 02:00 IST (+05:30)` with the date, `02:00 IST` without.
+/// Written field by field: a page with thousands of runs formats three
+/// times for each, and strftime patterns are parsed on every call.
+fn write_local(out: &mut String, t: &DateTime<Tz>, with_date: bool) {
+    use chrono::{Datelike, Offset};
+    if with_date {
+        let _ = write!(out, "{:04}-{:02}-{:02} ", t.year(), t.month(), t.day());
+    }
+    let _ = write!(out, "{:02}:{:02} {}", t.hour(), t.minute(), t.offset());
+    if with_date {
+        let _ = write!(out, " ({})", t.offset().fix());
+    }
 }
 
 fn truncate(text: &str, chars: usize) -> String {
@@ -490,6 +501,23 @@ mod tests {
         assert!(!overlaps(&timeline, "first")[0].1);
         assert!(overlaps(&timeline, "next")[0].1);
         assert!(overlaps(&timeline, "inside")[0].1);
+    }
+
+    #[test]
+    fn local_times_are_written_as_strftime_would() {
+        let instants = [
+            Utc.with_ymd_and_hms(2026, 3, 5, 4, 0, 0).unwrap(),
+            Utc.with_ymd_and_hms(2026, 7, 1, 23, 59, 0).unwrap(),
+        ];
+        for zone in [Tz::UTC, Tz::Asia__Kolkata, Tz::America__Los_Angeles] {
+            for t in instants.map(|t| t.with_timezone(&zone)) {
+                let (mut long, mut short) = (String::new(), String::new());
+                write_local(&mut long, &t, true);
+                write_local(&mut short, &t, false);
+                assert_eq!(long, t.format("%Y-%m-%d %H:%M %Z (%:z)").to_string());
+                assert_eq!(short, t.format("%H:%M %Z").to_string());
+            }
+        }
     }
 
     #[test]
