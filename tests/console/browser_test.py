@@ -408,6 +408,7 @@ def main():
         title = page.eval(f"document.querySelector('g[data-window=\"{ids['kolkata']}\"] g.run title')?.textContent")
         local = kolkata_run.astimezone(IST).strftime("%Y-%m-%d 18:30 IST (+05:30)")
         checks.check("in the window's zone, its run reads 18:30 IST", title is not None and local in title, title)
+        page.screenshot(os.path.join(args.screenshots, "overview-window-zone.png"), down_to="#windows")
 
         # Phone width: nothing wider than the screen but the scroll boxes.
         page.viewport(390, 800, mobile=True)
