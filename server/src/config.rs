@@ -130,6 +130,15 @@ pub struct Config {
     #[arg(long, env = "SSM_SERVER_MAX_BODY_BYTES", default_value_t = 2 * 1024 * 1024)]
     pub max_body_bytes: usize,
 
+    /// Turns off the read-only HTML console at `/console`.
+    #[arg(long, env = "SSM_SERVER_NO_CONSOLE")]
+    pub no_console: bool,
+
+    /// Serves the console to any peer in `sigv4` mode too; without it the
+    /// console then answers loopback peers only.
+    #[arg(long, env = "SSM_SERVER_CONSOLE_PUBLIC")]
+    pub console_public: bool,
+
     /// Log filter, e.g. `info`, `warn`, `ssm_server=debug`. At `info`, one
     /// line per request (target `ssm_server::access`; turn just those off
     /// with `info,ssm_server::access=off`).
@@ -164,6 +173,8 @@ impl Config {
             idle_timeout_secs: 60,
             max_connections: 1024,
             max_body_bytes: 2 * 1024 * 1024,
+            no_console: false,
+            console_public: false,
             log: "warn".into(),
         }
     }

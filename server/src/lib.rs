@@ -10,6 +10,7 @@ pub mod access_log;
 pub mod auth;
 pub mod clock;
 pub mod config;
+pub mod console;
 pub mod domain;
 pub mod http;
 pub mod inventory;
@@ -136,6 +137,12 @@ pub async fn start_with_log(
         admin: config.admin,
         max_body_bytes: config.max_body_bytes,
         access_log,
+        console: !config.no_console,
+        // Strict mode guards the API; the console, which has no signatures,
+        // then answers only this machine unless told otherwise.
+        console_loopback_only: config.auth == AuthMode::Sigv4 && !config.console_public,
+        default_account: config.account_id.clone(),
+        default_region: config.default_region.clone(),
     });
     let limits = http::ConnectionLimits {
         header_timeout: std::time::Duration::from_secs(config.header_timeout_secs),

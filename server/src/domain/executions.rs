@@ -23,7 +23,7 @@ use super::filters::Filters;
 use super::paging::{self, page, page_size};
 use super::runs::{self, shown_status};
 use super::windows::{seq_key, targets_overlap};
-use super::{find_window, window_schedule, Domain, Fault, Scope};
+use super::{find_window, runs_between, Domain, Fault, Scope};
 use crate::store::{Change, Execution, ExecutionTask, Invocation, ScopeData};
 
 impl Domain {
@@ -245,6 +245,22 @@ impl Domain {
         })
     }
 
+    /// The scope's `limit` latest runs over all windows, newest first, as
+    /// DescribeMaintenanceWindowExecutions shows each (for the console).
+    pub fn latest_executions(
+        &self,
+        scope: &Scope,
+        limit: usize,
+    ) -> Vec<MaintenanceWindowExecution> {
+        let now = Timestamp::from(self.clock.now());
+        self.read(scope, |data| {
+            let mut newest: Vec<&Execution> = data.executions.values().collect();
+            newest.sort_by_cached_key(|e| newest_first_key(e));
+            newest.truncate(limit);
+            newest.into_iter().map(|e| summary(e, now)).collect()
+        })
+    }
+
     /// Upcoming runs of one window, or of every window that targets the given
     /// nodes, in ascending time.
     pub fn describe_schedule(
@@ -311,14 +327,12 @@ impl Domain {
             // Each window contributes at most a page past the cursor; the
             // merged, sorted list is then cut to one page.
             let mut upcoming = Vec::new();
+            let until = before.map_or(horizon, |b| b.with_timezone(&Utc).min(horizon));
             let windows = windows.into_iter().filter(|w| w.enabled && start < horizon);
             for window in windows {
-                let Ok(schedule) = window_schedule(window) else {
-                    continue;
-                };
                 let mut taken = 0;
-                for time in schedule.occurrences_after(start) {
-                    if before.is_some_and(|b| time > b) || time > horizon || taken > size {
+                for time in runs_between(window, start, until) {
+                    if taken > size {
                         break;
                     }
                     let key = format!("{:020}|{}", time.timestamp_millis(), window.id);

@@ -17,7 +17,7 @@ use std::sync::Arc;
 
 pub use fault::{fail, Fault};
 pub use runs::{latest_run, plan, skipped, Simulation};
-pub use schedule::{next_execution_time, window_schedule};
+pub use schedule::{next_execution_time, runs_between, window_schedule};
 
 use crate::clock::Clock;
 pub use crate::store::Scope;

@@ -1,6 +1,7 @@
 //! A window's schedule fields, checked and evaluated with `mw-schedule`.
 
 use chrono::{DateTime, Utc};
+use chrono_tz::Tz;
 use mw_schedule::{
     format_execution_time, parse_boundary, parse_timezone, Schedule, WindowSchedule,
 };
@@ -54,6 +55,23 @@ fn parse(window: &Window) -> Result<WindowSchedule, Fault> {
     };
     result.validate().map_err(invalid)?;
     Ok(result)
+}
+
+/// The window's runs strictly after `after` and no later than `until`, in
+/// ascending order and in the window's zone, whether or not the window is
+/// enabled; none when its schedule is invalid. This is the one list of run
+/// times: DescribeMaintenanceWindowSchedule pages through it and the
+/// console draws it.
+pub fn runs_between(
+    window: &Window,
+    after: DateTime<Utc>,
+    until: DateTime<Utc>,
+) -> impl Iterator<Item = DateTime<Tz>> + '_ {
+    window_schedule(window)
+        .ok()
+        .into_iter()
+        .flat_map(move |schedule| schedule.occurrences_after(after))
+        .take_while(move |time| *time <= until)
 }
 
 /// `NextExecutionTime` as AWS writes it; absent when the window is disabled

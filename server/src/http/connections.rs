@@ -55,8 +55,8 @@ pub async fn serve(
             accepted = listener.accept() => accepted,
             () = &mut shutdown => break,
         };
-        let stream = match stream {
-            Ok((stream, _)) => stream,
+        let (stream, peer) = match stream {
+            Ok(accepted) => accepted,
             Err(error) => {
                 accept_failed(error).await;
                 continue;
@@ -68,7 +68,7 @@ pub async fn serve(
         let app = app.clone();
         let service = hyper::service::service_fn(move |request| {
             let app = app.clone();
-            async move { Ok::<_, std::convert::Infallible>(super::route(&app, request).await) }
+            async move { Ok::<_, std::convert::Infallible>(super::route(&app, peer, request).await) }
         });
         let connection = http.serve_connection(io, service);
         let mut stop_signal = stop_signal.clone();

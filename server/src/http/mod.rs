@@ -4,6 +4,7 @@
 
 mod connections;
 
+use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -34,13 +35,23 @@ pub struct App {
     /// Largest request body accepted, in bytes.
     pub max_body_bytes: usize,
     pub access_log: AccessLog,
+    /// Whether `/console` is served at all (`--no-console` turns it off).
+    pub console: bool,
+    /// Serve the console to loopback peers only.
+    pub console_loopback_only: bool,
+    /// The account and Region `/console` shows unless asked for others.
+    pub default_account: String,
+    pub default_region: String,
 }
 
-/// Sends a request to what answers it. Three routes need no router, and
+/// Sends a request to what answers it. Four routes need no router, and
 /// this runs on every request.
-pub async fn route(app: &App, request: hyper::Request<Incoming>) -> Response {
+pub async fn route(app: &App, peer: SocketAddr, request: hyper::Request<Incoming>) -> Response {
     let (parts, body) = request.into_parts();
     let path = parts.uri.path();
+    if app.console && (path == "/console" || path.starts_with("/console/")) {
+        return console(app, peer, &parts).await;
+    }
     let admin_run = path
         .strip_prefix("/_admin/windows/")
         .and_then(|rest| rest.strip_suffix("/run"))
@@ -221,6 +232,57 @@ fn to_response(answer: HttpResponse, request_id: &str) -> Response {
     response
 }
 
+/// The read-only HTML console; see [`crate::console`].
+async fn console(app: &App, peer: SocketAddr, parts: &hyper::http::request::Parts) -> Response {
+    if !matches!(parts.method, Method::GET | Method::HEAD) {
+        return plain(StatusCode::METHOD_NOT_ALLOWED, Some("GET, HEAD"));
+    }
+    if !console_serves(app.console_loopback_only, peer) {
+        return plain(StatusCode::FORBIDDEN, None);
+    }
+    let (domain, account, region) = (
+        app.domain.clone(),
+        app.default_account.clone(),
+        app.default_region.clone(),
+    );
+    let (path, query) = (
+        parts.uri.path().to_owned(),
+        parts.uri.query().map(str::to_owned),
+    );
+    let render = move || {
+        let defaults = crate::console::Defaults {
+            account: &account,
+            region: &region,
+        };
+        crate::console::page(&domain, &defaults, &path, query.as_deref())
+    };
+    // A shared database answers reads over the network: render where
+    // blocking is allowed, as the API's reads do.
+    let page = if app.domain.store.reads_block() {
+        match tokio::task::spawn_blocking(render).await {
+            Ok(page) => page,
+            Err(_) => return plain(StatusCode::INTERNAL_SERVER_ERROR, None),
+        }
+    } else {
+        render()
+    };
+    let mut response = Response::new(Full::new(Bytes::from(page.html)));
+    *response.status_mut() = StatusCode::from_u16(page.status).unwrap_or(StatusCode::OK);
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/html; charset=utf-8"),
+    );
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
+}
+
+/// Whether the console answers `peer`: anyone, or loopback peers only
+/// (IPv4 loopback reached over an IPv6 socket included).
+fn console_serves(loopback_only: bool, peer: SocketAddr) -> bool {
+    !loopback_only || peer.ip().to_canonical().is_loopback()
+}
+
 fn health() -> Response {
     json_response(
         StatusCode::OK,
@@ -300,6 +362,27 @@ async fn run_now(app: &App, parts: &Parts, window_id: &str, body: Incoming) -> R
                 error.code,
                 error.message().unwrap_or_default(),
             )
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_loopback_only_console_refuses_other_peers() {
+        let peer = |text: &str| text.parse::<SocketAddr>().unwrap();
+        for loopback in ["127.0.0.1:50000", "[::1]:50000", "[::ffff:127.0.0.1]:50000"] {
+            assert!(console_serves(true, peer(loopback)), "{loopback}");
+        }
+        for other in [
+            "10.1.2.3:50000",
+            "[2001:db8::1]:50000",
+            "[::ffff:10.1.2.3]:50000",
+        ] {
+            assert!(!console_serves(true, peer(other)), "{other}");
+            assert!(console_serves(false, peer(other)), "{other}");
         }
     }
 }

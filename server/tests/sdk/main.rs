@@ -5,6 +5,7 @@ mod accounts;
 mod auth;
 mod caps;
 mod common;
+mod console;
 mod executions;
 mod restart;
 mod targets;
