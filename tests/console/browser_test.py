@@ -68,7 +68,7 @@ class Server:
         for _ in range(3):  # a port taken between choosing and binding: retry
             port = free_port()
             self.proc = subprocess.Popen(
-                [binary, "--listen", f"127.0.0.1:{port}", "--db", ":memory:",
+                [binary, "--listen", f"127.0.0.1:{port}", "--db", ":memory:", "--admin",
                  "--invocation-seconds", "1", "--inventory", inventory, "--log", "warn"],
                 stdout=self.log, stderr=subprocess.STDOUT, env={"PATH": os.environ.get("PATH", "")})
             endpoint = f"http://127.0.0.1:{port}"

@@ -163,6 +163,15 @@ async fn api_schedule(ssm: &Client, window: &str, until: DateTime<Utc>) -> Vec<S
     panic!("the schedule of {window} did not end");
 }
 
+/// The console's data, read where blocking is allowed: the suite may run
+/// on PostgreSQL, whose reads wait for the network.
+async fn overview_of(server: &Running, view: View) -> ssm_server::console::Overview {
+    let domain = server.domain.clone();
+    tokio::task::spawn_blocking(move || overview(&domain, &view))
+        .await
+        .expect("the overview is read")
+}
+
 fn view(span: Span) -> View {
     View {
         scope: Scope {
@@ -194,7 +203,7 @@ async fn the_bars_are_the_schedule_api_answer_for_every_span() {
         let until = now() + span.length();
         let (status, html) = get(&server, &view(span).href("/console")).await;
         assert_eq!(status, 200);
-        let data = overview(&server.domain, &view(span));
+        let data = overview_of(&server, view(span)).await;
         for w in &WINDOWS {
             let id = &ids[w.name];
             let drawn = drawn_runs(&html, id);
@@ -235,7 +244,7 @@ async fn the_bars_are_the_schedule_api_answer_for_every_span() {
 #[tokio::test]
 async fn overlaps_between_enabled_windows_are_marked() {
     let (server, _ssm, ids) = server_with_windows().await;
-    let data = overview(&server.domain, &view(Span::Month));
+    let data = overview_of(&server, view(Span::Month)).await;
     let row = |name: &str| {
         data.timeline
             .rows
