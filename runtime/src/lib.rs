@@ -6,7 +6,8 @@
 //! request decoding and constraint validation ([`decode`], [`validate`]),
 //! error bodies ([`error`]), timestamps and blobs ([`timestamp`], [`blob`]),
 //! the wire forms serde's derive does not know ([`wire`]) and
-//! the call into a handler with panics contained ([`dispatch`]).
+//! the call into a handler with panics contained ([`dispatch`]). With the
+//! `server` feature, `server` serves a generated service over HTTP.
 
 // An `ErrorResponse` is returned on the error path only, once per request
 // that fails; boxing it would add an allocation there to save a few bytes
@@ -19,6 +20,8 @@ pub mod dispatch;
 pub mod error;
 pub mod pattern;
 pub mod schema;
+#[cfg(feature = "server")]
+pub mod server;
 pub mod testing;
 pub mod timestamp;
 pub mod validate;

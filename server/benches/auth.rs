@@ -57,10 +57,7 @@ fn authenticate(c: &mut Criterion) {
         )
         .expect("credentials"),
     );
-    let open = Auth::Open {
-        default_account: "123456789012".into(),
-        default_region: "us-east-1".into(),
-    };
+    let open = Auth::Open(awsjson_runtime::server::OpenIdentity::default());
     let headers = signed_headers(&key);
     let request = Signed {
         method: "POST",

@@ -29,16 +29,8 @@ pub enum AccessLog {
     Off,
 }
 
-/// What one request's line says.
-pub struct Entry<'a> {
-    /// The part of `X-Amz-Target` after the last `.`, as the client sent it.
-    pub operation: &'a str,
-    pub status: u16,
-    pub error: Option<&'a str>,
-    pub region: &'a str,
-    pub latency_us: u64,
-    pub request_id: &'a str,
-}
+/// What one request's line says, as the runtime's router reports it.
+pub use awsjson_runtime::server::Answered as Entry;
 
 impl AccessLog {
     pub fn record(&self, entry: &Entry<'_>) {

@@ -31,6 +31,7 @@ pub use clock::{Clock, ManualClock, SystemClock};
 pub use config::{AuthMode, Config};
 
 use auth::{Auth, Credentials};
+use awsjson_runtime::server::OpenIdentity;
 use domain::{Domain, Limits, Simulation};
 use inventory::Inventory;
 use scheduler::Scheduler;
@@ -62,10 +63,10 @@ impl Running {
 /// The `--auth` mode, with its credentials read.
 fn auth_of(config: &Config) -> Result<Auth, String> {
     match (config.auth, &config.credentials) {
-        (AuthMode::Open, None) => Ok(Auth::Open {
+        (AuthMode::Open, None) => Ok(Auth::Open(OpenIdentity {
             default_account: config.account_id.clone(),
             default_region: config.default_region.clone(),
-        }),
+        })),
         (AuthMode::Open, Some(_)) => {
             Err("--credentials is read only with --auth sigv4; add --auth sigv4 to check signatures".into())
         }
@@ -128,15 +129,18 @@ pub async fn start_with_log(
         domain.clone(),
         chrono::TimeDelta::days(i64::from(config.history_days)),
     ));
-    let app = Arc::new(http::App {
-        service: SsmService {
-            domain: domain.clone(),
-        },
+    let api = ssm_api::router(SsmService {
         domain: domain.clone(),
-        auth: auth_of(config)?,
+    })
+    .identify(auth_of(config)?)
+    .max_body_bytes(config.max_body_bytes)
+    .log(move |answered| access_log.record(answered));
+    let app = Arc::new(http::App {
+        api,
+        domain: domain.clone(),
+        strict_auth: config.auth == AuthMode::Sigv4,
         admin: config.admin,
         max_body_bytes: config.max_body_bytes,
-        access_log,
         console: !config.no_console,
         // Strict mode guards the API; the console, which has no signatures,
         // then answers only this machine unless told otherwise.

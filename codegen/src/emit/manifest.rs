@@ -28,6 +28,9 @@ description = "Types, validation and awsJson dispatch for {service}"
 # Deserialize outputs and errors too, as a client does. The service only
 # deserializes what its inputs reach.
 client = []
+# Serve the service over HTTP: `router(service)`, run by the runtime's
+# `server::serve`.
+server = ["awsjson-runtime/server"]
 
 [dependencies]
 awsjson-runtime = {runtime}
@@ -109,5 +112,7 @@ pub fn lib_rs(ir: &Ir) -> TokenStream {
 
         pub use ::awsjson_runtime as runtime;
         pub use service::{dispatch, #service, PROTOCOL, TARGET_PREFIX};
+        #[cfg(feature = "server")]
+        pub use service::{router, Served};
     }
 }

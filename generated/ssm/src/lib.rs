@@ -20,3 +20,5 @@ pub mod service;
 pub mod types;
 pub use ::awsjson_runtime as runtime;
 pub use service::{dispatch, AmazonSsm, PROTOCOL, TARGET_PREFIX};
+#[cfg(feature = "server")]
+pub use service::{router, Served};

@@ -570,3 +570,25 @@ pub async fn dispatch<S: AmazonSsm>(
     };
     guard(PROTOCOL, work).await
 }
+/// `service` behind `POST /` over HTTP (feature `server`): run it with
+/// `awsjson_runtime::server::serve`. Callers are identified by their
+/// SigV4 credential scope without checking signatures until
+/// `.identify(…)` says otherwise.
+#[cfg(feature = "server")]
+pub fn router<S: AmazonSsm>(service: S) -> ::awsjson_runtime::server::Router<Served<S>> {
+    ::awsjson_runtime::server::Router::new(Served(service))
+}
+/// A service as the runtime's router calls it.
+#[cfg(feature = "server")]
+pub struct Served<S>(pub S);
+#[cfg(feature = "server")]
+impl<S: AmazonSsm> ::awsjson_runtime::server::Api for Served<S> {
+    const PROTOCOL: Protocol = PROTOCOL;
+    fn dispatch<'a>(
+        &'a self,
+        context: &'a RequestContext,
+        request: Request<'a>,
+    ) -> impl Future<Output = HttpResponse> + Send + 'a {
+        dispatch(&self.0, context, request)
+    }
+}

@@ -12,6 +12,7 @@ use std::collections::HashMap;
 use std::fmt;
 use std::path::Path;
 
+use awsjson_runtime::server::is_account_id;
 use serde::Deserialize;
 
 /// One identity. Its secrets never reach a log: `Debug` leaves them out.
@@ -100,11 +101,6 @@ impl Credentials {
     pub fn is_empty(&self) -> bool {
         self.by_access_key.is_empty()
     }
-}
-
-/// An AWS account id: twelve digits.
-pub fn is_account_id(value: &str) -> bool {
-    value.len() == 12 && value.bytes().all(|b| b.is_ascii_digit())
 }
 
 #[cfg(test)]

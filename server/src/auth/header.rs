@@ -1,74 +1,12 @@
-//! Reading a SigV4 `Authorization` header: quickly for its credential scope
-//! alone ([`scope`], open mode), or whole, with AWS's complaints about
-//! what is missing ([`parse`], strict mode). Neither panics on any input.
+//! Reading a SigV4 `Authorization` header whole, with AWS's complaints
+//! about what is missing (strict mode; open mode reads only the credential
+//! scope, with the runtime's `scope`). Never panics on any input.
 
-use super::Refusal;
+use awsjson_runtime::server::{is_region_name, is_separator, Refusal};
 
-pub const ALGORITHM: &str = "AWS4-HMAC-SHA256";
+use super::refuse;
 
-/// The credential scope a request names, as open mode reads it.
-#[derive(Debug, PartialEq, Eq)]
-pub enum Scope<'a> {
-    /// No `Credential=key/date/region/…` to read one from.
-    Absent,
-    Valid {
-        access_key: &'a str,
-        region: &'a str,
-    },
-    /// A scope whose region is no Region name. Each Region is a scope of its
-    /// own in the store, so accepting any string would let clients create
-    /// scopes without end.
-    Invalid,
-}
-
-/// The access key and region of
-/// `Credential=AKID/20240312/us-east-2/ssm/aws4_request`.
-///
-/// Runs on every request in open mode, so it scans bytes rather than
-/// splitting the header into pieces.
-pub fn scope(authorization: &str) -> Scope<'_> {
-    const KEY: &str = "Credential=";
-    let bytes = authorization.as_bytes();
-    // Where every SDK puts it; searching is for other layouts.
-    let mut from = match authorization
-        .strip_prefix(ALGORITHM)
-        .and_then(|rest| rest.strip_prefix(' '))
-    {
-        Some(rest) if rest.starts_with(KEY) => authorization.len() - rest.len(),
-        _ => 0,
-    };
-    let credential = loop {
-        let rest = &authorization[from..];
-        let found = if rest.starts_with(KEY) {
-            0
-        } else if let Some(found) = rest.find(KEY) {
-            found
-        } else {
-            return Scope::Absent;
-        };
-        let at = from + found;
-        if at == 0 || is_separator(bytes[at - 1]) {
-            let rest = &authorization[at + KEY.len()..];
-            let end = rest.bytes().position(is_separator).unwrap_or(rest.len());
-            break &rest[..end];
-        }
-        from = at + KEY.len();
-    };
-    let mut parts = credential.split('/');
-    let (Some(access_key), Some(_date), Some(region)) = (parts.next(), parts.next(), parts.next())
-    else {
-        return Scope::Absent;
-    };
-    if is_region_name(region) {
-        Scope::Valid { access_key, region }
-    } else {
-        Scope::Invalid
-    }
-}
-
-fn is_separator(b: u8) -> bool {
-    b == b',' || b.is_ascii_whitespace()
-}
+pub use awsjson_runtime::server::SIGV4_ALGORITHM as ALGORITHM;
 
 /// A SigV4 `Authorization` header, taken apart.
 #[derive(Debug, PartialEq, Eq)]
@@ -95,7 +33,7 @@ pub fn parse(authorization: &str, has_date: bool) -> Result<Authorization<'_>, R
     {
         for part in parts(rest) {
             let Some((name, value)) = part.split_once('=') else {
-                return Err(Refusal::incomplete(format!(
+                return Err(refuse::incomplete(format!(
                     "'{part}' not a valid key=value pair (missing equal-sign) in Authorization header: '{authorization}'."
                 )));
             };
@@ -131,7 +69,7 @@ pub fn parse(authorization: &str, has_date: bool) -> Result<Authorization<'_>, R
         }
         message.push_str("Authorization=");
         message.push_str(authorization);
-        return Err(Refusal::incomplete(message));
+        return Err(refuse::incomplete(message));
     };
     let mut parts = credential.split('/');
     let (Some(access_key), Some(date), Some(region), Some(service), Some(terminator), None) = (
@@ -142,12 +80,12 @@ pub fn parse(authorization: &str, has_date: bool) -> Result<Authorization<'_>, R
         parts.next(),
         parts.next(),
     ) else {
-        return Err(Refusal::incomplete(format!(
+        return Err(refuse::incomplete(format!(
             "Credential must have exactly 5 slash-delimited elements, e.g. keyid/date/region/service/term, got '{credential}'"
         )));
     };
     if terminator != "aws4_request" {
-        return Err(Refusal::invalid_signature(format!(
+        return Err(refuse::invalid_signature(format!(
             "Credential should be scoped with a valid terminator: 'aws4_request', not '{terminator}'. "
         )));
     }
@@ -183,38 +121,6 @@ fn parts(rest: &str) -> impl Iterator<Item = &str> {
     })
 }
 
-/// Whether `name` has the form of an AWS Region name,
-/// `^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d+$` (`us-east-1`, `us-gov-west-1`,
-/// `us-isob-east-1`, `cn-north-1`). The form, not a list, so that Regions
-/// AWS opens later work without a release.
-pub fn is_region_name(name: &str) -> bool {
-    let lower = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_lowercase());
-    if name.len() > 32 {
-        return false;
-    }
-    let mut parts = name.split('-');
-    let parts = [
-        parts.next(),
-        parts.next(),
-        parts.next(),
-        parts.next(),
-        parts.next(),
-    ];
-    let (country, area, number, partition) = match parts {
-        [Some(country), Some(area), Some(number), None, None] => (country, area, number, None),
-        [Some(country), Some(partition), Some(area), Some(number), None] => {
-            (country, area, number, Some(partition))
-        }
-        _ => return false,
-    };
-    country.len() == 2
-        && lower(country)
-        && partition.is_none_or(|p| p == "gov" || (p.starts_with("iso") && lower(p)))
-        && lower(area)
-        && !number.is_empty()
-        && number.bytes().all(|b| b.is_ascii_digit())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -222,52 +128,6 @@ mod tests {
     const SDK_HEADER: &str =
         "AWS4-HMAC-SHA256 Credential=AKIAIOSFODNN7EXAMPLE/20240312/us-east-2/ssm/aws4_request, \
          SignedHeaders=content-type;host;x-amz-date;x-amz-target, Signature=39c3b3042cd2aEXAMPLE";
-
-    #[test]
-    fn finds_the_credential_scope() {
-        assert_eq!(
-            scope(SDK_HEADER),
-            Scope::Valid {
-                access_key: "AKIAIOSFODNN7EXAMPLE",
-                region: "us-east-2"
-            }
-        );
-        let tight = "AWS4-HMAC-SHA256\tCredential=AKID/20240312/eu-west-1/ssm/aws4_request,SignedHeaders=host";
-        assert_eq!(
-            scope(tight),
-            Scope::Valid {
-                access_key: "AKID",
-                region: "eu-west-1"
-            }
-        );
-    }
-
-    #[test]
-    fn headers_without_a_scope_give_absent() {
-        for header in [
-            "",
-            "Basic abc",
-            "AWS4-HMAC-SHA256 Credential=",
-            "Credential=a/b",
-            "AWS4-HMAC-SHA256 XCredential=a/b/us-east-1/ssm",
-        ] {
-            assert_eq!(scope(header), Scope::Absent, "{header:?}");
-        }
-    }
-
-    #[test]
-    fn scopes_with_odd_regions_are_invalid() {
-        for header in [
-            "Credential=a/b/../c",
-            "Credential=a/b/\u{e9}/x",
-            "Credential=a/b//x",
-            "Credential=a/b/not-a-region/ssm",
-            "Credential=a/b/US-EAST-1/ssm",
-            "Credential=a/b/us-east-1x/ssm",
-        ] {
-            assert_eq!(scope(header), Scope::Invalid, "{header:?}");
-        }
-    }
 
     #[test]
     fn parses_what_sdks_send() {
@@ -339,33 +199,5 @@ mod tests {
             refusal.message,
             "Credential should be scoped to a valid region."
         );
-    }
-
-    #[test]
-    fn region_names_of_every_partition_are_accepted() {
-        for name in [
-            "us-east-1",
-            "eu-central-2",
-            "ap-southeast-4",
-            "us-gov-west-1",
-            "cn-north-1",
-            "us-iso-east-1",
-            "us-isob-east-1",
-            "eu-isoe-west-1",
-        ] {
-            assert!(is_region_name(name), "{name}");
-        }
-        for name in [
-            "",
-            "us",
-            "us-east",
-            "useast-1",
-            "us-east-",
-            "u-east-1",
-            "us-foo-east-1",
-            "us-east-1-1",
-        ] {
-            assert!(!is_region_name(name), "{name}");
-        }
     }
 }

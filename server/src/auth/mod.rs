@@ -16,13 +16,15 @@ mod signing_keys;
 
 use std::time::Duration;
 
+use awsjson_runtime::server::{Identify, OpenIdentity};
 use chrono::{DateTime, NaiveDate, Utc};
 use hmac::{Hmac, KeyInit, Mac};
-use hyper::header::{HeaderMap, AUTHORIZATION};
+use hyper::header::AUTHORIZATION;
 use sha2::Sha256;
 use subtle::ConstantTimeEq;
 
-pub use credentials::{is_account_id, Credential, Credentials};
+pub use awsjson_runtime::server::{is_account_id, Caller, Refusal, Signed};
+pub use credentials::{Credential, Credentials};
 pub use signing_keys::SigningKeys;
 
 /// The signing name of the service in credential scopes.
@@ -34,76 +36,35 @@ const MAX_SKEW: Duration = Duration::from_secs(5 * 60);
 const AMZ_DATE_FORMAT: &str = "%Y%m%dT%H%M%SZ";
 
 pub enum Auth {
-    Open {
-        default_account: String,
-        default_region: String,
-    },
+    Open(OpenIdentity),
     Sigv4 {
         credentials: Credentials,
         keys: SigningKeys,
     },
 }
 
-/// The account and Region a request acts in.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Caller<'a> {
-    pub account: &'a str,
-    pub region: &'a str,
-}
+/// AWS's refusals of a request's credentials, each a 400.
+pub mod refuse {
+    use super::Refusal;
 
-/// The parts of a request a signature covers.
-pub struct Signed<'a> {
-    pub method: &'a str,
-    pub path: &'a str,
-    pub query: Option<&'a str>,
-    pub headers: &'a HeaderMap,
-    pub body: &'a [u8],
-}
-
-/// Why a request was turned away, as AWS's request layer answers it.
-#[derive(Debug, PartialEq, Eq)]
-pub struct Refusal {
-    pub status: u16,
-    pub code: &'static str,
-    pub message: String,
-}
-
-impl Refusal {
-    fn new(code: &'static str, message: impl Into<String>) -> Self {
-        Self {
-            status: 400,
-            code,
-            message: message.into(),
-        }
-    }
-
-    pub fn missing_token() -> Self {
-        Self::new(
+    pub fn missing_token() -> Refusal {
+        Refusal::new(
             "MissingAuthenticationTokenException",
             "Request is missing Authentication Token",
         )
     }
 
-    pub fn incomplete(message: String) -> Self {
-        Self::new("IncompleteSignatureException", message)
+    pub fn incomplete(message: String) -> Refusal {
+        Refusal::new("IncompleteSignatureException", message)
     }
 
-    pub fn invalid_signature(message: String) -> Self {
-        Self::new("InvalidSignatureException", message)
-    }
-
-    /// AWS's text quotes the region; this does not, since it is whatever
-    /// the client sent.
-    pub fn invalid_region() -> Self {
-        Self::new(
-            "InvalidSignatureException",
-            "Credential should be scoped to a valid region.",
-        )
+    pub fn invalid_signature(message: String) -> Refusal {
+        Refusal::new("InvalidSignatureException", message)
     }
 
     /// Both an unknown access key and a wrong session token.
-    pub fn unrecognized_client() -> Self {
-        Self::new(
+    pub fn unrecognized_client() -> Refusal {
+        Refusal::new(
             "UnrecognizedClientException",
             "The security token included in the request is invalid.",
         )
@@ -117,31 +78,14 @@ impl Auth {
         request: &Signed<'a>,
         now: DateTime<Utc>,
     ) -> Result<Caller<'a>, Refusal> {
-        let authorization = request
-            .headers
-            .get(AUTHORIZATION)
-            .and_then(|v| v.to_str().ok());
         match self {
-            Auth::Open {
-                default_account,
-                default_region,
-            } => match authorization.map_or(header::Scope::Absent, header::scope) {
-                header::Scope::Valid { access_key, region } => Ok(Caller {
-                    account: if is_account_id(access_key) {
-                        access_key
-                    } else {
-                        default_account
-                    },
-                    region,
-                }),
-                header::Scope::Absent => Ok(Caller {
-                    account: default_account,
-                    region: default_region,
-                }),
-                header::Scope::Invalid => Err(Refusal::invalid_region()),
-            },
+            Auth::Open(open) => open.identify(request),
             Auth::Sigv4 { credentials, keys } => {
-                let authorization = authorization.ok_or_else(Refusal::missing_token)?;
+                let authorization = request
+                    .headers
+                    .get(AUTHORIZATION)
+                    .and_then(|v| v.to_str().ok())
+                    .ok_or_else(refuse::missing_token)?;
                 verify(credentials, keys, authorization, request, now)
             }
         }
@@ -160,6 +104,14 @@ impl Auth {
     }
 }
 
+/// What the router asks of every request: signatures are dated by the wall
+/// clock, not the scheduler's (which tests may move).
+impl Identify for Auth {
+    fn identify<'a>(&'a self, request: &Signed<'a>) -> Result<Caller<'a>, Refusal> {
+        self.authenticate(request, Utc::now())
+    }
+}
+
 fn verify<'a>(
     credentials: &'a Credentials,
     keys: &SigningKeys,
@@ -175,27 +127,27 @@ fn verify<'a>(
     let amz_date = amz_date.unwrap_or_default();
     let signed = |name: &str| parsed.signed_headers.split(';').any(|h| h == name);
     if !signed("host") {
-        return Err(Refusal::incomplete(
+        return Err(refuse::incomplete(
             "'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization.".into(),
         ));
     }
     if !signed("x-amz-date") {
-        return Err(Refusal::incomplete(
+        return Err(refuse::incomplete(
             "'X-Amz-Date' must be a 'SignedHeader' in the AWS Authorization.".into(),
         ));
     }
     if parsed.service != SERVICE {
-        return Err(Refusal::invalid_signature(format!(
+        return Err(refuse::invalid_signature(format!(
             "Credential should be scoped to correct service: '{SERVICE}'. "
         )));
     }
     let signed_at = parse_amz_date(amz_date).ok_or_else(|| {
-        Refusal::incomplete(format!(
+        refuse::incomplete(format!(
             "Date must be in ISO-8601 'basic format'. Got '{amz_date}'. See http://en.wikipedia.org/wiki/ISO_8601"
         ))
     })?;
     if parsed.date != &amz_date[..8] {
-        return Err(Refusal::invalid_signature(format!(
+        return Err(refuse::invalid_signature(format!(
             "Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: '{}' != '{}', from '{amz_date}'.",
             parsed.date,
             &amz_date[..8]
@@ -204,7 +156,7 @@ fn verify<'a>(
     check_skew(amz_date, signed_at, now)?;
     let credential = credentials
         .get(parsed.access_key)
-        .ok_or_else(Refusal::unrecognized_client)?;
+        .ok_or_else(refuse::unrecognized_client)?;
     let token = request
         .headers
         .get("x-amz-security-token")
@@ -215,7 +167,7 @@ fn verify<'a>(
         _ => false,
     };
     if !token_matches {
-        return Err(Refusal::unrecognized_client());
+        return Err(refuse::unrecognized_client());
     }
     let canonical_request = canonical::canonical_request(&canonical::Request {
         method: request.method,
@@ -244,7 +196,7 @@ fn verify<'a>(
     let matches = hex::decode_to_slice(parsed.signature, &mut provided).is_ok()
         && mac.verify_slice(&provided).is_ok();
     if !matches {
-        return Err(Refusal::invalid_signature(format!(
+        return Err(refuse::invalid_signature(format!(
             "The request signature we calculated does not match the signature you provided. \
              Check your AWS Secret Access Key and signing method. Consult the service documentation for details.\n\n\
              The Canonical String for this request should have been\n'{canonical_request}'\n\n\
@@ -279,14 +231,14 @@ fn check_skew(amz_date: &str, signed_at: DateTime<Utc>, now: DateTime<Utc>) -> R
     let skew = chrono::TimeDelta::from_std(MAX_SKEW).expect("five minutes fit");
     let format = |t: DateTime<Utc>| t.format(AMZ_DATE_FORMAT).to_string();
     if signed_at < now - skew {
-        return Err(Refusal::invalid_signature(format!(
+        return Err(refuse::invalid_signature(format!(
             "Signature expired: {amz_date} is now earlier than {} ({} - 5 min.)",
             format(now - skew),
             format(now)
         )));
     }
     if signed_at > now + skew {
-        return Err(Refusal::invalid_signature(format!(
+        return Err(refuse::invalid_signature(format!(
             "Signature not yet current: {amz_date} is still later than {} ({} + 5 min.)",
             format(now + skew),
             format(now)

@@ -124,13 +124,13 @@ fn a_session_token_must_be_the_configured_one() {
     let headers = signed(&key, "/");
     assert_eq!(
         check(&auth, &headers, "/", BODY, signed_at()),
-        Err(Refusal::unrecognized_client())
+        Err(refuse::unrecognized_client())
     );
     key.session_token = None;
     let headers = signed(&key, "/");
     assert_eq!(
         check(&auth, &headers, "/", BODY, signed_at()),
-        Err(Refusal::unrecognized_client())
+        Err(refuse::unrecognized_client())
     );
     // A token where none is configured.
     let headers = signed(
@@ -142,7 +142,7 @@ fn a_session_token_must_be_the_configured_one() {
     );
     assert_eq!(
         check(&auth, &headers, "/", BODY, signed_at()),
-        Err(Refusal::unrecognized_client())
+        Err(refuse::unrecognized_client())
     );
 }
 
@@ -227,7 +227,7 @@ fn a_signature_is_good_for_five_minutes_either_side() {
     let late = check(&auth, &headers, "/", BODY, signed_at() + minutes(6)).expect_err("expired");
     assert_eq!(
         late,
-        Refusal::invalid_signature(
+        refuse::invalid_signature(
             "Signature expired: 20240309T160000Z is now earlier than 20240309T160100Z (20240309T160600Z - 5 min.)"
                 .into()
         )
@@ -235,7 +235,7 @@ fn a_signature_is_good_for_five_minutes_either_side() {
     let early = check(&auth, &headers, "/", BODY, signed_at() - minutes(6)).expect_err("future");
     assert_eq!(
         early,
-        Refusal::invalid_signature(
+        refuse::invalid_signature(
             "Signature not yet current: 20240309T160000Z is still later than 20240309T155900Z (20240309T155400Z + 5 min.)"
                 .into()
         )
@@ -248,7 +248,7 @@ fn missing_and_malformed_headers_are_refused_in_aws_words() {
     let none = HeaderMap::new();
     assert_eq!(
         check(&auth, &none, "/", BODY, signed_at()),
-        Err(Refusal::missing_token())
+        Err(refuse::missing_token())
     );
 
     let good = signed(&key_a(), "/");
@@ -305,10 +305,7 @@ fn missing_and_malformed_headers_are_refused_in_aws_words() {
 
 #[test]
 fn open_mode_takes_the_account_from_a_twelve_digit_key() {
-    let auth = Auth::Open {
-        default_account: "123456789012".into(),
-        default_region: "us-east-1".into(),
-    };
+    let auth = Auth::Open(OpenIdentity::default());
     let as_account = signed(
         &Key {
             access_key_id: "999988887777".into(),

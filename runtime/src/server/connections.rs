@@ -12,17 +12,33 @@ use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::TcpListener;
 use tokio::sync::{watch, Semaphore};
 
-use super::App;
+use super::Handler;
 
-/// Connection-level limits; see the flags of the same names.
+/// Connection-level limits.
 #[derive(Clone, Copy, Debug)]
 pub struct ConnectionLimits {
+    /// Time a client has to send a request's headers, counted from when the
+    /// server starts waiting for them; also closes keep-alive connections
+    /// unused this long.
     pub header_timeout: Duration,
+    /// Time a connection may go without a byte read or written while a
+    /// request is under way (a stalled upload or download).
     pub idle_timeout: Duration,
+    /// Connections served at once; more wait in the listen backlog.
     pub max_connections: u32,
 }
 
-/// Serves `app` on `listener` until `shutdown` completes, then stops
+impl Default for ConnectionLimits {
+    fn default() -> Self {
+        Self {
+            header_timeout: Duration::from_secs(10),
+            idle_timeout: Duration::from_secs(60),
+            max_connections: 1024,
+        }
+    }
+}
+
+/// Serves `handler` on `listener` until `shutdown` completes, then stops
 /// accepting, lets every open connection finish the request it is on, and
 /// returns.
 ///
@@ -30,9 +46,9 @@ pub struct ConnectionLimits {
 /// hyper without a timer, so there is no header-read timeout, and it has no
 /// connection cap; a client that sends half a request line would hold a
 /// connection and its task forever.
-pub async fn serve(
+pub async fn serve<H: Handler>(
     listener: TcpListener,
-    app: Arc<App>,
+    handler: Arc<H>,
     limits: ConnectionLimits,
     shutdown: impl Future<Output = ()>,
 ) {
@@ -65,10 +81,10 @@ pub async fn serve(
         // Responses are small and written whole; Nagle would only delay them.
         let _ = stream.set_nodelay(true);
         let io = TokioIo::new(IdleTimeout::new(stream, limits.idle_timeout));
-        let app = app.clone();
+        let handler = handler.clone();
         let service = hyper::service::service_fn(move |request| {
-            let app = app.clone();
-            async move { Ok::<_, std::convert::Infallible>(super::route(&app, peer, request).await) }
+            let handler = handler.clone();
+            async move { Ok::<_, std::convert::Infallible>(handler.handle(peer, request).await) }
         });
         let connection = http.serve_connection(io, service);
         let mut stop_signal = stop_signal.clone();

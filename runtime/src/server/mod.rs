@@ -1,0 +1,292 @@
+//! Serving a generated service over HTTP/1 (feature `server`): one call,
+//! `router(service)` in the generated crate, gives a [`Router`] that answers
+//! `POST /` as the awsJson protocol asks, and [`serve`] runs it on a
+//! listener with a connection cap, header and idle timeouts and a graceful
+//! stop.
+//!
+//! ```text
+//! let listener = tokio::net::TcpListener::bind("127.0.0.1:4580").await?;
+//! let router = Arc::new(greeter_api::router(MyGreeter));
+//! awsjson_runtime::server::serve(listener, router, ConnectionLimits::default(), shutdown).await;
+//! ```
+//!
+//! For each request the router reads the body (up to a limit), asks its
+//! [`Identify`] who calls and in which Region, hands the request to the
+//! generated dispatcher (which validates, routes and contains panics),
+//! and answers with `x-amzn-RequestId` and, on errors, `x-amzn-ErrorType`;
+//! then it reports one [`Answered`] line to its log.
+
+mod connections;
+mod identity;
+
+use std::future::Future;
+use std::net::SocketAddr;
+use std::time::Instant;
+
+use http_body_util::{BodyExt, Full, LengthLimitError, Limited};
+use hyper::body::{Bytes, Incoming};
+use hyper::header::{self, HeaderName, HeaderValue};
+use hyper::http::request::Parts;
+use hyper::{Method, StatusCode};
+
+pub use connections::{serve, ConnectionLimits};
+pub use identity::{
+    is_account_id, is_region_name, is_separator, scope, Caller, Identify, OpenIdentity, Refusal,
+    Scope, Signed, SIGV4_ALGORITHM,
+};
+
+use crate::{ErrorResponse, HttpResponse, Protocol, Request, RequestContext};
+
+pub type Response = hyper::Response<Full<Bytes>>;
+
+/// What answers a connection's requests: a [`Router`], or a program's own
+/// routes with a router inside.
+pub trait Handler: Send + Sync + 'static {
+    fn handle(
+        &self,
+        peer: SocketAddr,
+        request: hyper::Request<Incoming>,
+    ) -> impl Future<Output = Response> + Send;
+}
+
+/// A generated service, as the router calls it. The generated crate
+/// implements this for its `Served` wrapper; nothing else needs to.
+pub trait Api: Send + Sync + 'static {
+    const PROTOCOL: Protocol;
+
+    fn dispatch<'a>(
+        &'a self,
+        context: &'a RequestContext,
+        request: Request<'a>,
+    ) -> impl Future<Output = HttpResponse> + Send + 'a;
+}
+
+/// One answered request, for the log.
+#[derive(Debug)]
+pub struct Answered<'a> {
+    /// The operation named by `X-Amz-Target` (whatever the client sent).
+    pub operation: &'a str,
+    pub status: u16,
+    /// The error code, when the answer is an error.
+    pub error: Option<&'static str>,
+    /// The caller's Region, or `-` when the request was refused before it
+    /// was known.
+    pub region: &'a str,
+    pub latency_us: u64,
+    pub request_id: &'a str,
+}
+
+/// Where [`Answered`] lines go.
+pub type Log = Box<dyn Fn(&Answered<'_>) + Send + Sync>;
+
+/// AWS's JSON services' request limit is not documented; 2 MiB holds any
+/// request their models allow.
+pub const DEFAULT_MAX_BODY_BYTES: usize = 2 * 1024 * 1024;
+
+/// A generated service behind `POST /`.
+pub struct Router<A> {
+    api: A,
+    identify: Box<dyn Identify>,
+    max_body_bytes: usize,
+    log: Log,
+}
+
+impl<A: Api> Router<A> {
+    /// `api` with [`OpenIdentity`], a 2 MiB body limit, and one `tracing`
+    /// line per request (target `awsjson_runtime::access`, level info).
+    pub fn new(api: A) -> Self {
+        Self {
+            api,
+            identify: Box::new(OpenIdentity::default()),
+            max_body_bytes: DEFAULT_MAX_BODY_BYTES,
+            log: Box::new(trace_answer),
+        }
+    }
+
+    /// Who calls: e.g. an [`OpenIdentity`] with other defaults, or a
+    /// signature check.
+    pub fn identify(mut self, identify: impl Identify) -> Self {
+        self.identify = Box::new(identify);
+        self
+    }
+
+    /// The largest body read; a larger one is answered 413.
+    pub fn max_body_bytes(mut self, limit: usize) -> Self {
+        self.max_body_bytes = limit;
+        self
+    }
+
+    /// Where each request's [`Answered`] line goes instead of `tracing`.
+    pub fn log(mut self, log: impl Fn(&Answered<'_>) + Send + Sync + 'static) -> Self {
+        self.log = Box::new(log);
+        self
+    }
+
+    pub fn api(&self) -> &A {
+        &self.api
+    }
+
+    /// Who calls, by this router's [`Identify`]; for routes of a program's
+    /// own that act for a caller as the API does.
+    pub fn caller<'a>(&'a self, request: &Signed<'a>) -> Result<Caller<'a>, Refusal> {
+        self.identify.identify(request)
+    }
+
+    /// Answers an API request, `POST /` (the method and path are the
+    /// caller's to check).
+    pub async fn call(&self, parts: &Parts, body: Incoming) -> Response {
+        let started = Instant::now();
+        let headers = &parts.headers;
+        let target = headers
+            .get("x-amz-target")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default();
+        let operation = target.rsplit('.').next().unwrap_or(target);
+        let request_id = uuid::Uuid::new_v4().to_string();
+        let answer = |answer: HttpResponse, region: &str| {
+            (self.log)(&Answered {
+                operation,
+                status: answer.status,
+                error: answer.error_type,
+                region,
+                latency_us: started.elapsed().as_micros() as u64,
+                request_id: &request_id,
+            });
+            to_response(answer, &request_id)
+        };
+        let body = match read_body(body, self.max_body_bytes).await {
+            Ok(body) => body,
+            Err(refusal) => return answer(refusal.into_response(A::PROTOCOL), "-"),
+        };
+        let signed = Signed {
+            method: parts.method.as_str(),
+            path: parts.uri.path(),
+            query: parts.uri.query(),
+            headers,
+            body: &body,
+        };
+        // A refused request is logged without a Region: the client's claim
+        // to one is not to be trusted, nor echoed.
+        let caller = match self.identify.identify(&signed) {
+            Ok(caller) => caller,
+            Err(refusal) => return answer(refusal.into_response(A::PROTOCOL), "-"),
+        };
+        let context = RequestContext {
+            account_id: caller.account.to_owned(),
+            region: caller.region.to_owned(),
+            request_id: request_id.clone(),
+        };
+        let request = Request {
+            target: Some(target),
+            content_type: headers
+                .get(header::CONTENT_TYPE)
+                .and_then(|v| v.to_str().ok()),
+            content_encoding: headers
+                .get(header::CONTENT_ENCODING)
+                .and_then(|v| v.to_str().ok()),
+            body: &body,
+        };
+        let result = self.api.dispatch(&context, request).await;
+        answer(result, caller.region)
+    }
+}
+
+/// A router alone answers `POST /` and nothing else.
+impl<A: Api> Handler for Router<A> {
+    async fn handle(&self, _peer: SocketAddr, request: hyper::Request<Incoming>) -> Response {
+        let (parts, body) = request.into_parts();
+        match (&parts.method, parts.uri.path()) {
+            (&Method::POST, "/") => self.call(&parts, body).await,
+            (_, "/") => plain(StatusCode::METHOD_NOT_ALLOWED, Some("POST")),
+            _ => plain(StatusCode::NOT_FOUND, None),
+        }
+    }
+}
+
+impl Refusal {
+    /// In the protocol's error shape, as AWS's request layer writes it.
+    pub fn into_response(self, protocol: Protocol) -> HttpResponse {
+        let mut body = serde_json::Map::new();
+        body.insert("message".into(), self.message.into());
+        let error = ErrorResponse {
+            status: self.status,
+            code: self.code,
+            namespace: "com.amazon.coral.service",
+            body,
+            query_error: None,
+        };
+        HttpResponse::error(protocol, &error)
+    }
+}
+
+/// The whole body, or why not: too large (413) or unreadable (400), in the
+/// protocol's error shape so SDKs report it as a service error. AWS
+/// documents no error for an oversized request; `RequestEntityTooLargeException`
+/// is the name its JSON services use with status 413.
+pub async fn read_body(body: Incoming, limit: usize) -> Result<Bytes, Refusal> {
+    match Limited::new(body, limit).collect().await {
+        Ok(body) => Ok(body.to_bytes()),
+        Err(error) if error.downcast_ref::<LengthLimitError>().is_some() => Err(Refusal {
+            status: 413,
+            code: "RequestEntityTooLargeException",
+            message: format!("Request body is larger than the limit of {limit} bytes"),
+        }),
+        Err(_) => Err(Refusal::new(
+            "SerializationException",
+            "The request body could not be read",
+        )),
+    }
+}
+
+const REQUEST_ID: HeaderName = HeaderName::from_static("x-amzn-requestid");
+const ERROR_TYPE: HeaderName = HeaderName::from_static("x-amzn-errortype");
+const QUERY_ERROR: HeaderName = HeaderName::from_static("x-amzn-query-error");
+
+fn to_response(answer: HttpResponse, request_id: &str) -> Response {
+    let mut response = Response::new(Full::new(Bytes::from(answer.body)));
+    *response.status_mut() =
+        StatusCode::from_u16(answer.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static(answer.content_type),
+    );
+    if let Ok(id) = HeaderValue::from_str(request_id) {
+        headers.insert(REQUEST_ID, id);
+    }
+    if let Some(error_type) = answer.error_type {
+        headers.insert(ERROR_TYPE, HeaderValue::from_static(error_type));
+    }
+    if let Some(query_error) = answer
+        .query_error
+        .and_then(|v| HeaderValue::from_str(&v).ok())
+    {
+        headers.insert(QUERY_ERROR, query_error);
+    }
+    response
+}
+
+/// An empty answer outside the API: an unknown path, or a known one asked
+/// with the wrong method (`allow` lists the right ones).
+pub fn plain(status: StatusCode, allow: Option<&'static str>) -> Response {
+    let mut response = Response::new(Full::default());
+    *response.status_mut() = status;
+    if let Some(allow) = allow {
+        response
+            .headers_mut()
+            .insert(header::ALLOW, HeaderValue::from_static(allow));
+    }
+    response
+}
+
+fn trace_answer(answered: &Answered<'_>) {
+    tracing::info!(
+        target: "awsjson_runtime::access",
+        operation = answered.operation,
+        status = answered.status,
+        error = answered.error.unwrap_or("-"),
+        region = answered.region,
+        latency_us = answered.latency_us,
+        request_id = answered.request_id,
+    );
+}
