@@ -12,7 +12,13 @@ use crate::ast_task::read_model_files;
 use crate::{reject_rest, take_flag, take_value};
 
 /// The models this repository generates, and where to.
-pub const CHECKED_IN: &[(&str, &str)] = &[("models/ssm.json", "generated/ssm")];
+pub const CHECKED_IN: &[(&str, &str)] = &[
+    ("models/ssm.json", "generated/ssm"),
+    (
+        "examples/greeter/model/greeter.smithy",
+        "examples/greeter/api",
+    ),
+];
 
 pub fn run(args: &[String]) -> Result<(), String> {
     let mut args = args.to_vec();
@@ -37,6 +43,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
             for (model, out) in CHECKED_IN {
                 let options = Options {
                     crate_name: crate_name.clone(),
+                    runtime: local_runtime(&root.join(out)),
                     ..Options::default()
                 };
                 stale.extend(sync(&root.join(model), &root.join(out), &options, check)?);
@@ -404,13 +411,11 @@ mod tests {
     fn checked_in_code_is_up_to_date() {
         let root = project_root();
         for (model, out) in CHECKED_IN {
-            let stale = sync(
-                &root.join(model),
-                &root.join(out),
-                &Options::default(),
-                true,
-            )
-            .unwrap();
+            let options = Options {
+                runtime: local_runtime(&root.join(out)),
+                ..Options::default()
+            };
+            let stale = sync(&root.join(model), &root.join(out), &options, true).unwrap();
             assert!(
                 stale.is_empty(),
                 "stale generated files: {stale:?}; run `cargo xtask codegen`"
