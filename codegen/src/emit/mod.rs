@@ -2,6 +2,7 @@
 //! checked, and the tokens it produces are parsed back and printed once with
 //! prettyplease, so output never depends on the installed toolchain.
 
+mod default_docs;
 mod errors;
 mod manifest;
 mod protocol_tests;
@@ -63,14 +64,38 @@ pub(crate) enum Module {
 
 /// `#[doc = "…"]` attributes, one per line.
 pub(crate) fn docs(lines: &[String]) -> TokenStream {
-    let lines = lines.iter().map(|l| {
-        if l.is_empty() {
-            String::new()
-        } else {
-            format!(" {l}")
-        }
-    });
+    let lines = doc_texts(lines);
     quote! { #( #[doc = #lines] )* }
+}
+
+/// As [`docs`], or the one line `default` when the model documents nothing.
+pub(crate) fn docs_or(lines: &[String], default: impl FnOnce() -> String) -> TokenStream {
+    if doc_texts(lines).is_empty() {
+        docs(&[default()])
+    } else {
+        docs(lines)
+    }
+}
+
+/// The texts of doc attributes for `lines`: each with the space that
+/// follows `///`, and an empty line only where it separates two paragraphs
+/// (Markdown needs one there), never at either end or twice in a row.
+pub(crate) fn doc_texts(lines: &[String]) -> Vec<String> {
+    let mut texts: Vec<String> = Vec::with_capacity(lines.len());
+    for line in lines {
+        let line = line.trim_end();
+        if line.is_empty() {
+            if texts.last().is_some_and(|last| !last.is_empty()) {
+                texts.push(String::new());
+            }
+        } else {
+            texts.push(format!(" {line}"));
+        }
+    }
+    while texts.last().is_some_and(String::is_empty) {
+        texts.pop();
+    }
+    texts
 }
 
 pub(crate) fn ident(name: &str) -> proc_macro2::Ident {

@@ -306,15 +306,13 @@ pub trait AmazonSsm: Send + Sync + 'static {
         >,
     > + Send;
 }
-/// Answers one request.
-///
-/// A `Content-Type` other than the protocol's gets a 404
-/// `UnknownOperationException`, as does AWS; unknown targets get a
-/// 400 `UnknownOperationException`, bodies that are not JSON of the
-/// input's shape `SerializationException`, constraint failures one
-/// `ValidationException` listing all of them, and a panicking handler
-/// a 500 while the process carries on. A `gzip` `Content-Encoding` is
-/// undone first.
+/// Answers one request: a `Content-Type` other than the protocol's
+/// gets a 404 `UnknownOperationException`, as does AWS; unknown
+/// targets get a 400 `UnknownOperationException`, bodies that are not
+/// JSON of the input's shape `SerializationException`, constraint
+/// failures one `ValidationException` listing all of them, and a
+/// panicking handler a 500 while the process carries on. A `gzip`
+/// `Content-Encoding` is undone first.
 pub async fn dispatch<S: AmazonSsm>(
     service: &S,
     context: &RequestContext,
