@@ -91,7 +91,7 @@ pub fn lib_rs(ir: &Ir) -> TokenStream {
         #![allow(clippy::large_enum_variant, clippy::too_many_lines, clippy::doc_lazy_continuation)]
 
         // The generator formats these files itself; `cargo fmt` leaves them be
-        // so `cargo xtask codegen --check` stays meaningful.
+        // so the generator's `--check` stays meaningful.
         #[rustfmt::skip]
         pub mod error;
         #[rustfmt::skip]
