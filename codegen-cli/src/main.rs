@@ -51,6 +51,8 @@ Examples:
         /// it, relative to the generated crate (`./0.1` for a directory so
         /// named). Default: the runtime/ of the checkout this command was
         /// installed from, by a relative path when both share a directory.
+        /// Give it whenever the crate is committed and checked in CI, so the
+        /// manifest does not depend on where the command was installed.
         #[arg(long, value_name = "VERSION|PATH")]
         runtime: Option<String>,
         /// Write nothing: list the files that would change and exit with 1 if

@@ -181,3 +181,35 @@ fn a_hand_written_file_in_the_way_is_left_alone() {
         mine
     );
 }
+
+#[test]
+fn service_picks_one_of_several() {
+    let dir = tempfile::tempdir().unwrap();
+    let model = r#"$version: "2"
+namespace example.two
+use aws.protocols#awsJson1_0
+
+@awsJson1_0
+service Alpha { version: "1", operations: [Ping] }
+
+@awsJson1_0
+service Beta { version: "1", operations: [Ping] }
+
+operation Ping {}
+"#;
+    fs::write(dir.path().join("two.smithy"), model).unwrap();
+    let args = ["generate", "--model", "two.smithy", "--out", "two"];
+    let ambiguous = run(dir.path(), &args);
+    assert_eq!(ambiguous.status.code(), Some(2));
+    let message = text(&ambiguous.stderr);
+    assert!(
+        message.contains("example.two#Alpha, example.two#Beta") && message.contains("--service"),
+        "{message}"
+    );
+    let mut chosen = args.to_vec();
+    chosen.extend(["--service", "example.two#Beta"]);
+    let output = run(dir.path(), &chosen);
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+    let manifest = fs::read_to_string(dir.path().join("two/Cargo.toml")).unwrap();
+    assert!(manifest.contains("name = \"beta-api\""), "{manifest}");
+}

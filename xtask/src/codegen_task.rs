@@ -18,6 +18,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
     let model = take_value(&mut args, "--model")?;
     let out = take_value(&mut args, "--out")?;
     let crate_name = take_value(&mut args, "--crate-name")?;
+    let service = take_value(&mut args, "--service")?;
     let all_models = take_value(&mut args, "--all-models")?;
     let runtime = take_value(&mut args, "--runtime")?.map(|r| parse_runtime(&r));
     reject_rest(&args)?;
@@ -28,8 +29,8 @@ pub fn run(args: &[String]) -> Result<(), String> {
     }
     match (model, out) {
         (None, None) => {
-            if runtime.is_some() {
-                return Err("--runtime goes with --out".into());
+            if runtime.is_some() || service.is_some() {
+                return Err("--runtime and --service go with --model and --out".into());
             }
             let mut stale = Vec::new();
             for (model, out) in CHECKED_IN {
@@ -58,7 +59,8 @@ pub fn run(args: &[String]) -> Result<(), String> {
         }
         (Some(model), Some(out)) => {
             let out = absolute(Path::new(&out));
-            let options = options_for(&out, crate_name, runtime)?;
+            let mut options = options_for(&out, crate_name, runtime)?;
+            options.service = service;
             let synced = sync(Path::new(&model), &out, &options, check)?;
             if !check {
                 eprintln!("{}", synced.summary(&out));
