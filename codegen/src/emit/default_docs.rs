@@ -71,7 +71,36 @@ pub fn member(member: &Member, union: bool) -> String {
     }
 }
 
-/// For one value of an enum.
+/// For one value of an enum. A value is any string: control characters are
+/// escaped to stay on the line, and a backtick in it needs a wider span.
 pub fn enum_value(value: impl std::fmt::Display) -> String {
-    format!("The value `{value}`.")
+    let mut shown = String::new();
+    for c in value.to_string().chars() {
+        if c.is_control() {
+            shown.extend(c.escape_default());
+        } else {
+            shown.push(c);
+        }
+    }
+    let value = shown;
+    if value.contains('`') {
+        format!("The value `` {value} ``.")
+    } else {
+        format!("The value `{value}`.")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn enum_values_stay_one_code_span_on_one_line() {
+        assert_eq!(enum_value("happy"), "The value `happy`.");
+        assert_eq!(enum_value(2), "The value `2`.");
+        assert_eq!(enum_value("a\nb"), "The value `a\\nb`.");
+        assert_eq!(enum_value("a\tb"), "The value `a\\tb`.");
+        assert_eq!(enum_value("a`b"), "The value `` a`b ``.");
+        assert_eq!(enum_value("it's \"x\""), "The value `it's \"x\"`.");
+    }
 }
