@@ -457,7 +457,7 @@ impl<'m> Builder<'m> {
             (None, many) => Err(Error::invalid(
                 "model",
                 format!(
-                    "has {} services ({}); choose one",
+                    "has {} services ({}); choose one with `--service`",
                     many.len(),
                     many.iter()
                         .map(|s| s.id.as_str())

@@ -6,7 +6,8 @@
 //! [`ast`]), [`Model`] is its flattened view, and [`generate`] builds the IR
 //! (where every model error is found), emits tokens and formats them into a
 //! map from relative path to file contents. Reading and writing files is the
-//! caller's business (`cargo xtask codegen`).
+//! caller's business (the `smithy-codegen` crate, which `cargo xtask codegen`
+//! uses too).
 
 pub mod ast;
 mod docs;

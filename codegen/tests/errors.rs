@@ -1034,7 +1034,7 @@ fn two_services_need_options_service() {
     .to_string();
     assert_eq!(
         error(&text).to_string(),
-        "model: has 2 services (a#One, a#Two); choose one"
+        "model: has 2 services (a#One, a#Two); choose one with `--service`"
     );
     // Naming one resolves it.
     let model = Model::from_json(&text).unwrap();

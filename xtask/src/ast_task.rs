@@ -5,7 +5,8 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use codegen::load::{load, SourceFile};
+use codegen::load::load;
+pub use smithy_codegen::read_model_files;
 
 use crate::codegen_task::project_root;
 use crate::{take_flag, take_value};
@@ -98,47 +99,4 @@ pub fn run(args: &[String]) -> Result<(), String> {
             Ok(())
         }
     }
-}
-
-/// Reads every `.smithy` and `.json` file named or found under the named
-/// directories, in a stable order.
-pub fn read_model_files(paths: &[PathBuf]) -> Result<Vec<SourceFile>, String> {
-    let mut found = Vec::new();
-    for path in paths {
-        if path.is_dir() {
-            collect(path, &mut found)?;
-        } else if path.exists() {
-            found.push(path.clone());
-        } else {
-            return Err(format!("{}: no such file or directory", path.display()));
-        }
-    }
-    found
-        .iter()
-        .map(|path| {
-            fs::read_to_string(path)
-                .map(|text| SourceFile::new(path.display().to_string(), text))
-                .map_err(|e| format!("cannot read {}: {e}", path.display()))
-        })
-        .collect()
-}
-
-fn collect(dir: &Path, found: &mut Vec<PathBuf>) -> Result<(), String> {
-    let mut entries: Vec<PathBuf> = fs::read_dir(dir)
-        .map_err(|e| format!("cannot read {}: {e}", dir.display()))?
-        .map(|entry| entry.map(|e| e.path()))
-        .collect::<Result<_, _>>()
-        .map_err(|e| format!("cannot read {}: {e}", dir.display()))?;
-    entries.sort();
-    for path in entries {
-        if path.is_dir() {
-            collect(&path, found)?;
-        } else if matches!(
-            path.extension().and_then(|e| e.to_str()),
-            Some("smithy" | "json")
-        ) {
-            found.push(path);
-        }
-    }
-    Ok(())
 }

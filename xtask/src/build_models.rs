@@ -17,7 +17,9 @@ use std::time::Instant;
 use codegen::Options;
 use serde_json::Value;
 
-use crate::codegen_task::{absolute, generate, local_runtime, project_root, write_generated};
+use smithy_codegen::{absolute, generate, local_runtime, write_generated};
+
+use crate::codegen_task::project_root;
 use crate::{reject_rest, take_value};
 
 /// A model's name and why its crate was not built.
@@ -163,13 +165,13 @@ fn generate_member(path: &Path, out: &Path) -> Result<Member, Failure> {
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_default();
     let dir = out.join(&name);
+    let failed = |message: String| (name.clone(), message);
     let options = Options {
-        runtime: local_runtime(&dir),
+        runtime: local_runtime(&dir).map_err(failed)?,
         // A member of the workspace written below, not a workspace of its own.
         standalone: false,
         ..Options::default()
     };
-    let failed = |message: String| (name.clone(), message);
     let files = generate(path, &options).map_err(failed)?;
     write_generated(&dir, &files, false).map_err(failed)?;
     let manifest = files

@@ -23,6 +23,8 @@ Commands:
                        (JSON AST) file, or a directory of them
       --out DIR        Write the crate into DIR (with --model)
       --crate-name N   Package name of the generated crate
+      --service ID     The service to generate when the model has several
+                       (absolute shape id; with --model)
       --all-models DIR Generate every *.json model in DIR into --out DIR/<name>
       --runtime R      The awsjson-runtime dependency of the crate (with --out):
                        a version requirement (0.1, ^0.1.2) for a published

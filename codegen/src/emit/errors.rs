@@ -4,7 +4,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::types::{named_type, wire_import};
-use super::{docs, ident, std_path, Module};
+use super::{default_docs, docs_or, ident, std_path, Module};
 use crate::ir::{Ir, Kind, Operation, Shape, Simple};
 
 pub fn error_rs(ir: &Ir) -> TokenStream {
@@ -122,7 +122,9 @@ fn operation_error(ir: &Ir, operation: &Operation) -> TokenStream {
     let doc = format!(" The errors `{}` can return.", operation.name);
     let shapes: Vec<&Shape> = operation.errors.iter().map(|id| ir.shape(id)).collect();
     let variants: Vec<_> = shapes.iter().map(|s| ident(&s.rust_name)).collect();
-    let variant_docs = shapes.iter().map(|s| docs(&s.docs));
+    let variant_docs = shapes
+        .iter()
+        .map(|s| docs_or(&s.docs, || default_docs::shape(ir, s)));
     quote! {
         #[doc = #doc]
         #[derive(Debug)]

@@ -3,7 +3,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::{ident, HEADER};
+use super::{doc_texts, ident, HEADER};
 use crate::ir::Ir;
 use crate::{Options, Runtime};
 
@@ -69,13 +69,11 @@ fn toml_string(text: &str) -> String {
 }
 
 pub fn lib_rs(ir: &Ir) -> TokenStream {
-    let service_docs = ir.service.docs.iter().map(|l| {
-        if l.is_empty() {
-            String::new()
-        } else {
-            format!(" {l}")
-        }
-    });
+    // The summary, then the model's own paragraphs when it has any.
+    let mut service_docs = doc_texts(&ir.service.docs);
+    if !service_docs.is_empty() {
+        service_docs.insert(0, String::new());
+    }
     let service = ident(&ir.service.trait_name);
     let protocol_tests = (!ir.protocol_tests.is_empty()).then(|| {
         quote! {
@@ -92,12 +90,11 @@ pub fn lib_rs(ir: &Ir) -> TokenStream {
     );
     quote! {
         #![doc = #summary]
-        //!
         #( #![doc = #service_docs] )*
         #![allow(clippy::large_enum_variant, clippy::too_many_lines, clippy::doc_lazy_continuation)]
 
         // The generator formats these files itself; `cargo fmt` leaves them be
-        // so `cargo xtask codegen --check` stays meaningful.
+        // so the generator's `--check` stays meaningful.
         #[rustfmt::skip]
         pub mod error;
         #[rustfmt::skip]

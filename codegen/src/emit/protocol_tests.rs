@@ -13,7 +13,7 @@ use quote::{format_ident, quote};
 use serde_json::{Map, Value};
 
 use super::types::{default_value, non_finite, signed};
-use super::{ident, rust_type, Module};
+use super::{docs, ident, rust_type, Module};
 use crate::ir::{Ir, Kind, Member, ProtocolTest, Simple, TestKind};
 
 pub fn protocol_tests_rs(ir: &Ir) -> TokenStream {
@@ -70,10 +70,7 @@ fn test_fn(ir: &Ir, test: &ProtocolTest) -> TokenStream {
         .case
         .get("documentation")
         .and_then(Value::as_str)
-        .map(|text| {
-            let lines = text.lines().map(|line| format!(" {line}"));
-            quote!(#(#[doc = #lines])*)
-        });
+        .map(|text| docs(&text.lines().map(str::to_owned).collect::<Vec<_>>()));
     let body = match test_body(ir, test) {
         Ok(body) => body,
         Err(why) => {

@@ -4,12 +4,28 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::{docs, ident, rust_type, Module};
+use super::{default_docs, docs, docs_or, ident, rust_type, Module};
 use crate::ir::{Ir, Protocol};
 
 pub fn service_rs(ir: &Ir) -> TokenStream {
     let service = ident(&ir.service.trait_name);
-    let service_docs = docs(&ir.service.docs);
+    // The model's words first; ours follow as a paragraph of their own,
+    // or join the default line when the model has none.
+    let implement = format!(
+        "Implement this to serve `{}`: one method per operation.",
+        ir.service.name
+    );
+    let mut trait_lines = ir.service.docs.clone();
+    if trait_lines.is_empty() {
+        trait_lines.push(format!("{} {implement}", default_docs::service(ir)));
+    } else {
+        trait_lines.extend([String::new(), implement]);
+    }
+    trait_lines.extend([
+        "Inputs reach a method only after they passed every constraint of".to_owned(),
+        "the model.".to_owned(),
+    ]);
+    let trait_docs = docs(&trait_lines);
     let prefix = format!("{}.", ir.service.name);
     let protocol = match ir.service.protocol {
         Protocol::AwsJson1_0 => quote!(AwsJson1_0),
@@ -20,7 +36,7 @@ pub fn service_rs(ir: &Ir) -> TokenStream {
         let input = rust_type(ir, &op.input, Module::Other);
         let output = rust_type(ir, &op.output, Module::Other);
         let error = ident(&op.error_enum);
-        let doc = docs(&op.docs);
+        let doc = docs_or(&op.docs, || default_docs::operation(ir, op));
         quote! {
             #doc
             fn #method(
@@ -38,10 +54,6 @@ pub fn service_rs(ir: &Ir) -> TokenStream {
             #name => handle(PROTOCOL, &body, &schema::#input, move |input| service.#method(context, input)),
         }
     });
-    let trait_doc = format!(
-        " Implement this to serve `{}`: one method per operation.",
-        ir.service.name
-    );
     quote! {
         //! The service trait and the awsJson dispatcher.
         use ::std::future::Future;
@@ -58,24 +70,18 @@ pub fn service_rs(ir: &Ir) -> TokenStream {
         /// What `X-Amz-Target` starts with; the operation name follows.
         pub const TARGET_PREFIX: &str = #prefix;
 
-        #service_docs
-        ///
-        #[doc = #trait_doc]
-        /// Inputs reach a method only after they passed every constraint of
-        /// the model.
+        #trait_docs
         pub trait #service: Send + Sync + 'static {
             #(#methods)*
         }
 
-        /// Answers one request.
-        ///
-        /// A `Content-Type` other than the protocol's gets a 404
-        /// `UnknownOperationException`, as does AWS; unknown targets get a
-        /// 400 `UnknownOperationException`, bodies that are not JSON of the
-        /// input's shape `SerializationException`, constraint failures one
-        /// `ValidationException` listing all of them, and a panicking handler
-        /// a 500 while the process carries on. A `gzip` `Content-Encoding` is
-        /// undone first.
+        /// Answers one request: a `Content-Type` other than the protocol's
+        /// gets a 404 `UnknownOperationException`, as does AWS; unknown
+        /// targets get a 400 `UnknownOperationException`, bodies that are not
+        /// JSON of the input's shape `SerializationException`, constraint
+        /// failures one `ValidationException` listing all of them, and a
+        /// panicking handler a 500 while the process carries on. A `gzip`
+        /// `Content-Encoding` is undone first.
         pub async fn dispatch<S: #service>(service: &S, context: &RequestContext, request: Request<'_>) -> HttpResponse {
             if !PROTOCOL.accepts(request.content_type) {
                 return unsupported_media_type(PROTOCOL);

@@ -5,7 +5,8 @@ use quote::{format_ident, quote, ToTokens};
 use serde_json::Value;
 
 use super::{
-    boxed, docs, hides_value, ident, is_none_path, member_type, rust_type, std_path, Module,
+    boxed, default_docs, docs_or, hides_value, ident, is_none_path, member_type, rust_type,
+    std_path, Module,
 };
 use crate::ir::{DefaultValue, Ir, Kind, Member, Shape, Variant, Wire};
 
@@ -58,7 +59,7 @@ fn structure(
     defaults: &mut Vec<TokenStream>,
 ) -> TokenStream {
     let name = ident(&shape.rust_name);
-    let doc = docs(&shape.docs);
+    let doc = docs_or(&shape.docs, || default_docs::shape(ir, shape));
     let redacted_debug = shape.sensitive || members.iter().any(|m| hides_value(ir, &m.target));
     let mut derives = vec![quote!(Clone), quote!(PartialEq)];
     if !redacted_debug {
@@ -70,7 +71,7 @@ fn structure(
     let fields = members.iter().map(|member| {
         let field = ident(&member.field);
         let ty = member_type(ir, member, module);
-        let doc = docs(&member.docs);
+        let doc = docs_or(&member.docs, || default_docs::member(member, false));
         let serde = field_serde(member, defaults, ir);
         quote! { #doc #serde pub #field: #ty, }
     });
@@ -311,13 +312,13 @@ fn redacting_debug(ir: &Ir, shape: &Shape, members: &[Member]) -> TokenStream {
 
 fn union(ir: &Ir, shape: &Shape, members: &[Member], module: Module) -> TokenStream {
     let name = ident(&shape.rust_name);
-    let doc = docs(&shape.docs);
+    let doc = docs_or(&shape.docs, || default_docs::shape(ir, shape));
     let variants = members.iter().map(|member| {
         let variant = ident(&member.variant);
         let wire = &member.name;
         let ty = rust_type(ir, &member.target, module);
         let ty = if member.boxed { boxed(ir, ty) } else { ty };
-        let doc = docs(&member.docs);
+        let doc = docs_or(&member.docs, || default_docs::member(member, true));
         let with = wire_with(&member.wire, false).map(|with| quote!(, with = #with));
         quote! { #doc #[serde(rename = #wire #with)] #variant(#ty), }
     });
@@ -339,11 +340,13 @@ fn union(ir: &Ir, shape: &Shape, members: &[Member], module: Module) -> TokenStr
 
 fn string_enum(ir: &Ir, shape: &Shape, variants: &[Variant<String>], unknown: &str) -> TokenStream {
     let name = ident(&shape.rust_name);
-    let doc = docs(&shape.docs);
+    let doc = docs_or(&shape.docs, || default_docs::shape(ir, shape));
     let unknown = format_ident!("{}", unknown);
     let idents: Vec<_> = variants.iter().map(|v| ident(&v.rust_name)).collect();
     let values: Vec<_> = variants.iter().map(|v| v.value.as_str()).collect();
-    let variant_docs = variants.iter().map(|v| docs(&v.docs));
+    let variant_docs = variants
+        .iter()
+        .map(|v| docs_or(&v.docs, || default_docs::enum_value(&v.value)));
     let (string, result, ok) = (
         std_path(ir, "String"),
         std_path(ir, "Result"),
@@ -407,14 +410,16 @@ fn string_enum(ir: &Ir, shape: &Shape, variants: &[Variant<String>], unknown: &s
 
 fn int_enum(ir: &Ir, shape: &Shape, variants: &[Variant<i32>], unknown: &str) -> TokenStream {
     let name = ident(&shape.rust_name);
-    let doc = docs(&shape.docs);
+    let doc = docs_or(&shape.docs, || default_docs::shape(ir, shape));
     let unknown = format_ident!("{}", unknown);
     let idents: Vec<_> = variants.iter().map(|v| ident(&v.rust_name)).collect();
     let values: Vec<_> = variants
         .iter()
         .map(|v| proc_macro2::Literal::i32_unsuffixed(v.value))
         .collect();
-    let variant_docs = variants.iter().map(|v| docs(&v.docs));
+    let variant_docs = variants
+        .iter()
+        .map(|v| docs_or(&v.docs, || default_docs::enum_value(v.value)));
     let result = std_path(ir, "Result");
     let derive_debug = (!shape.sensitive).then(|| quote!(Debug,));
     let debug = shape.sensitive.then(|| redacting_debug(ir, shape, &[]));

@@ -12,7 +12,9 @@ use std::time::{Duration, Instant};
 
 use codegen::{Options, Runtime};
 
-use crate::codegen_task::{project_root, sync};
+use smithy_codegen::sync;
+
+use crate::codegen_task::project_root;
 use crate::{reject_rest, take_value};
 
 pub fn run(args: &[String]) -> Result<(), String> {
@@ -28,7 +30,8 @@ pub fn run(args: &[String]) -> Result<(), String> {
         standalone: true,
         ..Options::default()
     };
-    sync(Path::new(&model), &generated, &options, false)?;
+    let synced = sync(Path::new(&model), &generated, &options, false)?;
+    eprintln!("{}", synced.summary(&generated));
     let sdk = work.join("sdk");
     std::fs::create_dir_all(sdk.join("src")).map_err(|e| e.to_string())?;
     std::fs::write(
