@@ -4,8 +4,8 @@
 use std::time::SystemTime;
 
 use criterion::{criterion_group, criterion_main, Criterion};
-use hyper::header::{HeaderMap, HeaderName, HeaderValue};
-use ssm_server::auth::signer::{sign_headers, Key};
+use hyper::header::HeaderMap;
+use ssm_server::auth::signer::{signed_header_map, Key};
 use ssm_server::auth::{Auth, Credentials, Signed};
 
 const BODY: &[u8] = br#"{"WindowId":"mw-0123456789abcdef0"}"#;
@@ -27,19 +27,7 @@ fn signed_headers(key: &Key) -> HeaderMap {
         ),
         ("amz-sdk-request", "attempt=1; max=1"),
     ];
-    let added = sign_headers(key, "POST", "/", &base, BODY, SystemTime::now()).expect("signs");
-    let mut headers = HeaderMap::new();
-    for (name, value) in base
-        .iter()
-        .map(|(n, v)| (n.to_string(), v.to_string()))
-        .chain(added)
-    {
-        headers.append(
-            HeaderName::from_bytes(name.as_bytes()).unwrap(),
-            HeaderValue::from_str(&value).unwrap(),
-        );
-    }
-    headers
+    signed_header_map(key, "POST", "/", &base, BODY, SystemTime::now()).expect("signs")
 }
 
 fn authenticate(c: &mut Criterion) {

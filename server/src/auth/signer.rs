@@ -9,6 +9,7 @@ use aws_credential_types::Credentials;
 use aws_sigv4::http_request::{sign, SignableBody, SignableRequest, SigningSettings};
 use aws_sigv4::sign::v4::SigningParams;
 use aws_smithy_runtime_api::client::identity::Identity;
+use hyper::header::{HeaderMap, HeaderName, HeaderValue};
 
 /// Who signs, and for which Region.
 #[derive(Clone, Debug)]
@@ -61,4 +62,26 @@ pub fn sign_headers(
         .headers()
         .map(|(name, value)| (name.to_owned(), value.to_owned()))
         .collect())
+}
+
+/// `headers` with the ones [`sign_headers`] adds, as a request carries
+/// them.
+pub fn signed_header_map(
+    key: &Key,
+    method: &str,
+    path_and_query: &str,
+    headers: &[(&str, &str)],
+    body: &[u8],
+    time: SystemTime,
+) -> Result<HeaderMap, String> {
+    let added = sign_headers(key, method, path_and_query, headers, body, time)?;
+    let mut map = HeaderMap::new();
+    let given = headers.iter().map(|(n, v)| (n.to_string(), v.to_string()));
+    for (name, value) in given.chain(added) {
+        map.append(
+            HeaderName::from_bytes(name.as_bytes()).map_err(|e| e.to_string())?,
+            HeaderValue::from_str(&value).map_err(|e| e.to_string())?,
+        );
+    }
+    Ok(map)
 }

@@ -3,9 +3,9 @@
 
 use std::time::{Duration, SystemTime};
 
-use hyper::header::{HeaderMap, HeaderName, HeaderValue};
+use hyper::header::{HeaderMap, HeaderValue};
 
-use super::signer::{sign_headers, Key};
+use super::signer::{signed_header_map, Key};
 use super::*;
 
 const CREDENTIALS: &str = r#"
@@ -47,20 +47,8 @@ fn signed(key: &Key, path_and_query: &str) -> HeaderMap {
         ("content-type", "application/x-amz-json-1.1"),
         ("x-amz-target", "AmazonSSM.GetMaintenanceWindow"),
     ];
-    let added = sign_headers(key, "POST", path_and_query, &base, BODY, signed_at())
-        .expect("the SDK's signer signs");
-    let mut headers = HeaderMap::new();
-    for (name, value) in base
-        .iter()
-        .map(|(n, v)| (n.to_string(), v.to_string()))
-        .chain(added)
-    {
-        headers.append(
-            HeaderName::from_bytes(name.as_bytes()).unwrap(),
-            HeaderValue::from_str(&value).unwrap(),
-        );
-    }
-    headers
+    signed_header_map(key, "POST", path_and_query, &base, BODY, signed_at())
+        .expect("the SDK's signer signs")
 }
 
 fn check<'a>(
