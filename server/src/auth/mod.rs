@@ -175,7 +175,7 @@ fn verify<'a>(
         query: request.query,
         headers: request.headers,
         signed_headers: parsed.signed_headers,
-        body: request.body,
+        payload: payload(request)?,
     });
     let scope = format!(
         "{}/{}/{}/aws4_request",
@@ -207,6 +207,23 @@ fn verify<'a>(
         account: &credential.account_id,
         region: parsed.region,
     })
+}
+
+/// The payload line of the canonical request: the hash the client stated
+/// in `X-Amz-Content-Sha256`, which must be the body's unless it is
+/// `UNSIGNED-PAYLOAD`, or else the body's hash.
+fn payload<'a>(request: &Signed<'a>) -> Result<canonical::Payload<'a>, Refusal> {
+    const UNSIGNED: &str = "UNSIGNED-PAYLOAD";
+    let Some(stated) = request.headers.get("x-amz-content-sha256") else {
+        return Ok(canonical::Payload::Body(request.body));
+    };
+    let stated = stated.to_str().unwrap_or_default();
+    if stated != UNSIGNED && stated != canonical::sha256_hex(request.body) {
+        return Err(refuse::invalid_signature(
+            "The provided 'x-amz-content-sha256' header does not match what was computed.".into(),
+        ));
+    }
+    Ok(canonical::Payload::Stated(stated))
 }
 
 /// `YYYYMMDDTHHMMSSZ`, the one form SigV4 dates take.

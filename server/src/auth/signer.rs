@@ -6,7 +6,9 @@
 use std::time::SystemTime;
 
 use aws_credential_types::Credentials;
-use aws_sigv4::http_request::{sign, SignableBody, SignableRequest, SigningSettings};
+use aws_sigv4::http_request::{
+    sign, PayloadChecksumKind, SignableBody, SignableRequest, SigningSettings,
+};
 use aws_sigv4::sign::v4::SigningParams;
 use aws_smithy_runtime_api::client::identity::Identity;
 use hyper::header::{HeaderMap, HeaderName, HeaderValue};
@@ -20,6 +22,18 @@ pub struct Key {
     pub region: String,
 }
 
+/// How the body is covered, as SDKs may choose.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Payload {
+    /// Hashed into the signature (what AWS's SDKs do for JSON services).
+    #[default]
+    Hashed,
+    /// Hashed, and the hash sent as `X-Amz-Content-Sha256` (S3's way).
+    HashInHeader,
+    /// `X-Amz-Content-Sha256: UNSIGNED-PAYLOAD`: the body is not covered.
+    Unsigned,
+}
+
 /// The headers that sign a request (`authorization`, `x-amz-date`, and
 /// `x-amz-security-token` with a session token), to be added to the ones
 /// given here, which must be all the request sends (`host` among them).
@@ -31,6 +45,27 @@ pub fn sign_headers(
     body: &[u8],
     time: SystemTime,
 ) -> Result<Vec<(String, String)>, String> {
+    sign_headers_with(
+        key,
+        method,
+        path_and_query,
+        headers,
+        body,
+        time,
+        Payload::Hashed,
+    )
+}
+
+/// [`sign_headers`], covering the body as `payload` says.
+pub fn sign_headers_with(
+    key: &Key,
+    method: &str,
+    path_and_query: &str,
+    headers: &[(&str, &str)],
+    body: &[u8],
+    time: SystemTime,
+    payload: Payload,
+) -> Result<Vec<(String, String)>, String> {
     let identity: Identity = Credentials::new(
         &key.access_key_id,
         &key.secret_access_key,
@@ -39,12 +74,20 @@ pub fn sign_headers(
         "ssm-server-signer",
     )
     .into();
+    let mut settings = SigningSettings::default();
+    if payload != Payload::Hashed {
+        settings.payload_checksum_kind = PayloadChecksumKind::XAmzSha256;
+    }
+    let signable_body = match payload {
+        Payload::Unsigned => SignableBody::UnsignedPayload,
+        _ => SignableBody::Bytes(body),
+    };
     let params = SigningParams::builder()
         .identity(&identity)
         .region(&key.region)
         .name(super::SERVICE)
         .time(time)
-        .settings(SigningSettings::default())
+        .settings(settings)
         .build()
         .map_err(|e| e.to_string())?
         .into();
@@ -52,7 +95,7 @@ pub fn sign_headers(
         method,
         path_and_query,
         headers.iter().copied(),
-        SignableBody::Bytes(body),
+        signable_body,
     )
     .map_err(|e| e.to_string())?;
     let (instructions, _signature) = sign(request, &params)
@@ -64,17 +107,12 @@ pub fn sign_headers(
         .collect())
 }
 
-/// `headers` with the ones [`sign_headers`] adds, as a request carries
-/// them.
-pub fn signed_header_map(
-    key: &Key,
-    method: &str,
-    path_and_query: &str,
+/// `headers` and the signing headers `added` to them, as a request
+/// carries them.
+pub fn header_map(
     headers: &[(&str, &str)],
-    body: &[u8],
-    time: SystemTime,
+    added: Vec<(String, String)>,
 ) -> Result<HeaderMap, String> {
-    let added = sign_headers(key, method, path_and_query, headers, body, time)?;
     let mut map = HeaderMap::new();
     let given = headers.iter().map(|(n, v)| (n.to_string(), v.to_string()));
     for (name, value) in given.chain(added) {

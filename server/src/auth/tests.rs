@@ -5,7 +5,7 @@ use std::time::{Duration, SystemTime};
 
 use hyper::header::{HeaderMap, HeaderValue};
 
-use super::signer::{signed_header_map, Key};
+use super::signer::{header_map, sign_headers_with, Key, Payload};
 use super::*;
 
 const CREDENTIALS: &str = r#"
@@ -42,13 +42,20 @@ fn signed_at() -> SystemTime {
 
 /// The headers an SDK would send for `POST path_and_query` with `BODY`.
 fn signed(key: &Key, path_and_query: &str) -> HeaderMap {
+    signed_with(key, path_and_query, Payload::Hashed)
+}
+
+/// [`signed`], covering the body as `payload` says.
+fn signed_with(key: &Key, path_and_query: &str, payload: Payload) -> HeaderMap {
     let base = [
         ("host", "127.0.0.1:4580"),
         ("content-type", "application/x-amz-json-1.1"),
         ("x-amz-target", "AmazonSSM.GetMaintenanceWindow"),
     ];
-    signed_header_map(key, "POST", path_and_query, &base, BODY, signed_at())
-        .expect("the SDK's signer signs")
+    let time = signed_at();
+    let added = sign_headers_with(key, "POST", path_and_query, &base, BODY, time, payload)
+        .expect("the SDK's signer signs");
+    header_map(&base, added).expect("valid headers")
 }
 
 fn check<'a>(
@@ -331,4 +338,22 @@ fn open_mode_takes_the_account_from_a_twelve_digit_key() {
         check(&auth, &odd_region, "/", BODY, signed_at()),
         Err(Refusal::invalid_region())
     );
+}
+
+#[test]
+fn a_payload_hash_in_x_amz_content_sha256_must_be_the_bodys() {
+    let auth = strict();
+    let stated = signed_with(&key_a(), "/", Payload::HashInHeader);
+    assert!(stated.contains_key("x-amz-content-sha256"));
+    assert!(check(&auth, &stated, "/", BODY, signed_at()).is_ok());
+    assert_eq!(
+        check(&auth, &stated, "/", b"{}", signed_at()),
+        Err(refuse::invalid_signature(
+            "The provided 'x-amz-content-sha256' header does not match what was computed.".into()
+        ))
+    );
+    // The client's choice: an unsigned body is not covered by the signature.
+    let unsigned = signed_with(&key_a(), "/", Payload::Unsigned);
+    assert_eq!(unsigned["x-amz-content-sha256"], "UNSIGNED-PAYLOAD");
+    assert!(check(&auth, &unsigned, "/", b"{}", signed_at()).is_ok());
 }

@@ -167,46 +167,87 @@ async fn raw_requests_get_the_exact_error_type_status_and_text() {
          Authorization=AWS4-HMAC-SHA256 Credential=AKIAEXAMPLEACCOUNTA1/20240101/ap-south-1/ssm/aws4_request"
     );
 
-    // Signed ten minutes ago.
+    // Signed ten minutes ago, and ten minutes ahead.
     let body = b"{}";
-    let mut headers: Vec<(String, String)> = API_HEADERS
-        .iter()
-        .map(|(n, v)| (n.to_string(), v.to_string()))
-        .collect();
-    let host = addr.to_string();
-    let mut to_sign = vec![("host", host.as_str())];
-    to_sign.extend(API_HEADERS);
-    let then = SystemTime::now() - Duration::from_secs(600);
-    headers.extend(sign_headers(&key_a(), "POST", "/", &to_sign, body, then).unwrap());
-    let borrowed: Vec<(&str, &str)> = headers
-        .iter()
-        .map(|(n, v)| (n.as_str(), v.as_str()))
-        .collect();
-    let stale = post(addr, "/", &borrowed, body, None).await;
-    assert_eq!(stale.status, 400);
+    for (offset, start, end) in [
+        (-600, "Signature expired: ", " - 5 min.)"),
+        (600, "Signature not yet current: ", " + 5 min.)"),
+    ] {
+        let headers = api_headers(addr, body, offset, |h| h);
+        let answer = post(addr, "/", &borrow(&headers), body, None).await;
+        assert_eq!(answer.status, 400);
+        assert_eq!(
+            answer.header("x-amzn-errortype"),
+            Some("InvalidSignatureException")
+        );
+        let message = answer.json()["message"].as_str().unwrap().to_owned();
+        let amz_date = value_of(&headers, "x-amz-date");
+        let expected_start = format!("{start}{amz_date} is ");
+        assert!(message.starts_with(&expected_start), "{message}");
+        assert!(message.ends_with(end), "{message}");
+    }
+
+    // Host left out of SignedHeaders.
+    let headers = api_headers(addr, body, 0, |authorization| {
+        authorization.replace(";host;", ";")
+    });
+    let answer = post(addr, "/", &borrow(&headers), body, None).await;
     assert_eq!(
-        stale.header("x-amzn-errortype"),
-        Some("InvalidSignatureException")
+        answer.header("x-amzn-errortype"),
+        Some("IncompleteSignatureException")
     );
-    let message = stale.json()["message"].as_str().unwrap().to_owned();
-    let amz_date = stale_date(&headers);
-    assert!(
-        message.starts_with(&format!(
-            "Signature expired: {amz_date} is now earlier than "
-        )),
-        "{message}"
+    assert_eq!(
+        answer.json()["message"],
+        "'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization."
     );
-    assert!(message.ends_with(" - 5 min.)"), "{message}");
 
     let good = post(addr, "/", &API_HEADERS, body, Some(&key_a())).await;
     assert_eq!(good.status, 200, "{}", good.body);
     server.stop().await.unwrap();
 }
 
-fn stale_date(headers: &[(String, String)]) -> &str {
+/// The API headers of a request to `addr` signed `offset` seconds from
+/// now, with its `Authorization` passed through `edit`.
+fn api_headers(
+    addr: std::net::SocketAddr,
+    body: &[u8],
+    offset: i64,
+    edit: impl Fn(String) -> String,
+) -> Vec<(String, String)> {
+    let host = addr.to_string();
+    let mut to_sign = vec![("host", host.as_str())];
+    to_sign.extend(API_HEADERS);
+    let when = if offset < 0 {
+        SystemTime::now() - Duration::from_secs(offset.unsigned_abs())
+    } else {
+        SystemTime::now() + Duration::from_secs(offset.unsigned_abs())
+    };
+    let mut headers: Vec<(String, String)> = API_HEADERS
+        .iter()
+        .map(|(n, v)| (n.to_string(), v.to_string()))
+        .collect();
+    for (name, value) in sign_headers(&key_a(), "POST", "/", &to_sign, body, when).unwrap() {
+        let value = if name == "authorization" {
+            edit(value)
+        } else {
+            value
+        };
+        headers.push((name, value));
+    }
+    headers
+}
+
+fn borrow(headers: &[(String, String)]) -> Vec<(&str, &str)> {
     headers
         .iter()
-        .find(|(n, _)| n == "x-amz-date")
+        .map(|(n, v)| (n.as_str(), v.as_str()))
+        .collect()
+}
+
+fn value_of<'a>(headers: &'a [(String, String)], name: &str) -> &'a str {
+    headers
+        .iter()
+        .find(|(n, _)| n == name)
         .map(|(_, v)| v.as_str())
         .unwrap()
 }
