@@ -82,11 +82,13 @@ pub fn lib_rs(ir: &Ir) -> TokenStream {
             mod protocol_tests;
         }
     });
+    let operations = match ir.operations.len() {
+        1 => "1 operation".to_owned(),
+        n => format!("{n} operations"),
+    };
     let summary = format!(
-        " Generated from `{}`: {} operations. Start with [`{}`] and [`dispatch`].",
-        ir.service.id,
-        ir.operations.len(),
-        ir.service.trait_name
+        " Generated from `{}`: {operations}. Start with [`{}`] and [`dispatch`].",
+        ir.service.id, ir.service.trait_name
     );
     quote! {
         #![doc = #summary]
