@@ -140,7 +140,6 @@ pub async fn start_with_log(
         domain: domain.clone(),
         strict_auth: config.auth == AuthMode::Sigv4,
         admin: config.admin,
-        max_body_bytes: config.max_body_bytes,
         console: !config.no_console,
         // Strict mode guards the API; the console, which has no signatures,
         // then answers only this machine unless told otherwise.

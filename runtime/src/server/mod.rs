@@ -122,8 +122,10 @@ impl<A: Api> Router<A> {
         self
     }
 
-    pub fn api(&self) -> &A {
-        &self.api
+    /// The request body, refused past this router's limit; for routes of a
+    /// program's own that read bodies as the API does.
+    pub async fn read_body(&self, body: Incoming) -> Result<Bytes, Refusal> {
+        read_body(body, self.max_body_bytes).await
     }
 
     /// Who calls, by this router's [`Identify`]; for routes of a program's
@@ -154,7 +156,7 @@ impl<A: Api> Router<A> {
             });
             to_response(answer, &request_id)
         };
-        let body = match read_body(body, self.max_body_bytes).await {
+        let body = match self.read_body(body).await {
             Ok(body) => body,
             Err(refusal) => return answer(refusal.into_response(A::PROTOCOL), "-"),
         };
@@ -223,7 +225,7 @@ impl Refusal {
 /// protocol's error shape so SDKs report it as a service error. AWS
 /// documents no error for an oversized request; `RequestEntityTooLargeException`
 /// is the name its JSON services use with status 413.
-pub async fn read_body(body: Incoming, limit: usize) -> Result<Bytes, Refusal> {
+async fn read_body(body: Incoming, limit: usize) -> Result<Bytes, Refusal> {
     match Limited::new(body, limit).collect().await {
         Ok(body) => Ok(body.to_bytes()),
         Err(error) if error.downcast_ref::<LengthLimitError>().is_some() => Err(Refusal {

@@ -98,10 +98,6 @@ impl Auth {
             keys: SigningKeys::default(),
         }
     }
-
-    pub fn is_strict(&self) -> bool {
-        matches!(self, Auth::Sigv4 { .. })
-    }
 }
 
 /// What the router asks of every request: signatures are dated by the wall

@@ -6,7 +6,7 @@
 use std::net::SocketAddr;
 use std::sync::Arc;
 
-use awsjson_runtime::server::{is_region_name, plain, read_body, Handler, Router, Signed};
+use awsjson_runtime::server::{is_region_name, plain, Handler, Router, Signed};
 use http_body_util::Full;
 use hyper::body::{Bytes, Incoming};
 use hyper::header::{self, HeaderValue};
@@ -30,8 +30,6 @@ pub struct App {
     pub strict_auth: bool,
     /// Whether `/_admin/…` is served.
     pub admin: bool,
-    /// Largest request body accepted, in bytes.
-    pub max_body_bytes: usize,
     /// Whether `/console` is served at all (`--no-console` turns it off).
     pub console: bool,
     /// Serve the console to loopback peers only.
@@ -150,7 +148,7 @@ async fn run_now(app: &App, parts: &Parts, window_id: &str, body: Incoming) -> R
             &json!({ "__type": code, "message": message }),
         )
     };
-    let body = match read_body(body, app.max_body_bytes).await {
+    let body = match app.api.read_body(body).await {
         Ok(body) => body,
         Err(refusal) => return refused(refusal.status, refusal.code, &refusal.message),
     };

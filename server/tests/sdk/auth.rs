@@ -3,12 +3,12 @@
 
 use std::time::{Duration, SystemTime};
 
-use aws_sdk_ssm::config::{BehaviorVersion, Credentials, Region};
+use aws_sdk_ssm::config::Credentials;
 use aws_sdk_ssm::Client;
 use ssm_server::auth::signer::{sign_headers, Key};
 use ssm_server::{AuthMode, Config, Running};
 
-use crate::common::{create_window, error_of, post, start};
+use crate::common::{client_signing, create_window, error_of, post, start};
 
 const REGION: &str = "ap-south-1";
 
@@ -40,21 +40,8 @@ async fn strict_server(admin: bool) -> (Running, tempfile::TempDir) {
 }
 
 fn sdk(server: &Running, key: &str, secret: &str, token: Option<&str>) -> Client {
-    let config = aws_sdk_ssm::Config::builder()
-        .behavior_version(BehaviorVersion::latest())
-        .region(Region::new(REGION))
-        .credentials_provider(Credentials::new(
-            key,
-            secret,
-            token.map(str::to_owned),
-            None,
-            "tests",
-        ))
-        .endpoint_url(format!("http://{}", server.addr))
-        .http_client(aws_smithy_http_client::Builder::new().build_http())
-        .retry_config(aws_sdk_ssm::config::retry::RetryConfig::disabled())
-        .build();
-    Client::from_conf(config)
+    let credentials = Credentials::new(key, secret, token.map(str::to_owned), None, "tests");
+    client_signing(server.addr, REGION, credentials)
 }
 
 fn key_a() -> Key {

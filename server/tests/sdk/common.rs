@@ -113,12 +113,17 @@ pub fn client_at(addr: SocketAddr, region: &str) -> Client {
 
 /// A client signing with `access_key` (and the suite's one secret).
 pub fn client_as(addr: SocketAddr, region: &str, access_key: &str) -> Client {
+    let credentials = Credentials::new(access_key, SECRET_KEY, None, None, "tests");
+    client_signing(addr, region, credentials)
+}
+
+/// A client signing with `credentials`, without retries so every error
+/// shows.
+pub fn client_signing(addr: SocketAddr, region: &str, credentials: Credentials) -> Client {
     let config = aws_sdk_ssm::Config::builder()
         .behavior_version(BehaviorVersion::latest())
         .region(Region::new(region.to_owned()))
-        .credentials_provider(Credentials::new(
-            access_key, SECRET_KEY, None, None, "tests",
-        ))
+        .credentials_provider(credentials)
         .endpoint_url(format!("http://{addr}"))
         .http_client(aws_smithy_http_client::Builder::new().build_http())
         .retry_config(aws_sdk_ssm::config::retry::RetryConfig::disabled())
