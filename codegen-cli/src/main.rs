@@ -46,7 +46,7 @@ Examples:
         /// shape id, e.g. `example.greeter#Greeter`).
         #[arg(long, value_name = "SHAPE_ID")]
         service: Option<String>,
-        /// Where the crate gets `awsjson-runtime`: a version requirement
+        /// Where the crate gets `smithy-runtime`: a version requirement
         /// (`0.1`, `^0.1.2`) for a published runtime, or a path as Cargo reads
         /// it, relative to the generated crate (`./0.1` for a directory so
         /// named). Default: the runtime/ of the checkout this command was

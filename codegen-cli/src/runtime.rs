@@ -1,4 +1,4 @@
-//! Where a generated crate finds `awsjson-runtime`, and the paths that
+//! Where a generated crate finds `smithy-runtime`, and the paths that
 //! decides.
 
 use std::fs;
@@ -41,7 +41,7 @@ pub fn local_runtime(out: &Path) -> Result<Runtime, String> {
     let runtime = checkout_runtime();
     let Ok(runtime) = runtime.canonicalize() else {
         return Err(format!(
-            "the awsjson-runtime sources this generator was built with ({}) are gone; \
+            "the smithy-runtime sources this generator was built with ({}) are gone; \
              pass --runtime with a path to them or a version requirement",
             runtime.display()
         ));
@@ -180,7 +180,7 @@ mod tests {
         }
         for path in [
             "../runtime",
-            "/opt/awsjson-runtime",
+            "/opt/smithy-runtime",
             "./0.1",
             "runtime",
             r"C:\rt",

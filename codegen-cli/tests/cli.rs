@@ -133,7 +133,7 @@ fn a_crate_name_and_a_runtime_version_reach_the_manifest() {
     assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
     let manifest = fs::read_to_string(dir.path().join("greeter-api/Cargo.toml")).unwrap();
     assert!(manifest.contains("name = \"hello-api\""), "{manifest}");
-    assert!(manifest.contains("awsjson-runtime = \"0.1\""), "{manifest}");
+    assert!(manifest.contains("smithy-runtime = \"0.1\""), "{manifest}");
 }
 
 #[test]

@@ -1055,7 +1055,7 @@ impl<'m> Builder<'m> {
         let mut patterns = BTreeMap::new();
         let mut check = |owner: String, source: &String| -> Result<()> {
             if !patterns.contains_key(source) {
-                awsjson_runtime::Pattern::check(source).map_err(|why| {
+                smithy_runtime::Pattern::check(source).map_err(|why| {
                     Error::unsupported(&owner, format!("pattern `{source}`: {why}"))
                 })?;
                 patterns.insert(

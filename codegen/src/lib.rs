@@ -33,7 +33,7 @@ pub struct Options {
     pub service: Option<String>,
     /// The package name; by default derived from the service's sdkId.
     pub crate_name: Option<String>,
-    /// Where the generated crate's `awsjson-runtime` dependency comes from.
+    /// Where the generated crate's `smithy-runtime` dependency comes from.
     pub runtime: Runtime,
     /// Add an empty `[workspace]` so the crate builds outside this workspace.
     pub standalone: bool,
@@ -55,7 +55,7 @@ impl Default for Options {
     }
 }
 
-/// The `awsjson-runtime` dependency of a generated crate.
+/// The `smithy-runtime` dependency of a generated crate.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Runtime {
     /// A path as Cargo reads it: relative to the generated crate's directory,

@@ -742,7 +742,7 @@ fn blob_defaults_are_base64() {
     // Not only the empty blob.
     let types = types_rs_with_default("smithy.api#Blob", json!("YWJj"), json!({}));
     assert!(
-        types.contains("::awsjson_runtime::Blob(b\"abc\".to_vec())"),
+        types.contains("::smithy_runtime::Blob(b\"abc\".to_vec())"),
         "{types}"
     );
 }

@@ -23,7 +23,7 @@ fn manifest(runtime: Runtime) -> String {
 fn runtime_line(manifest: &str) -> &str {
     manifest
         .lines()
-        .find(|line| line.starts_with("awsjson-runtime"))
+        .find(|line| line.starts_with("smithy-runtime"))
         .expect("the runtime is a dependency")
 }
 
@@ -32,14 +32,14 @@ fn runtime_by_relative_path() {
     let text = manifest(Runtime::Path("../../runtime".into()));
     assert_eq!(
         runtime_line(&text),
-        r#"awsjson-runtime = { path = "../../runtime" }"#
+        r#"smithy-runtime = { path = "../../runtime" }"#
     );
 }
 
 #[test]
 fn runtime_by_version_requirement() {
     let text = manifest(Runtime::Version("0.1".into()));
-    assert_eq!(runtime_line(&text), r#"awsjson-runtime = "0.1""#);
+    assert_eq!(runtime_line(&text), r#"smithy-runtime = "0.1""#);
 }
 
 #[test]
@@ -47,6 +47,6 @@ fn backslashes_and_quotes_in_a_path_are_escaped() {
     let text = manifest(Runtime::Path(r#"C:\work\my "runtime""#.into()));
     assert_eq!(
         runtime_line(&text),
-        r#"awsjson-runtime = { path = "C:\\work\\my \"runtime\"" }"#
+        r#"smithy-runtime = { path = "C:\\work\\my \"runtime\"" }"#
     );
 }

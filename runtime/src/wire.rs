@@ -11,7 +11,7 @@
 //! Generated code names a format as a type and lets [`As`] apply it:
 //!
 //! ```ignore
-//! use ::awsjson_runtime::wire;
+//! use ::smithy_runtime::wire;
 //!
 //! #[serde(with = "wire::As::<wire::List<wire::DateTime>>")]
 //! pub dates: Vec<Timestamp>,

@@ -5,9 +5,9 @@
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use awsjson_runtime::decode::decode;
-use awsjson_runtime::schema::{Bounds, Constraints, Kind, Member, Shape};
-use awsjson_runtime::Blob;
+use smithy_runtime::decode::decode;
+use smithy_runtime::schema::{Bounds, Constraints, Kind, Member, Shape};
+use smithy_runtime::Blob;
 
 struct Counting;
 

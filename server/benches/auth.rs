@@ -46,7 +46,7 @@ fn authenticate(c: &mut Criterion) {
         )
         .expect("credentials"),
     );
-    let open = Auth::Open(awsjson_runtime::server::OpenIdentity::default());
+    let open = Auth::Open(smithy_runtime::server::OpenIdentity::default());
     let headers = signed_headers(&key);
     let request = Signed {
         method: "POST",

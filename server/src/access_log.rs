@@ -30,7 +30,7 @@ pub enum AccessLog {
 }
 
 /// What one request's line says, as the runtime's router reports it.
-pub use awsjson_runtime::server::Answered as Entry;
+pub use smithy_runtime::server::Answered as Entry;
 
 impl AccessLog {
     pub fn record(&self, entry: &Entry<'_>) {

@@ -31,11 +31,11 @@ pub use clock::{Clock, ManualClock, SystemClock};
 pub use config::{AuthMode, Config};
 
 use auth::{Auth, Credentials};
-use awsjson_runtime::server::OpenIdentity;
 use domain::{Domain, Limits, Simulation};
 use inventory::Inventory;
 use scheduler::Scheduler;
 use service::SsmService;
+use smithy_runtime::server::OpenIdentity;
 use store::Store;
 
 /// A server accepting connections.

@@ -10,8 +10,8 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
-use awsjson_runtime::Timestamp;
 use chrono::{DateTime, TimeDelta, Utc};
+use smithy_runtime::Timestamp;
 
 use crate::domain::{latest_run, plan, skipped, window_schedule, Domain, Scope};
 use crate::store::Change;

@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use awsjson_runtime::RequestContext;
+use smithy_runtime::RequestContext;
 use ssm_api::error::*;
 use ssm_api::types::*;
 use ssm_api::AmazonSsm;

@@ -19,12 +19,12 @@ use std::sync::mpsc;
 use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
-use awsjson_runtime::HttpResponse;
 use dispatch_harness::{check, Envelope, Harness, Prepared};
 use model_values::{depth, Values, Verdict};
 use proptest::prelude::*;
 use proptest::test_runner::TestCaseError;
 use serde_json::Value;
+use smithy_runtime::HttpResponse;
 
 /// Far above any real call (microseconds), far below a test timeout.
 const CALL_LIMIT: Duration = Duration::from_secs(10);
@@ -75,7 +75,7 @@ fn send(harness: &mut Harness, prepared: Prepared) -> Result<HttpResponse, TestC
     Ok(response)
 }
 
-fn operation_meta(name: &str) -> &'static awsjson_runtime::schema::OperationMeta {
+fn operation_meta(name: &str) -> &'static smithy_runtime::schema::OperationMeta {
     ssm_api::operation::OPERATIONS
         .iter()
         .find(|operation| operation.name == name)
@@ -203,7 +203,7 @@ proptest! {
                     // the validator's words, as AWS does), so the validator
                     // itself is asked.
                     let shape = operation_meta(&operation).input;
-                    let validated = awsjson_runtime::validate::validate(&mut sent.clone(), shape);
+                    let validated = smithy_runtime::validate::validate(&mut sent.clone(), shape);
                     prop_assert!(
                         validated.is_ok() && error_type != "SerializationException",
                         "{operation}: the model accepts {sent}, yet the validator says {validated:?} \
@@ -256,8 +256,8 @@ fn generated_inputs_cover_every_operation_both_ways() {
 /// means something.
 #[test]
 fn the_response_rules_tell_honest_answers_from_broken_ones() {
-    use awsjson_runtime::{ErrorResponse, OperationError};
     use dispatch_harness::STORAGE_FAILURE;
+    use smithy_runtime::{ErrorResponse, OperationError};
     use ssm_api::error::{InternalServerError, InvalidResourceId};
 
     let protocol = ssm_api::PROTOCOL;

@@ -10,8 +10,8 @@
 
 use std::sync::Mutex;
 
-use awsjson_runtime::{ErrorResponse, HttpResponse, Request, RequestContext};
 use serde_json::{json, Map, Value};
+use smithy_runtime::{ErrorResponse, HttpResponse, Request, RequestContext};
 use ssm_api::error::*;
 use ssm_api::types::*;
 use ssm_api::AmazonSsm;

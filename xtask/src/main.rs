@@ -26,7 +26,7 @@ Commands:
       --service ID     The service to generate when the model has several
                        (absolute shape id; with --model)
       --all-models DIR Generate every *.json model in DIR into --out DIR/<name>
-      --runtime R      The awsjson-runtime dependency of the crate (with --out):
+      --runtime R      The smithy-runtime dependency of the crate (with --out):
                        a version requirement (0.1, ^0.1.2) for a published
                        runtime, or a path as Cargo reads it, relative to the
                        generated crate (./0.1 for a directory so named).

@@ -109,9 +109,9 @@ fn error_impls(ir: &Ir, shape: &Shape) -> TokenStream {
 
         impl ::std::error::Error for #name {}
 
-        impl ::awsjson_runtime::OperationError for #name {
-            fn to_error_response(&self) -> ::awsjson_runtime::ErrorResponse {
-                ::awsjson_runtime::ErrorResponse::modeled(Self::SHAPE_ID, Self::STATUS, self)#query_error
+        impl ::smithy_runtime::OperationError for #name {
+            fn to_error_response(&self) -> ::smithy_runtime::ErrorResponse {
+                ::smithy_runtime::ErrorResponse::modeled(Self::SHAPE_ID, Self::STATUS, self)#query_error
             }
         }
     }
@@ -132,13 +132,13 @@ fn operation_error(ir: &Ir, operation: &Operation) -> TokenStream {
             #( #variant_docs #variants(#variants), )*
             /// An error the model does not list for this operation, such as a
             /// `ValidationException` raised by the service's own rules.
-            Unmodeled(::awsjson_runtime::ErrorResponse),
+            Unmodeled(::smithy_runtime::ErrorResponse),
         }
 
-        impl ::awsjson_runtime::OperationError for #name {
-            fn to_error_response(&self) -> ::awsjson_runtime::ErrorResponse {
+        impl ::smithy_runtime::OperationError for #name {
+            fn to_error_response(&self) -> ::smithy_runtime::ErrorResponse {
                 match self {
-                    #( Self::#variants(error) => ::awsjson_runtime::OperationError::to_error_response(error), )*
+                    #( Self::#variants(error) => ::smithy_runtime::OperationError::to_error_response(error), )*
                     Self::Unmodeled(error) => error.clone(),
                 }
             }
@@ -163,8 +163,8 @@ fn operation_error(ir: &Ir, operation: &Operation) -> TokenStream {
             }
         )*
 
-        impl ::std::convert::From<::awsjson_runtime::ErrorResponse> for #name {
-            fn from(error: ::awsjson_runtime::ErrorResponse) -> Self {
+        impl ::std::convert::From<::smithy_runtime::ErrorResponse> for #name {
+            fn from(error: ::smithy_runtime::ErrorResponse) -> Self {
                 Self::Unmodeled(error)
             }
         }

@@ -30,10 +30,10 @@ description = "Types, validation and awsJson dispatch for {service}"
 client = []
 # Serve the service over HTTP: `router(service)`, run by the runtime's
 # `server::serve`.
-server = ["awsjson-runtime/server"]
+server = ["smithy-runtime/server"]
 
 [dependencies]
-awsjson-runtime = {runtime}
+smithy-runtime = {runtime}
 serde = {{ version = "1", features = ["derive"] }}
 serde_json = "1"
 "#,
@@ -109,7 +109,7 @@ pub fn lib_rs(ir: &Ir) -> TokenStream {
         pub mod types;
         #protocol_tests
 
-        pub use ::awsjson_runtime as runtime;
+        pub use ::smithy_runtime as runtime;
         pub use service::{dispatch, #service, PROTOCOL, TARGET_PREFIX};
         #[cfg(feature = "server")]
         pub use service::{router, Served};

@@ -111,7 +111,7 @@ pub(crate) fn rust_type(ir: &Ir, id: &str, from: Module) -> TokenStream {
     let shape = ir.shape(id);
     match &shape.kind {
         Kind::Simple(simple) => match simple {
-            Simple::Blob => quote!(::awsjson_runtime::Blob),
+            Simple::Blob => quote!(::smithy_runtime::Blob),
             Simple::Boolean => quote!(bool),
             Simple::String => std_path(ir, "String"),
             Simple::Byte => quote!(i8),
@@ -120,12 +120,12 @@ pub(crate) fn rust_type(ir: &Ir, id: &str, from: Module) -> TokenStream {
             Simple::Long => quote!(i64),
             Simple::Float => quote!(f32),
             Simple::Double => quote!(f64),
-            Simple::Timestamp => quote!(::awsjson_runtime::Timestamp),
-            Simple::Document => quote!(::awsjson_runtime::Document),
+            Simple::Timestamp => quote!(::smithy_runtime::Timestamp),
+            Simple::Document => quote!(::smithy_runtime::Document),
             // Rejected while building the IR.
             Simple::BigInteger | Simple::BigDecimal => quote!(::serde_json::Number),
         },
-        Kind::Unit => quote!(::awsjson_runtime::Unit),
+        Kind::Unit => quote!(::smithy_runtime::Unit),
         Kind::List { member, sparse } => {
             let item = rust_type(ir, &member.target, from);
             let item = if *sparse { optional(ir, item) } else { item };

@@ -49,8 +49,8 @@ pub fn protocol_tests_rs(ir: &Ir) -> TokenStream {
         use ::std::marker::Send;
         use ::std::result::Result;
 
-        use ::awsjson_runtime::testing::Recorder;
-        use ::awsjson_runtime::{ErrorResponse, RequestContext};
+        use ::smithy_runtime::testing::Recorder;
+        use ::smithy_runtime::{ErrorResponse, RequestContext};
 
         /// The service under test: it records what each handler receives.
         #[derive(Default)]
@@ -135,12 +135,12 @@ fn test_body(ir: &Ir, test: &ProtocolTest) -> Result<TokenStream, String> {
             // sent with the body a client would write for its params.
             let body = match case.get("body").and_then(Value::as_str) {
                 Some(body) => quote!(#body.as_bytes().to_vec()),
-                None => quote!(::awsjson_runtime::testing::client_body(headers, &expected)),
+                None => quote!(::smithy_runtime::testing::client_body(headers, &expected)),
             };
             let name = &operation.name;
             Ok(quote! {
                 let headers: &[(&str, &str)] = &#headers;
-                ::awsjson_runtime::testing::check_request_headers(
+                ::smithy_runtime::testing::check_request_headers(
                     headers,
                     &[#(#require),*],
                     &[#(#forbid),*],
@@ -148,10 +148,10 @@ fn test_body(ir: &Ir, test: &ProtocolTest) -> Result<TokenStream, String> {
                 let expected: #input_type = #expected;
                 let body: ::std::vec::Vec<u8> = #body;
                 let harness = Harness::default();
-                let response = ::awsjson_runtime::testing::block_on(crate::dispatch(
+                let response = ::smithy_runtime::testing::block_on(crate::dispatch(
                     &harness,
                     &RequestContext::default(),
-                    ::awsjson_runtime::testing::request(headers, &body),
+                    ::smithy_runtime::testing::request(headers, &body),
                 ));
                 harness.0.assert_received(#name, &expected, &response)
             })
@@ -163,11 +163,11 @@ fn test_body(ir: &Ir, test: &ProtocolTest) -> Result<TokenStream, String> {
             let expected = expected_response(case);
             Ok(quote! {
                 let output: #output_type = #output;
-                let response = ::awsjson_runtime::respond(
+                let response = ::smithy_runtime::respond(
                     crate::PROTOCOL,
                     Ok::<_, crate::error::#error>(output),
                 );
-                ::awsjson_runtime::testing::check_response(&response, &#expected)
+                ::smithy_runtime::testing::check_response(&response, &#expected)
             })
         }
         TestKind::Error(error) => {
@@ -176,8 +176,8 @@ fn test_body(ir: &Ir, test: &ProtocolTest) -> Result<TokenStream, String> {
             let expected = expected_response(case);
             Ok(quote! {
                 let error: #error_type = #value;
-                let response = ::awsjson_runtime::respond::<(), _>(crate::PROTOCOL, Err(error));
-                ::awsjson_runtime::testing::check_response(&response, &#expected)
+                let response = ::smithy_runtime::respond::<(), _>(crate::PROTOCOL, Err(error));
+                ::smithy_runtime::testing::check_response(&response, &#expected)
             })
         }
     }
@@ -186,8 +186,8 @@ fn test_body(ir: &Ir, test: &ProtocolTest) -> Result<TokenStream, String> {
 /// The media type, as the runtime the generated crate uses names it.
 fn content_type(ir: &Ir) -> &'static str {
     let protocol = match ir.service.protocol {
-        crate::ir::Protocol::AwsJson1_0 => awsjson_runtime::Protocol::AwsJson1_0,
-        crate::ir::Protocol::AwsJson1_1 => awsjson_runtime::Protocol::AwsJson1_1,
+        crate::ir::Protocol::AwsJson1_0 => smithy_runtime::Protocol::AwsJson1_0,
+        crate::ir::Protocol::AwsJson1_1 => smithy_runtime::Protocol::AwsJson1_1,
     };
     protocol.content_type()
 }
@@ -206,7 +206,7 @@ fn expected_response(case: &Value) -> TokenStream {
         .and_then(Value::as_str)
         .is_some_and(|t| t.contains("json"));
     quote! {
-        ::awsjson_runtime::testing::ExpectedResponse {
+        ::smithy_runtime::testing::ExpectedResponse {
             status: #status,
             headers: &#headers,
             require_headers: &[#(#require),*],
@@ -253,7 +253,7 @@ fn value_expr(ir: &Ir, id: &str, value: &Value) -> Result<TokenStream, String> {
     let ty = rust_type(ir, id, Module::Other);
     let mismatch = || format!("{value} is not a value of {id}");
     Ok(match &shape.kind {
-        Kind::Unit => quote!(::awsjson_runtime::Unit {}),
+        Kind::Unit => quote!(::smithy_runtime::Unit {}),
         Kind::Simple(simple) => simple_expr(*simple, value).ok_or_else(mismatch)?,
         Kind::Enum { variants, unknown } => {
             let text = value.as_str().ok_or_else(mismatch)?;
@@ -403,16 +403,16 @@ fn simple_expr(simple: Simple, value: &Value) -> Option<TokenStream> {
         })?,
         Simple::Blob => {
             let bytes = Literal::byte_string(value.as_str()?.as_bytes());
-            quote!(::awsjson_runtime::Blob(#bytes.to_vec()))
+            quote!(::smithy_runtime::Blob(#bytes.to_vec()))
         }
         Simple::Timestamp => {
             let millis = (value.as_f64()? * 1000.0).round() as i64;
             let millis = signed(millis < 0, Literal::u64_unsuffixed(millis.unsigned_abs()));
-            quote!(::awsjson_runtime::Timestamp::from_unix_millis(#millis))
+            quote!(::smithy_runtime::Timestamp::from_unix_millis(#millis))
         }
         Simple::Document => {
             let text = value.to_string();
-            quote!(::serde_json::from_str::<::awsjson_runtime::Document>(#text)
+            quote!(::serde_json::from_str::<::smithy_runtime::Document>(#text)
                 .expect("a case's document is JSON"))
         }
         Simple::BigInteger | Simple::BigDecimal => return None,

@@ -21,7 +21,7 @@ pub fn schema_rs(ir: &Ir) -> TokenStream {
     let shapes = ir.shapes.values().map(|shape| shape_static(ir, shape));
     let uses_patterns = (!ir.patterns.is_empty()).then(|| {
         quote!(
-            use ::awsjson_runtime::Pattern;
+            use ::smithy_runtime::Pattern;
         )
     });
     // Import only what the statics use: unused imports are warnings.
@@ -53,7 +53,7 @@ pub fn schema_rs(ir: &Ir) -> TokenStream {
         //! and by tools that show an operation's documented shape.
         #![allow(clippy::unreadable_literal)]
         #uses_patterns
-        use ::awsjson_runtime::schema::{#(#imports),*};
+        use ::smithy_runtime::schema::{#(#imports),*};
         #(#patterns)*
         #(#shapes)*
     }
@@ -192,7 +192,7 @@ pub fn operation_rs(ir: &Ir) -> TokenStream {
         .then(|| quote!(Paginated,));
     quote! {
         //! What each operation takes, returns and may fail with.
-        use ::awsjson_runtime::schema::{OperationMeta, #uses_paginated};
+        use ::smithy_runtime::schema::{OperationMeta, #uses_paginated};
         use crate::schema;
 
         /// Every operation of the service, sorted by name.

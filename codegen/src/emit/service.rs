@@ -60,7 +60,7 @@ pub fn service_rs(ir: &Ir) -> TokenStream {
         use ::std::marker::{Send, Sync};
         use ::std::result::Result;
 
-        use ::awsjson_runtime::{guard, handle, unknown_operation, unsupported_media_type, Handled, HttpResponse, Protocol, Request, RequestContext};
+        use ::smithy_runtime::{guard, handle, unknown_operation, unsupported_media_type, Handled, HttpResponse, Protocol, Request, RequestContext};
 
         use crate::schema;
 
@@ -101,12 +101,12 @@ pub fn service_rs(ir: &Ir) -> TokenStream {
         }
 
         /// `service` behind `POST /` over HTTP (feature `server`): run it with
-        /// `awsjson_runtime::server::serve`. Callers are identified by their
+        /// `smithy_runtime::server::serve`. Callers are identified by their
         /// SigV4 credential scope without checking signatures until
         /// `.identify(…)` says otherwise.
         #[cfg(feature = "server")]
-        pub fn router<S: #service>(service: S) -> ::awsjson_runtime::server::Router<Served<S>> {
-            ::awsjson_runtime::server::Router::new(Served(service))
+        pub fn router<S: #service>(service: S) -> ::smithy_runtime::server::Router<Served<S>> {
+            ::smithy_runtime::server::Router::new(Served(service))
         }
 
         /// A service as the runtime's router calls it.
@@ -114,7 +114,7 @@ pub fn service_rs(ir: &Ir) -> TokenStream {
         pub struct Served<S>(pub S);
 
         #[cfg(feature = "server")]
-        impl<S: #service> ::awsjson_runtime::server::Api for Served<S> {
+        impl<S: #service> ::smithy_runtime::server::Api for Served<S> {
             const PROTOCOL: Protocol = PROTOCOL;
 
             fn dispatch<'a>(&'a self, context: &'a RequestContext, request: Request<'a>) -> impl Future<Output = HttpResponse> + Send + 'a {

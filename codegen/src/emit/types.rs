@@ -121,7 +121,7 @@ fn field_serde(member: &Member, defaults: &mut Vec<TokenStream>, ir: &Ir) -> Tok
     quote! { #[serde(#(#args),*)] }
 }
 
-/// `use ::awsjson_runtime::wire;` when a member of `shapes` needs a wire
+/// `use ::smithy_runtime::wire;` when a member of `shapes` needs a wire
 /// format, so that `with` paths read `wire::As::<wire::Float>`.
 pub(super) fn wire_import<'a>(mut shapes: impl Iterator<Item = &'a Shape>) -> Option<TokenStream> {
     shapes
@@ -133,7 +133,7 @@ pub(super) fn wire_import<'a>(mut shapes: impl Iterator<Item = &'a Shape>) -> Op
         })
         .then(|| {
             quote!(
-                use ::awsjson_runtime::wire;
+                use ::smithy_runtime::wire;
             )
         })
 }
@@ -193,11 +193,11 @@ pub(super) fn default_value(ir: &Ir, target: &str, value: &DefaultValue) -> Toke
         }
         DefaultValue::Timestamp(millis) => {
             let millis = signed(*millis < 0, Literal::u64_unsuffixed(millis.unsigned_abs()));
-            quote!(::awsjson_runtime::Timestamp::from_unix_millis(#millis))
+            quote!(::smithy_runtime::Timestamp::from_unix_millis(#millis))
         }
         DefaultValue::Blob(bytes) => {
             let bytes = Literal::byte_string(bytes);
-            quote!(::awsjson_runtime::Blob(#bytes.to_vec()))
+            quote!(::smithy_runtime::Blob(#bytes.to_vec()))
         }
         DefaultValue::Document(value) => document(value),
         // The IR names no function for these; `Default` gives them.
@@ -269,7 +269,7 @@ fn redacting_debug(ir: &Ir, shape: &Shape, members: &[Member]) -> TokenStream {
         return quote! {
             impl ::std::fmt::Debug for #name {
                 fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                    f.write_str(::awsjson_runtime::REDACTED)
+                    f.write_str(::smithy_runtime::REDACTED)
                 }
             }
         };
@@ -279,7 +279,7 @@ fn redacting_debug(ir: &Ir, shape: &Shape, members: &[Member]) -> TokenStream {
             let variant = ident(&member.variant);
             let label = member.variant.trim_start_matches("r#");
             if hides_value(ir, &member.target) {
-                quote! { Self::#variant(_) => f.debug_tuple(#label).field(&::awsjson_runtime::REDACTED).finish(), }
+                quote! { Self::#variant(_) => f.debug_tuple(#label).field(&::smithy_runtime::REDACTED).finish(), }
             } else {
                 quote! { Self::#variant(value) => f.debug_tuple(#label).field(value).finish(), }
             }
@@ -296,7 +296,7 @@ fn redacting_debug(ir: &Ir, shape: &Shape, members: &[Member]) -> TokenStream {
         let field = ident(&member.field);
         let label = member.field.trim_start_matches("r#");
         if hides_value(ir, &member.target) {
-            quote! { .field(#label, &::awsjson_runtime::REDACTED) }
+            quote! { .field(#label, &::smithy_runtime::REDACTED) }
         } else {
             quote! { .field(#label, &self.#field) }
         }

@@ -7,8 +7,8 @@
 //! their type, enums and intEnums take one of their values, a document a
 //! scalar or an empty list or map, a list `[]`, a map `{}`.
 
-use awsjson_runtime::{Blob, Timestamp};
 use serde_json::Value;
+use smithy_runtime::{Blob, Timestamp};
 
 use super::Kind;
 use crate::error::{Error, Result};
@@ -35,7 +35,7 @@ pub enum DefaultValue {
     String(String),
     /// The Rust name of the enum or intEnum variant with the model's value.
     Variant(String),
-    /// Unix milliseconds, the precision of `awsjson_runtime::Timestamp`.
+    /// Unix milliseconds, the precision of `smithy_runtime::Timestamp`.
     Timestamp(i64),
     Blob(Vec<u8>),
     /// A scalar, `[]` or `{}`.

@@ -3,8 +3,8 @@
 
 use std::sync::Arc;
 
-use awsjson_runtime::server::{serve, ConnectionLimits};
 use greeter::Greeter;
+use smithy_runtime::server::{serve, ConnectionLimits};
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {

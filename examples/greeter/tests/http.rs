@@ -4,8 +4,8 @@
 use std::net::SocketAddr;
 use std::sync::Arc;
 
-use awsjson_runtime::server::{serve, ConnectionLimits};
 use serde_json::{json, Value};
+use smithy_runtime::server::{serve, ConnectionLimits};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 /// A Greeter on an ephemeral port, stopped when the test's runtime ends.

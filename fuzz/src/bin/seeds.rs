@@ -7,7 +7,7 @@
 use std::collections::BTreeSet;
 use std::path::PathBuf;
 
-use awsjson_runtime::schema::{Kind, Member, Shape};
+use smithy_runtime::schema::{Kind, Member, Shape};
 
 use ssm_api::operation::OPERATIONS;
 

@@ -28,9 +28,9 @@ impl ::std::fmt::Display for DoesNotExistException {
     }
 }
 impl ::std::error::Error for DoesNotExistException {}
-impl ::awsjson_runtime::OperationError for DoesNotExistException {
-    fn to_error_response(&self) -> ::awsjson_runtime::ErrorResponse {
-        ::awsjson_runtime::ErrorResponse::modeled(Self::SHAPE_ID, Self::STATUS, self)
+impl ::smithy_runtime::OperationError for DoesNotExistException {
+    fn to_error_response(&self) -> ::smithy_runtime::ErrorResponse {
+        ::smithy_runtime::ErrorResponse::modeled(Self::SHAPE_ID, Self::STATUS, self)
     }
 }
 /// The requested task type or capability is not available in this Region.
@@ -60,9 +60,9 @@ impl ::std::fmt::Display for FeatureNotAvailableException {
     }
 }
 impl ::std::error::Error for FeatureNotAvailableException {}
-impl ::awsjson_runtime::OperationError for FeatureNotAvailableException {
-    fn to_error_response(&self) -> ::awsjson_runtime::ErrorResponse {
-        ::awsjson_runtime::ErrorResponse::modeled(Self::SHAPE_ID, Self::STATUS, self)
+impl ::smithy_runtime::OperationError for FeatureNotAvailableException {
+    fn to_error_response(&self) -> ::smithy_runtime::ErrorResponse {
+        ::smithy_runtime::ErrorResponse::modeled(Self::SHAPE_ID, Self::STATUS, self)
     }
 }
 /// A client token was reused with request parameters that differ from the first request that used it.
@@ -92,9 +92,9 @@ impl ::std::fmt::Display for IdempotentParameterMismatch {
     }
 }
 impl ::std::error::Error for IdempotentParameterMismatch {}
-impl ::awsjson_runtime::OperationError for IdempotentParameterMismatch {
-    fn to_error_response(&self) -> ::awsjson_runtime::ErrorResponse {
-        ::awsjson_runtime::ErrorResponse::modeled(Self::SHAPE_ID, Self::STATUS, self)
+impl ::smithy_runtime::OperationError for IdempotentParameterMismatch {
+    fn to_error_response(&self) -> ::smithy_runtime::ErrorResponse {
+        ::smithy_runtime::ErrorResponse::modeled(Self::SHAPE_ID, Self::STATUS, self)
     }
 }
 /// The service hit an unexpected problem while processing the request.
@@ -124,9 +124,9 @@ impl ::std::fmt::Display for InternalServerError {
     }
 }
 impl ::std::error::Error for InternalServerError {}
-impl ::awsjson_runtime::OperationError for InternalServerError {
-    fn to_error_response(&self) -> ::awsjson_runtime::ErrorResponse {
-        ::awsjson_runtime::ErrorResponse::modeled(Self::SHAPE_ID, Self::STATUS, self)
+impl ::smithy_runtime::OperationError for InternalServerError {
+    fn to_error_response(&self) -> ::smithy_runtime::ErrorResponse {
+        ::smithy_runtime::ErrorResponse::modeled(Self::SHAPE_ID, Self::STATUS, self)
     }
 }
 /// The resource ID is malformed or does not refer to an existing resource.
@@ -143,9 +143,9 @@ impl ::std::fmt::Display for InvalidResourceId {
     }
 }
 impl ::std::error::Error for InvalidResourceId {}
-impl ::awsjson_runtime::OperationError for InvalidResourceId {
-    fn to_error_response(&self) -> ::awsjson_runtime::ErrorResponse {
-        ::awsjson_runtime::ErrorResponse::modeled(Self::SHAPE_ID, Self::STATUS, self)
+impl ::smithy_runtime::OperationError for InvalidResourceId {
+    fn to_error_response(&self) -> ::smithy_runtime::ErrorResponse {
+        ::smithy_runtime::ErrorResponse::modeled(Self::SHAPE_ID, Self::STATUS, self)
     }
 }
 /// The resource type is not valid for this request.
@@ -162,9 +162,9 @@ impl ::std::fmt::Display for InvalidResourceType {
     }
 }
 impl ::std::error::Error for InvalidResourceType {}
-impl ::awsjson_runtime::OperationError for InvalidResourceType {
-    fn to_error_response(&self) -> ::awsjson_runtime::ErrorResponse {
-        ::awsjson_runtime::ErrorResponse::modeled(Self::SHAPE_ID, Self::STATUS, self)
+impl ::smithy_runtime::OperationError for InvalidResourceType {
+    fn to_error_response(&self) -> ::smithy_runtime::ErrorResponse {
+        ::smithy_runtime::ErrorResponse::modeled(Self::SHAPE_ID, Self::STATUS, self)
     }
 }
 /// The request would go beyond a service quota, such as the number of maintenance windows allowed.
@@ -194,9 +194,9 @@ impl ::std::fmt::Display for ResourceLimitExceededException {
     }
 }
 impl ::std::error::Error for ResourceLimitExceededException {}
-impl ::awsjson_runtime::OperationError for ResourceLimitExceededException {
-    fn to_error_response(&self) -> ::awsjson_runtime::ErrorResponse {
-        ::awsjson_runtime::ErrorResponse::modeled(Self::SHAPE_ID, Self::STATUS, self)
+impl ::smithy_runtime::OperationError for ResourceLimitExceededException {
+    fn to_error_response(&self) -> ::smithy_runtime::ErrorResponse {
+        ::smithy_runtime::ErrorResponse::modeled(Self::SHAPE_ID, Self::STATUS, self)
     }
 }
 /// The target cannot be removed because one or more registered tasks still refer to it.
@@ -226,9 +226,9 @@ impl ::std::fmt::Display for TargetInUseException {
     }
 }
 impl ::std::error::Error for TargetInUseException {}
-impl ::awsjson_runtime::OperationError for TargetInUseException {
-    fn to_error_response(&self) -> ::awsjson_runtime::ErrorResponse {
-        ::awsjson_runtime::ErrorResponse::modeled(Self::SHAPE_ID, Self::STATUS, self)
+impl ::smithy_runtime::OperationError for TargetInUseException {
+    fn to_error_response(&self) -> ::smithy_runtime::ErrorResponse {
+        ::smithy_runtime::ErrorResponse::modeled(Self::SHAPE_ID, Self::STATUS, self)
     }
 }
 /// The request would leave the resource with more tags than permitted.
@@ -245,9 +245,9 @@ impl ::std::fmt::Display for TooManyTagsError {
     }
 }
 impl ::std::error::Error for TooManyTagsError {}
-impl ::awsjson_runtime::OperationError for TooManyTagsError {
-    fn to_error_response(&self) -> ::awsjson_runtime::ErrorResponse {
-        ::awsjson_runtime::ErrorResponse::modeled(Self::SHAPE_ID, Self::STATUS, self)
+impl ::smithy_runtime::OperationError for TooManyTagsError {
+    fn to_error_response(&self) -> ::smithy_runtime::ErrorResponse {
+        ::smithy_runtime::ErrorResponse::modeled(Self::SHAPE_ID, Self::STATUS, self)
     }
 }
 /// Too many changes are being made to the same resource at once; retry later.
@@ -277,9 +277,9 @@ impl ::std::fmt::Display for TooManyUpdates {
     }
 }
 impl ::std::error::Error for TooManyUpdates {}
-impl ::awsjson_runtime::OperationError for TooManyUpdates {
-    fn to_error_response(&self) -> ::awsjson_runtime::ErrorResponse {
-        ::awsjson_runtime::ErrorResponse::modeled(Self::SHAPE_ID, Self::STATUS, self)
+impl ::smithy_runtime::OperationError for TooManyUpdates {
+    fn to_error_response(&self) -> ::smithy_runtime::ErrorResponse {
+        ::smithy_runtime::ErrorResponse::modeled(Self::SHAPE_ID, Self::STATUS, self)
     }
 }
 /// The errors `AddTagsToResource` can return.
@@ -297,25 +297,25 @@ pub enum AddTagsToResourceError {
     TooManyUpdates(TooManyUpdates),
     /// An error the model does not list for this operation, such as a
     /// `ValidationException` raised by the service's own rules.
-    Unmodeled(::awsjson_runtime::ErrorResponse),
+    Unmodeled(::smithy_runtime::ErrorResponse),
 }
-impl ::awsjson_runtime::OperationError for AddTagsToResourceError {
-    fn to_error_response(&self) -> ::awsjson_runtime::ErrorResponse {
+impl ::smithy_runtime::OperationError for AddTagsToResourceError {
+    fn to_error_response(&self) -> ::smithy_runtime::ErrorResponse {
         match self {
             Self::InternalServerError(error) => {
-                ::awsjson_runtime::OperationError::to_error_response(error)
+                ::smithy_runtime::OperationError::to_error_response(error)
             }
             Self::InvalidResourceId(error) => {
-                ::awsjson_runtime::OperationError::to_error_response(error)
+                ::smithy_runtime::OperationError::to_error_response(error)
             }
             Self::InvalidResourceType(error) => {
-                ::awsjson_runtime::OperationError::to_error_response(error)
+                ::smithy_runtime::OperationError::to_error_response(error)
             }
             Self::TooManyTagsError(error) => {
-                ::awsjson_runtime::OperationError::to_error_response(error)
+                ::smithy_runtime::OperationError::to_error_response(error)
             }
             Self::TooManyUpdates(error) => {
-                ::awsjson_runtime::OperationError::to_error_response(error)
+                ::smithy_runtime::OperationError::to_error_response(error)
             }
             Self::Unmodeled(error) => error.clone(),
         }
@@ -359,8 +359,8 @@ impl ::std::convert::From<TooManyUpdates> for AddTagsToResourceError {
         Self::TooManyUpdates(error)
     }
 }
-impl ::std::convert::From<::awsjson_runtime::ErrorResponse> for AddTagsToResourceError {
-    fn from(error: ::awsjson_runtime::ErrorResponse) -> Self {
+impl ::std::convert::From<::smithy_runtime::ErrorResponse> for AddTagsToResourceError {
+    fn from(error: ::smithy_runtime::ErrorResponse) -> Self {
         Self::Unmodeled(error)
     }
 }
@@ -373,16 +373,16 @@ pub enum CancelMaintenanceWindowExecutionError {
     InternalServerError(InternalServerError),
     /// An error the model does not list for this operation, such as a
     /// `ValidationException` raised by the service's own rules.
-    Unmodeled(::awsjson_runtime::ErrorResponse),
+    Unmodeled(::smithy_runtime::ErrorResponse),
 }
-impl ::awsjson_runtime::OperationError for CancelMaintenanceWindowExecutionError {
-    fn to_error_response(&self) -> ::awsjson_runtime::ErrorResponse {
+impl ::smithy_runtime::OperationError for CancelMaintenanceWindowExecutionError {
+    fn to_error_response(&self) -> ::smithy_runtime::ErrorResponse {
         match self {
             Self::DoesNotExistException(error) => {
-                ::awsjson_runtime::OperationError::to_error_response(error)
+                ::smithy_runtime::OperationError::to_error_response(error)
             }
             Self::InternalServerError(error) => {
-                ::awsjson_runtime::OperationError::to_error_response(error)
+                ::smithy_runtime::OperationError::to_error_response(error)
             }
             Self::Unmodeled(error) => error.clone(),
         }
@@ -410,9 +410,9 @@ for CancelMaintenanceWindowExecutionError {
         Self::InternalServerError(error)
     }
 }
-impl ::std::convert::From<::awsjson_runtime::ErrorResponse>
+impl ::std::convert::From<::smithy_runtime::ErrorResponse>
 for CancelMaintenanceWindowExecutionError {
-    fn from(error: ::awsjson_runtime::ErrorResponse) -> Self {
+    fn from(error: ::smithy_runtime::ErrorResponse) -> Self {
         Self::Unmodeled(error)
     }
 }
@@ -427,19 +427,19 @@ pub enum CreateMaintenanceWindowError {
     ResourceLimitExceededException(ResourceLimitExceededException),
     /// An error the model does not list for this operation, such as a
     /// `ValidationException` raised by the service's own rules.
-    Unmodeled(::awsjson_runtime::ErrorResponse),
+    Unmodeled(::smithy_runtime::ErrorResponse),
 }
-impl ::awsjson_runtime::OperationError for CreateMaintenanceWindowError {
-    fn to_error_response(&self) -> ::awsjson_runtime::ErrorResponse {
+impl ::smithy_runtime::OperationError for CreateMaintenanceWindowError {
+    fn to_error_response(&self) -> ::smithy_runtime::ErrorResponse {
         match self {
             Self::IdempotentParameterMismatch(error) => {
-                ::awsjson_runtime::OperationError::to_error_response(error)
+                ::smithy_runtime::OperationError::to_error_response(error)
             }
             Self::InternalServerError(error) => {
-                ::awsjson_runtime::OperationError::to_error_response(error)
+                ::smithy_runtime::OperationError::to_error_response(error)
             }
             Self::ResourceLimitExceededException(error) => {
-                ::awsjson_runtime::OperationError::to_error_response(error)
+                ::smithy_runtime::OperationError::to_error_response(error)
             }
             Self::Unmodeled(error) => error.clone(),
         }
@@ -476,9 +476,9 @@ for CreateMaintenanceWindowError {
         Self::ResourceLimitExceededException(error)
     }
 }
-impl ::std::convert::From<::awsjson_runtime::ErrorResponse>
+impl ::std::convert::From<::smithy_runtime::ErrorResponse>
 for CreateMaintenanceWindowError {
-    fn from(error: ::awsjson_runtime::ErrorResponse) -> Self {
+    fn from(error: ::smithy_runtime::ErrorResponse) -> Self {
         Self::Unmodeled(error)
     }
 }
@@ -489,13 +489,13 @@ pub enum DeleteMaintenanceWindowError {
     InternalServerError(InternalServerError),
     /// An error the model does not list for this operation, such as a
     /// `ValidationException` raised by the service's own rules.
-    Unmodeled(::awsjson_runtime::ErrorResponse),
+    Unmodeled(::smithy_runtime::ErrorResponse),
 }
-impl ::awsjson_runtime::OperationError for DeleteMaintenanceWindowError {
-    fn to_error_response(&self) -> ::awsjson_runtime::ErrorResponse {
+impl ::smithy_runtime::OperationError for DeleteMaintenanceWindowError {
+    fn to_error_response(&self) -> ::smithy_runtime::ErrorResponse {
         match self {
             Self::InternalServerError(error) => {
-                ::awsjson_runtime::OperationError::to_error_response(error)
+                ::smithy_runtime::OperationError::to_error_response(error)
             }
             Self::Unmodeled(error) => error.clone(),
         }
@@ -515,9 +515,9 @@ impl ::std::convert::From<InternalServerError> for DeleteMaintenanceWindowError 
         Self::InternalServerError(error)
     }
 }
-impl ::std::convert::From<::awsjson_runtime::ErrorResponse>
+impl ::std::convert::From<::smithy_runtime::ErrorResponse>
 for DeleteMaintenanceWindowError {
-    fn from(error: ::awsjson_runtime::ErrorResponse) -> Self {
+    fn from(error: ::smithy_runtime::ErrorResponse) -> Self {
         Self::Unmodeled(error)
     }
 }
@@ -532,19 +532,19 @@ pub enum DeregisterTargetFromMaintenanceWindowError {
     TargetInUseException(TargetInUseException),
     /// An error the model does not list for this operation, such as a
     /// `ValidationException` raised by the service's own rules.
-    Unmodeled(::awsjson_runtime::ErrorResponse),
+    Unmodeled(::smithy_runtime::ErrorResponse),
 }
-impl ::awsjson_runtime::OperationError for DeregisterTargetFromMaintenanceWindowError {
-    fn to_error_response(&self) -> ::awsjson_runtime::ErrorResponse {
+impl ::smithy_runtime::OperationError for DeregisterTargetFromMaintenanceWindowError {
+    fn to_error_response(&self) -> ::smithy_runtime::ErrorResponse {
         match self {
             Self::DoesNotExistException(error) => {
-                ::awsjson_runtime::OperationError::to_error_response(error)
+                ::smithy_runtime::OperationError::to_error_response(error)
             }
             Self::InternalServerError(error) => {
-                ::awsjson_runtime::OperationError::to_error_response(error)
+                ::smithy_runtime::OperationError::to_error_response(error)
             }
             Self::TargetInUseException(error) => {
-                ::awsjson_runtime::OperationError::to_error_response(error)
+                ::smithy_runtime::OperationError::to_error_response(error)
             }
             Self::Unmodeled(error) => error.clone(),
         }
@@ -579,9 +579,9 @@ for DeregisterTargetFromMaintenanceWindowError {
         Self::TargetInUseException(error)
     }
 }
-impl ::std::convert::From<::awsjson_runtime::ErrorResponse>
+impl ::std::convert::From<::smithy_runtime::ErrorResponse>
 for DeregisterTargetFromMaintenanceWindowError {
-    fn from(error: ::awsjson_runtime::ErrorResponse) -> Self {
+    fn from(error: ::smithy_runtime::ErrorResponse) -> Self {
         Self::Unmodeled(error)
     }
 }
@@ -594,16 +594,16 @@ pub enum DeregisterTaskFromMaintenanceWindowError {
     InternalServerError(InternalServerError),
     /// An error the model does not list for this operation, such as a
     /// `ValidationException` raised by the service's own rules.
-    Unmodeled(::awsjson_runtime::ErrorResponse),
+    Unmodeled(::smithy_runtime::ErrorResponse),
 }
-impl ::awsjson_runtime::OperationError for DeregisterTaskFromMaintenanceWindowError {
-    fn to_error_response(&self) -> ::awsjson_runtime::ErrorResponse {
+impl ::smithy_runtime::OperationError for DeregisterTaskFromMaintenanceWindowError {
+    fn to_error_response(&self) -> ::smithy_runtime::ErrorResponse {
         match self {
             Self::DoesNotExistException(error) => {
-                ::awsjson_runtime::OperationError::to_error_response(error)
+                ::smithy_runtime::OperationError::to_error_response(error)
             }
             Self::InternalServerError(error) => {
-                ::awsjson_runtime::OperationError::to_error_response(error)
+                ::smithy_runtime::OperationError::to_error_response(error)
             }
             Self::Unmodeled(error) => error.clone(),
         }
@@ -631,9 +631,9 @@ for DeregisterTaskFromMaintenanceWindowError {
         Self::InternalServerError(error)
     }
 }
-impl ::std::convert::From<::awsjson_runtime::ErrorResponse>
+impl ::std::convert::From<::smithy_runtime::ErrorResponse>
 for DeregisterTaskFromMaintenanceWindowError {
-    fn from(error: ::awsjson_runtime::ErrorResponse) -> Self {
+    fn from(error: ::smithy_runtime::ErrorResponse) -> Self {
         Self::Unmodeled(error)
     }
 }
@@ -646,17 +646,17 @@ pub enum DescribeMaintenanceWindowExecutionTaskInvocationsError {
     InternalServerError(InternalServerError),
     /// An error the model does not list for this operation, such as a
     /// `ValidationException` raised by the service's own rules.
-    Unmodeled(::awsjson_runtime::ErrorResponse),
+    Unmodeled(::smithy_runtime::ErrorResponse),
 }
-impl ::awsjson_runtime::OperationError
+impl ::smithy_runtime::OperationError
 for DescribeMaintenanceWindowExecutionTaskInvocationsError {
-    fn to_error_response(&self) -> ::awsjson_runtime::ErrorResponse {
+    fn to_error_response(&self) -> ::smithy_runtime::ErrorResponse {
         match self {
             Self::DoesNotExistException(error) => {
-                ::awsjson_runtime::OperationError::to_error_response(error)
+                ::smithy_runtime::OperationError::to_error_response(error)
             }
             Self::InternalServerError(error) => {
-                ::awsjson_runtime::OperationError::to_error_response(error)
+                ::smithy_runtime::OperationError::to_error_response(error)
             }
             Self::Unmodeled(error) => error.clone(),
         }
@@ -684,9 +684,9 @@ for DescribeMaintenanceWindowExecutionTaskInvocationsError {
         Self::InternalServerError(error)
     }
 }
-impl ::std::convert::From<::awsjson_runtime::ErrorResponse>
+impl ::std::convert::From<::smithy_runtime::ErrorResponse>
 for DescribeMaintenanceWindowExecutionTaskInvocationsError {
-    fn from(error: ::awsjson_runtime::ErrorResponse) -> Self {
+    fn from(error: ::smithy_runtime::ErrorResponse) -> Self {
         Self::Unmodeled(error)
     }
 }
@@ -699,16 +699,16 @@ pub enum DescribeMaintenanceWindowExecutionTasksError {
     InternalServerError(InternalServerError),
     /// An error the model does not list for this operation, such as a
     /// `ValidationException` raised by the service's own rules.
-    Unmodeled(::awsjson_runtime::ErrorResponse),
+    Unmodeled(::smithy_runtime::ErrorResponse),
 }
-impl ::awsjson_runtime::OperationError for DescribeMaintenanceWindowExecutionTasksError {
-    fn to_error_response(&self) -> ::awsjson_runtime::ErrorResponse {
+impl ::smithy_runtime::OperationError for DescribeMaintenanceWindowExecutionTasksError {
+    fn to_error_response(&self) -> ::smithy_runtime::ErrorResponse {
         match self {
             Self::DoesNotExistException(error) => {
-                ::awsjson_runtime::OperationError::to_error_response(error)
+                ::smithy_runtime::OperationError::to_error_response(error)
             }
             Self::InternalServerError(error) => {
-                ::awsjson_runtime::OperationError::to_error_response(error)
+                ::smithy_runtime::OperationError::to_error_response(error)
             }
             Self::Unmodeled(error) => error.clone(),
         }
@@ -736,9 +736,9 @@ for DescribeMaintenanceWindowExecutionTasksError {
         Self::InternalServerError(error)
     }
 }
-impl ::std::convert::From<::awsjson_runtime::ErrorResponse>
+impl ::std::convert::From<::smithy_runtime::ErrorResponse>
 for DescribeMaintenanceWindowExecutionTasksError {
-    fn from(error: ::awsjson_runtime::ErrorResponse) -> Self {
+    fn from(error: ::smithy_runtime::ErrorResponse) -> Self {
         Self::Unmodeled(error)
     }
 }
@@ -749,13 +749,13 @@ pub enum DescribeMaintenanceWindowExecutionsError {
     InternalServerError(InternalServerError),
     /// An error the model does not list for this operation, such as a
     /// `ValidationException` raised by the service's own rules.
-    Unmodeled(::awsjson_runtime::ErrorResponse),
+    Unmodeled(::smithy_runtime::ErrorResponse),
 }
-impl ::awsjson_runtime::OperationError for DescribeMaintenanceWindowExecutionsError {
-    fn to_error_response(&self) -> ::awsjson_runtime::ErrorResponse {
+impl ::smithy_runtime::OperationError for DescribeMaintenanceWindowExecutionsError {
+    fn to_error_response(&self) -> ::smithy_runtime::ErrorResponse {
         match self {
             Self::InternalServerError(error) => {
-                ::awsjson_runtime::OperationError::to_error_response(error)
+                ::smithy_runtime::OperationError::to_error_response(error)
             }
             Self::Unmodeled(error) => error.clone(),
         }
@@ -776,9 +776,9 @@ for DescribeMaintenanceWindowExecutionsError {
         Self::InternalServerError(error)
     }
 }
-impl ::std::convert::From<::awsjson_runtime::ErrorResponse>
+impl ::std::convert::From<::smithy_runtime::ErrorResponse>
 for DescribeMaintenanceWindowExecutionsError {
-    fn from(error: ::awsjson_runtime::ErrorResponse) -> Self {
+    fn from(error: ::smithy_runtime::ErrorResponse) -> Self {
         Self::Unmodeled(error)
     }
 }
@@ -791,16 +791,16 @@ pub enum DescribeMaintenanceWindowScheduleError {
     InternalServerError(InternalServerError),
     /// An error the model does not list for this operation, such as a
     /// `ValidationException` raised by the service's own rules.
-    Unmodeled(::awsjson_runtime::ErrorResponse),
+    Unmodeled(::smithy_runtime::ErrorResponse),
 }
-impl ::awsjson_runtime::OperationError for DescribeMaintenanceWindowScheduleError {
-    fn to_error_response(&self) -> ::awsjson_runtime::ErrorResponse {
+impl ::smithy_runtime::OperationError for DescribeMaintenanceWindowScheduleError {
+    fn to_error_response(&self) -> ::smithy_runtime::ErrorResponse {
         match self {
             Self::DoesNotExistException(error) => {
-                ::awsjson_runtime::OperationError::to_error_response(error)
+                ::smithy_runtime::OperationError::to_error_response(error)
             }
             Self::InternalServerError(error) => {
-                ::awsjson_runtime::OperationError::to_error_response(error)
+                ::smithy_runtime::OperationError::to_error_response(error)
             }
             Self::Unmodeled(error) => error.clone(),
         }
@@ -828,9 +828,9 @@ for DescribeMaintenanceWindowScheduleError {
         Self::InternalServerError(error)
     }
 }
-impl ::std::convert::From<::awsjson_runtime::ErrorResponse>
+impl ::std::convert::From<::smithy_runtime::ErrorResponse>
 for DescribeMaintenanceWindowScheduleError {
-    fn from(error: ::awsjson_runtime::ErrorResponse) -> Self {
+    fn from(error: ::smithy_runtime::ErrorResponse) -> Self {
         Self::Unmodeled(error)
     }
 }
@@ -843,16 +843,16 @@ pub enum DescribeMaintenanceWindowTargetsError {
     InternalServerError(InternalServerError),
     /// An error the model does not list for this operation, such as a
     /// `ValidationException` raised by the service's own rules.
-    Unmodeled(::awsjson_runtime::ErrorResponse),
+    Unmodeled(::smithy_runtime::ErrorResponse),
 }
-impl ::awsjson_runtime::OperationError for DescribeMaintenanceWindowTargetsError {
-    fn to_error_response(&self) -> ::awsjson_runtime::ErrorResponse {
+impl ::smithy_runtime::OperationError for DescribeMaintenanceWindowTargetsError {
+    fn to_error_response(&self) -> ::smithy_runtime::ErrorResponse {
         match self {
             Self::DoesNotExistException(error) => {
-                ::awsjson_runtime::OperationError::to_error_response(error)
+                ::smithy_runtime::OperationError::to_error_response(error)
             }
             Self::InternalServerError(error) => {
-                ::awsjson_runtime::OperationError::to_error_response(error)
+                ::smithy_runtime::OperationError::to_error_response(error)
             }
             Self::Unmodeled(error) => error.clone(),
         }
@@ -880,9 +880,9 @@ for DescribeMaintenanceWindowTargetsError {
         Self::InternalServerError(error)
     }
 }
-impl ::std::convert::From<::awsjson_runtime::ErrorResponse>
+impl ::std::convert::From<::smithy_runtime::ErrorResponse>
 for DescribeMaintenanceWindowTargetsError {
-    fn from(error: ::awsjson_runtime::ErrorResponse) -> Self {
+    fn from(error: ::smithy_runtime::ErrorResponse) -> Self {
         Self::Unmodeled(error)
     }
 }
@@ -895,16 +895,16 @@ pub enum DescribeMaintenanceWindowTasksError {
     InternalServerError(InternalServerError),
     /// An error the model does not list for this operation, such as a
     /// `ValidationException` raised by the service's own rules.
-    Unmodeled(::awsjson_runtime::ErrorResponse),
+    Unmodeled(::smithy_runtime::ErrorResponse),
 }
-impl ::awsjson_runtime::OperationError for DescribeMaintenanceWindowTasksError {
-    fn to_error_response(&self) -> ::awsjson_runtime::ErrorResponse {
+impl ::smithy_runtime::OperationError for DescribeMaintenanceWindowTasksError {
+    fn to_error_response(&self) -> ::smithy_runtime::ErrorResponse {
         match self {
             Self::DoesNotExistException(error) => {
-                ::awsjson_runtime::OperationError::to_error_response(error)
+                ::smithy_runtime::OperationError::to_error_response(error)
             }
             Self::InternalServerError(error) => {
-                ::awsjson_runtime::OperationError::to_error_response(error)
+                ::smithy_runtime::OperationError::to_error_response(error)
             }
             Self::Unmodeled(error) => error.clone(),
         }
@@ -931,9 +931,9 @@ impl ::std::convert::From<InternalServerError> for DescribeMaintenanceWindowTask
         Self::InternalServerError(error)
     }
 }
-impl ::std::convert::From<::awsjson_runtime::ErrorResponse>
+impl ::std::convert::From<::smithy_runtime::ErrorResponse>
 for DescribeMaintenanceWindowTasksError {
-    fn from(error: ::awsjson_runtime::ErrorResponse) -> Self {
+    fn from(error: ::smithy_runtime::ErrorResponse) -> Self {
         Self::Unmodeled(error)
     }
 }
@@ -944,13 +944,13 @@ pub enum DescribeMaintenanceWindowsError {
     InternalServerError(InternalServerError),
     /// An error the model does not list for this operation, such as a
     /// `ValidationException` raised by the service's own rules.
-    Unmodeled(::awsjson_runtime::ErrorResponse),
+    Unmodeled(::smithy_runtime::ErrorResponse),
 }
-impl ::awsjson_runtime::OperationError for DescribeMaintenanceWindowsError {
-    fn to_error_response(&self) -> ::awsjson_runtime::ErrorResponse {
+impl ::smithy_runtime::OperationError for DescribeMaintenanceWindowsError {
+    fn to_error_response(&self) -> ::smithy_runtime::ErrorResponse {
         match self {
             Self::InternalServerError(error) => {
-                ::awsjson_runtime::OperationError::to_error_response(error)
+                ::smithy_runtime::OperationError::to_error_response(error)
             }
             Self::Unmodeled(error) => error.clone(),
         }
@@ -970,9 +970,9 @@ impl ::std::convert::From<InternalServerError> for DescribeMaintenanceWindowsErr
         Self::InternalServerError(error)
     }
 }
-impl ::std::convert::From<::awsjson_runtime::ErrorResponse>
+impl ::std::convert::From<::smithy_runtime::ErrorResponse>
 for DescribeMaintenanceWindowsError {
-    fn from(error: ::awsjson_runtime::ErrorResponse) -> Self {
+    fn from(error: ::smithy_runtime::ErrorResponse) -> Self {
         Self::Unmodeled(error)
     }
 }
@@ -983,13 +983,13 @@ pub enum DescribeMaintenanceWindowsForTargetError {
     InternalServerError(InternalServerError),
     /// An error the model does not list for this operation, such as a
     /// `ValidationException` raised by the service's own rules.
-    Unmodeled(::awsjson_runtime::ErrorResponse),
+    Unmodeled(::smithy_runtime::ErrorResponse),
 }
-impl ::awsjson_runtime::OperationError for DescribeMaintenanceWindowsForTargetError {
-    fn to_error_response(&self) -> ::awsjson_runtime::ErrorResponse {
+impl ::smithy_runtime::OperationError for DescribeMaintenanceWindowsForTargetError {
+    fn to_error_response(&self) -> ::smithy_runtime::ErrorResponse {
         match self {
             Self::InternalServerError(error) => {
-                ::awsjson_runtime::OperationError::to_error_response(error)
+                ::smithy_runtime::OperationError::to_error_response(error)
             }
             Self::Unmodeled(error) => error.clone(),
         }
@@ -1010,9 +1010,9 @@ for DescribeMaintenanceWindowsForTargetError {
         Self::InternalServerError(error)
     }
 }
-impl ::std::convert::From<::awsjson_runtime::ErrorResponse>
+impl ::std::convert::From<::smithy_runtime::ErrorResponse>
 for DescribeMaintenanceWindowsForTargetError {
-    fn from(error: ::awsjson_runtime::ErrorResponse) -> Self {
+    fn from(error: ::smithy_runtime::ErrorResponse) -> Self {
         Self::Unmodeled(error)
     }
 }
@@ -1025,16 +1025,16 @@ pub enum GetMaintenanceWindowError {
     InternalServerError(InternalServerError),
     /// An error the model does not list for this operation, such as a
     /// `ValidationException` raised by the service's own rules.
-    Unmodeled(::awsjson_runtime::ErrorResponse),
+    Unmodeled(::smithy_runtime::ErrorResponse),
 }
-impl ::awsjson_runtime::OperationError for GetMaintenanceWindowError {
-    fn to_error_response(&self) -> ::awsjson_runtime::ErrorResponse {
+impl ::smithy_runtime::OperationError for GetMaintenanceWindowError {
+    fn to_error_response(&self) -> ::smithy_runtime::ErrorResponse {
         match self {
             Self::DoesNotExistException(error) => {
-                ::awsjson_runtime::OperationError::to_error_response(error)
+                ::smithy_runtime::OperationError::to_error_response(error)
             }
             Self::InternalServerError(error) => {
-                ::awsjson_runtime::OperationError::to_error_response(error)
+                ::smithy_runtime::OperationError::to_error_response(error)
             }
             Self::Unmodeled(error) => error.clone(),
         }
@@ -1060,9 +1060,9 @@ impl ::std::convert::From<InternalServerError> for GetMaintenanceWindowError {
         Self::InternalServerError(error)
     }
 }
-impl ::std::convert::From<::awsjson_runtime::ErrorResponse>
+impl ::std::convert::From<::smithy_runtime::ErrorResponse>
 for GetMaintenanceWindowError {
-    fn from(error: ::awsjson_runtime::ErrorResponse) -> Self {
+    fn from(error: ::smithy_runtime::ErrorResponse) -> Self {
         Self::Unmodeled(error)
     }
 }
@@ -1075,16 +1075,16 @@ pub enum GetMaintenanceWindowExecutionError {
     InternalServerError(InternalServerError),
     /// An error the model does not list for this operation, such as a
     /// `ValidationException` raised by the service's own rules.
-    Unmodeled(::awsjson_runtime::ErrorResponse),
+    Unmodeled(::smithy_runtime::ErrorResponse),
 }
-impl ::awsjson_runtime::OperationError for GetMaintenanceWindowExecutionError {
-    fn to_error_response(&self) -> ::awsjson_runtime::ErrorResponse {
+impl ::smithy_runtime::OperationError for GetMaintenanceWindowExecutionError {
+    fn to_error_response(&self) -> ::smithy_runtime::ErrorResponse {
         match self {
             Self::DoesNotExistException(error) => {
-                ::awsjson_runtime::OperationError::to_error_response(error)
+                ::smithy_runtime::OperationError::to_error_response(error)
             }
             Self::InternalServerError(error) => {
-                ::awsjson_runtime::OperationError::to_error_response(error)
+                ::smithy_runtime::OperationError::to_error_response(error)
             }
             Self::Unmodeled(error) => error.clone(),
         }
@@ -1110,9 +1110,9 @@ impl ::std::convert::From<InternalServerError> for GetMaintenanceWindowExecution
         Self::InternalServerError(error)
     }
 }
-impl ::std::convert::From<::awsjson_runtime::ErrorResponse>
+impl ::std::convert::From<::smithy_runtime::ErrorResponse>
 for GetMaintenanceWindowExecutionError {
-    fn from(error: ::awsjson_runtime::ErrorResponse) -> Self {
+    fn from(error: ::smithy_runtime::ErrorResponse) -> Self {
         Self::Unmodeled(error)
     }
 }
@@ -1125,16 +1125,16 @@ pub enum GetMaintenanceWindowExecutionTaskError {
     InternalServerError(InternalServerError),
     /// An error the model does not list for this operation, such as a
     /// `ValidationException` raised by the service's own rules.
-    Unmodeled(::awsjson_runtime::ErrorResponse),
+    Unmodeled(::smithy_runtime::ErrorResponse),
 }
-impl ::awsjson_runtime::OperationError for GetMaintenanceWindowExecutionTaskError {
-    fn to_error_response(&self) -> ::awsjson_runtime::ErrorResponse {
+impl ::smithy_runtime::OperationError for GetMaintenanceWindowExecutionTaskError {
+    fn to_error_response(&self) -> ::smithy_runtime::ErrorResponse {
         match self {
             Self::DoesNotExistException(error) => {
-                ::awsjson_runtime::OperationError::to_error_response(error)
+                ::smithy_runtime::OperationError::to_error_response(error)
             }
             Self::InternalServerError(error) => {
-                ::awsjson_runtime::OperationError::to_error_response(error)
+                ::smithy_runtime::OperationError::to_error_response(error)
             }
             Self::Unmodeled(error) => error.clone(),
         }
@@ -1162,9 +1162,9 @@ for GetMaintenanceWindowExecutionTaskError {
         Self::InternalServerError(error)
     }
 }
-impl ::std::convert::From<::awsjson_runtime::ErrorResponse>
+impl ::std::convert::From<::smithy_runtime::ErrorResponse>
 for GetMaintenanceWindowExecutionTaskError {
-    fn from(error: ::awsjson_runtime::ErrorResponse) -> Self {
+    fn from(error: ::smithy_runtime::ErrorResponse) -> Self {
         Self::Unmodeled(error)
     }
 }
@@ -1177,17 +1177,17 @@ pub enum GetMaintenanceWindowExecutionTaskInvocationError {
     InternalServerError(InternalServerError),
     /// An error the model does not list for this operation, such as a
     /// `ValidationException` raised by the service's own rules.
-    Unmodeled(::awsjson_runtime::ErrorResponse),
+    Unmodeled(::smithy_runtime::ErrorResponse),
 }
-impl ::awsjson_runtime::OperationError
+impl ::smithy_runtime::OperationError
 for GetMaintenanceWindowExecutionTaskInvocationError {
-    fn to_error_response(&self) -> ::awsjson_runtime::ErrorResponse {
+    fn to_error_response(&self) -> ::smithy_runtime::ErrorResponse {
         match self {
             Self::DoesNotExistException(error) => {
-                ::awsjson_runtime::OperationError::to_error_response(error)
+                ::smithy_runtime::OperationError::to_error_response(error)
             }
             Self::InternalServerError(error) => {
-                ::awsjson_runtime::OperationError::to_error_response(error)
+                ::smithy_runtime::OperationError::to_error_response(error)
             }
             Self::Unmodeled(error) => error.clone(),
         }
@@ -1215,9 +1215,9 @@ for GetMaintenanceWindowExecutionTaskInvocationError {
         Self::InternalServerError(error)
     }
 }
-impl ::std::convert::From<::awsjson_runtime::ErrorResponse>
+impl ::std::convert::From<::smithy_runtime::ErrorResponse>
 for GetMaintenanceWindowExecutionTaskInvocationError {
-    fn from(error: ::awsjson_runtime::ErrorResponse) -> Self {
+    fn from(error: ::smithy_runtime::ErrorResponse) -> Self {
         Self::Unmodeled(error)
     }
 }
@@ -1230,16 +1230,16 @@ pub enum GetMaintenanceWindowTaskError {
     InternalServerError(InternalServerError),
     /// An error the model does not list for this operation, such as a
     /// `ValidationException` raised by the service's own rules.
-    Unmodeled(::awsjson_runtime::ErrorResponse),
+    Unmodeled(::smithy_runtime::ErrorResponse),
 }
-impl ::awsjson_runtime::OperationError for GetMaintenanceWindowTaskError {
-    fn to_error_response(&self) -> ::awsjson_runtime::ErrorResponse {
+impl ::smithy_runtime::OperationError for GetMaintenanceWindowTaskError {
+    fn to_error_response(&self) -> ::smithy_runtime::ErrorResponse {
         match self {
             Self::DoesNotExistException(error) => {
-                ::awsjson_runtime::OperationError::to_error_response(error)
+                ::smithy_runtime::OperationError::to_error_response(error)
             }
             Self::InternalServerError(error) => {
-                ::awsjson_runtime::OperationError::to_error_response(error)
+                ::smithy_runtime::OperationError::to_error_response(error)
             }
             Self::Unmodeled(error) => error.clone(),
         }
@@ -1265,9 +1265,9 @@ impl ::std::convert::From<InternalServerError> for GetMaintenanceWindowTaskError
         Self::InternalServerError(error)
     }
 }
-impl ::std::convert::From<::awsjson_runtime::ErrorResponse>
+impl ::std::convert::From<::smithy_runtime::ErrorResponse>
 for GetMaintenanceWindowTaskError {
-    fn from(error: ::awsjson_runtime::ErrorResponse) -> Self {
+    fn from(error: ::smithy_runtime::ErrorResponse) -> Self {
         Self::Unmodeled(error)
     }
 }
@@ -1282,19 +1282,19 @@ pub enum ListTagsForResourceError {
     InvalidResourceType(InvalidResourceType),
     /// An error the model does not list for this operation, such as a
     /// `ValidationException` raised by the service's own rules.
-    Unmodeled(::awsjson_runtime::ErrorResponse),
+    Unmodeled(::smithy_runtime::ErrorResponse),
 }
-impl ::awsjson_runtime::OperationError for ListTagsForResourceError {
-    fn to_error_response(&self) -> ::awsjson_runtime::ErrorResponse {
+impl ::smithy_runtime::OperationError for ListTagsForResourceError {
+    fn to_error_response(&self) -> ::smithy_runtime::ErrorResponse {
         match self {
             Self::InternalServerError(error) => {
-                ::awsjson_runtime::OperationError::to_error_response(error)
+                ::smithy_runtime::OperationError::to_error_response(error)
             }
             Self::InvalidResourceId(error) => {
-                ::awsjson_runtime::OperationError::to_error_response(error)
+                ::smithy_runtime::OperationError::to_error_response(error)
             }
             Self::InvalidResourceType(error) => {
-                ::awsjson_runtime::OperationError::to_error_response(error)
+                ::smithy_runtime::OperationError::to_error_response(error)
             }
             Self::Unmodeled(error) => error.clone(),
         }
@@ -1326,9 +1326,8 @@ impl ::std::convert::From<InvalidResourceType> for ListTagsForResourceError {
         Self::InvalidResourceType(error)
     }
 }
-impl ::std::convert::From<::awsjson_runtime::ErrorResponse>
-for ListTagsForResourceError {
-    fn from(error: ::awsjson_runtime::ErrorResponse) -> Self {
+impl ::std::convert::From<::smithy_runtime::ErrorResponse> for ListTagsForResourceError {
+    fn from(error: ::smithy_runtime::ErrorResponse) -> Self {
         Self::Unmodeled(error)
     }
 }
@@ -1345,22 +1344,22 @@ pub enum RegisterTargetWithMaintenanceWindowError {
     ResourceLimitExceededException(ResourceLimitExceededException),
     /// An error the model does not list for this operation, such as a
     /// `ValidationException` raised by the service's own rules.
-    Unmodeled(::awsjson_runtime::ErrorResponse),
+    Unmodeled(::smithy_runtime::ErrorResponse),
 }
-impl ::awsjson_runtime::OperationError for RegisterTargetWithMaintenanceWindowError {
-    fn to_error_response(&self) -> ::awsjson_runtime::ErrorResponse {
+impl ::smithy_runtime::OperationError for RegisterTargetWithMaintenanceWindowError {
+    fn to_error_response(&self) -> ::smithy_runtime::ErrorResponse {
         match self {
             Self::DoesNotExistException(error) => {
-                ::awsjson_runtime::OperationError::to_error_response(error)
+                ::smithy_runtime::OperationError::to_error_response(error)
             }
             Self::IdempotentParameterMismatch(error) => {
-                ::awsjson_runtime::OperationError::to_error_response(error)
+                ::smithy_runtime::OperationError::to_error_response(error)
             }
             Self::InternalServerError(error) => {
-                ::awsjson_runtime::OperationError::to_error_response(error)
+                ::smithy_runtime::OperationError::to_error_response(error)
             }
             Self::ResourceLimitExceededException(error) => {
-                ::awsjson_runtime::OperationError::to_error_response(error)
+                ::smithy_runtime::OperationError::to_error_response(error)
             }
             Self::Unmodeled(error) => error.clone(),
         }
@@ -1406,9 +1405,9 @@ for RegisterTargetWithMaintenanceWindowError {
         Self::ResourceLimitExceededException(error)
     }
 }
-impl ::std::convert::From<::awsjson_runtime::ErrorResponse>
+impl ::std::convert::From<::smithy_runtime::ErrorResponse>
 for RegisterTargetWithMaintenanceWindowError {
-    fn from(error: ::awsjson_runtime::ErrorResponse) -> Self {
+    fn from(error: ::smithy_runtime::ErrorResponse) -> Self {
         Self::Unmodeled(error)
     }
 }
@@ -1427,25 +1426,25 @@ pub enum RegisterTaskWithMaintenanceWindowError {
     ResourceLimitExceededException(ResourceLimitExceededException),
     /// An error the model does not list for this operation, such as a
     /// `ValidationException` raised by the service's own rules.
-    Unmodeled(::awsjson_runtime::ErrorResponse),
+    Unmodeled(::smithy_runtime::ErrorResponse),
 }
-impl ::awsjson_runtime::OperationError for RegisterTaskWithMaintenanceWindowError {
-    fn to_error_response(&self) -> ::awsjson_runtime::ErrorResponse {
+impl ::smithy_runtime::OperationError for RegisterTaskWithMaintenanceWindowError {
+    fn to_error_response(&self) -> ::smithy_runtime::ErrorResponse {
         match self {
             Self::DoesNotExistException(error) => {
-                ::awsjson_runtime::OperationError::to_error_response(error)
+                ::smithy_runtime::OperationError::to_error_response(error)
             }
             Self::FeatureNotAvailableException(error) => {
-                ::awsjson_runtime::OperationError::to_error_response(error)
+                ::smithy_runtime::OperationError::to_error_response(error)
             }
             Self::IdempotentParameterMismatch(error) => {
-                ::awsjson_runtime::OperationError::to_error_response(error)
+                ::smithy_runtime::OperationError::to_error_response(error)
             }
             Self::InternalServerError(error) => {
-                ::awsjson_runtime::OperationError::to_error_response(error)
+                ::smithy_runtime::OperationError::to_error_response(error)
             }
             Self::ResourceLimitExceededException(error) => {
-                ::awsjson_runtime::OperationError::to_error_response(error)
+                ::smithy_runtime::OperationError::to_error_response(error)
             }
             Self::Unmodeled(error) => error.clone(),
         }
@@ -1500,9 +1499,9 @@ for RegisterTaskWithMaintenanceWindowError {
         Self::ResourceLimitExceededException(error)
     }
 }
-impl ::std::convert::From<::awsjson_runtime::ErrorResponse>
+impl ::std::convert::From<::smithy_runtime::ErrorResponse>
 for RegisterTaskWithMaintenanceWindowError {
-    fn from(error: ::awsjson_runtime::ErrorResponse) -> Self {
+    fn from(error: ::smithy_runtime::ErrorResponse) -> Self {
         Self::Unmodeled(error)
     }
 }
@@ -1519,22 +1518,22 @@ pub enum RemoveTagsFromResourceError {
     TooManyUpdates(TooManyUpdates),
     /// An error the model does not list for this operation, such as a
     /// `ValidationException` raised by the service's own rules.
-    Unmodeled(::awsjson_runtime::ErrorResponse),
+    Unmodeled(::smithy_runtime::ErrorResponse),
 }
-impl ::awsjson_runtime::OperationError for RemoveTagsFromResourceError {
-    fn to_error_response(&self) -> ::awsjson_runtime::ErrorResponse {
+impl ::smithy_runtime::OperationError for RemoveTagsFromResourceError {
+    fn to_error_response(&self) -> ::smithy_runtime::ErrorResponse {
         match self {
             Self::InternalServerError(error) => {
-                ::awsjson_runtime::OperationError::to_error_response(error)
+                ::smithy_runtime::OperationError::to_error_response(error)
             }
             Self::InvalidResourceId(error) => {
-                ::awsjson_runtime::OperationError::to_error_response(error)
+                ::smithy_runtime::OperationError::to_error_response(error)
             }
             Self::InvalidResourceType(error) => {
-                ::awsjson_runtime::OperationError::to_error_response(error)
+                ::smithy_runtime::OperationError::to_error_response(error)
             }
             Self::TooManyUpdates(error) => {
-                ::awsjson_runtime::OperationError::to_error_response(error)
+                ::smithy_runtime::OperationError::to_error_response(error)
             }
             Self::Unmodeled(error) => error.clone(),
         }
@@ -1572,9 +1571,9 @@ impl ::std::convert::From<TooManyUpdates> for RemoveTagsFromResourceError {
         Self::TooManyUpdates(error)
     }
 }
-impl ::std::convert::From<::awsjson_runtime::ErrorResponse>
+impl ::std::convert::From<::smithy_runtime::ErrorResponse>
 for RemoveTagsFromResourceError {
-    fn from(error: ::awsjson_runtime::ErrorResponse) -> Self {
+    fn from(error: ::smithy_runtime::ErrorResponse) -> Self {
         Self::Unmodeled(error)
     }
 }
@@ -1587,16 +1586,16 @@ pub enum UpdateMaintenanceWindowError {
     InternalServerError(InternalServerError),
     /// An error the model does not list for this operation, such as a
     /// `ValidationException` raised by the service's own rules.
-    Unmodeled(::awsjson_runtime::ErrorResponse),
+    Unmodeled(::smithy_runtime::ErrorResponse),
 }
-impl ::awsjson_runtime::OperationError for UpdateMaintenanceWindowError {
-    fn to_error_response(&self) -> ::awsjson_runtime::ErrorResponse {
+impl ::smithy_runtime::OperationError for UpdateMaintenanceWindowError {
+    fn to_error_response(&self) -> ::smithy_runtime::ErrorResponse {
         match self {
             Self::DoesNotExistException(error) => {
-                ::awsjson_runtime::OperationError::to_error_response(error)
+                ::smithy_runtime::OperationError::to_error_response(error)
             }
             Self::InternalServerError(error) => {
-                ::awsjson_runtime::OperationError::to_error_response(error)
+                ::smithy_runtime::OperationError::to_error_response(error)
             }
             Self::Unmodeled(error) => error.clone(),
         }
@@ -1622,9 +1621,9 @@ impl ::std::convert::From<InternalServerError> for UpdateMaintenanceWindowError 
         Self::InternalServerError(error)
     }
 }
-impl ::std::convert::From<::awsjson_runtime::ErrorResponse>
+impl ::std::convert::From<::smithy_runtime::ErrorResponse>
 for UpdateMaintenanceWindowError {
-    fn from(error: ::awsjson_runtime::ErrorResponse) -> Self {
+    fn from(error: ::smithy_runtime::ErrorResponse) -> Self {
         Self::Unmodeled(error)
     }
 }
@@ -1637,16 +1636,16 @@ pub enum UpdateMaintenanceWindowTargetError {
     InternalServerError(InternalServerError),
     /// An error the model does not list for this operation, such as a
     /// `ValidationException` raised by the service's own rules.
-    Unmodeled(::awsjson_runtime::ErrorResponse),
+    Unmodeled(::smithy_runtime::ErrorResponse),
 }
-impl ::awsjson_runtime::OperationError for UpdateMaintenanceWindowTargetError {
-    fn to_error_response(&self) -> ::awsjson_runtime::ErrorResponse {
+impl ::smithy_runtime::OperationError for UpdateMaintenanceWindowTargetError {
+    fn to_error_response(&self) -> ::smithy_runtime::ErrorResponse {
         match self {
             Self::DoesNotExistException(error) => {
-                ::awsjson_runtime::OperationError::to_error_response(error)
+                ::smithy_runtime::OperationError::to_error_response(error)
             }
             Self::InternalServerError(error) => {
-                ::awsjson_runtime::OperationError::to_error_response(error)
+                ::smithy_runtime::OperationError::to_error_response(error)
             }
             Self::Unmodeled(error) => error.clone(),
         }
@@ -1672,9 +1671,9 @@ impl ::std::convert::From<InternalServerError> for UpdateMaintenanceWindowTarget
         Self::InternalServerError(error)
     }
 }
-impl ::std::convert::From<::awsjson_runtime::ErrorResponse>
+impl ::std::convert::From<::smithy_runtime::ErrorResponse>
 for UpdateMaintenanceWindowTargetError {
-    fn from(error: ::awsjson_runtime::ErrorResponse) -> Self {
+    fn from(error: ::smithy_runtime::ErrorResponse) -> Self {
         Self::Unmodeled(error)
     }
 }
@@ -1687,16 +1686,16 @@ pub enum UpdateMaintenanceWindowTaskError {
     InternalServerError(InternalServerError),
     /// An error the model does not list for this operation, such as a
     /// `ValidationException` raised by the service's own rules.
-    Unmodeled(::awsjson_runtime::ErrorResponse),
+    Unmodeled(::smithy_runtime::ErrorResponse),
 }
-impl ::awsjson_runtime::OperationError for UpdateMaintenanceWindowTaskError {
-    fn to_error_response(&self) -> ::awsjson_runtime::ErrorResponse {
+impl ::smithy_runtime::OperationError for UpdateMaintenanceWindowTaskError {
+    fn to_error_response(&self) -> ::smithy_runtime::ErrorResponse {
         match self {
             Self::DoesNotExistException(error) => {
-                ::awsjson_runtime::OperationError::to_error_response(error)
+                ::smithy_runtime::OperationError::to_error_response(error)
             }
             Self::InternalServerError(error) => {
-                ::awsjson_runtime::OperationError::to_error_response(error)
+                ::smithy_runtime::OperationError::to_error_response(error)
             }
             Self::Unmodeled(error) => error.clone(),
         }
@@ -1722,9 +1721,9 @@ impl ::std::convert::From<InternalServerError> for UpdateMaintenanceWindowTaskEr
         Self::InternalServerError(error)
     }
 }
-impl ::std::convert::From<::awsjson_runtime::ErrorResponse>
+impl ::std::convert::From<::smithy_runtime::ErrorResponse>
 for UpdateMaintenanceWindowTaskError {
-    fn from(error: ::awsjson_runtime::ErrorResponse) -> Self {
+    fn from(error: ::smithy_runtime::ErrorResponse) -> Self {
         Self::Unmodeled(error)
     }
 }

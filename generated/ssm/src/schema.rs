@@ -3,8 +3,8 @@
 //! A static description of every shape, read by the request validator
 //! and by tools that show an operation's documented shape.
 #![allow(clippy::unreadable_literal)]
-use ::awsjson_runtime::Pattern;
-use ::awsjson_runtime::schema::{Bounds, Constraints, Kind, Limit, Member, Range, Shape};
+use ::smithy_runtime::Pattern;
+use ::smithy_runtime::schema::{Bounds, Constraints, Kind, Limit, Member, Range, Shape};
 static ALARM_NAME_PATTERN: Pattern = Pattern::new("^(?!\\s*$).+$");
 static DOCUMENT_VERSION_PATTERN: Pattern = Pattern::new(
     "^([$]LATEST|[$]DEFAULT|^[1-9][0-9]*$)$",

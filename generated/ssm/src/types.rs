@@ -133,7 +133,7 @@ impl ::std::fmt::Debug for CreateMaintenanceWindowRequest {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("CreateMaintenanceWindowRequest")
             .field("name", &self.name)
-            .field("description", &::awsjson_runtime::REDACTED)
+            .field("description", &::smithy_runtime::REDACTED)
             .field("start_date", &self.start_date)
             .field("end_date", &self.end_date)
             .field("schedule", &self.schedule)
@@ -616,10 +616,10 @@ pub struct GetMaintenanceWindowExecutionResult {
     pub status_details: Option<String>,
     /// When the execution started.
     #[serde(rename = "StartTime", default, skip_serializing_if = "Option::is_none")]
-    pub start_time: Option<::awsjson_runtime::Timestamp>,
+    pub start_time: Option<::smithy_runtime::Timestamp>,
     /// When the execution finished.
     #[serde(rename = "EndTime", default, skip_serializing_if = "Option::is_none")]
-    pub end_time: Option<::awsjson_runtime::Timestamp>,
+    pub end_time: Option<::smithy_runtime::Timestamp>,
 }
 /// Request parameters for reading one task invocation.
 #[derive(Clone, PartialEq, Debug, Default, ::serde::Serialize)]
@@ -673,10 +673,10 @@ pub struct GetMaintenanceWindowExecutionTaskInvocationResult {
     pub status_details: Option<String>,
     /// When the invocation started.
     #[serde(rename = "StartTime", default, skip_serializing_if = "Option::is_none")]
-    pub start_time: Option<::awsjson_runtime::Timestamp>,
+    pub start_time: Option<::smithy_runtime::Timestamp>,
     /// When the invocation finished.
     #[serde(rename = "EndTime", default, skip_serializing_if = "Option::is_none")]
-    pub end_time: Option<::awsjson_runtime::Timestamp>,
+    pub end_time: Option<::smithy_runtime::Timestamp>,
     /// Caller-supplied text stored with the target and passed along in events raised while tasks run on it.
     #[serde(
         rename = "OwnerInformation",
@@ -696,12 +696,12 @@ impl ::std::fmt::Debug for GetMaintenanceWindowExecutionTaskInvocationResult {
             .field("invocation_id", &self.invocation_id)
             .field("execution_id", &self.execution_id)
             .field("task_type", &self.task_type)
-            .field("parameters", &::awsjson_runtime::REDACTED)
+            .field("parameters", &::smithy_runtime::REDACTED)
             .field("status", &self.status)
             .field("status_details", &self.status_details)
             .field("start_time", &self.start_time)
             .field("end_time", &self.end_time)
-            .field("owner_information", &::awsjson_runtime::REDACTED)
+            .field("owner_information", &::smithy_runtime::REDACTED)
             .field("window_target_id", &self.window_target_id)
             .finish()
     }
@@ -771,10 +771,10 @@ pub struct GetMaintenanceWindowExecutionTaskResult {
     pub status_details: Option<String>,
     /// When the task execution started.
     #[serde(rename = "StartTime", default, skip_serializing_if = "Option::is_none")]
-    pub start_time: Option<::awsjson_runtime::Timestamp>,
+    pub start_time: Option<::smithy_runtime::Timestamp>,
     /// When the task execution finished.
     #[serde(rename = "EndTime", default, skip_serializing_if = "Option::is_none")]
-    pub end_time: Option<::awsjson_runtime::Timestamp>,
+    pub end_time: Option<::smithy_runtime::Timestamp>,
     /// CloudWatch alarms that were monitored while the task ran.
     #[serde(
         rename = "AlarmConfiguration",
@@ -798,7 +798,7 @@ impl ::std::fmt::Debug for GetMaintenanceWindowExecutionTaskResult {
             .field("task_arn", &self.task_arn)
             .field("service_role", &self.service_role)
             .field("type", &self.r#type)
-            .field("task_parameters", &::awsjson_runtime::REDACTED)
+            .field("task_parameters", &::smithy_runtime::REDACTED)
             .field("priority", &self.priority)
             .field("max_concurrency", &self.max_concurrency)
             .field("max_errors", &self.max_errors)
@@ -872,17 +872,17 @@ pub struct GetMaintenanceWindowResult {
     pub enabled: bool,
     /// When the window was created.
     #[serde(rename = "CreatedDate", default, skip_serializing_if = "Option::is_none")]
-    pub created_date: Option<::awsjson_runtime::Timestamp>,
+    pub created_date: Option<::smithy_runtime::Timestamp>,
     /// When the window was last changed.
     #[serde(rename = "ModifiedDate", default, skip_serializing_if = "Option::is_none")]
-    pub modified_date: Option<::awsjson_runtime::Timestamp>,
+    pub modified_date: Option<::smithy_runtime::Timestamp>,
 }
 impl ::std::fmt::Debug for GetMaintenanceWindowResult {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("GetMaintenanceWindowResult")
             .field("window_id", &self.window_id)
             .field("name", &self.name)
-            .field("description", &::awsjson_runtime::REDACTED)
+            .field("description", &::smithy_runtime::REDACTED)
             .field("start_date", &self.start_date)
             .field("end_date", &self.end_date)
             .field("schedule", &self.schedule)
@@ -984,14 +984,14 @@ impl ::std::fmt::Debug for GetMaintenanceWindowTaskResult {
             .field("task_arn", &self.task_arn)
             .field("service_role_arn", &self.service_role_arn)
             .field("task_type", &self.task_type)
-            .field("task_parameters", &::awsjson_runtime::REDACTED)
+            .field("task_parameters", &::smithy_runtime::REDACTED)
             .field("task_invocation_parameters", &self.task_invocation_parameters)
             .field("priority", &self.priority)
             .field("max_concurrency", &self.max_concurrency)
             .field("max_errors", &self.max_errors)
             .field("logging_info", &self.logging_info)
             .field("name", &self.name)
-            .field("description", &::awsjson_runtime::REDACTED)
+            .field("description", &::smithy_runtime::REDACTED)
             .field("cutoff_behavior", &self.cutoff_behavior)
             .field("alarm_configuration", &self.alarm_configuration)
             .finish()
@@ -1067,10 +1067,10 @@ pub struct MaintenanceWindowExecution {
     pub status_details: Option<String>,
     /// When the execution started.
     #[serde(rename = "StartTime", default, skip_serializing_if = "Option::is_none")]
-    pub start_time: Option<::awsjson_runtime::Timestamp>,
+    pub start_time: Option<::smithy_runtime::Timestamp>,
     /// When the execution finished.
     #[serde(rename = "EndTime", default, skip_serializing_if = "Option::is_none")]
-    pub end_time: Option<::awsjson_runtime::Timestamp>,
+    pub end_time: Option<::smithy_runtime::Timestamp>,
 }
 /// Lifecycle state of a window execution, task execution or task invocation.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -1186,10 +1186,10 @@ pub struct MaintenanceWindowExecutionTaskIdentity {
     pub status_details: Option<String>,
     /// When the task execution started.
     #[serde(rename = "StartTime", default, skip_serializing_if = "Option::is_none")]
-    pub start_time: Option<::awsjson_runtime::Timestamp>,
+    pub start_time: Option<::smithy_runtime::Timestamp>,
     /// When the task execution finished.
     #[serde(rename = "EndTime", default, skip_serializing_if = "Option::is_none")]
-    pub end_time: Option<::awsjson_runtime::Timestamp>,
+    pub end_time: Option<::smithy_runtime::Timestamp>,
     /// Resource that the task ran, such as a document name or a function ARN.
     #[serde(rename = "TaskArn", default, skip_serializing_if = "Option::is_none")]
     pub task_arn: Option<String>,
@@ -1249,10 +1249,10 @@ pub struct MaintenanceWindowExecutionTaskInvocationIdentity {
     pub status_details: Option<String>,
     /// When the invocation started.
     #[serde(rename = "StartTime", default, skip_serializing_if = "Option::is_none")]
-    pub start_time: Option<::awsjson_runtime::Timestamp>,
+    pub start_time: Option<::smithy_runtime::Timestamp>,
     /// When the invocation finished.
     #[serde(rename = "EndTime", default, skip_serializing_if = "Option::is_none")]
-    pub end_time: Option<::awsjson_runtime::Timestamp>,
+    pub end_time: Option<::smithy_runtime::Timestamp>,
     /// Caller-supplied text stored with the target and passed along in events raised while tasks run on it.
     #[serde(
         rename = "OwnerInformation",
@@ -1272,12 +1272,12 @@ impl ::std::fmt::Debug for MaintenanceWindowExecutionTaskInvocationIdentity {
             .field("invocation_id", &self.invocation_id)
             .field("execution_id", &self.execution_id)
             .field("task_type", &self.task_type)
-            .field("parameters", &::awsjson_runtime::REDACTED)
+            .field("parameters", &::smithy_runtime::REDACTED)
             .field("status", &self.status)
             .field("status_details", &self.status_details)
             .field("start_time", &self.start_time)
             .field("end_time", &self.end_time)
-            .field("owner_information", &::awsjson_runtime::REDACTED)
+            .field("owner_information", &::smithy_runtime::REDACTED)
             .field("window_target_id", &self.window_target_id)
             .finish()
     }
@@ -1347,7 +1347,7 @@ impl ::std::fmt::Debug for MaintenanceWindowIdentity {
         f.debug_struct("MaintenanceWindowIdentity")
             .field("window_id", &self.window_id)
             .field("name", &self.name)
-            .field("description", &::awsjson_runtime::REDACTED)
+            .field("description", &::smithy_runtime::REDACTED)
             .field("enabled", &self.enabled)
             .field("duration", &self.duration)
             .field("cutoff", &self.cutoff)
@@ -1383,14 +1383,14 @@ pub struct MaintenanceWindowLambdaParameters {
     pub qualifier: Option<String>,
     /// JSON input passed to the Lambda function.
     #[serde(rename = "Payload", default, skip_serializing_if = "Option::is_none")]
-    pub payload: Option<::awsjson_runtime::Blob>,
+    pub payload: Option<::smithy_runtime::Blob>,
 }
 impl ::std::fmt::Debug for MaintenanceWindowLambdaParameters {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("MaintenanceWindowLambdaParameters")
             .field("client_context", &self.client_context)
             .field("qualifier", &self.qualifier)
-            .field("payload", &::awsjson_runtime::REDACTED)
+            .field("payload", &::smithy_runtime::REDACTED)
             .finish()
     }
 }
@@ -1522,7 +1522,7 @@ impl ::std::fmt::Debug for MaintenanceWindowRunCommandParameters {
             .field("notification_config", &self.notification_config)
             .field("output_s3_bucket_name", &self.output_s3_bucket_name)
             .field("output_s3_key_prefix", &self.output_s3_key_prefix)
-            .field("parameters", &::awsjson_runtime::REDACTED)
+            .field("parameters", &::smithy_runtime::REDACTED)
             .field("service_role_arn", &self.service_role_arn)
             .field("timeout_seconds", &self.timeout_seconds)
             .finish()
@@ -1542,7 +1542,7 @@ pub struct MaintenanceWindowStepFunctionsParameters {
 impl ::std::fmt::Debug for MaintenanceWindowStepFunctionsParameters {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("MaintenanceWindowStepFunctionsParameters")
-            .field("input", &::awsjson_runtime::REDACTED)
+            .field("input", &::smithy_runtime::REDACTED)
             .field("name", &self.name)
             .finish()
     }
@@ -1584,9 +1584,9 @@ impl ::std::fmt::Debug for MaintenanceWindowTarget {
             .field("window_target_id", &self.window_target_id)
             .field("resource_type", &self.resource_type)
             .field("targets", &self.targets)
-            .field("owner_information", &::awsjson_runtime::REDACTED)
+            .field("owner_information", &::smithy_runtime::REDACTED)
             .field("name", &self.name)
-            .field("description", &::awsjson_runtime::REDACTED)
+            .field("description", &::smithy_runtime::REDACTED)
             .finish()
     }
 }
@@ -1657,14 +1657,14 @@ impl ::std::fmt::Debug for MaintenanceWindowTask {
             .field("task_arn", &self.task_arn)
             .field("type", &self.r#type)
             .field("targets", &self.targets)
-            .field("task_parameters", &::awsjson_runtime::REDACTED)
+            .field("task_parameters", &::smithy_runtime::REDACTED)
             .field("priority", &self.priority)
             .field("logging_info", &self.logging_info)
             .field("service_role_arn", &self.service_role_arn)
             .field("max_concurrency", &self.max_concurrency)
             .field("max_errors", &self.max_errors)
             .field("name", &self.name)
-            .field("description", &::awsjson_runtime::REDACTED)
+            .field("description", &::smithy_runtime::REDACTED)
             .field("cutoff_behavior", &self.cutoff_behavior)
             .field("alarm_configuration", &self.alarm_configuration)
             .finish()
@@ -1752,7 +1752,7 @@ pub struct MaintenanceWindowTaskParameterValueExpression {
 }
 impl ::std::fmt::Debug for MaintenanceWindowTaskParameterValueExpression {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(::awsjson_runtime::REDACTED)
+        f.write_str(::smithy_runtime::REDACTED)
     }
 }
 /// Kind of work a maintenance window task performs.
@@ -2029,9 +2029,9 @@ impl ::std::fmt::Debug for RegisterTargetWithMaintenanceWindowRequest {
             .field("window_id", &self.window_id)
             .field("resource_type", &self.resource_type)
             .field("targets", &self.targets)
-            .field("owner_information", &::awsjson_runtime::REDACTED)
+            .field("owner_information", &::smithy_runtime::REDACTED)
             .field("name", &self.name)
-            .field("description", &::awsjson_runtime::REDACTED)
+            .field("description", &::smithy_runtime::REDACTED)
             .field("client_token", &self.client_token)
             .finish()
     }
@@ -2118,14 +2118,14 @@ impl ::std::fmt::Debug for RegisterTaskWithMaintenanceWindowRequest {
             .field("task_arn", &self.task_arn)
             .field("service_role_arn", &self.service_role_arn)
             .field("task_type", &self.task_type)
-            .field("task_parameters", &::awsjson_runtime::REDACTED)
+            .field("task_parameters", &::smithy_runtime::REDACTED)
             .field("task_invocation_parameters", &self.task_invocation_parameters)
             .field("priority", &self.priority)
             .field("max_concurrency", &self.max_concurrency)
             .field("max_errors", &self.max_errors)
             .field("logging_info", &self.logging_info)
             .field("name", &self.name)
-            .field("description", &::awsjson_runtime::REDACTED)
+            .field("description", &::smithy_runtime::REDACTED)
             .field("client_token", &self.client_token)
             .field("cutoff_behavior", &self.cutoff_behavior)
             .field("alarm_configuration", &self.alarm_configuration)
@@ -2344,7 +2344,7 @@ impl ::std::fmt::Debug for UpdateMaintenanceWindowRequest {
         f.debug_struct("UpdateMaintenanceWindowRequest")
             .field("window_id", &self.window_id)
             .field("name", &self.name)
-            .field("description", &::awsjson_runtime::REDACTED)
+            .field("description", &::smithy_runtime::REDACTED)
             .field("start_date", &self.start_date)
             .field("end_date", &self.end_date)
             .field("schedule", &self.schedule)
@@ -2408,7 +2408,7 @@ impl ::std::fmt::Debug for UpdateMaintenanceWindowResult {
         f.debug_struct("UpdateMaintenanceWindowResult")
             .field("window_id", &self.window_id)
             .field("name", &self.name)
-            .field("description", &::awsjson_runtime::REDACTED)
+            .field("description", &::smithy_runtime::REDACTED)
             .field("start_date", &self.start_date)
             .field("end_date", &self.end_date)
             .field("schedule", &self.schedule)
@@ -2457,9 +2457,9 @@ impl ::std::fmt::Debug for UpdateMaintenanceWindowTargetRequest {
             .field("window_id", &self.window_id)
             .field("window_target_id", &self.window_target_id)
             .field("targets", &self.targets)
-            .field("owner_information", &::awsjson_runtime::REDACTED)
+            .field("owner_information", &::smithy_runtime::REDACTED)
             .field("name", &self.name)
-            .field("description", &::awsjson_runtime::REDACTED)
+            .field("description", &::smithy_runtime::REDACTED)
             .field("replace", &self.replace)
             .finish()
     }
@@ -2497,9 +2497,9 @@ impl ::std::fmt::Debug for UpdateMaintenanceWindowTargetResult {
             .field("window_id", &self.window_id)
             .field("window_target_id", &self.window_target_id)
             .field("targets", &self.targets)
-            .field("owner_information", &::awsjson_runtime::REDACTED)
+            .field("owner_information", &::smithy_runtime::REDACTED)
             .field("name", &self.name)
-            .field("description", &::awsjson_runtime::REDACTED)
+            .field("description", &::smithy_runtime::REDACTED)
             .finish()
     }
 }
@@ -2577,14 +2577,14 @@ impl ::std::fmt::Debug for UpdateMaintenanceWindowTaskRequest {
             .field("targets", &self.targets)
             .field("task_arn", &self.task_arn)
             .field("service_role_arn", &self.service_role_arn)
-            .field("task_parameters", &::awsjson_runtime::REDACTED)
+            .field("task_parameters", &::smithy_runtime::REDACTED)
             .field("task_invocation_parameters", &self.task_invocation_parameters)
             .field("priority", &self.priority)
             .field("max_concurrency", &self.max_concurrency)
             .field("max_errors", &self.max_errors)
             .field("logging_info", &self.logging_info)
             .field("name", &self.name)
-            .field("description", &::awsjson_runtime::REDACTED)
+            .field("description", &::smithy_runtime::REDACTED)
             .field("replace", &self.replace)
             .field("cutoff_behavior", &self.cutoff_behavior)
             .field("alarm_configuration", &self.alarm_configuration)
@@ -2662,14 +2662,14 @@ impl ::std::fmt::Debug for UpdateMaintenanceWindowTaskResult {
             .field("targets", &self.targets)
             .field("task_arn", &self.task_arn)
             .field("service_role_arn", &self.service_role_arn)
-            .field("task_parameters", &::awsjson_runtime::REDACTED)
+            .field("task_parameters", &::smithy_runtime::REDACTED)
             .field("task_invocation_parameters", &self.task_invocation_parameters)
             .field("priority", &self.priority)
             .field("max_concurrency", &self.max_concurrency)
             .field("max_errors", &self.max_errors)
             .field("logging_info", &self.logging_info)
             .field("name", &self.name)
-            .field("description", &::awsjson_runtime::REDACTED)
+            .field("description", &::smithy_runtime::REDACTED)
             .field("cutoff_behavior", &self.cutoff_behavior)
             .field("alarm_configuration", &self.alarm_configuration)
             .finish()

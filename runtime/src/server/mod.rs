@@ -7,7 +7,7 @@
 //! ```text
 //! let listener = tokio::net::TcpListener::bind("127.0.0.1:4580").await?;
 //! let router = Arc::new(greeter_api::router(MyGreeter));
-//! awsjson_runtime::server::serve(listener, router, ConnectionLimits::default(), shutdown).await;
+//! smithy_runtime::server::serve(listener, router, ConnectionLimits::default(), shutdown).await;
 //! ```
 //!
 //! For each request the router reads the body (up to a limit), asks its
@@ -93,7 +93,7 @@ pub struct Router<A> {
 
 impl<A: Api> Router<A> {
     /// `api` with [`OpenIdentity`], a 2 MiB body limit, and one `tracing`
-    /// line per request (target `awsjson_runtime::access`, level info).
+    /// line per request (target `smithy_runtime::access`, level info).
     pub fn new(api: A) -> Self {
         Self {
             api,
@@ -283,7 +283,7 @@ pub fn plain(status: StatusCode, allow: Option<&'static str>) -> Response {
 
 fn trace_answer(answered: &Answered<'_>) {
     tracing::info!(
-        target: "awsjson_runtime::access",
+        target: "smithy_runtime::access",
         operation = answered.operation,
         status = answered.status,
         error = answered.error.unwrap_or("-"),

@@ -12,8 +12,8 @@ use std::collections::HashMap;
 use std::fmt;
 use std::path::Path;
 
-use awsjson_runtime::server::is_account_id;
 use serde::Deserialize;
+use smithy_runtime::server::is_account_id;
 
 /// One identity. Its secrets never reach a log: `Debug` leaves them out.
 #[derive(Clone, Deserialize)]

@@ -2,11 +2,11 @@
 //! about what is missing (strict mode; open mode reads only the credential
 //! scope, with the runtime's `scope`). Never panics on any input.
 
-use awsjson_runtime::server::{is_region_name, is_separator, Refusal};
+use smithy_runtime::server::{is_region_name, is_separator, Refusal};
 
 use super::refuse;
 
-pub use awsjson_runtime::server::SIGV4_ALGORITHM as ALGORITHM;
+pub use smithy_runtime::server::SIGV4_ALGORITHM as ALGORITHM;
 
 /// A SigV4 `Authorization` header, taken apart.
 #[derive(Debug, PartialEq, Eq)]

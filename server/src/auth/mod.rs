@@ -16,16 +16,16 @@ mod signing_keys;
 
 use std::time::Duration;
 
-use awsjson_runtime::server::{Identify, OpenIdentity};
 use chrono::{DateTime, NaiveDate, Utc};
 use hmac::{Hmac, KeyInit, Mac};
 use hyper::header::AUTHORIZATION;
 use sha2::Sha256;
+use smithy_runtime::server::{Identify, OpenIdentity};
 use subtle::ConstantTimeEq;
 
-pub use awsjson_runtime::server::{is_account_id, Caller, Refusal, Signed};
 pub use credentials::{Credential, Credentials};
 pub use signing_keys::SigningKeys;
+pub use smithy_runtime::server::{is_account_id, Caller, Refusal, Signed};
 
 /// The signing name of the service in credential scopes.
 pub const SERVICE: &str = "ssm";

@@ -1,9 +1,9 @@
 //! The console's pages as HTML (maud templates).
 
-use awsjson_runtime::{Timestamp, REDACTED};
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use maud::{html, Markup, PreEscaped, DOCTYPE};
+use smithy_runtime::{Timestamp, REDACTED};
 use ssm_api::types::{
     DescribeMaintenanceWindowExecutionTaskInvocationsRequest,
     DescribeMaintenanceWindowExecutionsRequest, GetMaintenanceWindowExecutionRequest,

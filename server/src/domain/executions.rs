@@ -1,8 +1,8 @@
 //! Window runs: reading them back, cancelling one, and the upcoming schedule.
 
-use awsjson_runtime::Timestamp;
 use chrono::{DateTime, TimeDelta, Utc};
 use mw_schedule::{format_execution_time, parse_boundary};
+use smithy_runtime::Timestamp;
 use ssm_api::types::{
     CancelMaintenanceWindowExecutionRequest, CancelMaintenanceWindowExecutionResult,
     DescribeMaintenanceWindowExecutionTaskInvocationsRequest,

@@ -1,6 +1,6 @@
 //! The ways a request can fail in the domain, and AWS's words for them.
 
-use awsjson_runtime::{ErrorResponse, OperationError};
+use smithy_runtime::{ErrorResponse, OperationError};
 use ssm_api::error::{
     DoesNotExistException, FeatureNotAvailableException, IdempotentParameterMismatch,
     InternalServerError, InvalidResourceId, InvalidResourceType, ResourceLimitExceededException,

@@ -55,7 +55,7 @@ impl Domain {
     /// runs of replicas still alive are left to them.
     pub fn recover_interrupted_runs(&self) -> Result<usize, String> {
         let live = self.store.live_replicas()?;
-        let now = awsjson_runtime::Timestamp::from(self.clock.now());
+        let now = smithy_runtime::Timestamp::from(self.clock.now());
         let orphaned = |e: &&crate::store::Execution| {
             e.end.is_some_and(|end| end > now)
                 && e.start <= now

@@ -18,8 +18,8 @@
 
 use std::collections::BTreeMap;
 
-use awsjson_runtime::Timestamp;
 use serde_json::json;
+use smithy_runtime::Timestamp;
 use ssm_api::types::Target;
 
 use super::{find_window, ids, Domain, Fault, Scope};

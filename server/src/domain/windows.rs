@@ -1,6 +1,6 @@
 //! Create, read, update, delete and list maintenance windows.
 
-use awsjson_runtime::Timestamp;
+use smithy_runtime::Timestamp;
 use ssm_api::types::{
     CreateMaintenanceWindowRequest, CreateMaintenanceWindowResult, DeleteMaintenanceWindowRequest,
     DeleteMaintenanceWindowResult, DescribeMaintenanceWindowsForTargetRequest,

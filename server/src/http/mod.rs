@@ -6,15 +6,15 @@
 use std::net::SocketAddr;
 use std::sync::Arc;
 
-use awsjson_runtime::server::{is_region_name, plain, Handler, Router, Signed};
 use http_body_util::Full;
 use hyper::body::{Bytes, Incoming};
 use hyper::header::{self, HeaderValue};
 use hyper::http::request::Parts;
 use hyper::{Method, StatusCode};
 use serde_json::json;
+use smithy_runtime::server::{is_region_name, plain, Handler, Router, Signed};
 
-pub use awsjson_runtime::server::{serve, ConnectionLimits, Response};
+pub use smithy_runtime::server::{serve, ConnectionLimits, Response};
 
 use crate::domain::{Domain, Scope};
 use crate::service::SsmService;

@@ -5,10 +5,10 @@
 use std::collections::BTreeMap;
 use std::sync::{Mutex, OnceLock};
 
-use awsjson_runtime::Timestamp;
 use chrono::{DateTime, Utc};
 use mw_schedule::WindowSchedule;
 use serde::{Deserialize, Serialize};
+use smithy_runtime::Timestamp;
 use ssm_api::types::{
     AlarmConfiguration, LoggingInfo, MaintenanceWindowTaskInvocationParameters,
     MaintenanceWindowTaskParameterValueExpression, Tag, Target,

@@ -10,9 +10,9 @@ use std::io::Write;
 use std::path::Path;
 use std::sync::Arc;
 
-use awsjson_runtime::{HttpResponse, Request, RequestContext};
 use chrono::{TimeDelta, TimeZone, Utc};
 use serde_json::Value;
+use smithy_runtime::{HttpResponse, Request, RequestContext};
 use ssm_api::operation::OPERATIONS;
 use ssm_server::domain::{Domain, Limits, Scope, Simulation};
 use ssm_server::scheduler::Scheduler;

@@ -12,12 +12,12 @@
 use std::collections::HashMap;
 use std::sync::Mutex;
 
-use awsjson_runtime::Pattern;
 use codegen::ast::ShapeKind;
 use codegen::model::{Shape, Traits};
 use codegen::Model;
 use proptest::prelude::*;
 use serde_json::{json, Map, Value};
+use smithy_runtime::Pattern;
 
 /// Ids the harness fills in (see `Ids`), so generated requests can name
 /// resources that exist; chosen by the shape of the member.

@@ -28,9 +28,9 @@ impl ::std::fmt::Display for NameNotAllowed {
     }
 }
 impl ::std::error::Error for NameNotAllowed {}
-impl ::awsjson_runtime::OperationError for NameNotAllowed {
-    fn to_error_response(&self) -> ::awsjson_runtime::ErrorResponse {
-        ::awsjson_runtime::ErrorResponse::modeled(Self::SHAPE_ID, Self::STATUS, self)
+impl ::smithy_runtime::OperationError for NameNotAllowed {
+    fn to_error_response(&self) -> ::smithy_runtime::ErrorResponse {
+        ::smithy_runtime::ErrorResponse::modeled(Self::SHAPE_ID, Self::STATUS, self)
     }
 }
 /// The errors `SayHello` can return.
@@ -40,13 +40,13 @@ pub enum SayHelloError {
     NameNotAllowed(NameNotAllowed),
     /// An error the model does not list for this operation, such as a
     /// `ValidationException` raised by the service's own rules.
-    Unmodeled(::awsjson_runtime::ErrorResponse),
+    Unmodeled(::smithy_runtime::ErrorResponse),
 }
-impl ::awsjson_runtime::OperationError for SayHelloError {
-    fn to_error_response(&self) -> ::awsjson_runtime::ErrorResponse {
+impl ::smithy_runtime::OperationError for SayHelloError {
+    fn to_error_response(&self) -> ::smithy_runtime::ErrorResponse {
         match self {
             Self::NameNotAllowed(error) => {
-                ::awsjson_runtime::OperationError::to_error_response(error)
+                ::smithy_runtime::OperationError::to_error_response(error)
             }
             Self::Unmodeled(error) => error.clone(),
         }
@@ -66,8 +66,8 @@ impl ::std::convert::From<NameNotAllowed> for SayHelloError {
         Self::NameNotAllowed(error)
     }
 }
-impl ::std::convert::From<::awsjson_runtime::ErrorResponse> for SayHelloError {
-    fn from(error: ::awsjson_runtime::ErrorResponse) -> Self {
+impl ::std::convert::From<::smithy_runtime::ErrorResponse> for SayHelloError {
+    fn from(error: ::smithy_runtime::ErrorResponse) -> Self {
         Self::Unmodeled(error)
     }
 }

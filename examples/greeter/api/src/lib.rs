@@ -18,7 +18,7 @@ pub mod schema;
 pub mod service;
 #[rustfmt::skip]
 pub mod types;
-pub use ::awsjson_runtime as runtime;
+pub use ::smithy_runtime as runtime;
 pub use service::{dispatch, Greeter, PROTOCOL, TARGET_PREFIX};
 #[cfg(feature = "server")]
 pub use service::{router, Served};

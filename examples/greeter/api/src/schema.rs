@@ -3,7 +3,7 @@
 //! A static description of every shape, read by the request validator
 //! and by tools that show an operation's documented shape.
 #![allow(clippy::unreadable_literal)]
-use ::awsjson_runtime::schema::{Bounds, Constraints, Kind, Limit, Member, Range, Shape};
+use ::smithy_runtime::schema::{Bounds, Constraints, Kind, Limit, Member, Range, Shape};
 pub static NAME_NOT_ALLOWED: Shape = Shape {
     id: "example.greeter#NameNotAllowed",
     kind: Kind::Structure(

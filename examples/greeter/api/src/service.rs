@@ -4,7 +4,7 @@
 use ::std::future::Future;
 use ::std::marker::{Send, Sync};
 use ::std::result::Result;
-use ::awsjson_runtime::{
+use ::smithy_runtime::{
     guard, handle, unknown_operation, unsupported_media_type, Handled, HttpResponse,
     Protocol, Request, RequestContext,
 };
@@ -66,18 +66,18 @@ pub async fn dispatch<S: Greeter>(
     guard(PROTOCOL, work).await
 }
 /// `service` behind `POST /` over HTTP (feature `server`): run it with
-/// `awsjson_runtime::server::serve`. Callers are identified by their
+/// `smithy_runtime::server::serve`. Callers are identified by their
 /// SigV4 credential scope without checking signatures until
 /// `.identify(…)` says otherwise.
 #[cfg(feature = "server")]
-pub fn router<S: Greeter>(service: S) -> ::awsjson_runtime::server::Router<Served<S>> {
-    ::awsjson_runtime::server::Router::new(Served(service))
+pub fn router<S: Greeter>(service: S) -> ::smithy_runtime::server::Router<Served<S>> {
+    ::smithy_runtime::server::Router::new(Served(service))
 }
 /// A service as the runtime's router calls it.
 #[cfg(feature = "server")]
 pub struct Served<S>(pub S);
 #[cfg(feature = "server")]
-impl<S: Greeter> ::awsjson_runtime::server::Api for Served<S> {
+impl<S: Greeter> ::smithy_runtime::server::Api for Served<S> {
     const PROTOCOL: Protocol = PROTOCOL;
     fn dispatch<'a>(
         &'a self,
