@@ -20,11 +20,7 @@ pub const STD_NAMES: &[&str] = &[
     "Option", "String", "Vec", "Box", "BTreeMap", "Result", "Some", "None", "Ok", "Err",
 ];
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Protocol {
-    AwsJson1_0,
-    AwsJson1_1,
-}
+pub use crate::protocol::Protocol;
 
 #[derive(Debug)]
 pub struct Ir {
@@ -88,7 +84,17 @@ pub struct Operation {
     pub errors: Vec<String>,
     pub error_enum: String,
     pub paginated: Option<Paginated>,
+    /// `@http`, when the operation has it.
+    pub http: Option<HttpRoute>,
     pub docs: Vec<String>,
+}
+
+/// An operation's `@http` trait.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HttpRoute {
+    pub method: String,
+    pub uri: String,
+    pub code: u16,
 }
 
 #[derive(Debug, Default, Clone, PartialEq)]
@@ -108,6 +114,8 @@ pub struct Shape {
     pub kind: Kind,
     pub docs: Vec<String>,
     pub sensitive: bool,
+    /// `@mediaType`.
+    pub media_type: Option<String>,
     /// Set on `@error` structures.
     pub error: Option<ErrorInfo>,
     /// Whether the type can derive `Default` with the model's defaults.
@@ -196,6 +204,32 @@ pub struct Member {
     /// How the value is written where serde's derive alone would get it
     /// wrong, including inside lists and maps.
     pub wire: Wire,
+    /// `@timestampFormat` of the member or its target.
+    pub timestamp_format: Option<TimestampFormat>,
+    /// `@jsonName`, where the protocol honours it.
+    pub json_name: Option<String>,
+    /// The HTTP binding trait, where the protocol binds members to HTTP.
+    pub binding: Binding,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TimestampFormat {
+    EpochSeconds,
+    DateTime,
+    HttpDate,
+}
+
+/// Where an HTTP binding protocol puts a top-level member.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Binding {
+    Body,
+    Label,
+    Query(String),
+    QueryParams,
+    Header(String),
+    PrefixHeaders(String),
+    Payload,
+    ResponseCode,
 }
 
 /// The awsJson form of a value whose Rust type does not imply it.
@@ -228,6 +262,8 @@ impl Ir {
         Builder {
             model,
             shapes: BTreeMap::new(),
+            // Until the service's is known.
+            protocol: Protocol::AwsJson1_0,
         }
         .build(options)
     }
@@ -254,6 +290,7 @@ impl Shape {
 struct Builder<'m> {
     model: &'m Model,
     shapes: BTreeMap<String, Shape>,
+    protocol: Protocol,
 }
 
 impl<'m> Builder<'m> {
@@ -266,16 +303,8 @@ impl<'m> Builder<'m> {
 
     fn build(mut self, options: &Options) -> Result<Ir> {
         let service = self.find_service(options)?;
-        let protocol = if service.has_trait("aws.protocols#awsJson1_1") {
-            Protocol::AwsJson1_1
-        } else if service.has_trait("aws.protocols#awsJson1_0") {
-            Protocol::AwsJson1_0
-        } else {
-            return Err(Error::unsupported(
-                &service.id,
-                "protocol: only awsJson1_0 and awsJson1_1 are generated",
-            ));
-        };
+        let protocol = Protocol::of(service)?;
+        self.protocol = protocol;
         let (_, service_name) = naming::split_id(&service.id);
         let sdk_id = service
             .traits
@@ -378,10 +407,7 @@ impl<'m> Builder<'m> {
     /// `"server"`). An error's cases go through the first operation (by
     /// name) that can return it.
     fn protocol_tests(&self, operations: &[Operation], protocol: Protocol) -> Vec<ProtocolTest> {
-        let protocol_id = match protocol {
-            Protocol::AwsJson1_0 => "aws.protocols#awsJson1_0",
-            Protocol::AwsJson1_1 => "aws.protocols#awsJson1_1",
-        };
+        let protocol_id = protocol.trait_id();
         let cases = |shape: &model::Shape, kind: &str| -> Vec<Value> {
             let Some(Value::Array(cases)) = shape.traits.get(kind) else {
                 return Vec::new();
@@ -513,6 +539,7 @@ impl<'m> Builder<'m> {
         service_paginated: Option<&Value>,
     ) -> Result<Operation> {
         let shape = self.get("service", id)?;
+        self.protocol.check_operation(shape)?;
         let (_, name) = naming::split_id(id);
         let io = |property: &str| {
             shape
@@ -550,6 +577,7 @@ impl<'m> Builder<'m> {
             errors,
             error_enum: naming::operation_error(name),
             paginated,
+            http: http_route(shape)?,
             docs: docs_of(&shape.traits),
         })
     }
@@ -689,6 +717,10 @@ impl<'m> Builder<'m> {
             kind,
             docs: docs_of(traits),
             sensitive: traits.contains_key("smithy.api#sensitive"),
+            media_type: traits
+                .get("smithy.api#mediaType")
+                .and_then(Value::as_str)
+                .map(str::to_owned),
             error,
             derives_default: false,
             in_input: false,
@@ -722,11 +754,12 @@ impl<'m> Builder<'m> {
         };
         // Lists and maps get theirs from their members once every shape is
         // built (`resolve_wire_formats`).
-        let wire = match trait_of("smithy.api#timestampFormat").and_then(Value::as_str) {
-            _ if matches!(target.kind, ShapeType::Float | ShapeType::Double) => Wire::Float,
-            None | Some("epoch-seconds") => Wire::Derived,
-            Some("date-time") => Wire::DateTime,
-            Some("http-date") => Wire::HttpDate,
+        let timestamp_format = match trait_of("smithy.api#timestampFormat").and_then(Value::as_str)
+        {
+            None => None,
+            Some("epoch-seconds") => Some(TimestampFormat::EpochSeconds),
+            Some("date-time") => Some(TimestampFormat::DateTime),
+            Some("http-date") => Some(TimestampFormat::HttpDate),
             Some(other) => {
                 return Err(Error::unsupported(
                     &id,
@@ -734,6 +767,23 @@ impl<'m> Builder<'m> {
                 ))
             }
         };
+        let wire = match timestamp_format {
+            _ if matches!(target.kind, ShapeType::Float | ShapeType::Double) => Wire::Float,
+            None | Some(TimestampFormat::EpochSeconds) => Wire::Derived,
+            Some(TimestampFormat::DateTime) => Wire::DateTime,
+            Some(TimestampFormat::HttpDate) => Wire::HttpDate,
+        };
+        let binding = if self.protocol.binds_http() {
+            binding_of(&id, &member.traits)?
+        } else {
+            Binding::Body
+        };
+        let json_name = member
+            .traits
+            .get("smithy.api#jsonName")
+            .and_then(Value::as_str)
+            .filter(|_| self.protocol.uses_json_name())
+            .map(str::to_owned);
         let default = match default {
             Some(value) => Some(MemberDefault {
                 value: self.default_value(
@@ -770,6 +820,9 @@ impl<'m> Builder<'m> {
             docs: docs.unwrap_or_default(),
             constraints,
             wire,
+            timestamp_format,
+            json_name,
+            binding,
         })
     }
 
@@ -1120,6 +1173,75 @@ impl Shape {
     }
 }
 
+/// An operation's `@http` trait.
+fn http_route(operation: &model::Shape) -> Result<Option<HttpRoute>> {
+    let Some(http) = operation.traits.get("smithy.api#http") else {
+        return Ok(None);
+    };
+    let text = |key: &str| {
+        http.get(key)
+            .and_then(Value::as_str)
+            .map(str::to_owned)
+            .ok_or_else(|| Error::invalid(&operation.id, format!("@http has no `{key}`")))
+    };
+    let code = match http.get("code") {
+        None => 200,
+        Some(code) => code
+            .as_u64()
+            .and_then(|c| u16::try_from(c).ok())
+            .filter(|c| (100..600).contains(c))
+            .ok_or_else(|| Error::invalid(&operation.id, "@http code is not an HTTP status"))?,
+    };
+    Ok(Some(HttpRoute {
+        method: text("method")?,
+        uri: text("uri")?,
+        code,
+    }))
+}
+
+/// A member's HTTP binding trait (at most one applies).
+fn binding_of(id: &str, traits: &model::Traits) -> Result<Binding> {
+    let name = |trait_id: &str| {
+        traits
+            .get(trait_id)
+            .and_then(Value::as_str)
+            .map(str::to_owned)
+            .ok_or_else(|| Error::invalid(id, format!("{trait_id} needs a string value")))
+    };
+    let mut found = Vec::new();
+    for trait_id in [
+        "smithy.api#httpLabel",
+        "smithy.api#httpQuery",
+        "smithy.api#httpQueryParams",
+        "smithy.api#httpHeader",
+        "smithy.api#httpPrefixHeaders",
+        "smithy.api#httpPayload",
+        "smithy.api#httpResponseCode",
+    ] {
+        if traits.contains_key(trait_id) {
+            found.push(trait_id);
+        }
+    }
+    let Some(first) = found.first() else {
+        return Ok(Binding::Body);
+    };
+    if found.len() > 1 {
+        return Err(Error::invalid(
+            id,
+            format!("has several HTTP binding traits: {}", found.join(", ")),
+        ));
+    }
+    Ok(match *first {
+        "smithy.api#httpLabel" => Binding::Label,
+        "smithy.api#httpQuery" => Binding::Query(name(first)?),
+        "smithy.api#httpQueryParams" => Binding::QueryParams,
+        "smithy.api#httpHeader" => Binding::Header(name(first)?),
+        "smithy.api#httpPrefixHeaders" => Binding::PrefixHeaders(name(first)?),
+        "smithy.api#httpPayload" => Binding::Payload,
+        _ => Binding::ResponseCode,
+    })
+}
+
 fn bound(trait_value: &Value, key: &str) -> Option<u64> {
     trait_value.get(key).and_then(Value::as_u64)
 }
@@ -1148,7 +1270,9 @@ const SERVICE_RS_IMPORTS: &[&str] = &[
     "HttpResponse",
     "Handled",
     "Protocol",
+    "Request",
     "RequestContext",
+    "Routes",
 ];
 
 /// Rust names must be unique where they share a namespace: types and error

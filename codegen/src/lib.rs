@@ -1,5 +1,5 @@
 //! A generator of Rust service crates from Smithy models (IDL 2.0 and 1.0,
-//! or JSON AST) of awsJson 1.0/1.1 services.
+//! or JSON AST) of awsJson 1.0/1.1 and restJson1 services.
 //!
 //! The pipeline is pure: [`load::load`] turns file texts into an
 //! [`ast::AstModel`] (the IDL front end is [`idl`], the JSON AST one is in
@@ -18,6 +18,7 @@ mod ir;
 pub mod load;
 pub mod model;
 pub mod naming;
+mod protocol;
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;

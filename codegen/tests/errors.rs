@@ -426,11 +426,11 @@ fn chosen_service_not_in_the_model() {
 // ---- unsupported constructs ----------------------------------------------
 
 #[test]
-fn rest_json_is_not_generated() {
+fn rest_xml_is_not_generated() {
     let text = json!({
         "smithy": "2.0",
         "shapes": {
-            "a#Svc": { "type": "service", "traits": { "aws.protocols#restJson1": {} } }
+            "a#Svc": { "type": "service", "traits": { "aws.protocols#restXml": {} } }
         }
     })
     .to_string();
@@ -438,7 +438,28 @@ fn rest_json_is_not_generated() {
     assert!(matches!(error, Error::Unsupported { .. }), "{error:?}");
     assert_eq!(
         error.to_string(),
-        "a#Svc: unsupported: protocol: only awsJson1_0 and awsJson1_1 are generated"
+        "a#Svc: unsupported: protocol: the service has none of aws.protocols#restJson1, \
+         aws.protocols#awsJson1_1, aws.protocols#awsJson1_0"
+    );
+}
+
+#[test]
+fn a_rest_json_operation_needs_an_http_trait() {
+    let text = json!({
+        "smithy": "2.0",
+        "shapes": {
+            "a#Svc": {
+                "type": "service",
+                "traits": { "aws.protocols#restJson1": {} },
+                "operations": [{ "target": "a#Op" }]
+            },
+            "a#Op": { "type": "operation" }
+        }
+    })
+    .to_string();
+    assert_eq!(
+        error(&text).to_string(),
+        "a#Op: has no @http trait, which aws.protocols#restJson1 needs to route it"
     );
 }
 

@@ -14,13 +14,24 @@ use crate::ErrorResponse;
 /// `ValidationException` listing all of them. Input the validator accepted
 /// but `T` cannot read is the service's fault: a 500 `InternalServerError`.
 pub fn decode<T: DeserializeOwned>(body: &[u8], shape: &'static Shape) -> Result<T, ErrorResponse> {
-    let mut value = if body.iter().all(u8::is_ascii_whitespace) {
-        Value::Object(Default::default())
-    } else {
-        serde_json::from_slice(body).map_err(|e| {
-            ErrorResponse::serialization(format!("Malformed JSON request body: {e}"))
-        })?
-    };
+    decode_value(parse_body(body)?, shape)
+}
+
+/// A JSON body; empty (or only whitespace) means `{}`.
+pub fn parse_body(body: &[u8]) -> Result<Value, ErrorResponse> {
+    if body.iter().all(u8::is_ascii_whitespace) {
+        return Ok(Value::Object(Default::default()));
+    }
+    serde_json::from_slice(body)
+        .map_err(|e| ErrorResponse::serialization(format!("Malformed JSON request body: {e}")))
+}
+
+/// Validates `value`, the input structure `shape` in the generated types'
+/// serde form, and deserializes it into `T`.
+pub fn decode_value<T: DeserializeOwned>(
+    mut value: Value,
+    shape: &'static Shape,
+) -> Result<T, ErrorResponse> {
     validate(&mut value, shape)?;
     // The validator accepts exactly what `T` reads (a property test of every
     // fixture checks it), so only a generator bug gets here: the caller sent
@@ -32,22 +43,21 @@ pub fn decode<T: DeserializeOwned>(body: &[u8], shape: &'static Shape) -> Result
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::schema::{Constraints, Kind, Member};
+    use crate::schema::{Kind, Member};
 
     static STRING: Shape = Shape {
         id: "smithy.api#String",
         kind: Kind::String,
-        sensitive: false,
+        ..Shape::DEFAULT
     };
     static INPUT: Shape = Shape {
         id: "test#Input",
         kind: Kind::Structure(&[Member {
             name: "Name",
             target: &STRING,
-            required: false,
-            constraints: Constraints::NONE,
+            ..Member::DEFAULT
         }]),
-        sensitive: false,
+        ..Shape::DEFAULT
     };
 
     static VALUE: Shape = Shape {
@@ -55,10 +65,9 @@ mod tests {
         kind: Kind::Union(&[Member {
             name: "Text",
             target: &STRING,
-            required: false,
-            constraints: Constraints::NONE,
+            ..Member::DEFAULT
         }]),
-        sensitive: false,
+        ..Shape::DEFAULT
     };
     static WITH_UNION: Shape = Shape {
         id: "test#WithUnion",
@@ -66,9 +75,9 @@ mod tests {
             name: "Value",
             target: &VALUE,
             required: true,
-            constraints: Constraints::NONE,
+            ..Member::DEFAULT
         }]),
-        sensitive: false,
+        ..Shape::DEFAULT
     };
 
     #[derive(Debug, PartialEq, serde::Deserialize)]

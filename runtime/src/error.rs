@@ -1,17 +1,15 @@
-//! Error bodies in the awsJson wire format.
-//!
-//! `{"__type": "<code>", "message": "<text>", ...}` with the status in the
-//! HTTP line. awsJson 1.1 writes the bare shape name in `__type`; 1.0 writes
-//! the absolute shape id. Framework errors (those AWS's request layer raises
-//! before a handler runs) carry the namespace AWS's own framework uses.
+//! Errors as every protocol sees them: a status, a code (the shape name),
+//! its namespace and the members of the body; each protocol writes them in
+//! its own shape (`crate::protocol`). Framework errors (those AWS's request
+//! layer raises before a handler runs) carry the namespace AWS's own
+//! framework uses.
 
-use std::borrow::Cow;
 use std::fmt;
 
 use serde::Serialize;
 use serde_json::{Map, Value};
 
-use crate::Protocol;
+use crate::schema::Shape;
 
 const FRAMEWORK_SERVICE: &str = "com.amazon.coral.service";
 const FRAMEWORK_VALIDATE: &str = "com.amazon.coral.validate";
@@ -21,7 +19,7 @@ pub trait OperationError {
     fn to_error_response(&self) -> ErrorResponse;
 }
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
 pub struct ErrorResponse {
     pub status: u16,
     /// Bare shape name, e.g. `DoesNotExistException`.
@@ -33,6 +31,9 @@ pub struct ErrorResponse {
     /// The awsQuery error code and fault (`Sender` or `Receiver`) of an
     /// error of an `@awsQueryCompatible` service.
     pub query_error: Option<(&'static str, &'static str)>,
+    /// The modelled shape, whose members HTTP binding protocols may put in
+    /// headers; `None` for framework errors.
+    pub shape: Option<&'static Shape>,
 }
 
 impl ErrorResponse {
@@ -52,6 +53,7 @@ impl ErrorResponse {
             namespace,
             body,
             query_error: None,
+            shape: None,
         }
     }
 
@@ -86,6 +88,38 @@ impl ErrorResponse {
         Self::framework(404, FRAMEWORK_SERVICE, "UnknownOperationException", None)
     }
 
+    /// No operation has the request's method and URI (HTTP binding
+    /// protocols).
+    pub fn not_found() -> Self {
+        Self::framework(404, FRAMEWORK_SERVICE, "UnknownOperationException", None)
+    }
+
+    /// An operation has the request's URI, but not its method.
+    pub fn method_not_allowed() -> Self {
+        Self::framework(405, FRAMEWORK_SERVICE, "UnknownOperationException", None)
+    }
+
+    /// The request's `Content-Type` is not the operation's (HTTP binding
+    /// protocols).
+    pub fn unsupported_media_type_415() -> Self {
+        Self::framework(
+            415,
+            FRAMEWORK_SERVICE,
+            "UnsupportedMediaTypeException",
+            Some("The request's Content-Type is not the operation's".into()),
+        )
+    }
+
+    /// The request's `Accept` does not allow the operation's answer.
+    pub fn not_acceptable() -> Self {
+        Self::framework(
+            406,
+            FRAMEWORK_SERVICE,
+            "NotAcceptableException",
+            Some("The request's Accept header does not allow the operation's answer".into()),
+        )
+    }
+
     /// A 500 for failures inside the service that are not the caller's fault.
     pub fn internal(message: impl Into<String>) -> Self {
         Self::framework(
@@ -96,10 +130,9 @@ impl ErrorResponse {
         )
     }
 
-    /// A modelled error shape: `shape_id` is absolute, `error` serializes to
-    /// the shape's members.
-    pub fn modeled<T: Serialize>(shape_id: &'static str, status: u16, error: &T) -> Self {
-        let (namespace, code) = shape_id.split_once('#').unwrap_or(("", shape_id));
+    /// A modelled error of `shape`; `error` serializes to its members.
+    pub fn modeled<T: Serialize>(shape: &'static Shape, status: u16, error: &T) -> Self {
+        let (namespace, code) = shape.id.split_once('#').unwrap_or(("", shape.id));
         let body = match serde_json::to_value(error) {
             Ok(Value::Object(map)) => map,
             _ => Map::new(),
@@ -110,6 +143,7 @@ impl ErrorResponse {
             namespace,
             body,
             query_error: None,
+            shape: Some(shape),
         }
     }
 
@@ -126,23 +160,24 @@ impl ErrorResponse {
             .iter()
             .find_map(|key| self.body.get(*key)?.as_str())
     }
+}
 
-    /// The `__type` value for `protocol`.
-    pub fn type_name(&self, protocol: Protocol) -> Cow<'_, str> {
-        match protocol {
-            Protocol::AwsJson1_1 => Cow::Borrowed(self.code),
-            Protocol::AwsJson1_0 => Cow::Owned(format!("{}#{}", self.namespace, self.code)),
-        }
-    }
-
-    pub fn to_json(&self, protocol: Protocol) -> Vec<u8> {
-        let mut body = Map::with_capacity(self.body.len() + 1);
-        body.insert(
-            "__type".into(),
-            Value::String(self.type_name(protocol).into_owned()),
-        );
-        body.extend(self.body.iter().map(|(k, v)| (k.clone(), v.clone())));
-        serde_json::to_vec(&body).unwrap_or_default()
+/// Shapes are statics: one id, one shape.
+impl PartialEq for ErrorResponse {
+    fn eq(&self, other: &Self) -> bool {
+        (
+            self.status,
+            self.code,
+            self.namespace,
+            &self.body,
+            self.query_error,
+        ) == (
+            other.status,
+            other.code,
+            other.namespace,
+            &other.body,
+            other.query_error,
+        ) && self.shape.map(|s| s.id) == other.shape.map(|s| s.id)
     }
 }
 
@@ -160,44 +195,5 @@ impl std::error::Error for ErrorResponse {}
 impl OperationError for ErrorResponse {
     fn to_error_response(&self) -> ErrorResponse {
         self.clone()
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[derive(Serialize)]
-    struct DoesNotExist {
-        #[serde(rename = "Message", skip_serializing_if = "Option::is_none")]
-        message: Option<String>,
-    }
-
-    #[test]
-    fn modeled_errors_carry_their_members_and_type() {
-        let e = ErrorResponse::modeled(
-            "com.amazonaws.ssm#DoesNotExistException",
-            400,
-            &DoesNotExist {
-                message: Some("Maintenance window mw-1 does not exist".into()),
-            },
-        );
-        assert_eq!(e.message(), Some("Maintenance window mw-1 does not exist"));
-        let v: Value = serde_json::from_slice(&e.to_json(Protocol::AwsJson1_1)).unwrap();
-        assert_eq!(v["__type"], "DoesNotExistException");
-        assert_eq!(v["Message"], "Maintenance window mw-1 does not exist");
-        let v: Value = serde_json::from_slice(&e.to_json(Protocol::AwsJson1_0)).unwrap();
-        assert_eq!(v["__type"], "com.amazonaws.ssm#DoesNotExistException");
-    }
-
-    #[test]
-    fn framework_errors_use_lowercase_message() {
-        let v: Value =
-            serde_json::from_slice(&ErrorResponse::validation("bad").to_json(Protocol::AwsJson1_0))
-                .unwrap();
-        assert_eq!(v["__type"], "com.amazon.coral.validate#ValidationException");
-        assert_eq!(v["message"], "bad");
-        let unknown = ErrorResponse::unknown_operation().to_json(Protocol::AwsJson1_1);
-        assert_eq!(unknown, br#"{"__type":"UnknownOperationException"}"#);
     }
 }

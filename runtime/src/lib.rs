@@ -1,12 +1,14 @@
-//! Protocol plumbing shared by every crate that `cargo xtask codegen` writes.
+//! The protocol runtime of every crate that `smithy-codegen` writes.
 //!
 //! Generated code stays thin: it declares types, a static [`schema`] of each
-//! shape and a `match` from operation name to handler. Everything that is the
-//! same for every awsJson service lives here, written and tested once:
-//! request decoding and constraint validation ([`decode`], [`validate`]),
-//! error bodies ([`error`]), timestamps and blobs ([`timestamp`], [`blob`]),
-//! the wire forms serde's derive does not know ([`wire`]) and
-//! the call into a handler with panics contained ([`dispatch`]). With the
+//! shape, its operations' metadata and a `match` from operation name to
+//! handler. Everything that is the same for every service lives here,
+//! written and tested once: the protocols, each a module behind
+//! [`Protocol`] and [`Routes`] ([`protocol`]: awsJson 1.0/1.1, restJson1),
+//! constraint validation and decoding into the typed input ([`validate`],
+//! [`decode`]), errors ([`error`]), timestamps and blobs ([`timestamp`],
+//! [`blob`]), the wire forms serde's derive does not know ([`wire`]) and the
+//! call into a handler with panics contained ([`dispatch`]). With the
 //! `server` feature, `server` serves a generated service over HTTP.
 
 // An `ErrorResponse` is returned on the error path only, once per request
@@ -19,6 +21,9 @@ pub mod decode;
 pub mod dispatch;
 pub mod error;
 pub mod pattern;
+pub mod protocol;
+pub mod request;
+pub mod response;
 pub mod schema;
 #[cfg(feature = "server")]
 pub mod server;
@@ -28,12 +33,12 @@ pub mod validate;
 pub mod wire;
 
 pub use blob::Blob;
-pub use dispatch::{
-    guard, handle, respond, unknown_operation, unsupported_media_type, Handled, HttpResponse,
-    Protocol, Request, RequestContext,
-};
+pub use dispatch::{guard, handle, respond, Handled};
 pub use error::{ErrorResponse, OperationError};
 pub use pattern::Pattern;
+pub use protocol::{Call, Protocol, Routes};
+pub use request::{Request, RequestContext};
+pub use response::HttpResponse;
 pub use timestamp::Timestamp;
 
 /// Free-form JSON carried by `document` shapes.

@@ -14,6 +14,9 @@ pub struct Shape {
     pub kind: Kind,
     /// `@sensitive`: values are never echoed in messages or `Debug` output.
     pub sensitive: bool,
+    /// `@mediaType`: the `Content-Type` of a payload of this shape, and for
+    /// strings in headers, that they travel base64-encoded.
+    pub media_type: Option<&'static str>,
 }
 
 #[derive(Debug)]
@@ -49,11 +52,48 @@ pub enum Kind {
 
 #[derive(Debug)]
 pub struct Member {
-    /// The member name as it appears on the wire.
+    /// The member name: the key of the value in the generated types' serde
+    /// form, and the wire name wherever a protocol does not rename it.
     pub name: &'static str,
     pub target: &'static Shape,
     pub required: bool,
     pub constraints: Constraints,
+    /// `@jsonName`, which restJson1 writes instead of the member name.
+    pub json_name: Option<&'static str>,
+    /// `@timestampFormat` of the member or its target; `None` leaves it to
+    /// where the value travels (epoch seconds in a body, an HTTP date in a
+    /// header, a date-time in a URI).
+    pub timestamp_format: Option<TimestampFormat>,
+    /// Where an HTTP binding protocol puts a top-level member.
+    pub http: Binding,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TimestampFormat {
+    EpochSeconds,
+    DateTime,
+    HttpDate,
+}
+
+/// The HTTP binding trait of a top-level input, output or error member.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Binding {
+    /// In the document body (no binding trait).
+    Body,
+    /// `@httpLabel`: a `{name}` of the URI pattern.
+    Label,
+    /// `@httpQuery("name")`.
+    Query(&'static str),
+    /// `@httpQueryParams`: every query parameter not bound otherwise.
+    QueryParams,
+    /// `@httpHeader("name")`.
+    Header(&'static str),
+    /// `@httpPrefixHeaders("prefix")`.
+    PrefixHeaders(&'static str),
+    /// `@httpPayload`: the whole body.
+    Payload,
+    /// `@httpResponseCode`.
+    ResponseCode,
 }
 
 #[derive(Debug, Default)]
@@ -85,6 +125,14 @@ pub struct Limit {
 }
 
 impl Shape {
+    /// What generated statics leave out: not sensitive, no media type.
+    pub const DEFAULT: Self = Self {
+        id: "smithy.api#Unit",
+        kind: Kind::Structure(&[]),
+        sensitive: false,
+        media_type: None,
+    };
+
     /// The shape's name without its namespace.
     pub fn name(&self) -> &'static str {
         self.id.rsplit_once('#').map_or(self.id, |(_, name)| name)
@@ -95,6 +143,28 @@ impl Shape {
             Kind::Structure(members) | Kind::Union(members) => members,
             _ => &[],
         }
+    }
+}
+
+/// Where generated members point until they say otherwise.
+static UNIT: Shape = Shape::DEFAULT;
+
+impl Member {
+    /// What generated members leave out: optional, unconstrained, not
+    /// renamed, in the body. `target` is always given.
+    pub const DEFAULT: Self = Self {
+        name: "",
+        target: &UNIT,
+        required: false,
+        constraints: Constraints::NONE,
+        json_name: None,
+        timestamp_format: None,
+        http: Binding::Body,
+    };
+
+    /// The name restJson1 writes.
+    pub fn json_name(&self) -> &'static str {
+        self.json_name.unwrap_or(self.name)
     }
 }
 
@@ -116,6 +186,18 @@ pub struct OperationMeta {
     pub output: &'static Shape,
     pub errors: &'static [&'static Shape],
     pub paginated: Option<Paginated>,
+    /// `@http`: how HTTP binding protocols route and answer it.
+    pub http: Option<Http>,
+}
+
+/// The `@http` trait of an operation.
+#[derive(Debug, Clone, Copy)]
+pub struct Http {
+    pub method: &'static str,
+    /// The URI pattern, e.g. `/buckets/{bucket}/objects/{key+}?list`.
+    pub uri: &'static str,
+    /// The status of a successful answer.
+    pub code: u16,
 }
 
 /// `@paginated`, merged with the service's defaults.

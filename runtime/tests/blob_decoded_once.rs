@@ -36,6 +36,7 @@ static BLOB: Shape = Shape {
     id: "smithy.api#Blob",
     kind: Kind::Blob,
     sensitive: false,
+    ..Shape::DEFAULT
 };
 static INPUT: Shape = Shape {
     id: "test#Input",
@@ -51,8 +52,10 @@ static INPUT: Shape = Shape {
             }),
             ..Constraints::NONE
         },
+        ..Member::DEFAULT
     }]),
     sensitive: false,
+    ..Shape::DEFAULT
 };
 
 #[derive(serde::Deserialize)]

@@ -11,6 +11,7 @@
 use std::sync::Mutex;
 
 use serde_json::{json, Map, Value};
+use smithy_runtime::testing::header_map;
 use smithy_runtime::{ErrorResponse, HttpResponse, Request, RequestContext};
 use ssm_api::error::*;
 use ssm_api::types::*;
@@ -318,12 +319,11 @@ impl AmazonSsm for Stub {
 // ---------------------------------------------------------------------------
 
 async fn send(stub: &Stub, target: &str, body: &str) -> HttpResponse {
-    let request = Request {
-        target: Some(target),
-        content_type: Some("application/x-amz-json-1.1"),
-        content_encoding: None,
-        body: body.as_bytes(),
-    };
+    let headers = header_map(&[
+        ("X-Amz-Target", target),
+        ("Content-Type", "application/x-amz-json-1.1"),
+    ]);
+    let request = Request::post(&headers, body.as_bytes());
     ssm_api::dispatch(stub, &RequestContext::default(), request).await
 }
 
@@ -377,7 +377,7 @@ fn show(response: &HttpResponse) -> String {
     format!(
         "status: {}\ncontent-type: {}\nerror-type: {}\nbody:\n{}",
         response.status,
-        response.content_type,
+        response.content_type().unwrap_or("(none)"),
         response.error_type.unwrap_or("(none)"),
         pretty(&parsed(response)),
     )
@@ -1072,19 +1072,22 @@ async fn unknown_operation() {
 async fn content_type_must_name_the_protocol() {
     let stub = Stub::default();
     let body = r#"{"WindowId": "mw-0c50858d01abcdef0"}"#;
-    let with = |content_type: Option<&'static str>| Request {
-        target: Some("AmazonSSM.GetMaintenanceWindow"),
-        content_type,
-        content_encoding: None,
-        body: body.as_bytes(),
+    let with = |content_type: Option<&'static str>| {
+        let mut headers = vec![("X-Amz-Target", "AmazonSSM.GetMaintenanceWindow")];
+        headers.extend(content_type.map(|value| ("Content-Type", value)));
+        header_map(&headers)
     };
     for accepted in [
         "application/x-amz-json-1.1",
         "application/x-amz-json-1.1; charset=utf-8",
         "Application/X-Amz-Json-1.1 ;charset=UTF-8",
     ] {
-        let response =
-            ssm_api::dispatch(&stub, &RequestContext::default(), with(Some(accepted))).await;
+        let response = ssm_api::dispatch(
+            &stub,
+            &RequestContext::default(),
+            Request::post(&with(Some(accepted)), body.as_bytes()),
+        )
+        .await;
         assert_ne!(response.status, 404, "{accepted}: {}", show(&response));
     }
     let seen = stub.seen.lock().unwrap().len();
@@ -1095,7 +1098,13 @@ async fn content_type_must_name_the_protocol() {
         Some("text/plain"),
         Some(""),
     ] {
-        let response = ssm_api::dispatch(&stub, &RequestContext::default(), with(refused)).await;
+        let headers = with(refused);
+        let response = ssm_api::dispatch(
+            &stub,
+            &RequestContext::default(),
+            Request::post(&headers, body.as_bytes()),
+        )
+        .await;
         assert_eq!(response.status, 404, "{refused:?}");
         assert_eq!(response.error_type, Some("UnknownOperationException"));
         assert_eq!(
@@ -1118,13 +1127,18 @@ async fn gzip_bodies_are_decompressed() {
     encoder.write_all(json.as_bytes()).unwrap();
     let gzipped = encoder.finish().unwrap();
     async fn send(stub: &Stub, encoding: Option<&str>, body: &[u8]) -> HttpResponse {
-        let request = Request {
-            target: Some("AmazonSSM.GetMaintenanceWindow"),
-            content_type: Some("application/x-amz-json-1.1"),
-            content_encoding: encoding,
-            body,
-        };
-        ssm_api::dispatch(stub, &RequestContext::default(), request).await
+        let mut headers = vec![
+            ("X-Amz-Target", "AmazonSSM.GetMaintenanceWindow"),
+            ("Content-Type", "application/x-amz-json-1.1"),
+        ];
+        headers.extend(encoding.map(|coding| ("Content-Encoding", coding)));
+        let headers = header_map(&headers);
+        ssm_api::dispatch(
+            stub,
+            &RequestContext::default(),
+            Request::post(&headers, body),
+        )
+        .await
     }
     let plain = send(&stub, None, json.as_bytes()).await;
     let compressed = send(&stub, Some("gzip"), &gzipped).await;

@@ -46,6 +46,7 @@ fn message_member<'a>(ir: &Ir, shape: &'a Shape) -> Option<&'a crate::ir::Member
 
 fn error_impls(ir: &Ir, shape: &Shape) -> TokenStream {
     let name = ident(&shape.rust_name);
+    let schema_static = ident(&shape.static_name);
     let id = &shape.id;
     let status = shape.error.as_ref().map_or(500, |e| e.status);
     let query_error = shape
@@ -111,7 +112,7 @@ fn error_impls(ir: &Ir, shape: &Shape) -> TokenStream {
 
         impl ::smithy_runtime::OperationError for #name {
             fn to_error_response(&self) -> ::smithy_runtime::ErrorResponse {
-                ::smithy_runtime::ErrorResponse::modeled(Self::SHAPE_ID, Self::STATUS, self)#query_error
+                ::smithy_runtime::ErrorResponse::modeled(&crate::schema::#schema_static, Self::STATUS, self)#query_error
             }
         }
     }

@@ -110,32 +110,41 @@ fn test_body(ir: &Ir, test: &ProtocolTest) -> Result<TokenStream, String> {
         .ok_or_else(|| format!("no operation {}", test.operation))?;
     match &test.kind {
         TestKind::Request => {
+            let protocol = ir.service.protocol;
             let mut headers = string_pairs(case.get("headers"));
-            // Cases about something else (a host prefix, compression) leave
-            // out headers every client sends and no server can do without:
-            // the operation and the media type.
-            let protocol_headers = [
-                (
-                    "X-Amz-Target",
-                    format!("{}.{}", ir.service.name, operation.name),
-                ),
-                ("Content-Type", content_type(ir).to_owned()),
-            ];
-            for (name, value) in protocol_headers {
-                if !headers.iter().any(|(k, _)| k.eq_ignore_ascii_case(name)) {
-                    headers.push((name.into(), value));
+            // awsJson cases about something else (a host prefix,
+            // compression) leave out headers every client sends and no
+            // server can do without: the operation and the media type.
+            if protocol.uses_target_header() {
+                let protocol_headers = [
+                    (
+                        "X-Amz-Target",
+                        format!("{}.{}", ir.service.name, operation.name),
+                    ),
+                    ("Content-Type", protocol.content_type().to_owned()),
+                ];
+                for (name, value) in protocol_headers {
+                    if !headers.iter().any(|(k, _)| k.eq_ignore_ascii_case(name)) {
+                        headers.push((name.into(), value));
+                    }
                 }
             }
             let headers = pairs_expr(&headers);
             let require = strings(case.get("requireHeaders"));
             let forbid = strings(case.get("forbidHeaders"));
+            let query = strings(case.get("queryParams"));
+            let method = case.get("method").and_then(Value::as_str).unwrap_or("POST");
+            let uri = case.get("uri").and_then(Value::as_str).unwrap_or("/");
             let input_type = rust_type(ir, &operation.input, Module::Other);
             let expected = value_expr(ir, &operation.input, &params)?;
-            // A case that gives no body (one about compression, say) is
-            // sent with the body a client would write for its params.
+            // An awsJson case that gives no body (one about compression,
+            // say) is sent with the body a client would write for its params.
             let body = match case.get("body").and_then(Value::as_str) {
                 Some(body) => quote!(#body.as_bytes().to_vec()),
-                None => quote!(::smithy_runtime::testing::client_body(headers, &expected)),
+                None if protocol.uses_target_header() => {
+                    quote!(::smithy_runtime::testing::client_body(headers, &expected))
+                }
+                None => quote!(::std::vec::Vec::new()),
             };
             let name = &operation.name;
             Ok(quote! {
@@ -147,11 +156,12 @@ fn test_body(ir: &Ir, test: &ProtocolTest) -> Result<TokenStream, String> {
                 )?;
                 let expected: #input_type = #expected;
                 let body: ::std::vec::Vec<u8> = #body;
+                let request = ::smithy_runtime::testing::CaseRequest::new(#method, #uri, &[#(#query),*], headers, body);
                 let harness = Harness::default();
                 let response = ::smithy_runtime::testing::block_on(crate::dispatch(
                     &harness,
                     &RequestContext::default(),
-                    ::smithy_runtime::testing::request(headers, &body),
+                    request.request(),
                 ));
                 harness.0.assert_received(#name, &expected, &response)
             })
@@ -161,10 +171,13 @@ fn test_body(ir: &Ir, test: &ProtocolTest) -> Result<TokenStream, String> {
             let error = ident(&operation.error_enum);
             let output = value_expr(ir, &operation.output, &params)?;
             let expected = expected_response(case);
+            let name = &operation.name;
             Ok(quote! {
                 let output: #output_type = #output;
+                let operation = crate::operation::find(#name).ok_or("the operation is not in OPERATIONS")?;
                 let response = ::smithy_runtime::respond(
                     crate::PROTOCOL,
+                    operation,
                     Ok::<_, crate::error::#error>(output),
                 );
                 ::smithy_runtime::testing::check_response(&response, &#expected)
@@ -174,22 +187,15 @@ fn test_body(ir: &Ir, test: &ProtocolTest) -> Result<TokenStream, String> {
             let error_type = rust_type(ir, error, Module::Other);
             let value = value_expr(ir, error, &params)?;
             let expected = expected_response(case);
+            let name = &operation.name;
             Ok(quote! {
                 let error: #error_type = #value;
-                let response = ::smithy_runtime::respond::<(), _>(crate::PROTOCOL, Err(error));
+                let operation = crate::operation::find(#name).ok_or("the operation is not in OPERATIONS")?;
+                let response = ::smithy_runtime::respond::<(), _>(crate::PROTOCOL, operation, Err(error));
                 ::smithy_runtime::testing::check_response(&response, &#expected)
             })
         }
     }
-}
-
-/// The media type, as the runtime the generated crate uses names it.
-fn content_type(ir: &Ir) -> &'static str {
-    let protocol = match ir.service.protocol {
-        crate::ir::Protocol::AwsJson1_0 => smithy_runtime::Protocol::AwsJson1_0,
-        crate::ir::Protocol::AwsJson1_1 => smithy_runtime::Protocol::AwsJson1_1,
-    };
-    protocol.content_type()
 }
 
 fn expected_response(case: &Value) -> TokenStream {

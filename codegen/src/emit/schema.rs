@@ -5,7 +5,7 @@ use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
 use super::ident;
-use crate::ir::{Constraints, Ir, Kind, Member, Shape, Simple};
+use crate::ir::{Binding, Constraints, Ir, Kind, Member, Shape, Simple, TimestampFormat};
 
 pub fn schema_rs(ir: &Ir) -> TokenStream {
     let mut by_name: Vec<_> = ir
@@ -31,10 +31,16 @@ pub fn schema_rs(ir: &Ir) -> TokenStream {
         .flat_map(Shape::members_and_items)
         .collect();
     let mut imports = Vec::new();
+    if members.iter().any(|m| m.binding != Binding::Body) {
+        imports.push(quote!(Binding));
+    }
     if members.iter().any(|m| m.constraints.length.is_some()) {
         imports.push(quote!(Bounds));
     }
-    if !members.is_empty() {
+    if members
+        .iter()
+        .any(|m| m.constraints != Constraints::default())
+    {
         imports.push(quote!(Constraints));
     }
     imports.push(quote!(Kind));
@@ -48,6 +54,9 @@ pub fn schema_rs(ir: &Ir) -> TokenStream {
         imports.push(quote!(Range));
     }
     imports.push(quote!(Shape));
+    if members.iter().any(|m| m.timestamp_format.is_some()) {
+        imports.push(quote!(TimestampFormat));
+    }
     quote! {
         //! A static description of every shape, read by the request validator
         //! and by tools that show an operation's documented shape.
@@ -112,23 +121,58 @@ fn shape_static(ir: &Ir, shape: &Shape) -> TokenStream {
             quote!(Kind::#variant(&[#(#members),*]))
         }
     };
+    let mut fields = vec![quote!(id: #id), quote!(kind: #kind)];
+    if sensitive {
+        fields.push(quote!(sensitive: true));
+    }
+    if let Some(media_type) = &shape.media_type {
+        fields.push(quote!(media_type: Some(#media_type)));
+    }
     quote! {
-        pub static #name: Shape = Shape { id: #id, kind: #kind, sensitive: #sensitive };
+        pub static #name: Shape = Shape { #(#fields,)* ..Shape::DEFAULT };
     }
 }
 
+/// A member literal that spells out only what differs from `Member::DEFAULT`.
 fn member_literal(ir: &Ir, member: &Member) -> TokenStream {
     let name = &member.name;
     let target = ident(&ir.shape(&member.target).static_name);
-    let required = member.required;
-    let constraints = constraints_literal(ir, &member.constraints);
-    quote! { Member { name: #name, target: &#target, required: #required, constraints: #constraints } }
+    let mut fields = vec![quote!(name: #name), quote!(target: &#target)];
+    if member.required {
+        fields.push(quote!(required: true));
+    }
+    if member.constraints != Constraints::default() {
+        let constraints = constraints_literal(ir, &member.constraints);
+        fields.push(quote!(constraints: #constraints));
+    }
+    if let Some(json_name) = &member.json_name {
+        fields.push(quote!(json_name: Some(#json_name)));
+    }
+    if let Some(format) = member.timestamp_format {
+        let format = ident(match format {
+            TimestampFormat::EpochSeconds => "EpochSeconds",
+            TimestampFormat::DateTime => "DateTime",
+            TimestampFormat::HttpDate => "HttpDate",
+        });
+        fields.push(quote!(timestamp_format: Some(TimestampFormat::#format)));
+    }
+    let binding = match &member.binding {
+        Binding::Body => None,
+        Binding::Label => Some(quote!(Binding::Label)),
+        Binding::Query(name) => Some(quote!(Binding::Query(#name))),
+        Binding::QueryParams => Some(quote!(Binding::QueryParams)),
+        Binding::Header(name) => Some(quote!(Binding::Header(#name))),
+        Binding::PrefixHeaders(prefix) => Some(quote!(Binding::PrefixHeaders(#prefix))),
+        Binding::Payload => Some(quote!(Binding::Payload)),
+        Binding::ResponseCode => Some(quote!(Binding::ResponseCode)),
+    };
+    if let Some(binding) = binding {
+        fields.push(quote!(http: #binding));
+    }
+    quote! { Member { #(#fields,)* ..Member::DEFAULT } }
 }
 
 fn constraints_literal(ir: &Ir, constraints: &Constraints) -> TokenStream {
-    if *constraints == Constraints::default() {
-        return quote!(Constraints::NONE);
-    }
     let mut fields = Vec::new();
     if let Some((min, max)) = constraints.length {
         let min = option(min.map(Literal::u64_unsuffixed));
@@ -175,6 +219,10 @@ pub fn operation_rs(ir: &Ir) -> TokenStream {
             let page_size = option(p.page_size.as_deref());
             quote!(Paginated { input_token: #input_token, output_token: #output_token, items: #items, page_size: #page_size })
         }));
+        let http = option(op.http.as_ref().map(|http| {
+            let (method, uri, code) = (&http.method, &http.uri, http.code);
+            quote!(Http { method: #method, uri: #uri, code: #code })
+        }));
         quote! {
             OperationMeta {
                 name: #name,
@@ -182,9 +230,15 @@ pub fn operation_rs(ir: &Ir) -> TokenStream {
                 output: &schema::#output,
                 errors: &[#(&schema::#errors),*],
                 paginated: #paginated,
+                http: #http,
             }
         }
     });
+    let uses_http = ir
+        .operations
+        .iter()
+        .any(|op| op.http.is_some())
+        .then(|| quote!(Http,));
     let uses_paginated = ir
         .operations
         .iter()
@@ -192,7 +246,7 @@ pub fn operation_rs(ir: &Ir) -> TokenStream {
         .then(|| quote!(Paginated,));
     quote! {
         //! What each operation takes, returns and may fail with.
-        use ::smithy_runtime::schema::{OperationMeta, #uses_paginated};
+        use ::smithy_runtime::schema::{#uses_http OperationMeta, #uses_paginated};
         use crate::schema;
 
         /// Every operation of the service, sorted by name.

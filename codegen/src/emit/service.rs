@@ -1,11 +1,12 @@
 //! `service.rs`: the trait a service implements and the dispatcher that
-//! routes awsJson requests to it.
+//! routes requests to it, whatever the protocol: the runtime's `Routes`
+//! finds the operation, and one `match` calls its method.
 
 use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::{default_docs, docs, docs_or, ident, rust_type, Module};
-use crate::ir::{Ir, Protocol};
+use crate::ir::Ir;
 
 pub fn service_rs(ir: &Ir) -> TokenStream {
     let service = ident(&ir.service.trait_name);
@@ -27,10 +28,7 @@ pub fn service_rs(ir: &Ir) -> TokenStream {
     ]);
     let trait_docs = docs(&trait_lines);
     let prefix = format!("{}.", ir.service.name);
-    let protocol = match ir.service.protocol {
-        Protocol::AwsJson1_0 => quote!(AwsJson1_0),
-        Protocol::AwsJson1_1 => quote!(AwsJson1_1),
-    };
+    let protocol = ident(ir.service.protocol.runtime_variant());
     let methods = ir.operations.iter().map(|op| {
         let method = ident(&op.method);
         let input = rust_type(ir, &op.input, Module::Other);
@@ -49,58 +47,48 @@ pub fn service_rs(ir: &Ir) -> TokenStream {
     let arms = ir.operations.iter().map(|op| {
         let name = &op.name;
         let method = ident(&op.method);
-        let input = ident(&ir.shape(&op.input).static_name);
         quote! {
-            #name => handle(PROTOCOL, &body, &schema::#input, move |input| service.#method(context, input)),
+            #name => handle(call, move |input| service.#method(context, input)),
         }
     });
+    let routing_doc = routing_doc(ir);
     quote! {
-        //! The service trait and the awsJson dispatcher.
+        //! The service trait and the dispatcher.
         use ::std::future::Future;
         use ::std::marker::{Send, Sync};
         use ::std::result::Result;
 
-        use ::smithy_runtime::{guard, handle, unknown_operation, unsupported_media_type, Handled, HttpResponse, Protocol, Request, RequestContext};
-
-        use crate::schema;
+        use ::smithy_runtime::{guard, handle, Handled, HttpResponse, Protocol, Request, RequestContext, Routes};
 
         /// The wire protocol of this service.
         pub const PROTOCOL: Protocol = Protocol::#protocol;
 
-        /// What `X-Amz-Target` starts with; the operation name follows.
+        /// What `X-Amz-Target` starts with in awsJson; the operation name follows.
         pub const TARGET_PREFIX: &str = #prefix;
+
+        /// How requests find their operation.
+        pub static ROUTES: Routes = Routes::new(PROTOCOL, TARGET_PREFIX, crate::operation::OPERATIONS);
 
         #trait_docs
         pub trait #service: Send + Sync + 'static {
             #(#methods)*
         }
 
-        /// Answers one request: a `Content-Type` other than the protocol's
-        /// gets a 404 `UnknownOperationException`, as does AWS; unknown
-        /// targets get a 400 `UnknownOperationException`, bodies that are not
-        /// JSON of the input's shape `SerializationException`, constraint
-        /// failures one `ValidationException` listing all of them, and a
-        /// panicking handler a 500 while the process carries on. A `gzip`
-        /// `Content-Encoding` is undone first.
+        #routing_doc
         pub async fn dispatch<S: #service>(service: &S, context: &RequestContext, request: Request<'_>) -> HttpResponse {
-            if !PROTOCOL.accepts(request.content_type) {
-                return unsupported_media_type(PROTOCOL);
-            }
-            let Some(operation) = request.target.and_then(|target| target.strip_prefix(TARGET_PREFIX)) else {
-                return unknown_operation(PROTOCOL);
-            };
-            let body = match request.decoded_body(PROTOCOL) {
-                Ok(body) => body,
+            let call = match ROUTES.route(request) {
+                Ok(call) => call,
                 Err(refused) => return refused,
             };
-            let work: Handled<'_> = match operation {
+            let work: Handled<'_> = match call.operation.name {
                 #(#arms)*
-                _ => return unknown_operation(PROTOCOL),
+                // `ROUTES` only finds operations of this service.
+                _ => return PROTOCOL.error(&::smithy_runtime::ErrorResponse::not_found()),
             };
             guard(PROTOCOL, work).await
         }
 
-        /// `service` behind `POST /` over HTTP (feature `server`): run it with
+        /// `service` over HTTP (feature `server`): run it with
         /// `smithy_runtime::server::serve`. Callers are identified by their
         /// SigV4 credential scope without checking signatures until
         /// `.identify(…)` says otherwise.
@@ -122,4 +110,36 @@ pub fn service_rs(ir: &Ir) -> TokenStream {
             }
         }
     }
+}
+
+/// The docs of `dispatch`: how it finds the operation, in the protocol's
+/// terms, and what it answers to bad input.
+fn routing_doc(ir: &Ir) -> TokenStream {
+    let routing: &[&str] = if ir.service.protocol.uses_target_header() {
+        &[
+            "Answers one request: a `Content-Type` other than the protocol's",
+            "gets a 404 `UnknownOperationException`, as does AWS; unknown",
+            "targets get a 400 `UnknownOperationException`,",
+        ]
+    } else {
+        &[
+            "Answers one request, routed by method and URI (each operation's",
+            "`@http`): an unknown URI gets a 404 `UnknownOperationException`, a",
+            "known one with another method a 405, a `Content-Type` or `Accept`",
+            "the operation cannot take a 415 or 406,",
+        ]
+    };
+    let rest = [
+        "input that does not read as the input's shape a",
+        "`SerializationException`, constraint failures one",
+        "`ValidationException` listing all of them, and a panicking handler a",
+        "500 while the process carries on. A `gzip` `Content-Encoding` is",
+        "undone first.",
+    ];
+    let lines: Vec<String> = routing
+        .iter()
+        .chain(&rest)
+        .map(|l| (*l).to_owned())
+        .collect();
+    docs(&lines)
 }

@@ -94,12 +94,7 @@ mod tests {
         let response = block_on(dispatch(
             &Service,
             &RequestContext::default(),
-            fixture_sensitive::runtime::Request {
-                target: Some("SensitiveService.Login"),
-                content_type: Some(fixture_sensitive::PROTOCOL.content_type()),
-                content_encoding: None,
-                body: body.as_bytes(),
-            },
+            fixture_sensitive::runtime::testing::CaseRequest::post(&[("X-Amz-Target", "SensitiveService.Login"), ("Content-Type", fixture_sensitive::PROTOCOL.content_type())], body.as_bytes()).request(),
         ));
         let text = body_text(&response.body);
         assert_eq!(response.status, 400, "{text}");
@@ -250,13 +245,8 @@ mod tests {
         }
         let call = |body: serde_json::Value| {
             let body = body.to_string();
-            let request = fixture_defaults::runtime::Request {
-                target: Some("DefaultService.Configure"),
-                content_type: Some(fixture_defaults::PROTOCOL.content_type()),
-                content_encoding: None,
-                body: body.as_bytes(),
-            };
-            block_on(dispatch(&Service, &RequestContext::default(), request))
+            let request = fixture_defaults::runtime::testing::CaseRequest::post(&[("X-Amz-Target", "DefaultService.Configure"), ("Content-Type", fixture_defaults::PROTOCOL.content_type())], body.as_bytes());
+            block_on(dispatch(&Service, &RequestContext::default(), request.request()))
         };
         // A @required member must be sent even when it has a @default
         // (Smithy: "A member marked @required MUST be serialized").
@@ -388,13 +378,8 @@ mod tests {
         }
         let call = |target: &str, body: serde_json::Value| {
             let body = body.to_string();
-            let request = fixture_constraints::runtime::Request {
-                target: Some(target),
-                content_type: Some(fixture_constraints::PROTOCOL.content_type()),
-                content_encoding: None,
-                body: body.as_bytes(),
-            };
-            block_on(dispatch(&Service, &RequestContext::default(), request))
+            let request = fixture_constraints::runtime::testing::CaseRequest::post(&[("X-Amz-Target", target), ("Content-Type", fixture_constraints::PROTOCOL.content_type())], body.as_bytes());
+            block_on(dispatch(&Service, &RequestContext::default(), request.request()))
         };
 
         let ok = call(
@@ -403,7 +388,7 @@ mod tests {
         );
         // Configure has no output: no payload, and the protocol's media type.
         assert_eq!((ok.status, body_text(&ok.body).as_str()), (200, ""));
-        assert_eq!(ok.content_type, "application/x-amz-json-1.1");
+        assert_eq!(ok.content_type(), Some("application/x-amz-json-1.1"));
 
         let bad = call(
             "ConstraintService.Configure",
@@ -439,7 +424,7 @@ mod tests {
     #[test]
     fn operations_without_input_take_empty_bodies_and_without_output_give_none() {
         use fixture_awsjson1_0::error::{PingError, ReceiveError, SendError};
-        use fixture_awsjson1_0::runtime::{Request, RequestContext, Unit};
+        use fixture_awsjson1_0::runtime::{testing, RequestContext, Unit};
         use fixture_awsjson1_0::types::{ReceiveOutput, SendInput};
         use fixture_awsjson1_0::{dispatch, operation, JsonTenService};
 
@@ -470,18 +455,13 @@ mod tests {
             }
         }
         let call = |target: &str, body: &[u8]| {
-            let request = Request {
-                target: Some(target),
-                content_type: Some("application/x-amz-json-1.0; charset=utf-8"),
-                content_encoding: None,
-                body,
-            };
-            block_on(dispatch(&Service, &RequestContext::default(), request))
+            let request = testing::CaseRequest::post(&[("X-Amz-Target", target), ("Content-Type", "application/x-amz-json-1.0; charset=utf-8")], body);
+            block_on(dispatch(&Service, &RequestContext::default(), request.request()))
         };
         // No input: an empty body is read as `{}`. No output: no payload.
         let ping = call("JsonTenService.Ping", b"");
         assert_eq!((ping.status, body_text(&ping.body).as_str()), (200, ""));
-        assert_eq!(ping.content_type, "application/x-amz-json-1.0");
+        assert_eq!(ping.content_type(), Some("application/x-amz-json-1.0"));
         let receive = call("JsonTenService.Receive", b"{}");
         assert_eq!(body_text(&receive.body), r#"{"Body":"hi"}"#);
         let names: Vec<&str> = operation::OPERATIONS.iter().map(|op| op.name).collect();
@@ -519,13 +499,8 @@ mod tests {
         }
         let call = |body: serde_json::Value| {
             let body = body.to_string();
-            let request = fixture_simple_types::runtime::Request {
-                target: Some("SimpleService.EchoSimple"),
-                content_type: Some(fixture_simple_types::PROTOCOL.content_type()),
-                content_encoding: None,
-                body: body.as_bytes(),
-            };
-            block_on(dispatch(&Service, &RequestContext::default(), request))
+            let request = fixture_simple_types::runtime::testing::CaseRequest::post(&[("X-Amz-Target", "SimpleService.EchoSimple"), ("Content-Type", fixture_simple_types::PROTOCOL.content_type())], body.as_bytes());
+            block_on(dispatch(&Service, &RequestContext::default(), request.request()))
         };
         let response = call(json!({
             "FloatValue": "NaN",

@@ -30,7 +30,11 @@ impl ::std::fmt::Display for DoesNotExistException {
 impl ::std::error::Error for DoesNotExistException {}
 impl ::smithy_runtime::OperationError for DoesNotExistException {
     fn to_error_response(&self) -> ::smithy_runtime::ErrorResponse {
-        ::smithy_runtime::ErrorResponse::modeled(Self::SHAPE_ID, Self::STATUS, self)
+        ::smithy_runtime::ErrorResponse::modeled(
+            &crate::schema::DOES_NOT_EXIST_EXCEPTION,
+            Self::STATUS,
+            self,
+        )
     }
 }
 /// The requested task type or capability is not available in this Region.
@@ -62,7 +66,11 @@ impl ::std::fmt::Display for FeatureNotAvailableException {
 impl ::std::error::Error for FeatureNotAvailableException {}
 impl ::smithy_runtime::OperationError for FeatureNotAvailableException {
     fn to_error_response(&self) -> ::smithy_runtime::ErrorResponse {
-        ::smithy_runtime::ErrorResponse::modeled(Self::SHAPE_ID, Self::STATUS, self)
+        ::smithy_runtime::ErrorResponse::modeled(
+            &crate::schema::FEATURE_NOT_AVAILABLE_EXCEPTION,
+            Self::STATUS,
+            self,
+        )
     }
 }
 /// A client token was reused with request parameters that differ from the first request that used it.
@@ -94,7 +102,11 @@ impl ::std::fmt::Display for IdempotentParameterMismatch {
 impl ::std::error::Error for IdempotentParameterMismatch {}
 impl ::smithy_runtime::OperationError for IdempotentParameterMismatch {
     fn to_error_response(&self) -> ::smithy_runtime::ErrorResponse {
-        ::smithy_runtime::ErrorResponse::modeled(Self::SHAPE_ID, Self::STATUS, self)
+        ::smithy_runtime::ErrorResponse::modeled(
+            &crate::schema::IDEMPOTENT_PARAMETER_MISMATCH,
+            Self::STATUS,
+            self,
+        )
     }
 }
 /// The service hit an unexpected problem while processing the request.
@@ -126,7 +138,11 @@ impl ::std::fmt::Display for InternalServerError {
 impl ::std::error::Error for InternalServerError {}
 impl ::smithy_runtime::OperationError for InternalServerError {
     fn to_error_response(&self) -> ::smithy_runtime::ErrorResponse {
-        ::smithy_runtime::ErrorResponse::modeled(Self::SHAPE_ID, Self::STATUS, self)
+        ::smithy_runtime::ErrorResponse::modeled(
+            &crate::schema::INTERNAL_SERVER_ERROR,
+            Self::STATUS,
+            self,
+        )
     }
 }
 /// The resource ID is malformed or does not refer to an existing resource.
@@ -145,7 +161,11 @@ impl ::std::fmt::Display for InvalidResourceId {
 impl ::std::error::Error for InvalidResourceId {}
 impl ::smithy_runtime::OperationError for InvalidResourceId {
     fn to_error_response(&self) -> ::smithy_runtime::ErrorResponse {
-        ::smithy_runtime::ErrorResponse::modeled(Self::SHAPE_ID, Self::STATUS, self)
+        ::smithy_runtime::ErrorResponse::modeled(
+            &crate::schema::INVALID_RESOURCE_ID,
+            Self::STATUS,
+            self,
+        )
     }
 }
 /// The resource type is not valid for this request.
@@ -164,7 +184,11 @@ impl ::std::fmt::Display for InvalidResourceType {
 impl ::std::error::Error for InvalidResourceType {}
 impl ::smithy_runtime::OperationError for InvalidResourceType {
     fn to_error_response(&self) -> ::smithy_runtime::ErrorResponse {
-        ::smithy_runtime::ErrorResponse::modeled(Self::SHAPE_ID, Self::STATUS, self)
+        ::smithy_runtime::ErrorResponse::modeled(
+            &crate::schema::INVALID_RESOURCE_TYPE,
+            Self::STATUS,
+            self,
+        )
     }
 }
 /// The request would go beyond a service quota, such as the number of maintenance windows allowed.
@@ -196,7 +220,11 @@ impl ::std::fmt::Display for ResourceLimitExceededException {
 impl ::std::error::Error for ResourceLimitExceededException {}
 impl ::smithy_runtime::OperationError for ResourceLimitExceededException {
     fn to_error_response(&self) -> ::smithy_runtime::ErrorResponse {
-        ::smithy_runtime::ErrorResponse::modeled(Self::SHAPE_ID, Self::STATUS, self)
+        ::smithy_runtime::ErrorResponse::modeled(
+            &crate::schema::RESOURCE_LIMIT_EXCEEDED_EXCEPTION,
+            Self::STATUS,
+            self,
+        )
     }
 }
 /// The target cannot be removed because one or more registered tasks still refer to it.
@@ -228,7 +256,11 @@ impl ::std::fmt::Display for TargetInUseException {
 impl ::std::error::Error for TargetInUseException {}
 impl ::smithy_runtime::OperationError for TargetInUseException {
     fn to_error_response(&self) -> ::smithy_runtime::ErrorResponse {
-        ::smithy_runtime::ErrorResponse::modeled(Self::SHAPE_ID, Self::STATUS, self)
+        ::smithy_runtime::ErrorResponse::modeled(
+            &crate::schema::TARGET_IN_USE_EXCEPTION,
+            Self::STATUS,
+            self,
+        )
     }
 }
 /// The request would leave the resource with more tags than permitted.
@@ -247,7 +279,11 @@ impl ::std::fmt::Display for TooManyTagsError {
 impl ::std::error::Error for TooManyTagsError {}
 impl ::smithy_runtime::OperationError for TooManyTagsError {
     fn to_error_response(&self) -> ::smithy_runtime::ErrorResponse {
-        ::smithy_runtime::ErrorResponse::modeled(Self::SHAPE_ID, Self::STATUS, self)
+        ::smithy_runtime::ErrorResponse::modeled(
+            &crate::schema::TOO_MANY_TAGS_ERROR,
+            Self::STATUS,
+            self,
+        )
     }
 }
 /// Too many changes are being made to the same resource at once; retry later.
@@ -279,7 +315,11 @@ impl ::std::fmt::Display for TooManyUpdates {
 impl ::std::error::Error for TooManyUpdates {}
 impl ::smithy_runtime::OperationError for TooManyUpdates {
     fn to_error_response(&self) -> ::smithy_runtime::ErrorResponse {
-        ::smithy_runtime::ErrorResponse::modeled(Self::SHAPE_ID, Self::STATUS, self)
+        ::smithy_runtime::ErrorResponse::modeled(
+            &crate::schema::TOO_MANY_UPDATES,
+            Self::STATUS,
+            self,
+        )
     }
 }
 /// The errors `AddTagsToResource` can return.

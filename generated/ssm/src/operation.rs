@@ -17,6 +17,7 @@ pub static OPERATIONS: &[OperationMeta] = &[
             &schema::TOO_MANY_UPDATES,
         ],
         paginated: None,
+        http: None,
     },
     OperationMeta {
         name: "CancelMaintenanceWindowExecution",
@@ -24,6 +25,7 @@ pub static OPERATIONS: &[OperationMeta] = &[
         output: &schema::CANCEL_MAINTENANCE_WINDOW_EXECUTION_RESULT,
         errors: &[&schema::DOES_NOT_EXIST_EXCEPTION, &schema::INTERNAL_SERVER_ERROR],
         paginated: None,
+        http: None,
     },
     OperationMeta {
         name: "CreateMaintenanceWindow",
@@ -35,6 +37,7 @@ pub static OPERATIONS: &[OperationMeta] = &[
             &schema::RESOURCE_LIMIT_EXCEEDED_EXCEPTION,
         ],
         paginated: None,
+        http: None,
     },
     OperationMeta {
         name: "DeleteMaintenanceWindow",
@@ -42,6 +45,7 @@ pub static OPERATIONS: &[OperationMeta] = &[
         output: &schema::DELETE_MAINTENANCE_WINDOW_RESULT,
         errors: &[&schema::INTERNAL_SERVER_ERROR],
         paginated: None,
+        http: None,
     },
     OperationMeta {
         name: "DeregisterTargetFromMaintenanceWindow",
@@ -53,6 +57,7 @@ pub static OPERATIONS: &[OperationMeta] = &[
             &schema::TARGET_IN_USE_EXCEPTION,
         ],
         paginated: None,
+        http: None,
     },
     OperationMeta {
         name: "DeregisterTaskFromMaintenanceWindow",
@@ -60,6 +65,7 @@ pub static OPERATIONS: &[OperationMeta] = &[
         output: &schema::DEREGISTER_TASK_FROM_MAINTENANCE_WINDOW_RESULT,
         errors: &[&schema::DOES_NOT_EXIST_EXCEPTION, &schema::INTERNAL_SERVER_ERROR],
         paginated: None,
+        http: None,
     },
     OperationMeta {
         name: "DescribeMaintenanceWindowExecutionTaskInvocations",
@@ -72,6 +78,7 @@ pub static OPERATIONS: &[OperationMeta] = &[
             items: Some("WindowExecutionTaskInvocationIdentities"),
             page_size: Some("MaxResults"),
         }),
+        http: None,
     },
     OperationMeta {
         name: "DescribeMaintenanceWindowExecutionTasks",
@@ -84,6 +91,7 @@ pub static OPERATIONS: &[OperationMeta] = &[
             items: Some("WindowExecutionTaskIdentities"),
             page_size: Some("MaxResults"),
         }),
+        http: None,
     },
     OperationMeta {
         name: "DescribeMaintenanceWindowExecutions",
@@ -96,6 +104,7 @@ pub static OPERATIONS: &[OperationMeta] = &[
             items: Some("WindowExecutions"),
             page_size: Some("MaxResults"),
         }),
+        http: None,
     },
     OperationMeta {
         name: "DescribeMaintenanceWindowSchedule",
@@ -108,6 +117,7 @@ pub static OPERATIONS: &[OperationMeta] = &[
             items: Some("ScheduledWindowExecutions"),
             page_size: Some("MaxResults"),
         }),
+        http: None,
     },
     OperationMeta {
         name: "DescribeMaintenanceWindowTargets",
@@ -120,6 +130,7 @@ pub static OPERATIONS: &[OperationMeta] = &[
             items: Some("Targets"),
             page_size: Some("MaxResults"),
         }),
+        http: None,
     },
     OperationMeta {
         name: "DescribeMaintenanceWindowTasks",
@@ -132,6 +143,7 @@ pub static OPERATIONS: &[OperationMeta] = &[
             items: Some("Tasks"),
             page_size: Some("MaxResults"),
         }),
+        http: None,
     },
     OperationMeta {
         name: "DescribeMaintenanceWindows",
@@ -144,6 +156,7 @@ pub static OPERATIONS: &[OperationMeta] = &[
             items: Some("WindowIdentities"),
             page_size: Some("MaxResults"),
         }),
+        http: None,
     },
     OperationMeta {
         name: "DescribeMaintenanceWindowsForTarget",
@@ -156,6 +169,7 @@ pub static OPERATIONS: &[OperationMeta] = &[
             items: Some("WindowIdentities"),
             page_size: Some("MaxResults"),
         }),
+        http: None,
     },
     OperationMeta {
         name: "GetMaintenanceWindow",
@@ -163,6 +177,7 @@ pub static OPERATIONS: &[OperationMeta] = &[
         output: &schema::GET_MAINTENANCE_WINDOW_RESULT,
         errors: &[&schema::DOES_NOT_EXIST_EXCEPTION, &schema::INTERNAL_SERVER_ERROR],
         paginated: None,
+        http: None,
     },
     OperationMeta {
         name: "GetMaintenanceWindowExecution",
@@ -170,6 +185,7 @@ pub static OPERATIONS: &[OperationMeta] = &[
         output: &schema::GET_MAINTENANCE_WINDOW_EXECUTION_RESULT,
         errors: &[&schema::DOES_NOT_EXIST_EXCEPTION, &schema::INTERNAL_SERVER_ERROR],
         paginated: None,
+        http: None,
     },
     OperationMeta {
         name: "GetMaintenanceWindowExecutionTask",
@@ -177,6 +193,7 @@ pub static OPERATIONS: &[OperationMeta] = &[
         output: &schema::GET_MAINTENANCE_WINDOW_EXECUTION_TASK_RESULT,
         errors: &[&schema::DOES_NOT_EXIST_EXCEPTION, &schema::INTERNAL_SERVER_ERROR],
         paginated: None,
+        http: None,
     },
     OperationMeta {
         name: "GetMaintenanceWindowExecutionTaskInvocation",
@@ -184,6 +201,7 @@ pub static OPERATIONS: &[OperationMeta] = &[
         output: &schema::GET_MAINTENANCE_WINDOW_EXECUTION_TASK_INVOCATION_RESULT,
         errors: &[&schema::DOES_NOT_EXIST_EXCEPTION, &schema::INTERNAL_SERVER_ERROR],
         paginated: None,
+        http: None,
     },
     OperationMeta {
         name: "GetMaintenanceWindowTask",
@@ -191,6 +209,7 @@ pub static OPERATIONS: &[OperationMeta] = &[
         output: &schema::GET_MAINTENANCE_WINDOW_TASK_RESULT,
         errors: &[&schema::DOES_NOT_EXIST_EXCEPTION, &schema::INTERNAL_SERVER_ERROR],
         paginated: None,
+        http: None,
     },
     OperationMeta {
         name: "ListTagsForResource",
@@ -202,6 +221,7 @@ pub static OPERATIONS: &[OperationMeta] = &[
             &schema::INVALID_RESOURCE_TYPE,
         ],
         paginated: None,
+        http: None,
     },
     OperationMeta {
         name: "RegisterTargetWithMaintenanceWindow",
@@ -214,6 +234,7 @@ pub static OPERATIONS: &[OperationMeta] = &[
             &schema::RESOURCE_LIMIT_EXCEEDED_EXCEPTION,
         ],
         paginated: None,
+        http: None,
     },
     OperationMeta {
         name: "RegisterTaskWithMaintenanceWindow",
@@ -227,6 +248,7 @@ pub static OPERATIONS: &[OperationMeta] = &[
             &schema::RESOURCE_LIMIT_EXCEEDED_EXCEPTION,
         ],
         paginated: None,
+        http: None,
     },
     OperationMeta {
         name: "RemoveTagsFromResource",
@@ -239,6 +261,7 @@ pub static OPERATIONS: &[OperationMeta] = &[
             &schema::TOO_MANY_UPDATES,
         ],
         paginated: None,
+        http: None,
     },
     OperationMeta {
         name: "UpdateMaintenanceWindow",
@@ -246,6 +269,7 @@ pub static OPERATIONS: &[OperationMeta] = &[
         output: &schema::UPDATE_MAINTENANCE_WINDOW_RESULT,
         errors: &[&schema::DOES_NOT_EXIST_EXCEPTION, &schema::INTERNAL_SERVER_ERROR],
         paginated: None,
+        http: None,
     },
     OperationMeta {
         name: "UpdateMaintenanceWindowTarget",
@@ -253,6 +277,7 @@ pub static OPERATIONS: &[OperationMeta] = &[
         output: &schema::UPDATE_MAINTENANCE_WINDOW_TARGET_RESULT,
         errors: &[&schema::DOES_NOT_EXIST_EXCEPTION, &schema::INTERNAL_SERVER_ERROR],
         paginated: None,
+        http: None,
     },
     OperationMeta {
         name: "UpdateMaintenanceWindowTask",
@@ -260,6 +285,7 @@ pub static OPERATIONS: &[OperationMeta] = &[
         output: &schema::UPDATE_MAINTENANCE_WINDOW_TASK_RESULT,
         errors: &[&schema::DOES_NOT_EXIST_EXCEPTION, &schema::INTERNAL_SERVER_ERROR],
         paginated: None,
+        http: None,
     },
 ];
 /// The operation called `name`, e.g. from an `X-Amz-Target` header.

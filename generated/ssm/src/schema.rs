@@ -34,13 +34,13 @@ pub static ADD_TAGS_TO_RESOURCE_REQUEST: Shape = Shape {
                 name: "ResourceType",
                 target: &RESOURCE_TYPE_FOR_TAGGING,
                 required: true,
-                constraints: Constraints::NONE,
+                ..Member::DEFAULT
             },
             Member {
                 name: "ResourceId",
                 target: &RESOURCE_ID,
                 required: true,
-                constraints: Constraints::NONE,
+                ..Member::DEFAULT
             },
             Member {
                 name: "Tags",
@@ -53,15 +53,16 @@ pub static ADD_TAGS_TO_RESOURCE_REQUEST: Shape = Shape {
                     }),
                     ..Constraints::NONE
                 },
+                ..Member::DEFAULT
             },
         ],
     ),
-    sensitive: false,
+    ..Shape::DEFAULT
 };
 pub static ADD_TAGS_TO_RESOURCE_RESULT: Shape = Shape {
     id: "com.amazonaws.ssm#AddTagsToResourceResult",
     kind: Kind::Structure(&[]),
-    sensitive: false,
+    ..Shape::DEFAULT
 };
 pub static ALARM: Shape = Shape {
     id: "com.amazonaws.ssm#Alarm",
@@ -79,10 +80,11 @@ pub static ALARM: Shape = Shape {
                     pattern: Some(&ALARM_NAME_PATTERN),
                     ..Constraints::NONE
                 },
+                ..Member::DEFAULT
             },
         ],
     ),
-    sensitive: false,
+    ..Shape::DEFAULT
 };
 pub static ALARM_CONFIGURATION: Shape = Shape {
     id: "com.amazonaws.ssm#AlarmConfiguration",
@@ -91,8 +93,7 @@ pub static ALARM_CONFIGURATION: Shape = Shape {
             Member {
                 name: "IgnorePollAlarmFailure",
                 target: &BOOLEAN,
-                required: false,
-                constraints: Constraints::NONE,
+                ..Member::DEFAULT
             },
             Member {
                 name: "Alarms",
@@ -105,10 +106,11 @@ pub static ALARM_CONFIGURATION: Shape = Shape {
                     }),
                     ..Constraints::NONE
                 },
+                ..Member::DEFAULT
             },
         ],
     ),
-    sensitive: false,
+    ..Shape::DEFAULT
 };
 pub static ALARM_LIST: Shape = Shape {
     id: "com.amazonaws.ssm#AlarmList",
@@ -116,17 +118,16 @@ pub static ALARM_LIST: Shape = Shape {
         member: &Member {
             name: "member",
             target: &ALARM,
-            required: false,
-            constraints: Constraints::NONE,
+            ..Member::DEFAULT
         },
         sparse: false,
     },
-    sensitive: false,
+    ..Shape::DEFAULT
 };
 pub static ALARM_NAME: Shape = Shape {
     id: "com.amazonaws.ssm#AlarmName",
     kind: Kind::String,
-    sensitive: false,
+    ..Shape::DEFAULT
 };
 pub static ALARM_STATE_INFORMATION: Shape = Shape {
     id: "com.amazonaws.ssm#AlarmStateInformation",
@@ -144,16 +145,17 @@ pub static ALARM_STATE_INFORMATION: Shape = Shape {
                     pattern: Some(&ALARM_NAME_PATTERN),
                     ..Constraints::NONE
                 },
+                ..Member::DEFAULT
             },
             Member {
                 name: "State",
                 target: &EXTERNAL_ALARM_STATE,
                 required: true,
-                constraints: Constraints::NONE,
+                ..Member::DEFAULT
             },
         ],
     ),
-    sensitive: false,
+    ..Shape::DEFAULT
 };
 pub static ALARM_STATE_INFORMATION_LIST: Shape = Shape {
     id: "com.amazonaws.ssm#AlarmStateInformationList",
@@ -161,17 +163,16 @@ pub static ALARM_STATE_INFORMATION_LIST: Shape = Shape {
         member: &Member {
             name: "member",
             target: &ALARM_STATE_INFORMATION,
-            required: false,
-            constraints: Constraints::NONE,
+            ..Member::DEFAULT
         },
         sparse: false,
     },
-    sensitive: false,
+    ..Shape::DEFAULT
 };
 pub static AUTOMATION_PARAMETER_KEY: Shape = Shape {
     id: "com.amazonaws.ssm#AutomationParameterKey",
     kind: Kind::String,
-    sensitive: false,
+    ..Shape::DEFAULT
 };
 pub static AUTOMATION_PARAMETER_MAP: Shape = Shape {
     id: "com.amazonaws.ssm#AutomationParameterMap",
@@ -179,7 +180,6 @@ pub static AUTOMATION_PARAMETER_MAP: Shape = Shape {
         key: &Member {
             name: "key",
             target: &AUTOMATION_PARAMETER_KEY,
-            required: false,
             constraints: Constraints {
                 length: Some(Bounds {
                     min: Some(1),
@@ -187,11 +187,11 @@ pub static AUTOMATION_PARAMETER_MAP: Shape = Shape {
                 }),
                 ..Constraints::NONE
             },
+            ..Member::DEFAULT
         },
         value: &Member {
             name: "value",
             target: &AUTOMATION_PARAMETER_VALUE_LIST,
-            required: false,
             constraints: Constraints {
                 length: Some(Bounds {
                     min: Some(0),
@@ -199,15 +199,16 @@ pub static AUTOMATION_PARAMETER_MAP: Shape = Shape {
                 }),
                 ..Constraints::NONE
             },
+            ..Member::DEFAULT
         },
         sparse: false,
     },
-    sensitive: false,
+    ..Shape::DEFAULT
 };
 pub static AUTOMATION_PARAMETER_VALUE: Shape = Shape {
     id: "com.amazonaws.ssm#AutomationParameterValue",
     kind: Kind::String,
-    sensitive: false,
+    ..Shape::DEFAULT
 };
 pub static AUTOMATION_PARAMETER_VALUE_LIST: Shape = Shape {
     id: "com.amazonaws.ssm#AutomationParameterValueList",
@@ -215,7 +216,6 @@ pub static AUTOMATION_PARAMETER_VALUE_LIST: Shape = Shape {
         member: &Member {
             name: "member",
             target: &AUTOMATION_PARAMETER_VALUE,
-            required: false,
             constraints: Constraints {
                 length: Some(Bounds {
                     min: Some(1),
@@ -223,15 +223,16 @@ pub static AUTOMATION_PARAMETER_VALUE_LIST: Shape = Shape {
                 }),
                 ..Constraints::NONE
             },
+            ..Member::DEFAULT
         },
         sparse: false,
     },
-    sensitive: false,
+    ..Shape::DEFAULT
 };
 pub static BOOLEAN: Shape = Shape {
     id: "com.amazonaws.ssm#Boolean",
     kind: Kind::Boolean,
-    sensitive: false,
+    ..Shape::DEFAULT
 };
 pub static CANCEL_MAINTENANCE_WINDOW_EXECUTION_REQUEST: Shape = Shape {
     id: "com.amazonaws.ssm#CancelMaintenanceWindowExecutionRequest",
@@ -249,10 +250,11 @@ pub static CANCEL_MAINTENANCE_WINDOW_EXECUTION_REQUEST: Shape = Shape {
                     pattern: Some(&MAINTENANCE_WINDOW_EXECUTION_ID_PATTERN),
                     ..Constraints::NONE
                 },
+                ..Member::DEFAULT
             },
         ],
     ),
-    sensitive: false,
+    ..Shape::DEFAULT
 };
 pub static CANCEL_MAINTENANCE_WINDOW_EXECUTION_RESULT: Shape = Shape {
     id: "com.amazonaws.ssm#CancelMaintenanceWindowExecutionResult",
@@ -261,7 +263,6 @@ pub static CANCEL_MAINTENANCE_WINDOW_EXECUTION_RESULT: Shape = Shape {
             Member {
                 name: "WindowExecutionId",
                 target: &MAINTENANCE_WINDOW_EXECUTION_ID,
-                required: false,
                 constraints: Constraints {
                     length: Some(Bounds {
                         min: Some(36),
@@ -270,20 +271,21 @@ pub static CANCEL_MAINTENANCE_WINDOW_EXECUTION_RESULT: Shape = Shape {
                     pattern: Some(&MAINTENANCE_WINDOW_EXECUTION_ID_PATTERN),
                     ..Constraints::NONE
                 },
+                ..Member::DEFAULT
             },
         ],
     ),
-    sensitive: false,
+    ..Shape::DEFAULT
 };
 pub static CLIENT_TOKEN: Shape = Shape {
     id: "com.amazonaws.ssm#ClientToken",
     kind: Kind::String,
-    sensitive: false,
+    ..Shape::DEFAULT
 };
 pub static CLOUD_WATCH_LOG_GROUP_NAME: Shape = Shape {
     id: "com.amazonaws.ssm#CloudWatchLogGroupName",
     kind: Kind::String,
-    sensitive: false,
+    ..Shape::DEFAULT
 };
 pub static CLOUD_WATCH_OUTPUT_CONFIG: Shape = Shape {
     id: "com.amazonaws.ssm#CloudWatchOutputConfig",
@@ -292,7 +294,6 @@ pub static CLOUD_WATCH_OUTPUT_CONFIG: Shape = Shape {
             Member {
                 name: "CloudWatchLogGroupName",
                 target: &CLOUD_WATCH_LOG_GROUP_NAME,
-                required: false,
                 constraints: Constraints {
                     length: Some(Bounds {
                         min: Some(1),
@@ -300,26 +301,26 @@ pub static CLOUD_WATCH_OUTPUT_CONFIG: Shape = Shape {
                     }),
                     ..Constraints::NONE
                 },
+                ..Member::DEFAULT
             },
             Member {
                 name: "CloudWatchOutputEnabled",
                 target: &CLOUD_WATCH_OUTPUT_ENABLED,
-                required: false,
-                constraints: Constraints::NONE,
+                ..Member::DEFAULT
             },
         ],
     ),
-    sensitive: false,
+    ..Shape::DEFAULT
 };
 pub static CLOUD_WATCH_OUTPUT_ENABLED: Shape = Shape {
     id: "com.amazonaws.ssm#CloudWatchOutputEnabled",
     kind: Kind::Boolean,
-    sensitive: false,
+    ..Shape::DEFAULT
 };
 pub static COMMENT: Shape = Shape {
     id: "com.amazonaws.ssm#Comment",
     kind: Kind::String,
-    sensitive: false,
+    ..Shape::DEFAULT
 };
 pub static CREATE_MAINTENANCE_WINDOW_REQUEST: Shape = Shape {
     id: "com.amazonaws.ssm#CreateMaintenanceWindowRequest",
@@ -337,11 +338,11 @@ pub static CREATE_MAINTENANCE_WINDOW_REQUEST: Shape = Shape {
                     pattern: Some(&MAINTENANCE_WINDOW_NAME_PATTERN),
                     ..Constraints::NONE
                 },
+                ..Member::DEFAULT
             },
             Member {
                 name: "Description",
                 target: &MAINTENANCE_WINDOW_DESCRIPTION,
-                required: false,
                 constraints: Constraints {
                     length: Some(Bounds {
                         min: Some(1),
@@ -349,18 +350,17 @@ pub static CREATE_MAINTENANCE_WINDOW_REQUEST: Shape = Shape {
                     }),
                     ..Constraints::NONE
                 },
+                ..Member::DEFAULT
             },
             Member {
                 name: "StartDate",
                 target: &MAINTENANCE_WINDOW_STRING_DATE_TIME,
-                required: false,
-                constraints: Constraints::NONE,
+                ..Member::DEFAULT
             },
             Member {
                 name: "EndDate",
                 target: &MAINTENANCE_WINDOW_STRING_DATE_TIME,
-                required: false,
-                constraints: Constraints::NONE,
+                ..Member::DEFAULT
             },
             Member {
                 name: "Schedule",
@@ -373,17 +373,16 @@ pub static CREATE_MAINTENANCE_WINDOW_REQUEST: Shape = Shape {
                     }),
                     ..Constraints::NONE
                 },
+                ..Member::DEFAULT
             },
             Member {
                 name: "ScheduleTimezone",
                 target: &MAINTENANCE_WINDOW_TIMEZONE,
-                required: false,
-                constraints: Constraints::NONE,
+                ..Member::DEFAULT
             },
             Member {
                 name: "ScheduleOffset",
                 target: &MAINTENANCE_WINDOW_OFFSET,
-                required: false,
                 constraints: Constraints {
                     range: Some(Range {
                         min: Some(Limit { value: 1.0, text: "1" }),
@@ -391,6 +390,7 @@ pub static CREATE_MAINTENANCE_WINDOW_REQUEST: Shape = Shape {
                     }),
                     ..Constraints::NONE
                 },
+                ..Member::DEFAULT
             },
             Member {
                 name: "Duration",
@@ -403,6 +403,7 @@ pub static CREATE_MAINTENANCE_WINDOW_REQUEST: Shape = Shape {
                     }),
                     ..Constraints::NONE
                 },
+                ..Member::DEFAULT
             },
             Member {
                 name: "Cutoff",
@@ -415,17 +416,17 @@ pub static CREATE_MAINTENANCE_WINDOW_REQUEST: Shape = Shape {
                     }),
                     ..Constraints::NONE
                 },
+                ..Member::DEFAULT
             },
             Member {
                 name: "AllowUnassociatedTargets",
                 target: &MAINTENANCE_WINDOW_ALLOW_UNASSOCIATED_TARGETS,
                 required: true,
-                constraints: Constraints::NONE,
+                ..Member::DEFAULT
             },
             Member {
                 name: "ClientToken",
                 target: &CLIENT_TOKEN,
-                required: false,
                 constraints: Constraints {
                     length: Some(Bounds {
                         min: Some(1),
@@ -433,11 +434,11 @@ pub static CREATE_MAINTENANCE_WINDOW_REQUEST: Shape = Shape {
                     }),
                     ..Constraints::NONE
                 },
+                ..Member::DEFAULT
             },
             Member {
                 name: "Tags",
                 target: &TAG_LIST,
-                required: false,
                 constraints: Constraints {
                     length: Some(Bounds {
                         min: Some(0),
@@ -445,10 +446,11 @@ pub static CREATE_MAINTENANCE_WINDOW_REQUEST: Shape = Shape {
                     }),
                     ..Constraints::NONE
                 },
+                ..Member::DEFAULT
             },
         ],
     ),
-    sensitive: false,
+    ..Shape::DEFAULT
 };
 pub static CREATE_MAINTENANCE_WINDOW_RESULT: Shape = Shape {
     id: "com.amazonaws.ssm#CreateMaintenanceWindowResult",
@@ -457,7 +459,6 @@ pub static CREATE_MAINTENANCE_WINDOW_RESULT: Shape = Shape {
             Member {
                 name: "WindowId",
                 target: &MAINTENANCE_WINDOW_ID,
-                required: false,
                 constraints: Constraints {
                     length: Some(Bounds {
                         min: Some(20),
@@ -466,15 +467,16 @@ pub static CREATE_MAINTENANCE_WINDOW_RESULT: Shape = Shape {
                     pattern: Some(&MAINTENANCE_WINDOW_ID_PATTERN),
                     ..Constraints::NONE
                 },
+                ..Member::DEFAULT
             },
         ],
     ),
-    sensitive: false,
+    ..Shape::DEFAULT
 };
 pub static DATE_TIME: Shape = Shape {
     id: "com.amazonaws.ssm#DateTime",
     kind: Kind::Timestamp,
-    sensitive: false,
+    ..Shape::DEFAULT
 };
 pub static DELETE_MAINTENANCE_WINDOW_REQUEST: Shape = Shape {
     id: "com.amazonaws.ssm#DeleteMaintenanceWindowRequest",
@@ -492,10 +494,11 @@ pub static DELETE_MAINTENANCE_WINDOW_REQUEST: Shape = Shape {
                     pattern: Some(&MAINTENANCE_WINDOW_ID_PATTERN),
                     ..Constraints::NONE
                 },
+                ..Member::DEFAULT
             },
         ],
     ),
-    sensitive: false,
+    ..Shape::DEFAULT
 };
 pub static DELETE_MAINTENANCE_WINDOW_RESULT: Shape = Shape {
     id: "com.amazonaws.ssm#DeleteMaintenanceWindowResult",
@@ -504,7 +507,6 @@ pub static DELETE_MAINTENANCE_WINDOW_RESULT: Shape = Shape {
             Member {
                 name: "WindowId",
                 target: &MAINTENANCE_WINDOW_ID,
-                required: false,
                 constraints: Constraints {
                     length: Some(Bounds {
                         min: Some(20),
@@ -513,10 +515,11 @@ pub static DELETE_MAINTENANCE_WINDOW_RESULT: Shape = Shape {
                     pattern: Some(&MAINTENANCE_WINDOW_ID_PATTERN),
                     ..Constraints::NONE
                 },
+                ..Member::DEFAULT
             },
         ],
     ),
-    sensitive: false,
+    ..Shape::DEFAULT
 };
 pub static DEREGISTER_TARGET_FROM_MAINTENANCE_WINDOW_REQUEST: Shape = Shape {
     id: "com.amazonaws.ssm#DeregisterTargetFromMaintenanceWindowRequest",
@@ -534,6 +537,7 @@ pub static DEREGISTER_TARGET_FROM_MAINTENANCE_WINDOW_REQUEST: Shape = Shape {
                     pattern: Some(&MAINTENANCE_WINDOW_ID_PATTERN),
                     ..Constraints::NONE
                 },
+                ..Member::DEFAULT
             },
             Member {
                 name: "WindowTargetId",
@@ -547,16 +551,16 @@ pub static DEREGISTER_TARGET_FROM_MAINTENANCE_WINDOW_REQUEST: Shape = Shape {
                     pattern: Some(&MAINTENANCE_WINDOW_EXECUTION_ID_PATTERN),
                     ..Constraints::NONE
                 },
+                ..Member::DEFAULT
             },
             Member {
                 name: "Safe",
                 target: &BOOLEAN,
-                required: false,
-                constraints: Constraints::NONE,
+                ..Member::DEFAULT
             },
         ],
     ),
-    sensitive: false,
+    ..Shape::DEFAULT
 };
 pub static DEREGISTER_TARGET_FROM_MAINTENANCE_WINDOW_RESULT: Shape = Shape {
     id: "com.amazonaws.ssm#DeregisterTargetFromMaintenanceWindowResult",
@@ -565,7 +569,6 @@ pub static DEREGISTER_TARGET_FROM_MAINTENANCE_WINDOW_RESULT: Shape = Shape {
             Member {
                 name: "WindowId",
                 target: &MAINTENANCE_WINDOW_ID,
-                required: false,
                 constraints: Constraints {
                     length: Some(Bounds {
                         min: Some(20),
@@ -574,11 +577,11 @@ pub static DEREGISTER_TARGET_FROM_MAINTENANCE_WINDOW_RESULT: Shape = Shape {
                     pattern: Some(&MAINTENANCE_WINDOW_ID_PATTERN),
                     ..Constraints::NONE
                 },
+                ..Member::DEFAULT
             },
             Member {
                 name: "WindowTargetId",
                 target: &MAINTENANCE_WINDOW_TARGET_ID,
-                required: false,
                 constraints: Constraints {
                     length: Some(Bounds {
                         min: Some(36),
@@ -587,10 +590,11 @@ pub static DEREGISTER_TARGET_FROM_MAINTENANCE_WINDOW_RESULT: Shape = Shape {
                     pattern: Some(&MAINTENANCE_WINDOW_EXECUTION_ID_PATTERN),
                     ..Constraints::NONE
                 },
+                ..Member::DEFAULT
             },
         ],
     ),
-    sensitive: false,
+    ..Shape::DEFAULT
 };
 pub static DEREGISTER_TASK_FROM_MAINTENANCE_WINDOW_REQUEST: Shape = Shape {
     id: "com.amazonaws.ssm#DeregisterTaskFromMaintenanceWindowRequest",
@@ -608,6 +612,7 @@ pub static DEREGISTER_TASK_FROM_MAINTENANCE_WINDOW_REQUEST: Shape = Shape {
                     pattern: Some(&MAINTENANCE_WINDOW_ID_PATTERN),
                     ..Constraints::NONE
                 },
+                ..Member::DEFAULT
             },
             Member {
                 name: "WindowTaskId",
@@ -621,10 +626,11 @@ pub static DEREGISTER_TASK_FROM_MAINTENANCE_WINDOW_REQUEST: Shape = Shape {
                     pattern: Some(&MAINTENANCE_WINDOW_EXECUTION_ID_PATTERN),
                     ..Constraints::NONE
                 },
+                ..Member::DEFAULT
             },
         ],
     ),
-    sensitive: false,
+    ..Shape::DEFAULT
 };
 pub static DEREGISTER_TASK_FROM_MAINTENANCE_WINDOW_RESULT: Shape = Shape {
     id: "com.amazonaws.ssm#DeregisterTaskFromMaintenanceWindowResult",
@@ -633,7 +639,6 @@ pub static DEREGISTER_TASK_FROM_MAINTENANCE_WINDOW_RESULT: Shape = Shape {
             Member {
                 name: "WindowId",
                 target: &MAINTENANCE_WINDOW_ID,
-                required: false,
                 constraints: Constraints {
                     length: Some(Bounds {
                         min: Some(20),
@@ -642,11 +647,11 @@ pub static DEREGISTER_TASK_FROM_MAINTENANCE_WINDOW_RESULT: Shape = Shape {
                     pattern: Some(&MAINTENANCE_WINDOW_ID_PATTERN),
                     ..Constraints::NONE
                 },
+                ..Member::DEFAULT
             },
             Member {
                 name: "WindowTaskId",
                 target: &MAINTENANCE_WINDOW_TASK_ID,
-                required: false,
                 constraints: Constraints {
                     length: Some(Bounds {
                         min: Some(36),
@@ -655,10 +660,11 @@ pub static DEREGISTER_TASK_FROM_MAINTENANCE_WINDOW_RESULT: Shape = Shape {
                     pattern: Some(&MAINTENANCE_WINDOW_EXECUTION_ID_PATTERN),
                     ..Constraints::NONE
                 },
+                ..Member::DEFAULT
             },
         ],
     ),
-    sensitive: false,
+    ..Shape::DEFAULT
 };
 pub static DESCRIBE_MAINTENANCE_WINDOW_EXECUTION_TASK_INVOCATIONS_REQUEST: Shape = Shape {
     id: "com.amazonaws.ssm#DescribeMaintenanceWindowExecutionTaskInvocationsRequest",
@@ -676,6 +682,7 @@ pub static DESCRIBE_MAINTENANCE_WINDOW_EXECUTION_TASK_INVOCATIONS_REQUEST: Shape
                     pattern: Some(&MAINTENANCE_WINDOW_EXECUTION_ID_PATTERN),
                     ..Constraints::NONE
                 },
+                ..Member::DEFAULT
             },
             Member {
                 name: "TaskId",
@@ -689,11 +696,11 @@ pub static DESCRIBE_MAINTENANCE_WINDOW_EXECUTION_TASK_INVOCATIONS_REQUEST: Shape
                     pattern: Some(&MAINTENANCE_WINDOW_EXECUTION_ID_PATTERN),
                     ..Constraints::NONE
                 },
+                ..Member::DEFAULT
             },
             Member {
                 name: "Filters",
                 target: &MAINTENANCE_WINDOW_FILTER_LIST,
-                required: false,
                 constraints: Constraints {
                     length: Some(Bounds {
                         min: Some(0),
@@ -701,11 +708,11 @@ pub static DESCRIBE_MAINTENANCE_WINDOW_EXECUTION_TASK_INVOCATIONS_REQUEST: Shape
                     }),
                     ..Constraints::NONE
                 },
+                ..Member::DEFAULT
             },
             Member {
                 name: "MaxResults",
                 target: &MAINTENANCE_WINDOW_MAX_RESULTS,
-                required: false,
                 constraints: Constraints {
                     range: Some(Range {
                         min: Some(Limit { value: 10.0, text: "10" }),
@@ -713,16 +720,16 @@ pub static DESCRIBE_MAINTENANCE_WINDOW_EXECUTION_TASK_INVOCATIONS_REQUEST: Shape
                     }),
                     ..Constraints::NONE
                 },
+                ..Member::DEFAULT
             },
             Member {
                 name: "NextToken",
                 target: &NEXT_TOKEN,
-                required: false,
-                constraints: Constraints::NONE,
+                ..Member::DEFAULT
             },
         ],
     ),
-    sensitive: false,
+    ..Shape::DEFAULT
 };
 pub static DESCRIBE_MAINTENANCE_WINDOW_EXECUTION_TASK_INVOCATIONS_RESULT: Shape = Shape {
     id: "com.amazonaws.ssm#DescribeMaintenanceWindowExecutionTaskInvocationsResult",
@@ -731,18 +738,16 @@ pub static DESCRIBE_MAINTENANCE_WINDOW_EXECUTION_TASK_INVOCATIONS_RESULT: Shape 
             Member {
                 name: "WindowExecutionTaskInvocationIdentities",
                 target: &MAINTENANCE_WINDOW_EXECUTION_TASK_INVOCATION_IDENTITY_LIST,
-                required: false,
-                constraints: Constraints::NONE,
+                ..Member::DEFAULT
             },
             Member {
                 name: "NextToken",
                 target: &NEXT_TOKEN,
-                required: false,
-                constraints: Constraints::NONE,
+                ..Member::DEFAULT
             },
         ],
     ),
-    sensitive: false,
+    ..Shape::DEFAULT
 };
 pub static DESCRIBE_MAINTENANCE_WINDOW_EXECUTION_TASKS_REQUEST: Shape = Shape {
     id: "com.amazonaws.ssm#DescribeMaintenanceWindowExecutionTasksRequest",
@@ -760,11 +765,11 @@ pub static DESCRIBE_MAINTENANCE_WINDOW_EXECUTION_TASKS_REQUEST: Shape = Shape {
                     pattern: Some(&MAINTENANCE_WINDOW_EXECUTION_ID_PATTERN),
                     ..Constraints::NONE
                 },
+                ..Member::DEFAULT
             },
             Member {
                 name: "Filters",
                 target: &MAINTENANCE_WINDOW_FILTER_LIST,
-                required: false,
                 constraints: Constraints {
                     length: Some(Bounds {
                         min: Some(0),
@@ -772,11 +777,11 @@ pub static DESCRIBE_MAINTENANCE_WINDOW_EXECUTION_TASKS_REQUEST: Shape = Shape {
                     }),
                     ..Constraints::NONE
                 },
+                ..Member::DEFAULT
             },
             Member {
                 name: "MaxResults",
                 target: &MAINTENANCE_WINDOW_MAX_RESULTS,
-                required: false,
                 constraints: Constraints {
                     range: Some(Range {
                         min: Some(Limit { value: 10.0, text: "10" }),
@@ -784,16 +789,16 @@ pub static DESCRIBE_MAINTENANCE_WINDOW_EXECUTION_TASKS_REQUEST: Shape = Shape {
                     }),
                     ..Constraints::NONE
                 },
+                ..Member::DEFAULT
             },
             Member {
                 name: "NextToken",
                 target: &NEXT_TOKEN,
-                required: false,
-                constraints: Constraints::NONE,
+                ..Member::DEFAULT
             },
         ],
     ),
-    sensitive: false,
+    ..Shape::DEFAULT
 };
 pub static DESCRIBE_MAINTENANCE_WINDOW_EXECUTION_TASKS_RESULT: Shape = Shape {
     id: "com.amazonaws.ssm#DescribeMaintenanceWindowExecutionTasksResult",
@@ -802,18 +807,16 @@ pub static DESCRIBE_MAINTENANCE_WINDOW_EXECUTION_TASKS_RESULT: Shape = Shape {
             Member {
                 name: "WindowExecutionTaskIdentities",
                 target: &MAINTENANCE_WINDOW_EXECUTION_TASK_IDENTITY_LIST,
-                required: false,
-                constraints: Constraints::NONE,
+                ..Member::DEFAULT
             },
             Member {
                 name: "NextToken",
                 target: &NEXT_TOKEN,
-                required: false,
-                constraints: Constraints::NONE,
+                ..Member::DEFAULT
             },
         ],
     ),
-    sensitive: false,
+    ..Shape::DEFAULT
 };
 pub static DESCRIBE_MAINTENANCE_WINDOW_EXECUTIONS_REQUEST: Shape = Shape {
     id: "com.amazonaws.ssm#DescribeMaintenanceWindowExecutionsRequest",
@@ -831,11 +834,11 @@ pub static DESCRIBE_MAINTENANCE_WINDOW_EXECUTIONS_REQUEST: Shape = Shape {
                     pattern: Some(&MAINTENANCE_WINDOW_ID_PATTERN),
                     ..Constraints::NONE
                 },
+                ..Member::DEFAULT
             },
             Member {
                 name: "Filters",
                 target: &MAINTENANCE_WINDOW_FILTER_LIST,
-                required: false,
                 constraints: Constraints {
                     length: Some(Bounds {
                         min: Some(0),
@@ -843,11 +846,11 @@ pub static DESCRIBE_MAINTENANCE_WINDOW_EXECUTIONS_REQUEST: Shape = Shape {
                     }),
                     ..Constraints::NONE
                 },
+                ..Member::DEFAULT
             },
             Member {
                 name: "MaxResults",
                 target: &MAINTENANCE_WINDOW_MAX_RESULTS,
-                required: false,
                 constraints: Constraints {
                     range: Some(Range {
                         min: Some(Limit { value: 10.0, text: "10" }),
@@ -855,16 +858,16 @@ pub static DESCRIBE_MAINTENANCE_WINDOW_EXECUTIONS_REQUEST: Shape = Shape {
                     }),
                     ..Constraints::NONE
                 },
+                ..Member::DEFAULT
             },
             Member {
                 name: "NextToken",
                 target: &NEXT_TOKEN,
-                required: false,
-                constraints: Constraints::NONE,
+                ..Member::DEFAULT
             },
         ],
     ),
-    sensitive: false,
+    ..Shape::DEFAULT
 };
 pub static DESCRIBE_MAINTENANCE_WINDOW_EXECUTIONS_RESULT: Shape = Shape {
     id: "com.amazonaws.ssm#DescribeMaintenanceWindowExecutionsResult",
@@ -873,18 +876,16 @@ pub static DESCRIBE_MAINTENANCE_WINDOW_EXECUTIONS_RESULT: Shape = Shape {
             Member {
                 name: "WindowExecutions",
                 target: &MAINTENANCE_WINDOW_EXECUTION_LIST,
-                required: false,
-                constraints: Constraints::NONE,
+                ..Member::DEFAULT
             },
             Member {
                 name: "NextToken",
                 target: &NEXT_TOKEN,
-                required: false,
-                constraints: Constraints::NONE,
+                ..Member::DEFAULT
             },
         ],
     ),
-    sensitive: false,
+    ..Shape::DEFAULT
 };
 pub static DESCRIBE_MAINTENANCE_WINDOW_SCHEDULE_REQUEST: Shape = Shape {
     id: "com.amazonaws.ssm#DescribeMaintenanceWindowScheduleRequest",
@@ -893,7 +894,6 @@ pub static DESCRIBE_MAINTENANCE_WINDOW_SCHEDULE_REQUEST: Shape = Shape {
             Member {
                 name: "WindowId",
                 target: &MAINTENANCE_WINDOW_ID,
-                required: false,
                 constraints: Constraints {
                     length: Some(Bounds {
                         min: Some(20),
@@ -902,11 +902,11 @@ pub static DESCRIBE_MAINTENANCE_WINDOW_SCHEDULE_REQUEST: Shape = Shape {
                     pattern: Some(&MAINTENANCE_WINDOW_ID_PATTERN),
                     ..Constraints::NONE
                 },
+                ..Member::DEFAULT
             },
             Member {
                 name: "Targets",
                 target: &TARGETS,
-                required: false,
                 constraints: Constraints {
                     length: Some(Bounds {
                         min: Some(0),
@@ -914,17 +914,16 @@ pub static DESCRIBE_MAINTENANCE_WINDOW_SCHEDULE_REQUEST: Shape = Shape {
                     }),
                     ..Constraints::NONE
                 },
+                ..Member::DEFAULT
             },
             Member {
                 name: "ResourceType",
                 target: &MAINTENANCE_WINDOW_RESOURCE_TYPE,
-                required: false,
-                constraints: Constraints::NONE,
+                ..Member::DEFAULT
             },
             Member {
                 name: "Filters",
                 target: &PATCH_ORCHESTRATOR_FILTER_LIST,
-                required: false,
                 constraints: Constraints {
                     length: Some(Bounds {
                         min: Some(0),
@@ -932,11 +931,11 @@ pub static DESCRIBE_MAINTENANCE_WINDOW_SCHEDULE_REQUEST: Shape = Shape {
                     }),
                     ..Constraints::NONE
                 },
+                ..Member::DEFAULT
             },
             Member {
                 name: "MaxResults",
                 target: &MAINTENANCE_WINDOW_SEARCH_MAX_RESULTS,
-                required: false,
                 constraints: Constraints {
                     range: Some(Range {
                         min: Some(Limit { value: 1.0, text: "1" }),
@@ -944,16 +943,16 @@ pub static DESCRIBE_MAINTENANCE_WINDOW_SCHEDULE_REQUEST: Shape = Shape {
                     }),
                     ..Constraints::NONE
                 },
+                ..Member::DEFAULT
             },
             Member {
                 name: "NextToken",
                 target: &NEXT_TOKEN,
-                required: false,
-                constraints: Constraints::NONE,
+                ..Member::DEFAULT
             },
         ],
     ),
-    sensitive: false,
+    ..Shape::DEFAULT
 };
 pub static DESCRIBE_MAINTENANCE_WINDOW_SCHEDULE_RESULT: Shape = Shape {
     id: "com.amazonaws.ssm#DescribeMaintenanceWindowScheduleResult",
@@ -962,18 +961,16 @@ pub static DESCRIBE_MAINTENANCE_WINDOW_SCHEDULE_RESULT: Shape = Shape {
             Member {
                 name: "ScheduledWindowExecutions",
                 target: &SCHEDULED_WINDOW_EXECUTION_LIST,
-                required: false,
-                constraints: Constraints::NONE,
+                ..Member::DEFAULT
             },
             Member {
                 name: "NextToken",
                 target: &NEXT_TOKEN,
-                required: false,
-                constraints: Constraints::NONE,
+                ..Member::DEFAULT
             },
         ],
     ),
-    sensitive: false,
+    ..Shape::DEFAULT
 };
 pub static DESCRIBE_MAINTENANCE_WINDOW_TARGETS_REQUEST: Shape = Shape {
     id: "com.amazonaws.ssm#DescribeMaintenanceWindowTargetsRequest",
@@ -991,11 +988,11 @@ pub static DESCRIBE_MAINTENANCE_WINDOW_TARGETS_REQUEST: Shape = Shape {
                     pattern: Some(&MAINTENANCE_WINDOW_ID_PATTERN),
                     ..Constraints::NONE
                 },
+                ..Member::DEFAULT
             },
             Member {
                 name: "Filters",
                 target: &MAINTENANCE_WINDOW_FILTER_LIST,
-                required: false,
                 constraints: Constraints {
                     length: Some(Bounds {
                         min: Some(0),
@@ -1003,11 +1000,11 @@ pub static DESCRIBE_MAINTENANCE_WINDOW_TARGETS_REQUEST: Shape = Shape {
                     }),
                     ..Constraints::NONE
                 },
+                ..Member::DEFAULT
             },
             Member {
                 name: "MaxResults",
                 target: &MAINTENANCE_WINDOW_MAX_RESULTS,
-                required: false,
                 constraints: Constraints {
                     range: Some(Range {
                         min: Some(Limit { value: 10.0, text: "10" }),
@@ -1015,16 +1012,16 @@ pub static DESCRIBE_MAINTENANCE_WINDOW_TARGETS_REQUEST: Shape = Shape {
                     }),
                     ..Constraints::NONE
                 },
+                ..Member::DEFAULT
             },
             Member {
                 name: "NextToken",
                 target: &NEXT_TOKEN,
-                required: false,
-                constraints: Constraints::NONE,
+                ..Member::DEFAULT
             },
         ],
     ),
-    sensitive: false,
+    ..Shape::DEFAULT
 };
 pub static DESCRIBE_MAINTENANCE_WINDOW_TARGETS_RESULT: Shape = Shape {
     id: "com.amazonaws.ssm#DescribeMaintenanceWindowTargetsResult",
@@ -1033,18 +1030,16 @@ pub static DESCRIBE_MAINTENANCE_WINDOW_TARGETS_RESULT: Shape = Shape {
             Member {
                 name: "Targets",
                 target: &MAINTENANCE_WINDOW_TARGET_LIST,
-                required: false,
-                constraints: Constraints::NONE,
+                ..Member::DEFAULT
             },
             Member {
                 name: "NextToken",
                 target: &NEXT_TOKEN,
-                required: false,
-                constraints: Constraints::NONE,
+                ..Member::DEFAULT
             },
         ],
     ),
-    sensitive: false,
+    ..Shape::DEFAULT
 };
 pub static DESCRIBE_MAINTENANCE_WINDOW_TASKS_REQUEST: Shape = Shape {
     id: "com.amazonaws.ssm#DescribeMaintenanceWindowTasksRequest",
@@ -1062,11 +1057,11 @@ pub static DESCRIBE_MAINTENANCE_WINDOW_TASKS_REQUEST: Shape = Shape {
                     pattern: Some(&MAINTENANCE_WINDOW_ID_PATTERN),
                     ..Constraints::NONE
                 },
+                ..Member::DEFAULT
             },
             Member {
                 name: "Filters",
                 target: &MAINTENANCE_WINDOW_FILTER_LIST,
-                required: false,
                 constraints: Constraints {
                     length: Some(Bounds {
                         min: Some(0),
@@ -1074,11 +1069,11 @@ pub static DESCRIBE_MAINTENANCE_WINDOW_TASKS_REQUEST: Shape = Shape {
                     }),
                     ..Constraints::NONE
                 },
+                ..Member::DEFAULT
             },
             Member {
                 name: "MaxResults",
                 target: &MAINTENANCE_WINDOW_MAX_RESULTS,
-                required: false,
                 constraints: Constraints {
                     range: Some(Range {
                         min: Some(Limit { value: 10.0, text: "10" }),
@@ -1086,16 +1081,16 @@ pub static DESCRIBE_MAINTENANCE_WINDOW_TASKS_REQUEST: Shape = Shape {
                     }),
                     ..Constraints::NONE
                 },
+                ..Member::DEFAULT
             },
             Member {
                 name: "NextToken",
                 target: &NEXT_TOKEN,
-                required: false,
-                constraints: Constraints::NONE,
+                ..Member::DEFAULT
             },
         ],
     ),
-    sensitive: false,
+    ..Shape::DEFAULT
 };
 pub static DESCRIBE_MAINTENANCE_WINDOW_TASKS_RESULT: Shape = Shape {
     id: "com.amazonaws.ssm#DescribeMaintenanceWindowTasksResult",
@@ -1104,18 +1099,16 @@ pub static DESCRIBE_MAINTENANCE_WINDOW_TASKS_RESULT: Shape = Shape {
             Member {
                 name: "Tasks",
                 target: &MAINTENANCE_WINDOW_TASK_LIST,
-                required: false,
-                constraints: Constraints::NONE,
+                ..Member::DEFAULT
             },
             Member {
                 name: "NextToken",
                 target: &NEXT_TOKEN,
-                required: false,
-                constraints: Constraints::NONE,
+                ..Member::DEFAULT
             },
         ],
     ),
-    sensitive: false,
+    ..Shape::DEFAULT
 };
 pub static DESCRIBE_MAINTENANCE_WINDOWS_FOR_TARGET_REQUEST: Shape = Shape {
     id: "com.amazonaws.ssm#DescribeMaintenanceWindowsForTargetRequest",
@@ -1132,17 +1125,17 @@ pub static DESCRIBE_MAINTENANCE_WINDOWS_FOR_TARGET_REQUEST: Shape = Shape {
                     }),
                     ..Constraints::NONE
                 },
+                ..Member::DEFAULT
             },
             Member {
                 name: "ResourceType",
                 target: &MAINTENANCE_WINDOW_RESOURCE_TYPE,
                 required: true,
-                constraints: Constraints::NONE,
+                ..Member::DEFAULT
             },
             Member {
                 name: "MaxResults",
                 target: &MAINTENANCE_WINDOW_SEARCH_MAX_RESULTS,
-                required: false,
                 constraints: Constraints {
                     range: Some(Range {
                         min: Some(Limit { value: 1.0, text: "1" }),
@@ -1150,16 +1143,16 @@ pub static DESCRIBE_MAINTENANCE_WINDOWS_FOR_TARGET_REQUEST: Shape = Shape {
                     }),
                     ..Constraints::NONE
                 },
+                ..Member::DEFAULT
             },
             Member {
                 name: "NextToken",
                 target: &NEXT_TOKEN,
-                required: false,
-                constraints: Constraints::NONE,
+                ..Member::DEFAULT
             },
         ],
     ),
-    sensitive: false,
+    ..Shape::DEFAULT
 };
 pub static DESCRIBE_MAINTENANCE_WINDOWS_FOR_TARGET_RESULT: Shape = Shape {
     id: "com.amazonaws.ssm#DescribeMaintenanceWindowsForTargetResult",
@@ -1168,18 +1161,16 @@ pub static DESCRIBE_MAINTENANCE_WINDOWS_FOR_TARGET_RESULT: Shape = Shape {
             Member {
                 name: "WindowIdentities",
                 target: &MAINTENANCE_WINDOWS_FOR_TARGET_LIST,
-                required: false,
-                constraints: Constraints::NONE,
+                ..Member::DEFAULT
             },
             Member {
                 name: "NextToken",
                 target: &NEXT_TOKEN,
-                required: false,
-                constraints: Constraints::NONE,
+                ..Member::DEFAULT
             },
         ],
     ),
-    sensitive: false,
+    ..Shape::DEFAULT
 };
 pub static DESCRIBE_MAINTENANCE_WINDOWS_REQUEST: Shape = Shape {
     id: "com.amazonaws.ssm#DescribeMaintenanceWindowsRequest",
@@ -1188,7 +1179,6 @@ pub static DESCRIBE_MAINTENANCE_WINDOWS_REQUEST: Shape = Shape {
             Member {
                 name: "Filters",
                 target: &MAINTENANCE_WINDOW_FILTER_LIST,
-                required: false,
                 constraints: Constraints {
                     length: Some(Bounds {
                         min: Some(0),
@@ -1196,11 +1186,11 @@ pub static DESCRIBE_MAINTENANCE_WINDOWS_REQUEST: Shape = Shape {
                     }),
                     ..Constraints::NONE
                 },
+                ..Member::DEFAULT
             },
             Member {
                 name: "MaxResults",
                 target: &MAINTENANCE_WINDOW_MAX_RESULTS,
-                required: false,
                 constraints: Constraints {
                     range: Some(Range {
                         min: Some(Limit { value: 10.0, text: "10" }),
@@ -1208,16 +1198,16 @@ pub static DESCRIBE_MAINTENANCE_WINDOWS_REQUEST: Shape = Shape {
                     }),
                     ..Constraints::NONE
                 },
+                ..Member::DEFAULT
             },
             Member {
                 name: "NextToken",
                 target: &NEXT_TOKEN,
-                required: false,
-                constraints: Constraints::NONE,
+                ..Member::DEFAULT
             },
         ],
     ),
-    sensitive: false,
+    ..Shape::DEFAULT
 };
 pub static DESCRIBE_MAINTENANCE_WINDOWS_RESULT: Shape = Shape {
     id: "com.amazonaws.ssm#DescribeMaintenanceWindowsResult",
@@ -1226,33 +1216,31 @@ pub static DESCRIBE_MAINTENANCE_WINDOWS_RESULT: Shape = Shape {
             Member {
                 name: "WindowIdentities",
                 target: &MAINTENANCE_WINDOW_IDENTITY_LIST,
-                required: false,
-                constraints: Constraints::NONE,
+                ..Member::DEFAULT
             },
             Member {
                 name: "NextToken",
                 target: &NEXT_TOKEN,
-                required: false,
-                constraints: Constraints::NONE,
+                ..Member::DEFAULT
             },
         ],
     ),
-    sensitive: false,
+    ..Shape::DEFAULT
 };
 pub static DOCUMENT_HASH: Shape = Shape {
     id: "com.amazonaws.ssm#DocumentHash",
     kind: Kind::String,
-    sensitive: false,
+    ..Shape::DEFAULT
 };
 pub static DOCUMENT_HASH_TYPE: Shape = Shape {
     id: "com.amazonaws.ssm#DocumentHashType",
     kind: Kind::Enum(&["Sha256", "Sha1"]),
-    sensitive: false,
+    ..Shape::DEFAULT
 };
 pub static DOCUMENT_VERSION: Shape = Shape {
     id: "com.amazonaws.ssm#DocumentVersion",
     kind: Kind::String,
-    sensitive: false,
+    ..Shape::DEFAULT
 };
 pub static DOES_NOT_EXIST_EXCEPTION: Shape = Shape {
     id: "com.amazonaws.ssm#DoesNotExistException",
@@ -1261,17 +1249,16 @@ pub static DOES_NOT_EXIST_EXCEPTION: Shape = Shape {
             Member {
                 name: "Message",
                 target: &STRING,
-                required: false,
-                constraints: Constraints::NONE,
+                ..Member::DEFAULT
             },
         ],
     ),
-    sensitive: false,
+    ..Shape::DEFAULT
 };
 pub static EXTERNAL_ALARM_STATE: Shape = Shape {
     id: "com.amazonaws.ssm#ExternalAlarmState",
     kind: Kind::Enum(&["UNKNOWN", "ALARM"]),
-    sensitive: false,
+    ..Shape::DEFAULT
 };
 pub static FEATURE_NOT_AVAILABLE_EXCEPTION: Shape = Shape {
     id: "com.amazonaws.ssm#FeatureNotAvailableException",
@@ -1280,12 +1267,11 @@ pub static FEATURE_NOT_AVAILABLE_EXCEPTION: Shape = Shape {
             Member {
                 name: "Message",
                 target: &STRING,
-                required: false,
-                constraints: Constraints::NONE,
+                ..Member::DEFAULT
             },
         ],
     ),
-    sensitive: false,
+    ..Shape::DEFAULT
 };
 pub static GET_MAINTENANCE_WINDOW_EXECUTION_REQUEST: Shape = Shape {
     id: "com.amazonaws.ssm#GetMaintenanceWindowExecutionRequest",
@@ -1303,10 +1289,11 @@ pub static GET_MAINTENANCE_WINDOW_EXECUTION_REQUEST: Shape = Shape {
                     pattern: Some(&MAINTENANCE_WINDOW_EXECUTION_ID_PATTERN),
                     ..Constraints::NONE
                 },
+                ..Member::DEFAULT
             },
         ],
     ),
-    sensitive: false,
+    ..Shape::DEFAULT
 };
 pub static GET_MAINTENANCE_WINDOW_EXECUTION_RESULT: Shape = Shape {
     id: "com.amazonaws.ssm#GetMaintenanceWindowExecutionResult",
@@ -1315,7 +1302,6 @@ pub static GET_MAINTENANCE_WINDOW_EXECUTION_RESULT: Shape = Shape {
             Member {
                 name: "WindowExecutionId",
                 target: &MAINTENANCE_WINDOW_EXECUTION_ID,
-                required: false,
                 constraints: Constraints {
                     length: Some(Bounds {
                         min: Some(36),
@@ -1324,23 +1310,21 @@ pub static GET_MAINTENANCE_WINDOW_EXECUTION_RESULT: Shape = Shape {
                     pattern: Some(&MAINTENANCE_WINDOW_EXECUTION_ID_PATTERN),
                     ..Constraints::NONE
                 },
+                ..Member::DEFAULT
             },
             Member {
                 name: "TaskIds",
                 target: &MAINTENANCE_WINDOW_EXECUTION_TASK_ID_LIST,
-                required: false,
-                constraints: Constraints::NONE,
+                ..Member::DEFAULT
             },
             Member {
                 name: "Status",
                 target: &MAINTENANCE_WINDOW_EXECUTION_STATUS,
-                required: false,
-                constraints: Constraints::NONE,
+                ..Member::DEFAULT
             },
             Member {
                 name: "StatusDetails",
                 target: &MAINTENANCE_WINDOW_EXECUTION_STATUS_DETAILS,
-                required: false,
                 constraints: Constraints {
                     length: Some(Bounds {
                         min: Some(0),
@@ -1348,22 +1332,21 @@ pub static GET_MAINTENANCE_WINDOW_EXECUTION_RESULT: Shape = Shape {
                     }),
                     ..Constraints::NONE
                 },
+                ..Member::DEFAULT
             },
             Member {
                 name: "StartTime",
                 target: &DATE_TIME,
-                required: false,
-                constraints: Constraints::NONE,
+                ..Member::DEFAULT
             },
             Member {
                 name: "EndTime",
                 target: &DATE_TIME,
-                required: false,
-                constraints: Constraints::NONE,
+                ..Member::DEFAULT
             },
         ],
     ),
-    sensitive: false,
+    ..Shape::DEFAULT
 };
 pub static GET_MAINTENANCE_WINDOW_EXECUTION_TASK_INVOCATION_REQUEST: Shape = Shape {
     id: "com.amazonaws.ssm#GetMaintenanceWindowExecutionTaskInvocationRequest",
@@ -1381,6 +1364,7 @@ pub static GET_MAINTENANCE_WINDOW_EXECUTION_TASK_INVOCATION_REQUEST: Shape = Sha
                     pattern: Some(&MAINTENANCE_WINDOW_EXECUTION_ID_PATTERN),
                     ..Constraints::NONE
                 },
+                ..Member::DEFAULT
             },
             Member {
                 name: "TaskId",
@@ -1394,6 +1378,7 @@ pub static GET_MAINTENANCE_WINDOW_EXECUTION_TASK_INVOCATION_REQUEST: Shape = Sha
                     pattern: Some(&MAINTENANCE_WINDOW_EXECUTION_ID_PATTERN),
                     ..Constraints::NONE
                 },
+                ..Member::DEFAULT
             },
             Member {
                 name: "InvocationId",
@@ -1407,10 +1392,11 @@ pub static GET_MAINTENANCE_WINDOW_EXECUTION_TASK_INVOCATION_REQUEST: Shape = Sha
                     pattern: Some(&MAINTENANCE_WINDOW_EXECUTION_ID_PATTERN),
                     ..Constraints::NONE
                 },
+                ..Member::DEFAULT
             },
         ],
     ),
-    sensitive: false,
+    ..Shape::DEFAULT
 };
 pub static GET_MAINTENANCE_WINDOW_EXECUTION_TASK_INVOCATION_RESULT: Shape = Shape {
     id: "com.amazonaws.ssm#GetMaintenanceWindowExecutionTaskInvocationResult",
@@ -1419,7 +1405,6 @@ pub static GET_MAINTENANCE_WINDOW_EXECUTION_TASK_INVOCATION_RESULT: Shape = Shap
             Member {
                 name: "WindowExecutionId",
                 target: &MAINTENANCE_WINDOW_EXECUTION_ID,
-                required: false,
                 constraints: Constraints {
                     length: Some(Bounds {
                         min: Some(36),
@@ -1428,11 +1413,11 @@ pub static GET_MAINTENANCE_WINDOW_EXECUTION_TASK_INVOCATION_RESULT: Shape = Shap
                     pattern: Some(&MAINTENANCE_WINDOW_EXECUTION_ID_PATTERN),
                     ..Constraints::NONE
                 },
+                ..Member::DEFAULT
             },
             Member {
                 name: "TaskExecutionId",
                 target: &MAINTENANCE_WINDOW_EXECUTION_TASK_ID,
-                required: false,
                 constraints: Constraints {
                     length: Some(Bounds {
                         min: Some(36),
@@ -1441,11 +1426,11 @@ pub static GET_MAINTENANCE_WINDOW_EXECUTION_TASK_INVOCATION_RESULT: Shape = Shap
                     pattern: Some(&MAINTENANCE_WINDOW_EXECUTION_ID_PATTERN),
                     ..Constraints::NONE
                 },
+                ..Member::DEFAULT
             },
             Member {
                 name: "InvocationId",
                 target: &MAINTENANCE_WINDOW_EXECUTION_TASK_INVOCATION_ID,
-                required: false,
                 constraints: Constraints {
                     length: Some(Bounds {
                         min: Some(36),
@@ -1454,35 +1439,31 @@ pub static GET_MAINTENANCE_WINDOW_EXECUTION_TASK_INVOCATION_RESULT: Shape = Shap
                     pattern: Some(&MAINTENANCE_WINDOW_EXECUTION_ID_PATTERN),
                     ..Constraints::NONE
                 },
+                ..Member::DEFAULT
             },
             Member {
                 name: "ExecutionId",
                 target: &MAINTENANCE_WINDOW_EXECUTION_TASK_EXECUTION_ID,
-                required: false,
-                constraints: Constraints::NONE,
+                ..Member::DEFAULT
             },
             Member {
                 name: "TaskType",
                 target: &MAINTENANCE_WINDOW_TASK_TYPE,
-                required: false,
-                constraints: Constraints::NONE,
+                ..Member::DEFAULT
             },
             Member {
                 name: "Parameters",
                 target: &MAINTENANCE_WINDOW_EXECUTION_TASK_INVOCATION_PARAMETERS,
-                required: false,
-                constraints: Constraints::NONE,
+                ..Member::DEFAULT
             },
             Member {
                 name: "Status",
                 target: &MAINTENANCE_WINDOW_EXECUTION_STATUS,
-                required: false,
-                constraints: Constraints::NONE,
+                ..Member::DEFAULT
             },
             Member {
                 name: "StatusDetails",
                 target: &MAINTENANCE_WINDOW_EXECUTION_STATUS_DETAILS,
-                required: false,
                 constraints: Constraints {
                     length: Some(Bounds {
                         min: Some(0),
@@ -1490,23 +1471,21 @@ pub static GET_MAINTENANCE_WINDOW_EXECUTION_TASK_INVOCATION_RESULT: Shape = Shap
                     }),
                     ..Constraints::NONE
                 },
+                ..Member::DEFAULT
             },
             Member {
                 name: "StartTime",
                 target: &DATE_TIME,
-                required: false,
-                constraints: Constraints::NONE,
+                ..Member::DEFAULT
             },
             Member {
                 name: "EndTime",
                 target: &DATE_TIME,
-                required: false,
-                constraints: Constraints::NONE,
+                ..Member::DEFAULT
             },
             Member {
                 name: "OwnerInformation",
                 target: &OWNER_INFORMATION,
-                required: false,
                 constraints: Constraints {
                     length: Some(Bounds {
                         min: Some(1),
@@ -1514,11 +1493,11 @@ pub static GET_MAINTENANCE_WINDOW_EXECUTION_TASK_INVOCATION_RESULT: Shape = Shap
                     }),
                     ..Constraints::NONE
                 },
+                ..Member::DEFAULT
             },
             Member {
                 name: "WindowTargetId",
                 target: &MAINTENANCE_WINDOW_TASK_TARGET_ID,
-                required: false,
                 constraints: Constraints {
                     length: Some(Bounds {
                         min: Some(0),
@@ -1526,10 +1505,11 @@ pub static GET_MAINTENANCE_WINDOW_EXECUTION_TASK_INVOCATION_RESULT: Shape = Shap
                     }),
                     ..Constraints::NONE
                 },
+                ..Member::DEFAULT
             },
         ],
     ),
-    sensitive: false,
+    ..Shape::DEFAULT
 };
 pub static GET_MAINTENANCE_WINDOW_EXECUTION_TASK_REQUEST: Shape = Shape {
     id: "com.amazonaws.ssm#GetMaintenanceWindowExecutionTaskRequest",
@@ -1547,6 +1527,7 @@ pub static GET_MAINTENANCE_WINDOW_EXECUTION_TASK_REQUEST: Shape = Shape {
                     pattern: Some(&MAINTENANCE_WINDOW_EXECUTION_ID_PATTERN),
                     ..Constraints::NONE
                 },
+                ..Member::DEFAULT
             },
             Member {
                 name: "TaskId",
@@ -1560,10 +1541,11 @@ pub static GET_MAINTENANCE_WINDOW_EXECUTION_TASK_REQUEST: Shape = Shape {
                     pattern: Some(&MAINTENANCE_WINDOW_EXECUTION_ID_PATTERN),
                     ..Constraints::NONE
                 },
+                ..Member::DEFAULT
             },
         ],
     ),
-    sensitive: false,
+    ..Shape::DEFAULT
 };
 pub static GET_MAINTENANCE_WINDOW_EXECUTION_TASK_RESULT: Shape = Shape {
     id: "com.amazonaws.ssm#GetMaintenanceWindowExecutionTaskResult",
@@ -1572,7 +1554,6 @@ pub static GET_MAINTENANCE_WINDOW_EXECUTION_TASK_RESULT: Shape = Shape {
             Member {
                 name: "WindowExecutionId",
                 target: &MAINTENANCE_WINDOW_EXECUTION_ID,
-                required: false,
                 constraints: Constraints {
                     length: Some(Bounds {
                         min: Some(36),
@@ -1581,11 +1562,11 @@ pub static GET_MAINTENANCE_WINDOW_EXECUTION_TASK_RESULT: Shape = Shape {
                     pattern: Some(&MAINTENANCE_WINDOW_EXECUTION_ID_PATTERN),
                     ..Constraints::NONE
                 },
+                ..Member::DEFAULT
             },
             Member {
                 name: "TaskExecutionId",
                 target: &MAINTENANCE_WINDOW_EXECUTION_TASK_ID,
-                required: false,
                 constraints: Constraints {
                     length: Some(Bounds {
                         min: Some(36),
@@ -1594,11 +1575,11 @@ pub static GET_MAINTENANCE_WINDOW_EXECUTION_TASK_RESULT: Shape = Shape {
                     pattern: Some(&MAINTENANCE_WINDOW_EXECUTION_ID_PATTERN),
                     ..Constraints::NONE
                 },
+                ..Member::DEFAULT
             },
             Member {
                 name: "TaskArn",
                 target: &MAINTENANCE_WINDOW_TASK_ARN,
-                required: false,
                 constraints: Constraints {
                     length: Some(Bounds {
                         min: Some(1),
@@ -1606,29 +1587,26 @@ pub static GET_MAINTENANCE_WINDOW_EXECUTION_TASK_RESULT: Shape = Shape {
                     }),
                     ..Constraints::NONE
                 },
+                ..Member::DEFAULT
             },
             Member {
                 name: "ServiceRole",
                 target: &SERVICE_ROLE,
-                required: false,
-                constraints: Constraints::NONE,
+                ..Member::DEFAULT
             },
             Member {
                 name: "Type",
                 target: &MAINTENANCE_WINDOW_TASK_TYPE,
-                required: false,
-                constraints: Constraints::NONE,
+                ..Member::DEFAULT
             },
             Member {
                 name: "TaskParameters",
                 target: &MAINTENANCE_WINDOW_TASK_PARAMETERS_LIST,
-                required: false,
-                constraints: Constraints::NONE,
+                ..Member::DEFAULT
             },
             Member {
                 name: "Priority",
                 target: &MAINTENANCE_WINDOW_TASK_PRIORITY,
-                required: false,
                 constraints: Constraints {
                     range: Some(Range {
                         min: Some(Limit { value: 0.0, text: "0" }),
@@ -1636,11 +1614,11 @@ pub static GET_MAINTENANCE_WINDOW_EXECUTION_TASK_RESULT: Shape = Shape {
                     }),
                     ..Constraints::NONE
                 },
+                ..Member::DEFAULT
             },
             Member {
                 name: "MaxConcurrency",
                 target: &MAX_CONCURRENCY,
-                required: false,
                 constraints: Constraints {
                     length: Some(Bounds {
                         min: Some(1),
@@ -1649,11 +1627,11 @@ pub static GET_MAINTENANCE_WINDOW_EXECUTION_TASK_RESULT: Shape = Shape {
                     pattern: Some(&MAX_CONCURRENCY_PATTERN),
                     ..Constraints::NONE
                 },
+                ..Member::DEFAULT
             },
             Member {
                 name: "MaxErrors",
                 target: &MAX_ERRORS,
-                required: false,
                 constraints: Constraints {
                     length: Some(Bounds {
                         min: Some(1),
@@ -1662,17 +1640,16 @@ pub static GET_MAINTENANCE_WINDOW_EXECUTION_TASK_RESULT: Shape = Shape {
                     pattern: Some(&MAX_ERRORS_PATTERN),
                     ..Constraints::NONE
                 },
+                ..Member::DEFAULT
             },
             Member {
                 name: "Status",
                 target: &MAINTENANCE_WINDOW_EXECUTION_STATUS,
-                required: false,
-                constraints: Constraints::NONE,
+                ..Member::DEFAULT
             },
             Member {
                 name: "StatusDetails",
                 target: &MAINTENANCE_WINDOW_EXECUTION_STATUS_DETAILS,
-                required: false,
                 constraints: Constraints {
                     length: Some(Bounds {
                         min: Some(0),
@@ -1680,29 +1657,26 @@ pub static GET_MAINTENANCE_WINDOW_EXECUTION_TASK_RESULT: Shape = Shape {
                     }),
                     ..Constraints::NONE
                 },
+                ..Member::DEFAULT
             },
             Member {
                 name: "StartTime",
                 target: &DATE_TIME,
-                required: false,
-                constraints: Constraints::NONE,
+                ..Member::DEFAULT
             },
             Member {
                 name: "EndTime",
                 target: &DATE_TIME,
-                required: false,
-                constraints: Constraints::NONE,
+                ..Member::DEFAULT
             },
             Member {
                 name: "AlarmConfiguration",
                 target: &ALARM_CONFIGURATION,
-                required: false,
-                constraints: Constraints::NONE,
+                ..Member::DEFAULT
             },
             Member {
                 name: "TriggeredAlarms",
                 target: &ALARM_STATE_INFORMATION_LIST,
-                required: false,
                 constraints: Constraints {
                     length: Some(Bounds {
                         min: Some(1),
@@ -1710,10 +1684,11 @@ pub static GET_MAINTENANCE_WINDOW_EXECUTION_TASK_RESULT: Shape = Shape {
                     }),
                     ..Constraints::NONE
                 },
+                ..Member::DEFAULT
             },
         ],
     ),
-    sensitive: false,
+    ..Shape::DEFAULT
 };
 pub static GET_MAINTENANCE_WINDOW_REQUEST: Shape = Shape {
     id: "com.amazonaws.ssm#GetMaintenanceWindowRequest",
@@ -1731,10 +1706,11 @@ pub static GET_MAINTENANCE_WINDOW_REQUEST: Shape = Shape {
                     pattern: Some(&MAINTENANCE_WINDOW_ID_PATTERN),
                     ..Constraints::NONE
                 },
+                ..Member::DEFAULT
             },
         ],
     ),
-    sensitive: false,
+    ..Shape::DEFAULT
 };
 pub static GET_MAINTENANCE_WINDOW_RESULT: Shape = Shape {
     id: "com.amazonaws.ssm#GetMaintenanceWindowResult",
@@ -1743,7 +1719,6 @@ pub static GET_MAINTENANCE_WINDOW_RESULT: Shape = Shape {
             Member {
                 name: "WindowId",
                 target: &MAINTENANCE_WINDOW_ID,
-                required: false,
                 constraints: Constraints {
                     length: Some(Bounds {
                         min: Some(20),
@@ -1752,11 +1727,11 @@ pub static GET_MAINTENANCE_WINDOW_RESULT: Shape = Shape {
                     pattern: Some(&MAINTENANCE_WINDOW_ID_PATTERN),
                     ..Constraints::NONE
                 },
+                ..Member::DEFAULT
             },
             Member {
                 name: "Name",
                 target: &MAINTENANCE_WINDOW_NAME,
-                required: false,
                 constraints: Constraints {
                     length: Some(Bounds {
                         min: Some(3),
@@ -1765,11 +1740,11 @@ pub static GET_MAINTENANCE_WINDOW_RESULT: Shape = Shape {
                     pattern: Some(&MAINTENANCE_WINDOW_NAME_PATTERN),
                     ..Constraints::NONE
                 },
+                ..Member::DEFAULT
             },
             Member {
                 name: "Description",
                 target: &MAINTENANCE_WINDOW_DESCRIPTION,
-                required: false,
                 constraints: Constraints {
                     length: Some(Bounds {
                         min: Some(1),
@@ -1777,23 +1752,21 @@ pub static GET_MAINTENANCE_WINDOW_RESULT: Shape = Shape {
                     }),
                     ..Constraints::NONE
                 },
+                ..Member::DEFAULT
             },
             Member {
                 name: "StartDate",
                 target: &MAINTENANCE_WINDOW_STRING_DATE_TIME,
-                required: false,
-                constraints: Constraints::NONE,
+                ..Member::DEFAULT
             },
             Member {
                 name: "EndDate",
                 target: &MAINTENANCE_WINDOW_STRING_DATE_TIME,
-                required: false,
-                constraints: Constraints::NONE,
+                ..Member::DEFAULT
             },
             Member {
                 name: "Schedule",
                 target: &MAINTENANCE_WINDOW_SCHEDULE,
-                required: false,
                 constraints: Constraints {
                     length: Some(Bounds {
                         min: Some(1),
@@ -1801,17 +1774,16 @@ pub static GET_MAINTENANCE_WINDOW_RESULT: Shape = Shape {
                     }),
                     ..Constraints::NONE
                 },
+                ..Member::DEFAULT
             },
             Member {
                 name: "ScheduleTimezone",
                 target: &MAINTENANCE_WINDOW_TIMEZONE,
-                required: false,
-                constraints: Constraints::NONE,
+                ..Member::DEFAULT
             },
             Member {
                 name: "ScheduleOffset",
                 target: &MAINTENANCE_WINDOW_OFFSET,
-                required: false,
                 constraints: Constraints {
                     range: Some(Range {
                         min: Some(Limit { value: 1.0, text: "1" }),
@@ -1819,17 +1791,16 @@ pub static GET_MAINTENANCE_WINDOW_RESULT: Shape = Shape {
                     }),
                     ..Constraints::NONE
                 },
+                ..Member::DEFAULT
             },
             Member {
                 name: "NextExecutionTime",
                 target: &MAINTENANCE_WINDOW_STRING_DATE_TIME,
-                required: false,
-                constraints: Constraints::NONE,
+                ..Member::DEFAULT
             },
             Member {
                 name: "Duration",
                 target: &MAINTENANCE_WINDOW_DURATION_HOURS,
-                required: false,
                 constraints: Constraints {
                     range: Some(Range {
                         min: Some(Limit { value: 1.0, text: "1" }),
@@ -1837,11 +1808,11 @@ pub static GET_MAINTENANCE_WINDOW_RESULT: Shape = Shape {
                     }),
                     ..Constraints::NONE
                 },
+                ..Member::DEFAULT
             },
             Member {
                 name: "Cutoff",
                 target: &MAINTENANCE_WINDOW_CUTOFF,
-                required: false,
                 constraints: Constraints {
                     range: Some(Range {
                         min: Some(Limit { value: 0.0, text: "0" }),
@@ -1849,34 +1820,31 @@ pub static GET_MAINTENANCE_WINDOW_RESULT: Shape = Shape {
                     }),
                     ..Constraints::NONE
                 },
+                ..Member::DEFAULT
             },
             Member {
                 name: "AllowUnassociatedTargets",
                 target: &MAINTENANCE_WINDOW_ALLOW_UNASSOCIATED_TARGETS,
-                required: false,
-                constraints: Constraints::NONE,
+                ..Member::DEFAULT
             },
             Member {
                 name: "Enabled",
                 target: &MAINTENANCE_WINDOW_ENABLED,
-                required: false,
-                constraints: Constraints::NONE,
+                ..Member::DEFAULT
             },
             Member {
                 name: "CreatedDate",
                 target: &DATE_TIME,
-                required: false,
-                constraints: Constraints::NONE,
+                ..Member::DEFAULT
             },
             Member {
                 name: "ModifiedDate",
                 target: &DATE_TIME,
-                required: false,
-                constraints: Constraints::NONE,
+                ..Member::DEFAULT
             },
         ],
     ),
-    sensitive: false,
+    ..Shape::DEFAULT
 };
 pub static GET_MAINTENANCE_WINDOW_TASK_REQUEST: Shape = Shape {
     id: "com.amazonaws.ssm#GetMaintenanceWindowTaskRequest",
@@ -1894,6 +1862,7 @@ pub static GET_MAINTENANCE_WINDOW_TASK_REQUEST: Shape = Shape {
                     pattern: Some(&MAINTENANCE_WINDOW_ID_PATTERN),
                     ..Constraints::NONE
                 },
+                ..Member::DEFAULT
             },
             Member {
                 name: "WindowTaskId",
@@ -1907,10 +1876,11 @@ pub static GET_MAINTENANCE_WINDOW_TASK_REQUEST: Shape = Shape {
                     pattern: Some(&MAINTENANCE_WINDOW_EXECUTION_ID_PATTERN),
                     ..Constraints::NONE
                 },
+                ..Member::DEFAULT
             },
         ],
     ),
-    sensitive: false,
+    ..Shape::DEFAULT
 };
 pub static GET_MAINTENANCE_WINDOW_TASK_RESULT: Shape = Shape {
     id: "com.amazonaws.ssm#GetMaintenanceWindowTaskResult",
@@ -1919,7 +1889,6 @@ pub static GET_MAINTENANCE_WINDOW_TASK_RESULT: Shape = Shape {
             Member {
                 name: "WindowId",
                 target: &MAINTENANCE_WINDOW_ID,
-                required: false,
                 constraints: Constraints {
                     length: Some(Bounds {
                         min: Some(20),
@@ -1928,11 +1897,11 @@ pub static GET_MAINTENANCE_WINDOW_TASK_RESULT: Shape = Shape {
                     pattern: Some(&MAINTENANCE_WINDOW_ID_PATTERN),
                     ..Constraints::NONE
                 },
+                ..Member::DEFAULT
             },
             Member {
                 name: "WindowTaskId",
                 target: &MAINTENANCE_WINDOW_TASK_ID,
-                required: false,
                 constraints: Constraints {
                     length: Some(Bounds {
                         min: Some(36),
@@ -1941,11 +1910,11 @@ pub static GET_MAINTENANCE_WINDOW_TASK_RESULT: Shape = Shape {
                     pattern: Some(&MAINTENANCE_WINDOW_EXECUTION_ID_PATTERN),
                     ..Constraints::NONE
                 },
+                ..Member::DEFAULT
             },
             Member {
                 name: "Targets",
                 target: &TARGETS,
-                required: false,
                 constraints: Constraints {
                     length: Some(Bounds {
                         min: Some(0),
@@ -1953,11 +1922,11 @@ pub static GET_MAINTENANCE_WINDOW_TASK_RESULT: Shape = Shape {
                     }),
                     ..Constraints::NONE
                 },
+                ..Member::DEFAULT
             },
             Member {
                 name: "TaskArn",
                 target: &MAINTENANCE_WINDOW_TASK_ARN,
-                required: false,
                 constraints: Constraints {
                     length: Some(Bounds {
                         min: Some(1),
@@ -1965,35 +1934,31 @@ pub static GET_MAINTENANCE_WINDOW_TASK_RESULT: Shape = Shape {
                     }),
                     ..Constraints::NONE
                 },
+                ..Member::DEFAULT
             },
             Member {
                 name: "ServiceRoleArn",
                 target: &SERVICE_ROLE,
-                required: false,
-                constraints: Constraints::NONE,
+                ..Member::DEFAULT
             },
             Member {
                 name: "TaskType",
                 target: &MAINTENANCE_WINDOW_TASK_TYPE,
-                required: false,
-                constraints: Constraints::NONE,
+                ..Member::DEFAULT
             },
             Member {
                 name: "TaskParameters",
                 target: &MAINTENANCE_WINDOW_TASK_PARAMETERS,
-                required: false,
-                constraints: Constraints::NONE,
+                ..Member::DEFAULT
             },
             Member {
                 name: "TaskInvocationParameters",
                 target: &MAINTENANCE_WINDOW_TASK_INVOCATION_PARAMETERS,
-                required: false,
-                constraints: Constraints::NONE,
+                ..Member::DEFAULT
             },
             Member {
                 name: "Priority",
                 target: &MAINTENANCE_WINDOW_TASK_PRIORITY,
-                required: false,
                 constraints: Constraints {
                     range: Some(Range {
                         min: Some(Limit { value: 0.0, text: "0" }),
@@ -2001,11 +1966,11 @@ pub static GET_MAINTENANCE_WINDOW_TASK_RESULT: Shape = Shape {
                     }),
                     ..Constraints::NONE
                 },
+                ..Member::DEFAULT
             },
             Member {
                 name: "MaxConcurrency",
                 target: &MAX_CONCURRENCY,
-                required: false,
                 constraints: Constraints {
                     length: Some(Bounds {
                         min: Some(1),
@@ -2014,11 +1979,11 @@ pub static GET_MAINTENANCE_WINDOW_TASK_RESULT: Shape = Shape {
                     pattern: Some(&MAX_CONCURRENCY_PATTERN),
                     ..Constraints::NONE
                 },
+                ..Member::DEFAULT
             },
             Member {
                 name: "MaxErrors",
                 target: &MAX_ERRORS,
-                required: false,
                 constraints: Constraints {
                     length: Some(Bounds {
                         min: Some(1),
@@ -2027,17 +1992,16 @@ pub static GET_MAINTENANCE_WINDOW_TASK_RESULT: Shape = Shape {
                     pattern: Some(&MAX_ERRORS_PATTERN),
                     ..Constraints::NONE
                 },
+                ..Member::DEFAULT
             },
             Member {
                 name: "LoggingInfo",
                 target: &LOGGING_INFO,
-                required: false,
-                constraints: Constraints::NONE,
+                ..Member::DEFAULT
             },
             Member {
                 name: "Name",
                 target: &MAINTENANCE_WINDOW_NAME,
-                required: false,
                 constraints: Constraints {
                     length: Some(Bounds {
                         min: Some(3),
@@ -2046,11 +2010,11 @@ pub static GET_MAINTENANCE_WINDOW_TASK_RESULT: Shape = Shape {
                     pattern: Some(&MAINTENANCE_WINDOW_NAME_PATTERN),
                     ..Constraints::NONE
                 },
+                ..Member::DEFAULT
             },
             Member {
                 name: "Description",
                 target: &MAINTENANCE_WINDOW_DESCRIPTION,
-                required: false,
                 constraints: Constraints {
                     length: Some(Bounds {
                         min: Some(1),
@@ -2058,22 +2022,21 @@ pub static GET_MAINTENANCE_WINDOW_TASK_RESULT: Shape = Shape {
                     }),
                     ..Constraints::NONE
                 },
+                ..Member::DEFAULT
             },
             Member {
                 name: "CutoffBehavior",
                 target: &MAINTENANCE_WINDOW_TASK_CUTOFF_BEHAVIOR,
-                required: false,
-                constraints: Constraints::NONE,
+                ..Member::DEFAULT
             },
             Member {
                 name: "AlarmConfiguration",
                 target: &ALARM_CONFIGURATION,
-                required: false,
-                constraints: Constraints::NONE,
+                ..Member::DEFAULT
             },
         ],
     ),
-    sensitive: false,
+    ..Shape::DEFAULT
 };
 pub static IDEMPOTENT_PARAMETER_MISMATCH: Shape = Shape {
     id: "com.amazonaws.ssm#IdempotentParameterMismatch",
@@ -2082,12 +2045,11 @@ pub static IDEMPOTENT_PARAMETER_MISMATCH: Shape = Shape {
             Member {
                 name: "Message",
                 target: &STRING,
-                required: false,
-                constraints: Constraints::NONE,
+                ..Member::DEFAULT
             },
         ],
     ),
-    sensitive: false,
+    ..Shape::DEFAULT
 };
 pub static INTERNAL_SERVER_ERROR: Shape = Shape {
     id: "com.amazonaws.ssm#InternalServerError",
@@ -2096,22 +2058,21 @@ pub static INTERNAL_SERVER_ERROR: Shape = Shape {
             Member {
                 name: "Message",
                 target: &STRING,
-                required: false,
-                constraints: Constraints::NONE,
+                ..Member::DEFAULT
             },
         ],
     ),
-    sensitive: false,
+    ..Shape::DEFAULT
 };
 pub static INVALID_RESOURCE_ID: Shape = Shape {
     id: "com.amazonaws.ssm#InvalidResourceId",
     kind: Kind::Structure(&[]),
-    sensitive: false,
+    ..Shape::DEFAULT
 };
 pub static INVALID_RESOURCE_TYPE: Shape = Shape {
     id: "com.amazonaws.ssm#InvalidResourceType",
     kind: Kind::Structure(&[]),
-    sensitive: false,
+    ..Shape::DEFAULT
 };
 pub static KEY_LIST: Shape = Shape {
     id: "com.amazonaws.ssm#KeyList",
@@ -2119,7 +2080,6 @@ pub static KEY_LIST: Shape = Shape {
         member: &Member {
             name: "member",
             target: &TAG_KEY,
-            required: false,
             constraints: Constraints {
                 length: Some(Bounds {
                     min: Some(1),
@@ -2128,10 +2088,11 @@ pub static KEY_LIST: Shape = Shape {
                 pattern: Some(&TAG_KEY_PATTERN),
                 ..Constraints::NONE
             },
+            ..Member::DEFAULT
         },
         sparse: false,
     },
-    sensitive: false,
+    ..Shape::DEFAULT
 };
 pub static LIST_TAGS_FOR_RESOURCE_REQUEST: Shape = Shape {
     id: "com.amazonaws.ssm#ListTagsForResourceRequest",
@@ -2141,17 +2102,17 @@ pub static LIST_TAGS_FOR_RESOURCE_REQUEST: Shape = Shape {
                 name: "ResourceType",
                 target: &RESOURCE_TYPE_FOR_TAGGING,
                 required: true,
-                constraints: Constraints::NONE,
+                ..Member::DEFAULT
             },
             Member {
                 name: "ResourceId",
                 target: &RESOURCE_ID,
                 required: true,
-                constraints: Constraints::NONE,
+                ..Member::DEFAULT
             },
         ],
     ),
-    sensitive: false,
+    ..Shape::DEFAULT
 };
 pub static LIST_TAGS_FOR_RESOURCE_RESULT: Shape = Shape {
     id: "com.amazonaws.ssm#ListTagsForResourceResult",
@@ -2160,7 +2121,6 @@ pub static LIST_TAGS_FOR_RESOURCE_RESULT: Shape = Shape {
             Member {
                 name: "TagList",
                 target: &TAG_LIST,
-                required: false,
                 constraints: Constraints {
                     length: Some(Bounds {
                         min: Some(0),
@@ -2168,10 +2128,11 @@ pub static LIST_TAGS_FOR_RESOURCE_RESULT: Shape = Shape {
                     }),
                     ..Constraints::NONE
                 },
+                ..Member::DEFAULT
             },
         ],
     ),
-    sensitive: false,
+    ..Shape::DEFAULT
 };
 pub static LOGGING_INFO: Shape = Shape {
     id: "com.amazonaws.ssm#LoggingInfo",
@@ -2188,11 +2149,11 @@ pub static LOGGING_INFO: Shape = Shape {
                     }),
                     ..Constraints::NONE
                 },
+                ..Member::DEFAULT
             },
             Member {
                 name: "S3KeyPrefix",
                 target: &S3_KEY_PREFIX,
-                required: false,
                 constraints: Constraints {
                     length: Some(Bounds {
                         min: Some(0),
@@ -2200,6 +2161,7 @@ pub static LOGGING_INFO: Shape = Shape {
                     }),
                     ..Constraints::NONE
                 },
+                ..Member::DEFAULT
             },
             Member {
                 name: "S3Region",
@@ -2212,15 +2174,16 @@ pub static LOGGING_INFO: Shape = Shape {
                     }),
                     ..Constraints::NONE
                 },
+                ..Member::DEFAULT
             },
         ],
     ),
-    sensitive: false,
+    ..Shape::DEFAULT
 };
 pub static MAINTENANCE_WINDOW_ALLOW_UNASSOCIATED_TARGETS: Shape = Shape {
     id: "com.amazonaws.ssm#MaintenanceWindowAllowUnassociatedTargets",
     kind: Kind::Boolean,
-    sensitive: false,
+    ..Shape::DEFAULT
 };
 pub static MAINTENANCE_WINDOW_AUTOMATION_PARAMETERS: Shape = Shape {
     id: "com.amazonaws.ssm#MaintenanceWindowAutomationParameters",
@@ -2229,16 +2192,15 @@ pub static MAINTENANCE_WINDOW_AUTOMATION_PARAMETERS: Shape = Shape {
             Member {
                 name: "DocumentVersion",
                 target: &DOCUMENT_VERSION,
-                required: false,
                 constraints: Constraints {
                     pattern: Some(&DOCUMENT_VERSION_PATTERN),
                     ..Constraints::NONE
                 },
+                ..Member::DEFAULT
             },
             Member {
                 name: "Parameters",
                 target: &AUTOMATION_PARAMETER_MAP,
-                required: false,
                 constraints: Constraints {
                     length: Some(Bounds {
                         min: Some(1),
@@ -2246,30 +2208,32 @@ pub static MAINTENANCE_WINDOW_AUTOMATION_PARAMETERS: Shape = Shape {
                     }),
                     ..Constraints::NONE
                 },
+                ..Member::DEFAULT
             },
         ],
     ),
-    sensitive: false,
+    ..Shape::DEFAULT
 };
 pub static MAINTENANCE_WINDOW_CUTOFF: Shape = Shape {
     id: "com.amazonaws.ssm#MaintenanceWindowCutoff",
     kind: Kind::Integer,
-    sensitive: false,
+    ..Shape::DEFAULT
 };
 pub static MAINTENANCE_WINDOW_DESCRIPTION: Shape = Shape {
     id: "com.amazonaws.ssm#MaintenanceWindowDescription",
     kind: Kind::String,
     sensitive: true,
+    ..Shape::DEFAULT
 };
 pub static MAINTENANCE_WINDOW_DURATION_HOURS: Shape = Shape {
     id: "com.amazonaws.ssm#MaintenanceWindowDurationHours",
     kind: Kind::Integer,
-    sensitive: false,
+    ..Shape::DEFAULT
 };
 pub static MAINTENANCE_WINDOW_ENABLED: Shape = Shape {
     id: "com.amazonaws.ssm#MaintenanceWindowEnabled",
     kind: Kind::Boolean,
-    sensitive: false,
+    ..Shape::DEFAULT
 };
 pub static MAINTENANCE_WINDOW_EXECUTION: Shape = Shape {
     id: "com.amazonaws.ssm#MaintenanceWindowExecution",
@@ -2278,7 +2242,6 @@ pub static MAINTENANCE_WINDOW_EXECUTION: Shape = Shape {
             Member {
                 name: "WindowId",
                 target: &MAINTENANCE_WINDOW_ID,
-                required: false,
                 constraints: Constraints {
                     length: Some(Bounds {
                         min: Some(20),
@@ -2287,11 +2250,11 @@ pub static MAINTENANCE_WINDOW_EXECUTION: Shape = Shape {
                     pattern: Some(&MAINTENANCE_WINDOW_ID_PATTERN),
                     ..Constraints::NONE
                 },
+                ..Member::DEFAULT
             },
             Member {
                 name: "WindowExecutionId",
                 target: &MAINTENANCE_WINDOW_EXECUTION_ID,
-                required: false,
                 constraints: Constraints {
                     length: Some(Bounds {
                         min: Some(36),
@@ -2300,17 +2263,16 @@ pub static MAINTENANCE_WINDOW_EXECUTION: Shape = Shape {
                     pattern: Some(&MAINTENANCE_WINDOW_EXECUTION_ID_PATTERN),
                     ..Constraints::NONE
                 },
+                ..Member::DEFAULT
             },
             Member {
                 name: "Status",
                 target: &MAINTENANCE_WINDOW_EXECUTION_STATUS,
-                required: false,
-                constraints: Constraints::NONE,
+                ..Member::DEFAULT
             },
             Member {
                 name: "StatusDetails",
                 target: &MAINTENANCE_WINDOW_EXECUTION_STATUS_DETAILS,
-                required: false,
                 constraints: Constraints {
                     length: Some(Bounds {
                         min: Some(0),
@@ -2318,27 +2280,26 @@ pub static MAINTENANCE_WINDOW_EXECUTION: Shape = Shape {
                     }),
                     ..Constraints::NONE
                 },
+                ..Member::DEFAULT
             },
             Member {
                 name: "StartTime",
                 target: &DATE_TIME,
-                required: false,
-                constraints: Constraints::NONE,
+                ..Member::DEFAULT
             },
             Member {
                 name: "EndTime",
                 target: &DATE_TIME,
-                required: false,
-                constraints: Constraints::NONE,
+                ..Member::DEFAULT
             },
         ],
     ),
-    sensitive: false,
+    ..Shape::DEFAULT
 };
 pub static MAINTENANCE_WINDOW_EXECUTION_ID: Shape = Shape {
     id: "com.amazonaws.ssm#MaintenanceWindowExecutionId",
     kind: Kind::String,
-    sensitive: false,
+    ..Shape::DEFAULT
 };
 pub static MAINTENANCE_WINDOW_EXECUTION_LIST: Shape = Shape {
     id: "com.amazonaws.ssm#MaintenanceWindowExecutionList",
@@ -2346,12 +2307,11 @@ pub static MAINTENANCE_WINDOW_EXECUTION_LIST: Shape = Shape {
         member: &Member {
             name: "member",
             target: &MAINTENANCE_WINDOW_EXECUTION,
-            required: false,
-            constraints: Constraints::NONE,
+            ..Member::DEFAULT
         },
         sparse: false,
     },
-    sensitive: false,
+    ..Shape::DEFAULT
 };
 pub static MAINTENANCE_WINDOW_EXECUTION_STATUS: Shape = Shape {
     id: "com.amazonaws.ssm#MaintenanceWindowExecutionStatus",
@@ -2367,22 +2327,22 @@ pub static MAINTENANCE_WINDOW_EXECUTION_STATUS: Shape = Shape {
             "SKIPPED_OVERLAPPING",
         ],
     ),
-    sensitive: false,
+    ..Shape::DEFAULT
 };
 pub static MAINTENANCE_WINDOW_EXECUTION_STATUS_DETAILS: Shape = Shape {
     id: "com.amazonaws.ssm#MaintenanceWindowExecutionStatusDetails",
     kind: Kind::String,
-    sensitive: false,
+    ..Shape::DEFAULT
 };
 pub static MAINTENANCE_WINDOW_EXECUTION_TASK_EXECUTION_ID: Shape = Shape {
     id: "com.amazonaws.ssm#MaintenanceWindowExecutionTaskExecutionId",
     kind: Kind::String,
-    sensitive: false,
+    ..Shape::DEFAULT
 };
 pub static MAINTENANCE_WINDOW_EXECUTION_TASK_ID: Shape = Shape {
     id: "com.amazonaws.ssm#MaintenanceWindowExecutionTaskId",
     kind: Kind::String,
-    sensitive: false,
+    ..Shape::DEFAULT
 };
 pub static MAINTENANCE_WINDOW_EXECUTION_TASK_ID_LIST: Shape = Shape {
     id: "com.amazonaws.ssm#MaintenanceWindowExecutionTaskIdList",
@@ -2390,7 +2350,6 @@ pub static MAINTENANCE_WINDOW_EXECUTION_TASK_ID_LIST: Shape = Shape {
         member: &Member {
             name: "member",
             target: &MAINTENANCE_WINDOW_EXECUTION_TASK_ID,
-            required: false,
             constraints: Constraints {
                 length: Some(Bounds {
                     min: Some(36),
@@ -2399,10 +2358,11 @@ pub static MAINTENANCE_WINDOW_EXECUTION_TASK_ID_LIST: Shape = Shape {
                 pattern: Some(&MAINTENANCE_WINDOW_EXECUTION_ID_PATTERN),
                 ..Constraints::NONE
             },
+            ..Member::DEFAULT
         },
         sparse: false,
     },
-    sensitive: false,
+    ..Shape::DEFAULT
 };
 pub static MAINTENANCE_WINDOW_EXECUTION_TASK_IDENTITY: Shape = Shape {
     id: "com.amazonaws.ssm#MaintenanceWindowExecutionTaskIdentity",
@@ -2411,7 +2371,6 @@ pub static MAINTENANCE_WINDOW_EXECUTION_TASK_IDENTITY: Shape = Shape {
             Member {
                 name: "WindowExecutionId",
                 target: &MAINTENANCE_WINDOW_EXECUTION_ID,
-                required: false,
                 constraints: Constraints {
                     length: Some(Bounds {
                         min: Some(36),
@@ -2420,11 +2379,11 @@ pub static MAINTENANCE_WINDOW_EXECUTION_TASK_IDENTITY: Shape = Shape {
                     pattern: Some(&MAINTENANCE_WINDOW_EXECUTION_ID_PATTERN),
                     ..Constraints::NONE
                 },
+                ..Member::DEFAULT
             },
             Member {
                 name: "TaskExecutionId",
                 target: &MAINTENANCE_WINDOW_EXECUTION_TASK_ID,
-                required: false,
                 constraints: Constraints {
                     length: Some(Bounds {
                         min: Some(36),
@@ -2433,17 +2392,16 @@ pub static MAINTENANCE_WINDOW_EXECUTION_TASK_IDENTITY: Shape = Shape {
                     pattern: Some(&MAINTENANCE_WINDOW_EXECUTION_ID_PATTERN),
                     ..Constraints::NONE
                 },
+                ..Member::DEFAULT
             },
             Member {
                 name: "Status",
                 target: &MAINTENANCE_WINDOW_EXECUTION_STATUS,
-                required: false,
-                constraints: Constraints::NONE,
+                ..Member::DEFAULT
             },
             Member {
                 name: "StatusDetails",
                 target: &MAINTENANCE_WINDOW_EXECUTION_STATUS_DETAILS,
-                required: false,
                 constraints: Constraints {
                     length: Some(Bounds {
                         min: Some(0),
@@ -2451,23 +2409,21 @@ pub static MAINTENANCE_WINDOW_EXECUTION_TASK_IDENTITY: Shape = Shape {
                     }),
                     ..Constraints::NONE
                 },
+                ..Member::DEFAULT
             },
             Member {
                 name: "StartTime",
                 target: &DATE_TIME,
-                required: false,
-                constraints: Constraints::NONE,
+                ..Member::DEFAULT
             },
             Member {
                 name: "EndTime",
                 target: &DATE_TIME,
-                required: false,
-                constraints: Constraints::NONE,
+                ..Member::DEFAULT
             },
             Member {
                 name: "TaskArn",
                 target: &MAINTENANCE_WINDOW_TASK_ARN,
-                required: false,
                 constraints: Constraints {
                     length: Some(Bounds {
                         min: Some(1),
@@ -2475,23 +2431,21 @@ pub static MAINTENANCE_WINDOW_EXECUTION_TASK_IDENTITY: Shape = Shape {
                     }),
                     ..Constraints::NONE
                 },
+                ..Member::DEFAULT
             },
             Member {
                 name: "TaskType",
                 target: &MAINTENANCE_WINDOW_TASK_TYPE,
-                required: false,
-                constraints: Constraints::NONE,
+                ..Member::DEFAULT
             },
             Member {
                 name: "AlarmConfiguration",
                 target: &ALARM_CONFIGURATION,
-                required: false,
-                constraints: Constraints::NONE,
+                ..Member::DEFAULT
             },
             Member {
                 name: "TriggeredAlarms",
                 target: &ALARM_STATE_INFORMATION_LIST,
-                required: false,
                 constraints: Constraints {
                     length: Some(Bounds {
                         min: Some(1),
@@ -2499,10 +2453,11 @@ pub static MAINTENANCE_WINDOW_EXECUTION_TASK_IDENTITY: Shape = Shape {
                     }),
                     ..Constraints::NONE
                 },
+                ..Member::DEFAULT
             },
         ],
     ),
-    sensitive: false,
+    ..Shape::DEFAULT
 };
 pub static MAINTENANCE_WINDOW_EXECUTION_TASK_IDENTITY_LIST: Shape = Shape {
     id: "com.amazonaws.ssm#MaintenanceWindowExecutionTaskIdentityList",
@@ -2510,17 +2465,16 @@ pub static MAINTENANCE_WINDOW_EXECUTION_TASK_IDENTITY_LIST: Shape = Shape {
         member: &Member {
             name: "member",
             target: &MAINTENANCE_WINDOW_EXECUTION_TASK_IDENTITY,
-            required: false,
-            constraints: Constraints::NONE,
+            ..Member::DEFAULT
         },
         sparse: false,
     },
-    sensitive: false,
+    ..Shape::DEFAULT
 };
 pub static MAINTENANCE_WINDOW_EXECUTION_TASK_INVOCATION_ID: Shape = Shape {
     id: "com.amazonaws.ssm#MaintenanceWindowExecutionTaskInvocationId",
     kind: Kind::String,
-    sensitive: false,
+    ..Shape::DEFAULT
 };
 pub static MAINTENANCE_WINDOW_EXECUTION_TASK_INVOCATION_IDENTITY: Shape = Shape {
     id: "com.amazonaws.ssm#MaintenanceWindowExecutionTaskInvocationIdentity",
@@ -2529,7 +2483,6 @@ pub static MAINTENANCE_WINDOW_EXECUTION_TASK_INVOCATION_IDENTITY: Shape = Shape 
             Member {
                 name: "WindowExecutionId",
                 target: &MAINTENANCE_WINDOW_EXECUTION_ID,
-                required: false,
                 constraints: Constraints {
                     length: Some(Bounds {
                         min: Some(36),
@@ -2538,11 +2491,11 @@ pub static MAINTENANCE_WINDOW_EXECUTION_TASK_INVOCATION_IDENTITY: Shape = Shape 
                     pattern: Some(&MAINTENANCE_WINDOW_EXECUTION_ID_PATTERN),
                     ..Constraints::NONE
                 },
+                ..Member::DEFAULT
             },
             Member {
                 name: "TaskExecutionId",
                 target: &MAINTENANCE_WINDOW_EXECUTION_TASK_ID,
-                required: false,
                 constraints: Constraints {
                     length: Some(Bounds {
                         min: Some(36),
@@ -2551,11 +2504,11 @@ pub static MAINTENANCE_WINDOW_EXECUTION_TASK_INVOCATION_IDENTITY: Shape = Shape 
                     pattern: Some(&MAINTENANCE_WINDOW_EXECUTION_ID_PATTERN),
                     ..Constraints::NONE
                 },
+                ..Member::DEFAULT
             },
             Member {
                 name: "InvocationId",
                 target: &MAINTENANCE_WINDOW_EXECUTION_TASK_INVOCATION_ID,
-                required: false,
                 constraints: Constraints {
                     length: Some(Bounds {
                         min: Some(36),
@@ -2564,35 +2517,31 @@ pub static MAINTENANCE_WINDOW_EXECUTION_TASK_INVOCATION_IDENTITY: Shape = Shape 
                     pattern: Some(&MAINTENANCE_WINDOW_EXECUTION_ID_PATTERN),
                     ..Constraints::NONE
                 },
+                ..Member::DEFAULT
             },
             Member {
                 name: "ExecutionId",
                 target: &MAINTENANCE_WINDOW_EXECUTION_TASK_EXECUTION_ID,
-                required: false,
-                constraints: Constraints::NONE,
+                ..Member::DEFAULT
             },
             Member {
                 name: "TaskType",
                 target: &MAINTENANCE_WINDOW_TASK_TYPE,
-                required: false,
-                constraints: Constraints::NONE,
+                ..Member::DEFAULT
             },
             Member {
                 name: "Parameters",
                 target: &MAINTENANCE_WINDOW_EXECUTION_TASK_INVOCATION_PARAMETERS,
-                required: false,
-                constraints: Constraints::NONE,
+                ..Member::DEFAULT
             },
             Member {
                 name: "Status",
                 target: &MAINTENANCE_WINDOW_EXECUTION_STATUS,
-                required: false,
-                constraints: Constraints::NONE,
+                ..Member::DEFAULT
             },
             Member {
                 name: "StatusDetails",
                 target: &MAINTENANCE_WINDOW_EXECUTION_STATUS_DETAILS,
-                required: false,
                 constraints: Constraints {
                     length: Some(Bounds {
                         min: Some(0),
@@ -2600,23 +2549,21 @@ pub static MAINTENANCE_WINDOW_EXECUTION_TASK_INVOCATION_IDENTITY: Shape = Shape 
                     }),
                     ..Constraints::NONE
                 },
+                ..Member::DEFAULT
             },
             Member {
                 name: "StartTime",
                 target: &DATE_TIME,
-                required: false,
-                constraints: Constraints::NONE,
+                ..Member::DEFAULT
             },
             Member {
                 name: "EndTime",
                 target: &DATE_TIME,
-                required: false,
-                constraints: Constraints::NONE,
+                ..Member::DEFAULT
             },
             Member {
                 name: "OwnerInformation",
                 target: &OWNER_INFORMATION,
-                required: false,
                 constraints: Constraints {
                     length: Some(Bounds {
                         min: Some(1),
@@ -2624,11 +2571,11 @@ pub static MAINTENANCE_WINDOW_EXECUTION_TASK_INVOCATION_IDENTITY: Shape = Shape 
                     }),
                     ..Constraints::NONE
                 },
+                ..Member::DEFAULT
             },
             Member {
                 name: "WindowTargetId",
                 target: &MAINTENANCE_WINDOW_TASK_TARGET_ID,
-                required: false,
                 constraints: Constraints {
                     length: Some(Bounds {
                         min: Some(0),
@@ -2636,10 +2583,11 @@ pub static MAINTENANCE_WINDOW_EXECUTION_TASK_INVOCATION_IDENTITY: Shape = Shape 
                     }),
                     ..Constraints::NONE
                 },
+                ..Member::DEFAULT
             },
         ],
     ),
-    sensitive: false,
+    ..Shape::DEFAULT
 };
 pub static MAINTENANCE_WINDOW_EXECUTION_TASK_INVOCATION_IDENTITY_LIST: Shape = Shape {
     id: "com.amazonaws.ssm#MaintenanceWindowExecutionTaskInvocationIdentityList",
@@ -2647,17 +2595,17 @@ pub static MAINTENANCE_WINDOW_EXECUTION_TASK_INVOCATION_IDENTITY_LIST: Shape = S
         member: &Member {
             name: "member",
             target: &MAINTENANCE_WINDOW_EXECUTION_TASK_INVOCATION_IDENTITY,
-            required: false,
-            constraints: Constraints::NONE,
+            ..Member::DEFAULT
         },
         sparse: false,
     },
-    sensitive: false,
+    ..Shape::DEFAULT
 };
 pub static MAINTENANCE_WINDOW_EXECUTION_TASK_INVOCATION_PARAMETERS: Shape = Shape {
     id: "com.amazonaws.ssm#MaintenanceWindowExecutionTaskInvocationParameters",
     kind: Kind::String,
     sensitive: true,
+    ..Shape::DEFAULT
 };
 pub static MAINTENANCE_WINDOW_FILTER: Shape = Shape {
     id: "com.amazonaws.ssm#MaintenanceWindowFilter",
@@ -2666,7 +2614,6 @@ pub static MAINTENANCE_WINDOW_FILTER: Shape = Shape {
             Member {
                 name: "Key",
                 target: &MAINTENANCE_WINDOW_FILTER_KEY,
-                required: false,
                 constraints: Constraints {
                     length: Some(Bounds {
                         min: Some(1),
@@ -2674,21 +2621,21 @@ pub static MAINTENANCE_WINDOW_FILTER: Shape = Shape {
                     }),
                     ..Constraints::NONE
                 },
+                ..Member::DEFAULT
             },
             Member {
                 name: "Values",
                 target: &MAINTENANCE_WINDOW_FILTER_VALUES,
-                required: false,
-                constraints: Constraints::NONE,
+                ..Member::DEFAULT
             },
         ],
     ),
-    sensitive: false,
+    ..Shape::DEFAULT
 };
 pub static MAINTENANCE_WINDOW_FILTER_KEY: Shape = Shape {
     id: "com.amazonaws.ssm#MaintenanceWindowFilterKey",
     kind: Kind::String,
-    sensitive: false,
+    ..Shape::DEFAULT
 };
 pub static MAINTENANCE_WINDOW_FILTER_LIST: Shape = Shape {
     id: "com.amazonaws.ssm#MaintenanceWindowFilterList",
@@ -2696,17 +2643,16 @@ pub static MAINTENANCE_WINDOW_FILTER_LIST: Shape = Shape {
         member: &Member {
             name: "member",
             target: &MAINTENANCE_WINDOW_FILTER,
-            required: false,
-            constraints: Constraints::NONE,
+            ..Member::DEFAULT
         },
         sparse: false,
     },
-    sensitive: false,
+    ..Shape::DEFAULT
 };
 pub static MAINTENANCE_WINDOW_FILTER_VALUE: Shape = Shape {
     id: "com.amazonaws.ssm#MaintenanceWindowFilterValue",
     kind: Kind::String,
-    sensitive: false,
+    ..Shape::DEFAULT
 };
 pub static MAINTENANCE_WINDOW_FILTER_VALUES: Shape = Shape {
     id: "com.amazonaws.ssm#MaintenanceWindowFilterValues",
@@ -2714,7 +2660,6 @@ pub static MAINTENANCE_WINDOW_FILTER_VALUES: Shape = Shape {
         member: &Member {
             name: "member",
             target: &MAINTENANCE_WINDOW_FILTER_VALUE,
-            required: false,
             constraints: Constraints {
                 length: Some(Bounds {
                     min: Some(1),
@@ -2722,15 +2667,16 @@ pub static MAINTENANCE_WINDOW_FILTER_VALUES: Shape = Shape {
                 }),
                 ..Constraints::NONE
             },
+            ..Member::DEFAULT
         },
         sparse: false,
     },
-    sensitive: false,
+    ..Shape::DEFAULT
 };
 pub static MAINTENANCE_WINDOW_ID: Shape = Shape {
     id: "com.amazonaws.ssm#MaintenanceWindowId",
     kind: Kind::String,
-    sensitive: false,
+    ..Shape::DEFAULT
 };
 pub static MAINTENANCE_WINDOW_IDENTITY: Shape = Shape {
     id: "com.amazonaws.ssm#MaintenanceWindowIdentity",
@@ -2739,7 +2685,6 @@ pub static MAINTENANCE_WINDOW_IDENTITY: Shape = Shape {
             Member {
                 name: "WindowId",
                 target: &MAINTENANCE_WINDOW_ID,
-                required: false,
                 constraints: Constraints {
                     length: Some(Bounds {
                         min: Some(20),
@@ -2748,11 +2693,11 @@ pub static MAINTENANCE_WINDOW_IDENTITY: Shape = Shape {
                     pattern: Some(&MAINTENANCE_WINDOW_ID_PATTERN),
                     ..Constraints::NONE
                 },
+                ..Member::DEFAULT
             },
             Member {
                 name: "Name",
                 target: &MAINTENANCE_WINDOW_NAME,
-                required: false,
                 constraints: Constraints {
                     length: Some(Bounds {
                         min: Some(3),
@@ -2761,11 +2706,11 @@ pub static MAINTENANCE_WINDOW_IDENTITY: Shape = Shape {
                     pattern: Some(&MAINTENANCE_WINDOW_NAME_PATTERN),
                     ..Constraints::NONE
                 },
+                ..Member::DEFAULT
             },
             Member {
                 name: "Description",
                 target: &MAINTENANCE_WINDOW_DESCRIPTION,
-                required: false,
                 constraints: Constraints {
                     length: Some(Bounds {
                         min: Some(1),
@@ -2773,17 +2718,16 @@ pub static MAINTENANCE_WINDOW_IDENTITY: Shape = Shape {
                     }),
                     ..Constraints::NONE
                 },
+                ..Member::DEFAULT
             },
             Member {
                 name: "Enabled",
                 target: &MAINTENANCE_WINDOW_ENABLED,
-                required: false,
-                constraints: Constraints::NONE,
+                ..Member::DEFAULT
             },
             Member {
                 name: "Duration",
                 target: &MAINTENANCE_WINDOW_DURATION_HOURS,
-                required: false,
                 constraints: Constraints {
                     range: Some(Range {
                         min: Some(Limit { value: 1.0, text: "1" }),
@@ -2791,11 +2735,11 @@ pub static MAINTENANCE_WINDOW_IDENTITY: Shape = Shape {
                     }),
                     ..Constraints::NONE
                 },
+                ..Member::DEFAULT
             },
             Member {
                 name: "Cutoff",
                 target: &MAINTENANCE_WINDOW_CUTOFF,
-                required: false,
                 constraints: Constraints {
                     range: Some(Range {
                         min: Some(Limit { value: 0.0, text: "0" }),
@@ -2803,11 +2747,11 @@ pub static MAINTENANCE_WINDOW_IDENTITY: Shape = Shape {
                     }),
                     ..Constraints::NONE
                 },
+                ..Member::DEFAULT
             },
             Member {
                 name: "Schedule",
                 target: &MAINTENANCE_WINDOW_SCHEDULE,
-                required: false,
                 constraints: Constraints {
                     length: Some(Bounds {
                         min: Some(1),
@@ -2815,17 +2759,16 @@ pub static MAINTENANCE_WINDOW_IDENTITY: Shape = Shape {
                     }),
                     ..Constraints::NONE
                 },
+                ..Member::DEFAULT
             },
             Member {
                 name: "ScheduleTimezone",
                 target: &MAINTENANCE_WINDOW_TIMEZONE,
-                required: false,
-                constraints: Constraints::NONE,
+                ..Member::DEFAULT
             },
             Member {
                 name: "ScheduleOffset",
                 target: &MAINTENANCE_WINDOW_OFFSET,
-                required: false,
                 constraints: Constraints {
                     range: Some(Range {
                         min: Some(Limit { value: 1.0, text: "1" }),
@@ -2833,28 +2776,26 @@ pub static MAINTENANCE_WINDOW_IDENTITY: Shape = Shape {
                     }),
                     ..Constraints::NONE
                 },
+                ..Member::DEFAULT
             },
             Member {
                 name: "EndDate",
                 target: &MAINTENANCE_WINDOW_STRING_DATE_TIME,
-                required: false,
-                constraints: Constraints::NONE,
+                ..Member::DEFAULT
             },
             Member {
                 name: "StartDate",
                 target: &MAINTENANCE_WINDOW_STRING_DATE_TIME,
-                required: false,
-                constraints: Constraints::NONE,
+                ..Member::DEFAULT
             },
             Member {
                 name: "NextExecutionTime",
                 target: &MAINTENANCE_WINDOW_STRING_DATE_TIME,
-                required: false,
-                constraints: Constraints::NONE,
+                ..Member::DEFAULT
             },
         ],
     ),
-    sensitive: false,
+    ..Shape::DEFAULT
 };
 pub static MAINTENANCE_WINDOW_IDENTITY_FOR_TARGET: Shape = Shape {
     id: "com.amazonaws.ssm#MaintenanceWindowIdentityForTarget",
@@ -2863,7 +2804,6 @@ pub static MAINTENANCE_WINDOW_IDENTITY_FOR_TARGET: Shape = Shape {
             Member {
                 name: "WindowId",
                 target: &MAINTENANCE_WINDOW_ID,
-                required: false,
                 constraints: Constraints {
                     length: Some(Bounds {
                         min: Some(20),
@@ -2872,11 +2812,11 @@ pub static MAINTENANCE_WINDOW_IDENTITY_FOR_TARGET: Shape = Shape {
                     pattern: Some(&MAINTENANCE_WINDOW_ID_PATTERN),
                     ..Constraints::NONE
                 },
+                ..Member::DEFAULT
             },
             Member {
                 name: "Name",
                 target: &MAINTENANCE_WINDOW_NAME,
-                required: false,
                 constraints: Constraints {
                     length: Some(Bounds {
                         min: Some(3),
@@ -2885,10 +2825,11 @@ pub static MAINTENANCE_WINDOW_IDENTITY_FOR_TARGET: Shape = Shape {
                     pattern: Some(&MAINTENANCE_WINDOW_NAME_PATTERN),
                     ..Constraints::NONE
                 },
+                ..Member::DEFAULT
             },
         ],
     ),
-    sensitive: false,
+    ..Shape::DEFAULT
 };
 pub static MAINTENANCE_WINDOW_IDENTITY_LIST: Shape = Shape {
     id: "com.amazonaws.ssm#MaintenanceWindowIdentityList",
@@ -2896,17 +2837,16 @@ pub static MAINTENANCE_WINDOW_IDENTITY_LIST: Shape = Shape {
         member: &Member {
             name: "member",
             target: &MAINTENANCE_WINDOW_IDENTITY,
-            required: false,
-            constraints: Constraints::NONE,
+            ..Member::DEFAULT
         },
         sparse: false,
     },
-    sensitive: false,
+    ..Shape::DEFAULT
 };
 pub static MAINTENANCE_WINDOW_LAMBDA_CLIENT_CONTEXT: Shape = Shape {
     id: "com.amazonaws.ssm#MaintenanceWindowLambdaClientContext",
     kind: Kind::String,
-    sensitive: false,
+    ..Shape::DEFAULT
 };
 pub static MAINTENANCE_WINDOW_LAMBDA_PARAMETERS: Shape = Shape {
     id: "com.amazonaws.ssm#MaintenanceWindowLambdaParameters",
@@ -2915,7 +2855,6 @@ pub static MAINTENANCE_WINDOW_LAMBDA_PARAMETERS: Shape = Shape {
             Member {
                 name: "ClientContext",
                 target: &MAINTENANCE_WINDOW_LAMBDA_CLIENT_CONTEXT,
-                required: false,
                 constraints: Constraints {
                     length: Some(Bounds {
                         min: Some(1),
@@ -2923,11 +2862,11 @@ pub static MAINTENANCE_WINDOW_LAMBDA_PARAMETERS: Shape = Shape {
                     }),
                     ..Constraints::NONE
                 },
+                ..Member::DEFAULT
             },
             Member {
                 name: "Qualifier",
                 target: &MAINTENANCE_WINDOW_LAMBDA_QUALIFIER,
-                required: false,
                 constraints: Constraints {
                     length: Some(Bounds {
                         min: Some(1),
@@ -2935,11 +2874,11 @@ pub static MAINTENANCE_WINDOW_LAMBDA_PARAMETERS: Shape = Shape {
                     }),
                     ..Constraints::NONE
                 },
+                ..Member::DEFAULT
             },
             Member {
                 name: "Payload",
                 target: &MAINTENANCE_WINDOW_LAMBDA_PAYLOAD,
-                required: false,
                 constraints: Constraints {
                     length: Some(Bounds {
                         min: Some(0),
@@ -2947,40 +2886,42 @@ pub static MAINTENANCE_WINDOW_LAMBDA_PARAMETERS: Shape = Shape {
                     }),
                     ..Constraints::NONE
                 },
+                ..Member::DEFAULT
             },
         ],
     ),
-    sensitive: false,
+    ..Shape::DEFAULT
 };
 pub static MAINTENANCE_WINDOW_LAMBDA_PAYLOAD: Shape = Shape {
     id: "com.amazonaws.ssm#MaintenanceWindowLambdaPayload",
     kind: Kind::Blob,
     sensitive: true,
+    ..Shape::DEFAULT
 };
 pub static MAINTENANCE_WINDOW_LAMBDA_QUALIFIER: Shape = Shape {
     id: "com.amazonaws.ssm#MaintenanceWindowLambdaQualifier",
     kind: Kind::String,
-    sensitive: false,
+    ..Shape::DEFAULT
 };
 pub static MAINTENANCE_WINDOW_MAX_RESULTS: Shape = Shape {
     id: "com.amazonaws.ssm#MaintenanceWindowMaxResults",
     kind: Kind::Integer,
-    sensitive: false,
+    ..Shape::DEFAULT
 };
 pub static MAINTENANCE_WINDOW_NAME: Shape = Shape {
     id: "com.amazonaws.ssm#MaintenanceWindowName",
     kind: Kind::String,
-    sensitive: false,
+    ..Shape::DEFAULT
 };
 pub static MAINTENANCE_WINDOW_OFFSET: Shape = Shape {
     id: "com.amazonaws.ssm#MaintenanceWindowOffset",
     kind: Kind::Integer,
-    sensitive: false,
+    ..Shape::DEFAULT
 };
 pub static MAINTENANCE_WINDOW_RESOURCE_TYPE: Shape = Shape {
     id: "com.amazonaws.ssm#MaintenanceWindowResourceType",
     kind: Kind::Enum(&["INSTANCE", "RESOURCE_GROUP"]),
-    sensitive: false,
+    ..Shape::DEFAULT
 };
 pub static MAINTENANCE_WINDOW_RUN_COMMAND_PARAMETERS: Shape = Shape {
     id: "com.amazonaws.ssm#MaintenanceWindowRunCommandParameters",
@@ -2989,7 +2930,6 @@ pub static MAINTENANCE_WINDOW_RUN_COMMAND_PARAMETERS: Shape = Shape {
             Member {
                 name: "Comment",
                 target: &COMMENT,
-                required: false,
                 constraints: Constraints {
                     length: Some(Bounds {
                         min: Some(0),
@@ -2997,17 +2937,16 @@ pub static MAINTENANCE_WINDOW_RUN_COMMAND_PARAMETERS: Shape = Shape {
                     }),
                     ..Constraints::NONE
                 },
+                ..Member::DEFAULT
             },
             Member {
                 name: "CloudWatchOutputConfig",
                 target: &CLOUD_WATCH_OUTPUT_CONFIG,
-                required: false,
-                constraints: Constraints::NONE,
+                ..Member::DEFAULT
             },
             Member {
                 name: "DocumentHash",
                 target: &DOCUMENT_HASH,
-                required: false,
                 constraints: Constraints {
                     length: Some(Bounds {
                         min: Some(0),
@@ -3015,32 +2954,30 @@ pub static MAINTENANCE_WINDOW_RUN_COMMAND_PARAMETERS: Shape = Shape {
                     }),
                     ..Constraints::NONE
                 },
+                ..Member::DEFAULT
             },
             Member {
                 name: "DocumentHashType",
                 target: &DOCUMENT_HASH_TYPE,
-                required: false,
-                constraints: Constraints::NONE,
+                ..Member::DEFAULT
             },
             Member {
                 name: "DocumentVersion",
                 target: &DOCUMENT_VERSION,
-                required: false,
                 constraints: Constraints {
                     pattern: Some(&DOCUMENT_VERSION_PATTERN),
                     ..Constraints::NONE
                 },
+                ..Member::DEFAULT
             },
             Member {
                 name: "NotificationConfig",
                 target: &NOTIFICATION_CONFIG,
-                required: false,
-                constraints: Constraints::NONE,
+                ..Member::DEFAULT
             },
             Member {
                 name: "OutputS3BucketName",
                 target: &S3_BUCKET_NAME,
-                required: false,
                 constraints: Constraints {
                     length: Some(Bounds {
                         min: Some(3),
@@ -3048,11 +2985,11 @@ pub static MAINTENANCE_WINDOW_RUN_COMMAND_PARAMETERS: Shape = Shape {
                     }),
                     ..Constraints::NONE
                 },
+                ..Member::DEFAULT
             },
             Member {
                 name: "OutputS3KeyPrefix",
                 target: &S3_KEY_PREFIX,
-                required: false,
                 constraints: Constraints {
                     length: Some(Bounds {
                         min: Some(0),
@@ -3060,23 +2997,21 @@ pub static MAINTENANCE_WINDOW_RUN_COMMAND_PARAMETERS: Shape = Shape {
                     }),
                     ..Constraints::NONE
                 },
+                ..Member::DEFAULT
             },
             Member {
                 name: "Parameters",
                 target: &PARAMETERS,
-                required: false,
-                constraints: Constraints::NONE,
+                ..Member::DEFAULT
             },
             Member {
                 name: "ServiceRoleArn",
                 target: &SERVICE_ROLE,
-                required: false,
-                constraints: Constraints::NONE,
+                ..Member::DEFAULT
             },
             Member {
                 name: "TimeoutSeconds",
                 target: &TIMEOUT_SECONDS,
-                required: false,
                 constraints: Constraints {
                     range: Some(Range {
                         min: Some(Limit { value: 30.0, text: "30" }),
@@ -3087,30 +3022,32 @@ pub static MAINTENANCE_WINDOW_RUN_COMMAND_PARAMETERS: Shape = Shape {
                     }),
                     ..Constraints::NONE
                 },
+                ..Member::DEFAULT
             },
         ],
     ),
-    sensitive: false,
+    ..Shape::DEFAULT
 };
 pub static MAINTENANCE_WINDOW_SCHEDULE: Shape = Shape {
     id: "com.amazonaws.ssm#MaintenanceWindowSchedule",
     kind: Kind::String,
-    sensitive: false,
+    ..Shape::DEFAULT
 };
 pub static MAINTENANCE_WINDOW_SEARCH_MAX_RESULTS: Shape = Shape {
     id: "com.amazonaws.ssm#MaintenanceWindowSearchMaxResults",
     kind: Kind::Integer,
-    sensitive: false,
+    ..Shape::DEFAULT
 };
 pub static MAINTENANCE_WINDOW_STEP_FUNCTIONS_INPUT: Shape = Shape {
     id: "com.amazonaws.ssm#MaintenanceWindowStepFunctionsInput",
     kind: Kind::String,
     sensitive: true,
+    ..Shape::DEFAULT
 };
 pub static MAINTENANCE_WINDOW_STEP_FUNCTIONS_NAME: Shape = Shape {
     id: "com.amazonaws.ssm#MaintenanceWindowStepFunctionsName",
     kind: Kind::String,
-    sensitive: false,
+    ..Shape::DEFAULT
 };
 pub static MAINTENANCE_WINDOW_STEP_FUNCTIONS_PARAMETERS: Shape = Shape {
     id: "com.amazonaws.ssm#MaintenanceWindowStepFunctionsParameters",
@@ -3119,7 +3056,6 @@ pub static MAINTENANCE_WINDOW_STEP_FUNCTIONS_PARAMETERS: Shape = Shape {
             Member {
                 name: "Input",
                 target: &MAINTENANCE_WINDOW_STEP_FUNCTIONS_INPUT,
-                required: false,
                 constraints: Constraints {
                     length: Some(Bounds {
                         min: Some(0),
@@ -3127,11 +3063,11 @@ pub static MAINTENANCE_WINDOW_STEP_FUNCTIONS_PARAMETERS: Shape = Shape {
                     }),
                     ..Constraints::NONE
                 },
+                ..Member::DEFAULT
             },
             Member {
                 name: "Name",
                 target: &MAINTENANCE_WINDOW_STEP_FUNCTIONS_NAME,
-                required: false,
                 constraints: Constraints {
                     length: Some(Bounds {
                         min: Some(1),
@@ -3139,15 +3075,16 @@ pub static MAINTENANCE_WINDOW_STEP_FUNCTIONS_PARAMETERS: Shape = Shape {
                     }),
                     ..Constraints::NONE
                 },
+                ..Member::DEFAULT
             },
         ],
     ),
-    sensitive: false,
+    ..Shape::DEFAULT
 };
 pub static MAINTENANCE_WINDOW_STRING_DATE_TIME: Shape = Shape {
     id: "com.amazonaws.ssm#MaintenanceWindowStringDateTime",
     kind: Kind::String,
-    sensitive: false,
+    ..Shape::DEFAULT
 };
 pub static MAINTENANCE_WINDOW_TARGET: Shape = Shape {
     id: "com.amazonaws.ssm#MaintenanceWindowTarget",
@@ -3156,7 +3093,6 @@ pub static MAINTENANCE_WINDOW_TARGET: Shape = Shape {
             Member {
                 name: "WindowId",
                 target: &MAINTENANCE_WINDOW_ID,
-                required: false,
                 constraints: Constraints {
                     length: Some(Bounds {
                         min: Some(20),
@@ -3165,11 +3101,11 @@ pub static MAINTENANCE_WINDOW_TARGET: Shape = Shape {
                     pattern: Some(&MAINTENANCE_WINDOW_ID_PATTERN),
                     ..Constraints::NONE
                 },
+                ..Member::DEFAULT
             },
             Member {
                 name: "WindowTargetId",
                 target: &MAINTENANCE_WINDOW_TARGET_ID,
-                required: false,
                 constraints: Constraints {
                     length: Some(Bounds {
                         min: Some(36),
@@ -3178,17 +3114,16 @@ pub static MAINTENANCE_WINDOW_TARGET: Shape = Shape {
                     pattern: Some(&MAINTENANCE_WINDOW_EXECUTION_ID_PATTERN),
                     ..Constraints::NONE
                 },
+                ..Member::DEFAULT
             },
             Member {
                 name: "ResourceType",
                 target: &MAINTENANCE_WINDOW_RESOURCE_TYPE,
-                required: false,
-                constraints: Constraints::NONE,
+                ..Member::DEFAULT
             },
             Member {
                 name: "Targets",
                 target: &TARGETS,
-                required: false,
                 constraints: Constraints {
                     length: Some(Bounds {
                         min: Some(0),
@@ -3196,11 +3131,11 @@ pub static MAINTENANCE_WINDOW_TARGET: Shape = Shape {
                     }),
                     ..Constraints::NONE
                 },
+                ..Member::DEFAULT
             },
             Member {
                 name: "OwnerInformation",
                 target: &OWNER_INFORMATION,
-                required: false,
                 constraints: Constraints {
                     length: Some(Bounds {
                         min: Some(1),
@@ -3208,11 +3143,11 @@ pub static MAINTENANCE_WINDOW_TARGET: Shape = Shape {
                     }),
                     ..Constraints::NONE
                 },
+                ..Member::DEFAULT
             },
             Member {
                 name: "Name",
                 target: &MAINTENANCE_WINDOW_NAME,
-                required: false,
                 constraints: Constraints {
                     length: Some(Bounds {
                         min: Some(3),
@@ -3221,11 +3156,11 @@ pub static MAINTENANCE_WINDOW_TARGET: Shape = Shape {
                     pattern: Some(&MAINTENANCE_WINDOW_NAME_PATTERN),
                     ..Constraints::NONE
                 },
+                ..Member::DEFAULT
             },
             Member {
                 name: "Description",
                 target: &MAINTENANCE_WINDOW_DESCRIPTION,
-                required: false,
                 constraints: Constraints {
                     length: Some(Bounds {
                         min: Some(1),
@@ -3233,15 +3168,16 @@ pub static MAINTENANCE_WINDOW_TARGET: Shape = Shape {
                     }),
                     ..Constraints::NONE
                 },
+                ..Member::DEFAULT
             },
         ],
     ),
-    sensitive: false,
+    ..Shape::DEFAULT
 };
 pub static MAINTENANCE_WINDOW_TARGET_ID: Shape = Shape {
     id: "com.amazonaws.ssm#MaintenanceWindowTargetId",
     kind: Kind::String,
-    sensitive: false,
+    ..Shape::DEFAULT
 };
 pub static MAINTENANCE_WINDOW_TARGET_LIST: Shape = Shape {
     id: "com.amazonaws.ssm#MaintenanceWindowTargetList",
@@ -3249,12 +3185,11 @@ pub static MAINTENANCE_WINDOW_TARGET_LIST: Shape = Shape {
         member: &Member {
             name: "member",
             target: &MAINTENANCE_WINDOW_TARGET,
-            required: false,
-            constraints: Constraints::NONE,
+            ..Member::DEFAULT
         },
         sparse: false,
     },
-    sensitive: false,
+    ..Shape::DEFAULT
 };
 pub static MAINTENANCE_WINDOW_TASK: Shape = Shape {
     id: "com.amazonaws.ssm#MaintenanceWindowTask",
@@ -3263,7 +3198,6 @@ pub static MAINTENANCE_WINDOW_TASK: Shape = Shape {
             Member {
                 name: "WindowId",
                 target: &MAINTENANCE_WINDOW_ID,
-                required: false,
                 constraints: Constraints {
                     length: Some(Bounds {
                         min: Some(20),
@@ -3272,11 +3206,11 @@ pub static MAINTENANCE_WINDOW_TASK: Shape = Shape {
                     pattern: Some(&MAINTENANCE_WINDOW_ID_PATTERN),
                     ..Constraints::NONE
                 },
+                ..Member::DEFAULT
             },
             Member {
                 name: "WindowTaskId",
                 target: &MAINTENANCE_WINDOW_TASK_ID,
-                required: false,
                 constraints: Constraints {
                     length: Some(Bounds {
                         min: Some(36),
@@ -3285,11 +3219,11 @@ pub static MAINTENANCE_WINDOW_TASK: Shape = Shape {
                     pattern: Some(&MAINTENANCE_WINDOW_EXECUTION_ID_PATTERN),
                     ..Constraints::NONE
                 },
+                ..Member::DEFAULT
             },
             Member {
                 name: "TaskArn",
                 target: &MAINTENANCE_WINDOW_TASK_ARN,
-                required: false,
                 constraints: Constraints {
                     length: Some(Bounds {
                         min: Some(1),
@@ -3297,17 +3231,16 @@ pub static MAINTENANCE_WINDOW_TASK: Shape = Shape {
                     }),
                     ..Constraints::NONE
                 },
+                ..Member::DEFAULT
             },
             Member {
                 name: "Type",
                 target: &MAINTENANCE_WINDOW_TASK_TYPE,
-                required: false,
-                constraints: Constraints::NONE,
+                ..Member::DEFAULT
             },
             Member {
                 name: "Targets",
                 target: &TARGETS,
-                required: false,
                 constraints: Constraints {
                     length: Some(Bounds {
                         min: Some(0),
@@ -3315,17 +3248,16 @@ pub static MAINTENANCE_WINDOW_TASK: Shape = Shape {
                     }),
                     ..Constraints::NONE
                 },
+                ..Member::DEFAULT
             },
             Member {
                 name: "TaskParameters",
                 target: &MAINTENANCE_WINDOW_TASK_PARAMETERS,
-                required: false,
-                constraints: Constraints::NONE,
+                ..Member::DEFAULT
             },
             Member {
                 name: "Priority",
                 target: &MAINTENANCE_WINDOW_TASK_PRIORITY,
-                required: false,
                 constraints: Constraints {
                     range: Some(Range {
                         min: Some(Limit { value: 0.0, text: "0" }),
@@ -3333,23 +3265,21 @@ pub static MAINTENANCE_WINDOW_TASK: Shape = Shape {
                     }),
                     ..Constraints::NONE
                 },
+                ..Member::DEFAULT
             },
             Member {
                 name: "LoggingInfo",
                 target: &LOGGING_INFO,
-                required: false,
-                constraints: Constraints::NONE,
+                ..Member::DEFAULT
             },
             Member {
                 name: "ServiceRoleArn",
                 target: &SERVICE_ROLE,
-                required: false,
-                constraints: Constraints::NONE,
+                ..Member::DEFAULT
             },
             Member {
                 name: "MaxConcurrency",
                 target: &MAX_CONCURRENCY,
-                required: false,
                 constraints: Constraints {
                     length: Some(Bounds {
                         min: Some(1),
@@ -3358,11 +3288,11 @@ pub static MAINTENANCE_WINDOW_TASK: Shape = Shape {
                     pattern: Some(&MAX_CONCURRENCY_PATTERN),
                     ..Constraints::NONE
                 },
+                ..Member::DEFAULT
             },
             Member {
                 name: "MaxErrors",
                 target: &MAX_ERRORS,
-                required: false,
                 constraints: Constraints {
                     length: Some(Bounds {
                         min: Some(1),
@@ -3371,11 +3301,11 @@ pub static MAINTENANCE_WINDOW_TASK: Shape = Shape {
                     pattern: Some(&MAX_ERRORS_PATTERN),
                     ..Constraints::NONE
                 },
+                ..Member::DEFAULT
             },
             Member {
                 name: "Name",
                 target: &MAINTENANCE_WINDOW_NAME,
-                required: false,
                 constraints: Constraints {
                     length: Some(Bounds {
                         min: Some(3),
@@ -3384,11 +3314,11 @@ pub static MAINTENANCE_WINDOW_TASK: Shape = Shape {
                     pattern: Some(&MAINTENANCE_WINDOW_NAME_PATTERN),
                     ..Constraints::NONE
                 },
+                ..Member::DEFAULT
             },
             Member {
                 name: "Description",
                 target: &MAINTENANCE_WINDOW_DESCRIPTION,
-                required: false,
                 constraints: Constraints {
                     length: Some(Bounds {
                         min: Some(1),
@@ -3396,37 +3326,36 @@ pub static MAINTENANCE_WINDOW_TASK: Shape = Shape {
                     }),
                     ..Constraints::NONE
                 },
+                ..Member::DEFAULT
             },
             Member {
                 name: "CutoffBehavior",
                 target: &MAINTENANCE_WINDOW_TASK_CUTOFF_BEHAVIOR,
-                required: false,
-                constraints: Constraints::NONE,
+                ..Member::DEFAULT
             },
             Member {
                 name: "AlarmConfiguration",
                 target: &ALARM_CONFIGURATION,
-                required: false,
-                constraints: Constraints::NONE,
+                ..Member::DEFAULT
             },
         ],
     ),
-    sensitive: false,
+    ..Shape::DEFAULT
 };
 pub static MAINTENANCE_WINDOW_TASK_ARN: Shape = Shape {
     id: "com.amazonaws.ssm#MaintenanceWindowTaskArn",
     kind: Kind::String,
-    sensitive: false,
+    ..Shape::DEFAULT
 };
 pub static MAINTENANCE_WINDOW_TASK_CUTOFF_BEHAVIOR: Shape = Shape {
     id: "com.amazonaws.ssm#MaintenanceWindowTaskCutoffBehavior",
     kind: Kind::Enum(&["CONTINUE_TASK", "CANCEL_TASK"]),
-    sensitive: false,
+    ..Shape::DEFAULT
 };
 pub static MAINTENANCE_WINDOW_TASK_ID: Shape = Shape {
     id: "com.amazonaws.ssm#MaintenanceWindowTaskId",
     kind: Kind::String,
-    sensitive: false,
+    ..Shape::DEFAULT
 };
 pub static MAINTENANCE_WINDOW_TASK_INVOCATION_PARAMETERS: Shape = Shape {
     id: "com.amazonaws.ssm#MaintenanceWindowTaskInvocationParameters",
@@ -3435,30 +3364,26 @@ pub static MAINTENANCE_WINDOW_TASK_INVOCATION_PARAMETERS: Shape = Shape {
             Member {
                 name: "RunCommand",
                 target: &MAINTENANCE_WINDOW_RUN_COMMAND_PARAMETERS,
-                required: false,
-                constraints: Constraints::NONE,
+                ..Member::DEFAULT
             },
             Member {
                 name: "Automation",
                 target: &MAINTENANCE_WINDOW_AUTOMATION_PARAMETERS,
-                required: false,
-                constraints: Constraints::NONE,
+                ..Member::DEFAULT
             },
             Member {
                 name: "StepFunctions",
                 target: &MAINTENANCE_WINDOW_STEP_FUNCTIONS_PARAMETERS,
-                required: false,
-                constraints: Constraints::NONE,
+                ..Member::DEFAULT
             },
             Member {
                 name: "Lambda",
                 target: &MAINTENANCE_WINDOW_LAMBDA_PARAMETERS,
-                required: false,
-                constraints: Constraints::NONE,
+                ..Member::DEFAULT
             },
         ],
     ),
-    sensitive: false,
+    ..Shape::DEFAULT
 };
 pub static MAINTENANCE_WINDOW_TASK_LIST: Shape = Shape {
     id: "com.amazonaws.ssm#MaintenanceWindowTaskList",
@@ -3466,22 +3391,22 @@ pub static MAINTENANCE_WINDOW_TASK_LIST: Shape = Shape {
         member: &Member {
             name: "member",
             target: &MAINTENANCE_WINDOW_TASK,
-            required: false,
-            constraints: Constraints::NONE,
+            ..Member::DEFAULT
         },
         sparse: false,
     },
-    sensitive: false,
+    ..Shape::DEFAULT
 };
 pub static MAINTENANCE_WINDOW_TASK_PARAMETER_NAME: Shape = Shape {
     id: "com.amazonaws.ssm#MaintenanceWindowTaskParameterName",
     kind: Kind::String,
-    sensitive: false,
+    ..Shape::DEFAULT
 };
 pub static MAINTENANCE_WINDOW_TASK_PARAMETER_VALUE: Shape = Shape {
     id: "com.amazonaws.ssm#MaintenanceWindowTaskParameterValue",
     kind: Kind::String,
     sensitive: true,
+    ..Shape::DEFAULT
 };
 pub static MAINTENANCE_WINDOW_TASK_PARAMETER_VALUE_EXPRESSION: Shape = Shape {
     id: "com.amazonaws.ssm#MaintenanceWindowTaskParameterValueExpression",
@@ -3490,12 +3415,12 @@ pub static MAINTENANCE_WINDOW_TASK_PARAMETER_VALUE_EXPRESSION: Shape = Shape {
             Member {
                 name: "Values",
                 target: &MAINTENANCE_WINDOW_TASK_PARAMETER_VALUE_LIST,
-                required: false,
-                constraints: Constraints::NONE,
+                ..Member::DEFAULT
             },
         ],
     ),
     sensitive: true,
+    ..Shape::DEFAULT
 };
 pub static MAINTENANCE_WINDOW_TASK_PARAMETER_VALUE_LIST: Shape = Shape {
     id: "com.amazonaws.ssm#MaintenanceWindowTaskParameterValueList",
@@ -3503,7 +3428,6 @@ pub static MAINTENANCE_WINDOW_TASK_PARAMETER_VALUE_LIST: Shape = Shape {
         member: &Member {
             name: "member",
             target: &MAINTENANCE_WINDOW_TASK_PARAMETER_VALUE,
-            required: false,
             constraints: Constraints {
                 length: Some(Bounds {
                     min: Some(1),
@@ -3511,10 +3435,12 @@ pub static MAINTENANCE_WINDOW_TASK_PARAMETER_VALUE_LIST: Shape = Shape {
                 }),
                 ..Constraints::NONE
             },
+            ..Member::DEFAULT
         },
         sparse: false,
     },
     sensitive: true,
+    ..Shape::DEFAULT
 };
 pub static MAINTENANCE_WINDOW_TASK_PARAMETERS: Shape = Shape {
     id: "com.amazonaws.ssm#MaintenanceWindowTaskParameters",
@@ -3522,7 +3448,6 @@ pub static MAINTENANCE_WINDOW_TASK_PARAMETERS: Shape = Shape {
         key: &Member {
             name: "key",
             target: &MAINTENANCE_WINDOW_TASK_PARAMETER_NAME,
-            required: false,
             constraints: Constraints {
                 length: Some(Bounds {
                     min: Some(1),
@@ -3530,16 +3455,17 @@ pub static MAINTENANCE_WINDOW_TASK_PARAMETERS: Shape = Shape {
                 }),
                 ..Constraints::NONE
             },
+            ..Member::DEFAULT
         },
         value: &Member {
             name: "value",
             target: &MAINTENANCE_WINDOW_TASK_PARAMETER_VALUE_EXPRESSION,
-            required: false,
-            constraints: Constraints::NONE,
+            ..Member::DEFAULT
         },
         sparse: false,
     },
     sensitive: true,
+    ..Shape::DEFAULT
 };
 pub static MAINTENANCE_WINDOW_TASK_PARAMETERS_LIST: Shape = Shape {
     id: "com.amazonaws.ssm#MaintenanceWindowTaskParametersList",
@@ -3547,32 +3473,32 @@ pub static MAINTENANCE_WINDOW_TASK_PARAMETERS_LIST: Shape = Shape {
         member: &Member {
             name: "member",
             target: &MAINTENANCE_WINDOW_TASK_PARAMETERS,
-            required: false,
-            constraints: Constraints::NONE,
+            ..Member::DEFAULT
         },
         sparse: false,
     },
     sensitive: true,
+    ..Shape::DEFAULT
 };
 pub static MAINTENANCE_WINDOW_TASK_PRIORITY: Shape = Shape {
     id: "com.amazonaws.ssm#MaintenanceWindowTaskPriority",
     kind: Kind::Integer,
-    sensitive: false,
+    ..Shape::DEFAULT
 };
 pub static MAINTENANCE_WINDOW_TASK_TARGET_ID: Shape = Shape {
     id: "com.amazonaws.ssm#MaintenanceWindowTaskTargetId",
     kind: Kind::String,
-    sensitive: false,
+    ..Shape::DEFAULT
 };
 pub static MAINTENANCE_WINDOW_TASK_TYPE: Shape = Shape {
     id: "com.amazonaws.ssm#MaintenanceWindowTaskType",
     kind: Kind::Enum(&["RUN_COMMAND", "AUTOMATION", "STEP_FUNCTIONS", "LAMBDA"]),
-    sensitive: false,
+    ..Shape::DEFAULT
 };
 pub static MAINTENANCE_WINDOW_TIMEZONE: Shape = Shape {
     id: "com.amazonaws.ssm#MaintenanceWindowTimezone",
     kind: Kind::String,
-    sensitive: false,
+    ..Shape::DEFAULT
 };
 pub static MAINTENANCE_WINDOWS_FOR_TARGET_LIST: Shape = Shape {
     id: "com.amazonaws.ssm#MaintenanceWindowsForTargetList",
@@ -3580,32 +3506,31 @@ pub static MAINTENANCE_WINDOWS_FOR_TARGET_LIST: Shape = Shape {
         member: &Member {
             name: "member",
             target: &MAINTENANCE_WINDOW_IDENTITY_FOR_TARGET,
-            required: false,
-            constraints: Constraints::NONE,
+            ..Member::DEFAULT
         },
         sparse: false,
     },
-    sensitive: false,
+    ..Shape::DEFAULT
 };
 pub static MAX_CONCURRENCY: Shape = Shape {
     id: "com.amazonaws.ssm#MaxConcurrency",
     kind: Kind::String,
-    sensitive: false,
+    ..Shape::DEFAULT
 };
 pub static MAX_ERRORS: Shape = Shape {
     id: "com.amazonaws.ssm#MaxErrors",
     kind: Kind::String,
-    sensitive: false,
+    ..Shape::DEFAULT
 };
 pub static NEXT_TOKEN: Shape = Shape {
     id: "com.amazonaws.ssm#NextToken",
     kind: Kind::String,
-    sensitive: false,
+    ..Shape::DEFAULT
 };
 pub static NOTIFICATION_ARN: Shape = Shape {
     id: "com.amazonaws.ssm#NotificationArn",
     kind: Kind::String,
-    sensitive: false,
+    ..Shape::DEFAULT
 };
 pub static NOTIFICATION_CONFIG: Shape = Shape {
     id: "com.amazonaws.ssm#NotificationConfig",
@@ -3614,31 +3539,28 @@ pub static NOTIFICATION_CONFIG: Shape = Shape {
             Member {
                 name: "NotificationArn",
                 target: &NOTIFICATION_ARN,
-                required: false,
-                constraints: Constraints::NONE,
+                ..Member::DEFAULT
             },
             Member {
                 name: "NotificationEvents",
                 target: &NOTIFICATION_EVENT_LIST,
-                required: false,
-                constraints: Constraints::NONE,
+                ..Member::DEFAULT
             },
             Member {
                 name: "NotificationType",
                 target: &NOTIFICATION_TYPE,
-                required: false,
-                constraints: Constraints::NONE,
+                ..Member::DEFAULT
             },
         ],
     ),
-    sensitive: false,
+    ..Shape::DEFAULT
 };
 pub static NOTIFICATION_EVENT: Shape = Shape {
     id: "com.amazonaws.ssm#NotificationEvent",
     kind: Kind::Enum(
         &["All", "InProgress", "Success", "TimedOut", "Cancelled", "Failed"],
     ),
-    sensitive: false,
+    ..Shape::DEFAULT
 };
 pub static NOTIFICATION_EVENT_LIST: Shape = Shape {
     id: "com.amazonaws.ssm#NotificationEventList",
@@ -3646,32 +3568,32 @@ pub static NOTIFICATION_EVENT_LIST: Shape = Shape {
         member: &Member {
             name: "member",
             target: &NOTIFICATION_EVENT,
-            required: false,
-            constraints: Constraints::NONE,
+            ..Member::DEFAULT
         },
         sparse: false,
     },
-    sensitive: false,
+    ..Shape::DEFAULT
 };
 pub static NOTIFICATION_TYPE: Shape = Shape {
     id: "com.amazonaws.ssm#NotificationType",
     kind: Kind::Enum(&["Command", "Invocation"]),
-    sensitive: false,
+    ..Shape::DEFAULT
 };
 pub static OWNER_INFORMATION: Shape = Shape {
     id: "com.amazonaws.ssm#OwnerInformation",
     kind: Kind::String,
     sensitive: true,
+    ..Shape::DEFAULT
 };
 pub static PARAMETER_NAME: Shape = Shape {
     id: "com.amazonaws.ssm#ParameterName",
     kind: Kind::String,
-    sensitive: false,
+    ..Shape::DEFAULT
 };
 pub static PARAMETER_VALUE: Shape = Shape {
     id: "com.amazonaws.ssm#ParameterValue",
     kind: Kind::String,
-    sensitive: false,
+    ..Shape::DEFAULT
 };
 pub static PARAMETER_VALUE_LIST: Shape = Shape {
     id: "com.amazonaws.ssm#ParameterValueList",
@@ -3679,12 +3601,11 @@ pub static PARAMETER_VALUE_LIST: Shape = Shape {
         member: &Member {
             name: "member",
             target: &PARAMETER_VALUE,
-            required: false,
-            constraints: Constraints::NONE,
+            ..Member::DEFAULT
         },
         sparse: false,
     },
-    sensitive: false,
+    ..Shape::DEFAULT
 };
 pub static PARAMETERS: Shape = Shape {
     id: "com.amazonaws.ssm#Parameters",
@@ -3692,18 +3613,17 @@ pub static PARAMETERS: Shape = Shape {
         key: &Member {
             name: "key",
             target: &PARAMETER_NAME,
-            required: false,
-            constraints: Constraints::NONE,
+            ..Member::DEFAULT
         },
         value: &Member {
             name: "value",
             target: &PARAMETER_VALUE_LIST,
-            required: false,
-            constraints: Constraints::NONE,
+            ..Member::DEFAULT
         },
         sparse: false,
     },
     sensitive: true,
+    ..Shape::DEFAULT
 };
 pub static PATCH_ORCHESTRATOR_FILTER: Shape = Shape {
     id: "com.amazonaws.ssm#PatchOrchestratorFilter",
@@ -3712,7 +3632,6 @@ pub static PATCH_ORCHESTRATOR_FILTER: Shape = Shape {
             Member {
                 name: "Key",
                 target: &PATCH_ORCHESTRATOR_FILTER_KEY,
-                required: false,
                 constraints: Constraints {
                     length: Some(Bounds {
                         min: Some(1),
@@ -3720,21 +3639,21 @@ pub static PATCH_ORCHESTRATOR_FILTER: Shape = Shape {
                     }),
                     ..Constraints::NONE
                 },
+                ..Member::DEFAULT
             },
             Member {
                 name: "Values",
                 target: &PATCH_ORCHESTRATOR_FILTER_VALUES,
-                required: false,
-                constraints: Constraints::NONE,
+                ..Member::DEFAULT
             },
         ],
     ),
-    sensitive: false,
+    ..Shape::DEFAULT
 };
 pub static PATCH_ORCHESTRATOR_FILTER_KEY: Shape = Shape {
     id: "com.amazonaws.ssm#PatchOrchestratorFilterKey",
     kind: Kind::String,
-    sensitive: false,
+    ..Shape::DEFAULT
 };
 pub static PATCH_ORCHESTRATOR_FILTER_LIST: Shape = Shape {
     id: "com.amazonaws.ssm#PatchOrchestratorFilterList",
@@ -3742,17 +3661,16 @@ pub static PATCH_ORCHESTRATOR_FILTER_LIST: Shape = Shape {
         member: &Member {
             name: "member",
             target: &PATCH_ORCHESTRATOR_FILTER,
-            required: false,
-            constraints: Constraints::NONE,
+            ..Member::DEFAULT
         },
         sparse: false,
     },
-    sensitive: false,
+    ..Shape::DEFAULT
 };
 pub static PATCH_ORCHESTRATOR_FILTER_VALUE: Shape = Shape {
     id: "com.amazonaws.ssm#PatchOrchestratorFilterValue",
     kind: Kind::String,
-    sensitive: false,
+    ..Shape::DEFAULT
 };
 pub static PATCH_ORCHESTRATOR_FILTER_VALUES: Shape = Shape {
     id: "com.amazonaws.ssm#PatchOrchestratorFilterValues",
@@ -3760,7 +3678,6 @@ pub static PATCH_ORCHESTRATOR_FILTER_VALUES: Shape = Shape {
         member: &Member {
             name: "member",
             target: &PATCH_ORCHESTRATOR_FILTER_VALUE,
-            required: false,
             constraints: Constraints {
                 length: Some(Bounds {
                     min: Some(1),
@@ -3768,10 +3685,11 @@ pub static PATCH_ORCHESTRATOR_FILTER_VALUES: Shape = Shape {
                 }),
                 ..Constraints::NONE
             },
+            ..Member::DEFAULT
         },
         sparse: false,
     },
-    sensitive: false,
+    ..Shape::DEFAULT
 };
 pub static REGISTER_TARGET_WITH_MAINTENANCE_WINDOW_REQUEST: Shape = Shape {
     id: "com.amazonaws.ssm#RegisterTargetWithMaintenanceWindowRequest",
@@ -3789,12 +3707,13 @@ pub static REGISTER_TARGET_WITH_MAINTENANCE_WINDOW_REQUEST: Shape = Shape {
                     pattern: Some(&MAINTENANCE_WINDOW_ID_PATTERN),
                     ..Constraints::NONE
                 },
+                ..Member::DEFAULT
             },
             Member {
                 name: "ResourceType",
                 target: &MAINTENANCE_WINDOW_RESOURCE_TYPE,
                 required: true,
-                constraints: Constraints::NONE,
+                ..Member::DEFAULT
             },
             Member {
                 name: "Targets",
@@ -3807,11 +3726,11 @@ pub static REGISTER_TARGET_WITH_MAINTENANCE_WINDOW_REQUEST: Shape = Shape {
                     }),
                     ..Constraints::NONE
                 },
+                ..Member::DEFAULT
             },
             Member {
                 name: "OwnerInformation",
                 target: &OWNER_INFORMATION,
-                required: false,
                 constraints: Constraints {
                     length: Some(Bounds {
                         min: Some(1),
@@ -3819,11 +3738,11 @@ pub static REGISTER_TARGET_WITH_MAINTENANCE_WINDOW_REQUEST: Shape = Shape {
                     }),
                     ..Constraints::NONE
                 },
+                ..Member::DEFAULT
             },
             Member {
                 name: "Name",
                 target: &MAINTENANCE_WINDOW_NAME,
-                required: false,
                 constraints: Constraints {
                     length: Some(Bounds {
                         min: Some(3),
@@ -3832,11 +3751,11 @@ pub static REGISTER_TARGET_WITH_MAINTENANCE_WINDOW_REQUEST: Shape = Shape {
                     pattern: Some(&MAINTENANCE_WINDOW_NAME_PATTERN),
                     ..Constraints::NONE
                 },
+                ..Member::DEFAULT
             },
             Member {
                 name: "Description",
                 target: &MAINTENANCE_WINDOW_DESCRIPTION,
-                required: false,
                 constraints: Constraints {
                     length: Some(Bounds {
                         min: Some(1),
@@ -3844,11 +3763,11 @@ pub static REGISTER_TARGET_WITH_MAINTENANCE_WINDOW_REQUEST: Shape = Shape {
                     }),
                     ..Constraints::NONE
                 },
+                ..Member::DEFAULT
             },
             Member {
                 name: "ClientToken",
                 target: &CLIENT_TOKEN,
-                required: false,
                 constraints: Constraints {
                     length: Some(Bounds {
                         min: Some(1),
@@ -3856,10 +3775,11 @@ pub static REGISTER_TARGET_WITH_MAINTENANCE_WINDOW_REQUEST: Shape = Shape {
                     }),
                     ..Constraints::NONE
                 },
+                ..Member::DEFAULT
             },
         ],
     ),
-    sensitive: false,
+    ..Shape::DEFAULT
 };
 pub static REGISTER_TARGET_WITH_MAINTENANCE_WINDOW_RESULT: Shape = Shape {
     id: "com.amazonaws.ssm#RegisterTargetWithMaintenanceWindowResult",
@@ -3868,7 +3788,6 @@ pub static REGISTER_TARGET_WITH_MAINTENANCE_WINDOW_RESULT: Shape = Shape {
             Member {
                 name: "WindowTargetId",
                 target: &MAINTENANCE_WINDOW_TARGET_ID,
-                required: false,
                 constraints: Constraints {
                     length: Some(Bounds {
                         min: Some(36),
@@ -3877,10 +3796,11 @@ pub static REGISTER_TARGET_WITH_MAINTENANCE_WINDOW_RESULT: Shape = Shape {
                     pattern: Some(&MAINTENANCE_WINDOW_EXECUTION_ID_PATTERN),
                     ..Constraints::NONE
                 },
+                ..Member::DEFAULT
             },
         ],
     ),
-    sensitive: false,
+    ..Shape::DEFAULT
 };
 pub static REGISTER_TASK_WITH_MAINTENANCE_WINDOW_REQUEST: Shape = Shape {
     id: "com.amazonaws.ssm#RegisterTaskWithMaintenanceWindowRequest",
@@ -3898,11 +3818,11 @@ pub static REGISTER_TASK_WITH_MAINTENANCE_WINDOW_REQUEST: Shape = Shape {
                     pattern: Some(&MAINTENANCE_WINDOW_ID_PATTERN),
                     ..Constraints::NONE
                 },
+                ..Member::DEFAULT
             },
             Member {
                 name: "Targets",
                 target: &TARGETS,
-                required: false,
                 constraints: Constraints {
                     length: Some(Bounds {
                         min: Some(0),
@@ -3910,6 +3830,7 @@ pub static REGISTER_TASK_WITH_MAINTENANCE_WINDOW_REQUEST: Shape = Shape {
                     }),
                     ..Constraints::NONE
                 },
+                ..Member::DEFAULT
             },
             Member {
                 name: "TaskArn",
@@ -3922,35 +3843,32 @@ pub static REGISTER_TASK_WITH_MAINTENANCE_WINDOW_REQUEST: Shape = Shape {
                     }),
                     ..Constraints::NONE
                 },
+                ..Member::DEFAULT
             },
             Member {
                 name: "ServiceRoleArn",
                 target: &SERVICE_ROLE,
-                required: false,
-                constraints: Constraints::NONE,
+                ..Member::DEFAULT
             },
             Member {
                 name: "TaskType",
                 target: &MAINTENANCE_WINDOW_TASK_TYPE,
                 required: true,
-                constraints: Constraints::NONE,
+                ..Member::DEFAULT
             },
             Member {
                 name: "TaskParameters",
                 target: &MAINTENANCE_WINDOW_TASK_PARAMETERS,
-                required: false,
-                constraints: Constraints::NONE,
+                ..Member::DEFAULT
             },
             Member {
                 name: "TaskInvocationParameters",
                 target: &MAINTENANCE_WINDOW_TASK_INVOCATION_PARAMETERS,
-                required: false,
-                constraints: Constraints::NONE,
+                ..Member::DEFAULT
             },
             Member {
                 name: "Priority",
                 target: &MAINTENANCE_WINDOW_TASK_PRIORITY,
-                required: false,
                 constraints: Constraints {
                     range: Some(Range {
                         min: Some(Limit { value: 0.0, text: "0" }),
@@ -3958,11 +3876,11 @@ pub static REGISTER_TASK_WITH_MAINTENANCE_WINDOW_REQUEST: Shape = Shape {
                     }),
                     ..Constraints::NONE
                 },
+                ..Member::DEFAULT
             },
             Member {
                 name: "MaxConcurrency",
                 target: &MAX_CONCURRENCY,
-                required: false,
                 constraints: Constraints {
                     length: Some(Bounds {
                         min: Some(1),
@@ -3971,11 +3889,11 @@ pub static REGISTER_TASK_WITH_MAINTENANCE_WINDOW_REQUEST: Shape = Shape {
                     pattern: Some(&MAX_CONCURRENCY_PATTERN),
                     ..Constraints::NONE
                 },
+                ..Member::DEFAULT
             },
             Member {
                 name: "MaxErrors",
                 target: &MAX_ERRORS,
-                required: false,
                 constraints: Constraints {
                     length: Some(Bounds {
                         min: Some(1),
@@ -3984,17 +3902,16 @@ pub static REGISTER_TASK_WITH_MAINTENANCE_WINDOW_REQUEST: Shape = Shape {
                     pattern: Some(&MAX_ERRORS_PATTERN),
                     ..Constraints::NONE
                 },
+                ..Member::DEFAULT
             },
             Member {
                 name: "LoggingInfo",
                 target: &LOGGING_INFO,
-                required: false,
-                constraints: Constraints::NONE,
+                ..Member::DEFAULT
             },
             Member {
                 name: "Name",
                 target: &MAINTENANCE_WINDOW_NAME,
-                required: false,
                 constraints: Constraints {
                     length: Some(Bounds {
                         min: Some(3),
@@ -4003,11 +3920,11 @@ pub static REGISTER_TASK_WITH_MAINTENANCE_WINDOW_REQUEST: Shape = Shape {
                     pattern: Some(&MAINTENANCE_WINDOW_NAME_PATTERN),
                     ..Constraints::NONE
                 },
+                ..Member::DEFAULT
             },
             Member {
                 name: "Description",
                 target: &MAINTENANCE_WINDOW_DESCRIPTION,
-                required: false,
                 constraints: Constraints {
                     length: Some(Bounds {
                         min: Some(1),
@@ -4015,11 +3932,11 @@ pub static REGISTER_TASK_WITH_MAINTENANCE_WINDOW_REQUEST: Shape = Shape {
                     }),
                     ..Constraints::NONE
                 },
+                ..Member::DEFAULT
             },
             Member {
                 name: "ClientToken",
                 target: &CLIENT_TOKEN,
-                required: false,
                 constraints: Constraints {
                     length: Some(Bounds {
                         min: Some(1),
@@ -4027,22 +3944,21 @@ pub static REGISTER_TASK_WITH_MAINTENANCE_WINDOW_REQUEST: Shape = Shape {
                     }),
                     ..Constraints::NONE
                 },
+                ..Member::DEFAULT
             },
             Member {
                 name: "CutoffBehavior",
                 target: &MAINTENANCE_WINDOW_TASK_CUTOFF_BEHAVIOR,
-                required: false,
-                constraints: Constraints::NONE,
+                ..Member::DEFAULT
             },
             Member {
                 name: "AlarmConfiguration",
                 target: &ALARM_CONFIGURATION,
-                required: false,
-                constraints: Constraints::NONE,
+                ..Member::DEFAULT
             },
         ],
     ),
-    sensitive: false,
+    ..Shape::DEFAULT
 };
 pub static REGISTER_TASK_WITH_MAINTENANCE_WINDOW_RESULT: Shape = Shape {
     id: "com.amazonaws.ssm#RegisterTaskWithMaintenanceWindowResult",
@@ -4051,7 +3967,6 @@ pub static REGISTER_TASK_WITH_MAINTENANCE_WINDOW_RESULT: Shape = Shape {
             Member {
                 name: "WindowTaskId",
                 target: &MAINTENANCE_WINDOW_TASK_ID,
-                required: false,
                 constraints: Constraints {
                     length: Some(Bounds {
                         min: Some(36),
@@ -4060,10 +3975,11 @@ pub static REGISTER_TASK_WITH_MAINTENANCE_WINDOW_RESULT: Shape = Shape {
                     pattern: Some(&MAINTENANCE_WINDOW_EXECUTION_ID_PATTERN),
                     ..Constraints::NONE
                 },
+                ..Member::DEFAULT
             },
         ],
     ),
-    sensitive: false,
+    ..Shape::DEFAULT
 };
 pub static REMOVE_TAGS_FROM_RESOURCE_REQUEST: Shape = Shape {
     id: "com.amazonaws.ssm#RemoveTagsFromResourceRequest",
@@ -4073,33 +3989,33 @@ pub static REMOVE_TAGS_FROM_RESOURCE_REQUEST: Shape = Shape {
                 name: "ResourceType",
                 target: &RESOURCE_TYPE_FOR_TAGGING,
                 required: true,
-                constraints: Constraints::NONE,
+                ..Member::DEFAULT
             },
             Member {
                 name: "ResourceId",
                 target: &RESOURCE_ID,
                 required: true,
-                constraints: Constraints::NONE,
+                ..Member::DEFAULT
             },
             Member {
                 name: "TagKeys",
                 target: &KEY_LIST,
                 required: true,
-                constraints: Constraints::NONE,
+                ..Member::DEFAULT
             },
         ],
     ),
-    sensitive: false,
+    ..Shape::DEFAULT
 };
 pub static REMOVE_TAGS_FROM_RESOURCE_RESULT: Shape = Shape {
     id: "com.amazonaws.ssm#RemoveTagsFromResourceResult",
     kind: Kind::Structure(&[]),
-    sensitive: false,
+    ..Shape::DEFAULT
 };
 pub static RESOURCE_ID: Shape = Shape {
     id: "com.amazonaws.ssm#ResourceId",
     kind: Kind::String,
-    sensitive: false,
+    ..Shape::DEFAULT
 };
 pub static RESOURCE_LIMIT_EXCEEDED_EXCEPTION: Shape = Shape {
     id: "com.amazonaws.ssm#ResourceLimitExceededException",
@@ -4108,12 +4024,11 @@ pub static RESOURCE_LIMIT_EXCEEDED_EXCEPTION: Shape = Shape {
             Member {
                 name: "Message",
                 target: &STRING,
-                required: false,
-                constraints: Constraints::NONE,
+                ..Member::DEFAULT
             },
         ],
     ),
-    sensitive: false,
+    ..Shape::DEFAULT
 };
 pub static RESOURCE_TYPE_FOR_TAGGING: Shape = Shape {
     id: "com.amazonaws.ssm#ResourceTypeForTagging",
@@ -4130,22 +4045,22 @@ pub static RESOURCE_TYPE_FOR_TAGGING: Shape = Shape {
             "Association",
         ],
     ),
-    sensitive: false,
+    ..Shape::DEFAULT
 };
 pub static S3_BUCKET_NAME: Shape = Shape {
     id: "com.amazonaws.ssm#S3BucketName",
     kind: Kind::String,
-    sensitive: false,
+    ..Shape::DEFAULT
 };
 pub static S3_KEY_PREFIX: Shape = Shape {
     id: "com.amazonaws.ssm#S3KeyPrefix",
     kind: Kind::String,
-    sensitive: false,
+    ..Shape::DEFAULT
 };
 pub static S3_REGION: Shape = Shape {
     id: "com.amazonaws.ssm#S3Region",
     kind: Kind::String,
-    sensitive: false,
+    ..Shape::DEFAULT
 };
 pub static SCHEDULED_WINDOW_EXECUTION: Shape = Shape {
     id: "com.amazonaws.ssm#ScheduledWindowExecution",
@@ -4154,7 +4069,6 @@ pub static SCHEDULED_WINDOW_EXECUTION: Shape = Shape {
             Member {
                 name: "WindowId",
                 target: &MAINTENANCE_WINDOW_ID,
-                required: false,
                 constraints: Constraints {
                     length: Some(Bounds {
                         min: Some(20),
@@ -4163,11 +4077,11 @@ pub static SCHEDULED_WINDOW_EXECUTION: Shape = Shape {
                     pattern: Some(&MAINTENANCE_WINDOW_ID_PATTERN),
                     ..Constraints::NONE
                 },
+                ..Member::DEFAULT
             },
             Member {
                 name: "Name",
                 target: &MAINTENANCE_WINDOW_NAME,
-                required: false,
                 constraints: Constraints {
                     length: Some(Bounds {
                         min: Some(3),
@@ -4176,16 +4090,16 @@ pub static SCHEDULED_WINDOW_EXECUTION: Shape = Shape {
                     pattern: Some(&MAINTENANCE_WINDOW_NAME_PATTERN),
                     ..Constraints::NONE
                 },
+                ..Member::DEFAULT
             },
             Member {
                 name: "ExecutionTime",
                 target: &MAINTENANCE_WINDOW_STRING_DATE_TIME,
-                required: false,
-                constraints: Constraints::NONE,
+                ..Member::DEFAULT
             },
         ],
     ),
-    sensitive: false,
+    ..Shape::DEFAULT
 };
 pub static SCHEDULED_WINDOW_EXECUTION_LIST: Shape = Shape {
     id: "com.amazonaws.ssm#ScheduledWindowExecutionList",
@@ -4193,22 +4107,21 @@ pub static SCHEDULED_WINDOW_EXECUTION_LIST: Shape = Shape {
         member: &Member {
             name: "member",
             target: &SCHEDULED_WINDOW_EXECUTION,
-            required: false,
-            constraints: Constraints::NONE,
+            ..Member::DEFAULT
         },
         sparse: false,
     },
-    sensitive: false,
+    ..Shape::DEFAULT
 };
 pub static SERVICE_ROLE: Shape = Shape {
     id: "com.amazonaws.ssm#ServiceRole",
     kind: Kind::String,
-    sensitive: false,
+    ..Shape::DEFAULT
 };
 pub static STRING: Shape = Shape {
     id: "com.amazonaws.ssm#String",
     kind: Kind::String,
-    sensitive: false,
+    ..Shape::DEFAULT
 };
 pub static TAG: Shape = Shape {
     id: "com.amazonaws.ssm#Tag",
@@ -4226,6 +4139,7 @@ pub static TAG: Shape = Shape {
                     pattern: Some(&TAG_KEY_PATTERN),
                     ..Constraints::NONE
                 },
+                ..Member::DEFAULT
             },
             Member {
                 name: "Value",
@@ -4239,15 +4153,16 @@ pub static TAG: Shape = Shape {
                     pattern: Some(&TAG_KEY_PATTERN),
                     ..Constraints::NONE
                 },
+                ..Member::DEFAULT
             },
         ],
     ),
-    sensitive: false,
+    ..Shape::DEFAULT
 };
 pub static TAG_KEY: Shape = Shape {
     id: "com.amazonaws.ssm#TagKey",
     kind: Kind::String,
-    sensitive: false,
+    ..Shape::DEFAULT
 };
 pub static TAG_LIST: Shape = Shape {
     id: "com.amazonaws.ssm#TagList",
@@ -4255,17 +4170,16 @@ pub static TAG_LIST: Shape = Shape {
         member: &Member {
             name: "member",
             target: &TAG,
-            required: false,
-            constraints: Constraints::NONE,
+            ..Member::DEFAULT
         },
         sparse: false,
     },
-    sensitive: false,
+    ..Shape::DEFAULT
 };
 pub static TAG_VALUE: Shape = Shape {
     id: "com.amazonaws.ssm#TagValue",
     kind: Kind::String,
-    sensitive: false,
+    ..Shape::DEFAULT
 };
 pub static TARGET: Shape = Shape {
     id: "com.amazonaws.ssm#Target",
@@ -4274,7 +4188,6 @@ pub static TARGET: Shape = Shape {
             Member {
                 name: "Key",
                 target: &TARGET_KEY,
-                required: false,
                 constraints: Constraints {
                     length: Some(Bounds {
                         min: Some(1),
@@ -4283,11 +4196,11 @@ pub static TARGET: Shape = Shape {
                     pattern: Some(&TARGET_KEY_PATTERN),
                     ..Constraints::NONE
                 },
+                ..Member::DEFAULT
             },
             Member {
                 name: "Values",
                 target: &TARGET_VALUES,
-                required: false,
                 constraints: Constraints {
                     length: Some(Bounds {
                         min: Some(0),
@@ -4295,10 +4208,11 @@ pub static TARGET: Shape = Shape {
                     }),
                     ..Constraints::NONE
                 },
+                ..Member::DEFAULT
             },
         ],
     ),
-    sensitive: false,
+    ..Shape::DEFAULT
 };
 pub static TARGET_IN_USE_EXCEPTION: Shape = Shape {
     id: "com.amazonaws.ssm#TargetInUseException",
@@ -4307,22 +4221,21 @@ pub static TARGET_IN_USE_EXCEPTION: Shape = Shape {
             Member {
                 name: "Message",
                 target: &STRING,
-                required: false,
-                constraints: Constraints::NONE,
+                ..Member::DEFAULT
             },
         ],
     ),
-    sensitive: false,
+    ..Shape::DEFAULT
 };
 pub static TARGET_KEY: Shape = Shape {
     id: "com.amazonaws.ssm#TargetKey",
     kind: Kind::String,
-    sensitive: false,
+    ..Shape::DEFAULT
 };
 pub static TARGET_VALUE: Shape = Shape {
     id: "com.amazonaws.ssm#TargetValue",
     kind: Kind::String,
-    sensitive: false,
+    ..Shape::DEFAULT
 };
 pub static TARGET_VALUES: Shape = Shape {
     id: "com.amazonaws.ssm#TargetValues",
@@ -4330,12 +4243,11 @@ pub static TARGET_VALUES: Shape = Shape {
         member: &Member {
             name: "member",
             target: &TARGET_VALUE,
-            required: false,
-            constraints: Constraints::NONE,
+            ..Member::DEFAULT
         },
         sparse: false,
     },
-    sensitive: false,
+    ..Shape::DEFAULT
 };
 pub static TARGETS: Shape = Shape {
     id: "com.amazonaws.ssm#Targets",
@@ -4343,22 +4255,21 @@ pub static TARGETS: Shape = Shape {
         member: &Member {
             name: "member",
             target: &TARGET,
-            required: false,
-            constraints: Constraints::NONE,
+            ..Member::DEFAULT
         },
         sparse: false,
     },
-    sensitive: false,
+    ..Shape::DEFAULT
 };
 pub static TIMEOUT_SECONDS: Shape = Shape {
     id: "com.amazonaws.ssm#TimeoutSeconds",
     kind: Kind::Integer,
-    sensitive: false,
+    ..Shape::DEFAULT
 };
 pub static TOO_MANY_TAGS_ERROR: Shape = Shape {
     id: "com.amazonaws.ssm#TooManyTagsError",
     kind: Kind::Structure(&[]),
-    sensitive: false,
+    ..Shape::DEFAULT
 };
 pub static TOO_MANY_UPDATES: Shape = Shape {
     id: "com.amazonaws.ssm#TooManyUpdates",
@@ -4367,12 +4278,11 @@ pub static TOO_MANY_UPDATES: Shape = Shape {
             Member {
                 name: "Message",
                 target: &STRING,
-                required: false,
-                constraints: Constraints::NONE,
+                ..Member::DEFAULT
             },
         ],
     ),
-    sensitive: false,
+    ..Shape::DEFAULT
 };
 pub static UPDATE_MAINTENANCE_WINDOW_REQUEST: Shape = Shape {
     id: "com.amazonaws.ssm#UpdateMaintenanceWindowRequest",
@@ -4390,11 +4300,11 @@ pub static UPDATE_MAINTENANCE_WINDOW_REQUEST: Shape = Shape {
                     pattern: Some(&MAINTENANCE_WINDOW_ID_PATTERN),
                     ..Constraints::NONE
                 },
+                ..Member::DEFAULT
             },
             Member {
                 name: "Name",
                 target: &MAINTENANCE_WINDOW_NAME,
-                required: false,
                 constraints: Constraints {
                     length: Some(Bounds {
                         min: Some(3),
@@ -4403,11 +4313,11 @@ pub static UPDATE_MAINTENANCE_WINDOW_REQUEST: Shape = Shape {
                     pattern: Some(&MAINTENANCE_WINDOW_NAME_PATTERN),
                     ..Constraints::NONE
                 },
+                ..Member::DEFAULT
             },
             Member {
                 name: "Description",
                 target: &MAINTENANCE_WINDOW_DESCRIPTION,
-                required: false,
                 constraints: Constraints {
                     length: Some(Bounds {
                         min: Some(1),
@@ -4415,23 +4325,21 @@ pub static UPDATE_MAINTENANCE_WINDOW_REQUEST: Shape = Shape {
                     }),
                     ..Constraints::NONE
                 },
+                ..Member::DEFAULT
             },
             Member {
                 name: "StartDate",
                 target: &MAINTENANCE_WINDOW_STRING_DATE_TIME,
-                required: false,
-                constraints: Constraints::NONE,
+                ..Member::DEFAULT
             },
             Member {
                 name: "EndDate",
                 target: &MAINTENANCE_WINDOW_STRING_DATE_TIME,
-                required: false,
-                constraints: Constraints::NONE,
+                ..Member::DEFAULT
             },
             Member {
                 name: "Schedule",
                 target: &MAINTENANCE_WINDOW_SCHEDULE,
-                required: false,
                 constraints: Constraints {
                     length: Some(Bounds {
                         min: Some(1),
@@ -4439,17 +4347,16 @@ pub static UPDATE_MAINTENANCE_WINDOW_REQUEST: Shape = Shape {
                     }),
                     ..Constraints::NONE
                 },
+                ..Member::DEFAULT
             },
             Member {
                 name: "ScheduleTimezone",
                 target: &MAINTENANCE_WINDOW_TIMEZONE,
-                required: false,
-                constraints: Constraints::NONE,
+                ..Member::DEFAULT
             },
             Member {
                 name: "ScheduleOffset",
                 target: &MAINTENANCE_WINDOW_OFFSET,
-                required: false,
                 constraints: Constraints {
                     range: Some(Range {
                         min: Some(Limit { value: 1.0, text: "1" }),
@@ -4457,11 +4364,11 @@ pub static UPDATE_MAINTENANCE_WINDOW_REQUEST: Shape = Shape {
                     }),
                     ..Constraints::NONE
                 },
+                ..Member::DEFAULT
             },
             Member {
                 name: "Duration",
                 target: &MAINTENANCE_WINDOW_DURATION_HOURS,
-                required: false,
                 constraints: Constraints {
                     range: Some(Range {
                         min: Some(Limit { value: 1.0, text: "1" }),
@@ -4469,11 +4376,11 @@ pub static UPDATE_MAINTENANCE_WINDOW_REQUEST: Shape = Shape {
                     }),
                     ..Constraints::NONE
                 },
+                ..Member::DEFAULT
             },
             Member {
                 name: "Cutoff",
                 target: &MAINTENANCE_WINDOW_CUTOFF,
-                required: false,
                 constraints: Constraints {
                     range: Some(Range {
                         min: Some(Limit { value: 0.0, text: "0" }),
@@ -4481,28 +4388,26 @@ pub static UPDATE_MAINTENANCE_WINDOW_REQUEST: Shape = Shape {
                     }),
                     ..Constraints::NONE
                 },
+                ..Member::DEFAULT
             },
             Member {
                 name: "AllowUnassociatedTargets",
                 target: &MAINTENANCE_WINDOW_ALLOW_UNASSOCIATED_TARGETS,
-                required: false,
-                constraints: Constraints::NONE,
+                ..Member::DEFAULT
             },
             Member {
                 name: "Enabled",
                 target: &MAINTENANCE_WINDOW_ENABLED,
-                required: false,
-                constraints: Constraints::NONE,
+                ..Member::DEFAULT
             },
             Member {
                 name: "Replace",
                 target: &BOOLEAN,
-                required: false,
-                constraints: Constraints::NONE,
+                ..Member::DEFAULT
             },
         ],
     ),
-    sensitive: false,
+    ..Shape::DEFAULT
 };
 pub static UPDATE_MAINTENANCE_WINDOW_RESULT: Shape = Shape {
     id: "com.amazonaws.ssm#UpdateMaintenanceWindowResult",
@@ -4511,7 +4416,6 @@ pub static UPDATE_MAINTENANCE_WINDOW_RESULT: Shape = Shape {
             Member {
                 name: "WindowId",
                 target: &MAINTENANCE_WINDOW_ID,
-                required: false,
                 constraints: Constraints {
                     length: Some(Bounds {
                         min: Some(20),
@@ -4520,11 +4424,11 @@ pub static UPDATE_MAINTENANCE_WINDOW_RESULT: Shape = Shape {
                     pattern: Some(&MAINTENANCE_WINDOW_ID_PATTERN),
                     ..Constraints::NONE
                 },
+                ..Member::DEFAULT
             },
             Member {
                 name: "Name",
                 target: &MAINTENANCE_WINDOW_NAME,
-                required: false,
                 constraints: Constraints {
                     length: Some(Bounds {
                         min: Some(3),
@@ -4533,11 +4437,11 @@ pub static UPDATE_MAINTENANCE_WINDOW_RESULT: Shape = Shape {
                     pattern: Some(&MAINTENANCE_WINDOW_NAME_PATTERN),
                     ..Constraints::NONE
                 },
+                ..Member::DEFAULT
             },
             Member {
                 name: "Description",
                 target: &MAINTENANCE_WINDOW_DESCRIPTION,
-                required: false,
                 constraints: Constraints {
                     length: Some(Bounds {
                         min: Some(1),
@@ -4545,23 +4449,21 @@ pub static UPDATE_MAINTENANCE_WINDOW_RESULT: Shape = Shape {
                     }),
                     ..Constraints::NONE
                 },
+                ..Member::DEFAULT
             },
             Member {
                 name: "StartDate",
                 target: &MAINTENANCE_WINDOW_STRING_DATE_TIME,
-                required: false,
-                constraints: Constraints::NONE,
+                ..Member::DEFAULT
             },
             Member {
                 name: "EndDate",
                 target: &MAINTENANCE_WINDOW_STRING_DATE_TIME,
-                required: false,
-                constraints: Constraints::NONE,
+                ..Member::DEFAULT
             },
             Member {
                 name: "Schedule",
                 target: &MAINTENANCE_WINDOW_SCHEDULE,
-                required: false,
                 constraints: Constraints {
                     length: Some(Bounds {
                         min: Some(1),
@@ -4569,17 +4471,16 @@ pub static UPDATE_MAINTENANCE_WINDOW_RESULT: Shape = Shape {
                     }),
                     ..Constraints::NONE
                 },
+                ..Member::DEFAULT
             },
             Member {
                 name: "ScheduleTimezone",
                 target: &MAINTENANCE_WINDOW_TIMEZONE,
-                required: false,
-                constraints: Constraints::NONE,
+                ..Member::DEFAULT
             },
             Member {
                 name: "ScheduleOffset",
                 target: &MAINTENANCE_WINDOW_OFFSET,
-                required: false,
                 constraints: Constraints {
                     range: Some(Range {
                         min: Some(Limit { value: 1.0, text: "1" }),
@@ -4587,11 +4488,11 @@ pub static UPDATE_MAINTENANCE_WINDOW_RESULT: Shape = Shape {
                     }),
                     ..Constraints::NONE
                 },
+                ..Member::DEFAULT
             },
             Member {
                 name: "Duration",
                 target: &MAINTENANCE_WINDOW_DURATION_HOURS,
-                required: false,
                 constraints: Constraints {
                     range: Some(Range {
                         min: Some(Limit { value: 1.0, text: "1" }),
@@ -4599,11 +4500,11 @@ pub static UPDATE_MAINTENANCE_WINDOW_RESULT: Shape = Shape {
                     }),
                     ..Constraints::NONE
                 },
+                ..Member::DEFAULT
             },
             Member {
                 name: "Cutoff",
                 target: &MAINTENANCE_WINDOW_CUTOFF,
-                required: false,
                 constraints: Constraints {
                     range: Some(Range {
                         min: Some(Limit { value: 0.0, text: "0" }),
@@ -4611,22 +4512,21 @@ pub static UPDATE_MAINTENANCE_WINDOW_RESULT: Shape = Shape {
                     }),
                     ..Constraints::NONE
                 },
+                ..Member::DEFAULT
             },
             Member {
                 name: "AllowUnassociatedTargets",
                 target: &MAINTENANCE_WINDOW_ALLOW_UNASSOCIATED_TARGETS,
-                required: false,
-                constraints: Constraints::NONE,
+                ..Member::DEFAULT
             },
             Member {
                 name: "Enabled",
                 target: &MAINTENANCE_WINDOW_ENABLED,
-                required: false,
-                constraints: Constraints::NONE,
+                ..Member::DEFAULT
             },
         ],
     ),
-    sensitive: false,
+    ..Shape::DEFAULT
 };
 pub static UPDATE_MAINTENANCE_WINDOW_TARGET_REQUEST: Shape = Shape {
     id: "com.amazonaws.ssm#UpdateMaintenanceWindowTargetRequest",
@@ -4644,6 +4544,7 @@ pub static UPDATE_MAINTENANCE_WINDOW_TARGET_REQUEST: Shape = Shape {
                     pattern: Some(&MAINTENANCE_WINDOW_ID_PATTERN),
                     ..Constraints::NONE
                 },
+                ..Member::DEFAULT
             },
             Member {
                 name: "WindowTargetId",
@@ -4657,11 +4558,11 @@ pub static UPDATE_MAINTENANCE_WINDOW_TARGET_REQUEST: Shape = Shape {
                     pattern: Some(&MAINTENANCE_WINDOW_EXECUTION_ID_PATTERN),
                     ..Constraints::NONE
                 },
+                ..Member::DEFAULT
             },
             Member {
                 name: "Targets",
                 target: &TARGETS,
-                required: false,
                 constraints: Constraints {
                     length: Some(Bounds {
                         min: Some(0),
@@ -4669,11 +4570,11 @@ pub static UPDATE_MAINTENANCE_WINDOW_TARGET_REQUEST: Shape = Shape {
                     }),
                     ..Constraints::NONE
                 },
+                ..Member::DEFAULT
             },
             Member {
                 name: "OwnerInformation",
                 target: &OWNER_INFORMATION,
-                required: false,
                 constraints: Constraints {
                     length: Some(Bounds {
                         min: Some(1),
@@ -4681,11 +4582,11 @@ pub static UPDATE_MAINTENANCE_WINDOW_TARGET_REQUEST: Shape = Shape {
                     }),
                     ..Constraints::NONE
                 },
+                ..Member::DEFAULT
             },
             Member {
                 name: "Name",
                 target: &MAINTENANCE_WINDOW_NAME,
-                required: false,
                 constraints: Constraints {
                     length: Some(Bounds {
                         min: Some(3),
@@ -4694,11 +4595,11 @@ pub static UPDATE_MAINTENANCE_WINDOW_TARGET_REQUEST: Shape = Shape {
                     pattern: Some(&MAINTENANCE_WINDOW_NAME_PATTERN),
                     ..Constraints::NONE
                 },
+                ..Member::DEFAULT
             },
             Member {
                 name: "Description",
                 target: &MAINTENANCE_WINDOW_DESCRIPTION,
-                required: false,
                 constraints: Constraints {
                     length: Some(Bounds {
                         min: Some(1),
@@ -4706,16 +4607,16 @@ pub static UPDATE_MAINTENANCE_WINDOW_TARGET_REQUEST: Shape = Shape {
                     }),
                     ..Constraints::NONE
                 },
+                ..Member::DEFAULT
             },
             Member {
                 name: "Replace",
                 target: &BOOLEAN,
-                required: false,
-                constraints: Constraints::NONE,
+                ..Member::DEFAULT
             },
         ],
     ),
-    sensitive: false,
+    ..Shape::DEFAULT
 };
 pub static UPDATE_MAINTENANCE_WINDOW_TARGET_RESULT: Shape = Shape {
     id: "com.amazonaws.ssm#UpdateMaintenanceWindowTargetResult",
@@ -4724,7 +4625,6 @@ pub static UPDATE_MAINTENANCE_WINDOW_TARGET_RESULT: Shape = Shape {
             Member {
                 name: "WindowId",
                 target: &MAINTENANCE_WINDOW_ID,
-                required: false,
                 constraints: Constraints {
                     length: Some(Bounds {
                         min: Some(20),
@@ -4733,11 +4633,11 @@ pub static UPDATE_MAINTENANCE_WINDOW_TARGET_RESULT: Shape = Shape {
                     pattern: Some(&MAINTENANCE_WINDOW_ID_PATTERN),
                     ..Constraints::NONE
                 },
+                ..Member::DEFAULT
             },
             Member {
                 name: "WindowTargetId",
                 target: &MAINTENANCE_WINDOW_TARGET_ID,
-                required: false,
                 constraints: Constraints {
                     length: Some(Bounds {
                         min: Some(36),
@@ -4746,11 +4646,11 @@ pub static UPDATE_MAINTENANCE_WINDOW_TARGET_RESULT: Shape = Shape {
                     pattern: Some(&MAINTENANCE_WINDOW_EXECUTION_ID_PATTERN),
                     ..Constraints::NONE
                 },
+                ..Member::DEFAULT
             },
             Member {
                 name: "Targets",
                 target: &TARGETS,
-                required: false,
                 constraints: Constraints {
                     length: Some(Bounds {
                         min: Some(0),
@@ -4758,11 +4658,11 @@ pub static UPDATE_MAINTENANCE_WINDOW_TARGET_RESULT: Shape = Shape {
                     }),
                     ..Constraints::NONE
                 },
+                ..Member::DEFAULT
             },
             Member {
                 name: "OwnerInformation",
                 target: &OWNER_INFORMATION,
-                required: false,
                 constraints: Constraints {
                     length: Some(Bounds {
                         min: Some(1),
@@ -4770,11 +4670,11 @@ pub static UPDATE_MAINTENANCE_WINDOW_TARGET_RESULT: Shape = Shape {
                     }),
                     ..Constraints::NONE
                 },
+                ..Member::DEFAULT
             },
             Member {
                 name: "Name",
                 target: &MAINTENANCE_WINDOW_NAME,
-                required: false,
                 constraints: Constraints {
                     length: Some(Bounds {
                         min: Some(3),
@@ -4783,11 +4683,11 @@ pub static UPDATE_MAINTENANCE_WINDOW_TARGET_RESULT: Shape = Shape {
                     pattern: Some(&MAINTENANCE_WINDOW_NAME_PATTERN),
                     ..Constraints::NONE
                 },
+                ..Member::DEFAULT
             },
             Member {
                 name: "Description",
                 target: &MAINTENANCE_WINDOW_DESCRIPTION,
-                required: false,
                 constraints: Constraints {
                     length: Some(Bounds {
                         min: Some(1),
@@ -4795,10 +4695,11 @@ pub static UPDATE_MAINTENANCE_WINDOW_TARGET_RESULT: Shape = Shape {
                     }),
                     ..Constraints::NONE
                 },
+                ..Member::DEFAULT
             },
         ],
     ),
-    sensitive: false,
+    ..Shape::DEFAULT
 };
 pub static UPDATE_MAINTENANCE_WINDOW_TASK_REQUEST: Shape = Shape {
     id: "com.amazonaws.ssm#UpdateMaintenanceWindowTaskRequest",
@@ -4816,6 +4717,7 @@ pub static UPDATE_MAINTENANCE_WINDOW_TASK_REQUEST: Shape = Shape {
                     pattern: Some(&MAINTENANCE_WINDOW_ID_PATTERN),
                     ..Constraints::NONE
                 },
+                ..Member::DEFAULT
             },
             Member {
                 name: "WindowTaskId",
@@ -4829,11 +4731,11 @@ pub static UPDATE_MAINTENANCE_WINDOW_TASK_REQUEST: Shape = Shape {
                     pattern: Some(&MAINTENANCE_WINDOW_EXECUTION_ID_PATTERN),
                     ..Constraints::NONE
                 },
+                ..Member::DEFAULT
             },
             Member {
                 name: "Targets",
                 target: &TARGETS,
-                required: false,
                 constraints: Constraints {
                     length: Some(Bounds {
                         min: Some(0),
@@ -4841,11 +4743,11 @@ pub static UPDATE_MAINTENANCE_WINDOW_TASK_REQUEST: Shape = Shape {
                     }),
                     ..Constraints::NONE
                 },
+                ..Member::DEFAULT
             },
             Member {
                 name: "TaskArn",
                 target: &MAINTENANCE_WINDOW_TASK_ARN,
-                required: false,
                 constraints: Constraints {
                     length: Some(Bounds {
                         min: Some(1),
@@ -4853,29 +4755,26 @@ pub static UPDATE_MAINTENANCE_WINDOW_TASK_REQUEST: Shape = Shape {
                     }),
                     ..Constraints::NONE
                 },
+                ..Member::DEFAULT
             },
             Member {
                 name: "ServiceRoleArn",
                 target: &SERVICE_ROLE,
-                required: false,
-                constraints: Constraints::NONE,
+                ..Member::DEFAULT
             },
             Member {
                 name: "TaskParameters",
                 target: &MAINTENANCE_WINDOW_TASK_PARAMETERS,
-                required: false,
-                constraints: Constraints::NONE,
+                ..Member::DEFAULT
             },
             Member {
                 name: "TaskInvocationParameters",
                 target: &MAINTENANCE_WINDOW_TASK_INVOCATION_PARAMETERS,
-                required: false,
-                constraints: Constraints::NONE,
+                ..Member::DEFAULT
             },
             Member {
                 name: "Priority",
                 target: &MAINTENANCE_WINDOW_TASK_PRIORITY,
-                required: false,
                 constraints: Constraints {
                     range: Some(Range {
                         min: Some(Limit { value: 0.0, text: "0" }),
@@ -4883,11 +4782,11 @@ pub static UPDATE_MAINTENANCE_WINDOW_TASK_REQUEST: Shape = Shape {
                     }),
                     ..Constraints::NONE
                 },
+                ..Member::DEFAULT
             },
             Member {
                 name: "MaxConcurrency",
                 target: &MAX_CONCURRENCY,
-                required: false,
                 constraints: Constraints {
                     length: Some(Bounds {
                         min: Some(1),
@@ -4896,11 +4795,11 @@ pub static UPDATE_MAINTENANCE_WINDOW_TASK_REQUEST: Shape = Shape {
                     pattern: Some(&MAX_CONCURRENCY_PATTERN),
                     ..Constraints::NONE
                 },
+                ..Member::DEFAULT
             },
             Member {
                 name: "MaxErrors",
                 target: &MAX_ERRORS,
-                required: false,
                 constraints: Constraints {
                     length: Some(Bounds {
                         min: Some(1),
@@ -4909,17 +4808,16 @@ pub static UPDATE_MAINTENANCE_WINDOW_TASK_REQUEST: Shape = Shape {
                     pattern: Some(&MAX_ERRORS_PATTERN),
                     ..Constraints::NONE
                 },
+                ..Member::DEFAULT
             },
             Member {
                 name: "LoggingInfo",
                 target: &LOGGING_INFO,
-                required: false,
-                constraints: Constraints::NONE,
+                ..Member::DEFAULT
             },
             Member {
                 name: "Name",
                 target: &MAINTENANCE_WINDOW_NAME,
-                required: false,
                 constraints: Constraints {
                     length: Some(Bounds {
                         min: Some(3),
@@ -4928,11 +4826,11 @@ pub static UPDATE_MAINTENANCE_WINDOW_TASK_REQUEST: Shape = Shape {
                     pattern: Some(&MAINTENANCE_WINDOW_NAME_PATTERN),
                     ..Constraints::NONE
                 },
+                ..Member::DEFAULT
             },
             Member {
                 name: "Description",
                 target: &MAINTENANCE_WINDOW_DESCRIPTION,
-                required: false,
                 constraints: Constraints {
                     length: Some(Bounds {
                         min: Some(1),
@@ -4940,28 +4838,26 @@ pub static UPDATE_MAINTENANCE_WINDOW_TASK_REQUEST: Shape = Shape {
                     }),
                     ..Constraints::NONE
                 },
+                ..Member::DEFAULT
             },
             Member {
                 name: "Replace",
                 target: &BOOLEAN,
-                required: false,
-                constraints: Constraints::NONE,
+                ..Member::DEFAULT
             },
             Member {
                 name: "CutoffBehavior",
                 target: &MAINTENANCE_WINDOW_TASK_CUTOFF_BEHAVIOR,
-                required: false,
-                constraints: Constraints::NONE,
+                ..Member::DEFAULT
             },
             Member {
                 name: "AlarmConfiguration",
                 target: &ALARM_CONFIGURATION,
-                required: false,
-                constraints: Constraints::NONE,
+                ..Member::DEFAULT
             },
         ],
     ),
-    sensitive: false,
+    ..Shape::DEFAULT
 };
 pub static UPDATE_MAINTENANCE_WINDOW_TASK_RESULT: Shape = Shape {
     id: "com.amazonaws.ssm#UpdateMaintenanceWindowTaskResult",
@@ -4970,7 +4866,6 @@ pub static UPDATE_MAINTENANCE_WINDOW_TASK_RESULT: Shape = Shape {
             Member {
                 name: "WindowId",
                 target: &MAINTENANCE_WINDOW_ID,
-                required: false,
                 constraints: Constraints {
                     length: Some(Bounds {
                         min: Some(20),
@@ -4979,11 +4874,11 @@ pub static UPDATE_MAINTENANCE_WINDOW_TASK_RESULT: Shape = Shape {
                     pattern: Some(&MAINTENANCE_WINDOW_ID_PATTERN),
                     ..Constraints::NONE
                 },
+                ..Member::DEFAULT
             },
             Member {
                 name: "WindowTaskId",
                 target: &MAINTENANCE_WINDOW_TASK_ID,
-                required: false,
                 constraints: Constraints {
                     length: Some(Bounds {
                         min: Some(36),
@@ -4992,11 +4887,11 @@ pub static UPDATE_MAINTENANCE_WINDOW_TASK_RESULT: Shape = Shape {
                     pattern: Some(&MAINTENANCE_WINDOW_EXECUTION_ID_PATTERN),
                     ..Constraints::NONE
                 },
+                ..Member::DEFAULT
             },
             Member {
                 name: "Targets",
                 target: &TARGETS,
-                required: false,
                 constraints: Constraints {
                     length: Some(Bounds {
                         min: Some(0),
@@ -5004,11 +4899,11 @@ pub static UPDATE_MAINTENANCE_WINDOW_TASK_RESULT: Shape = Shape {
                     }),
                     ..Constraints::NONE
                 },
+                ..Member::DEFAULT
             },
             Member {
                 name: "TaskArn",
                 target: &MAINTENANCE_WINDOW_TASK_ARN,
-                required: false,
                 constraints: Constraints {
                     length: Some(Bounds {
                         min: Some(1),
@@ -5016,29 +4911,26 @@ pub static UPDATE_MAINTENANCE_WINDOW_TASK_RESULT: Shape = Shape {
                     }),
                     ..Constraints::NONE
                 },
+                ..Member::DEFAULT
             },
             Member {
                 name: "ServiceRoleArn",
                 target: &SERVICE_ROLE,
-                required: false,
-                constraints: Constraints::NONE,
+                ..Member::DEFAULT
             },
             Member {
                 name: "TaskParameters",
                 target: &MAINTENANCE_WINDOW_TASK_PARAMETERS,
-                required: false,
-                constraints: Constraints::NONE,
+                ..Member::DEFAULT
             },
             Member {
                 name: "TaskInvocationParameters",
                 target: &MAINTENANCE_WINDOW_TASK_INVOCATION_PARAMETERS,
-                required: false,
-                constraints: Constraints::NONE,
+                ..Member::DEFAULT
             },
             Member {
                 name: "Priority",
                 target: &MAINTENANCE_WINDOW_TASK_PRIORITY,
-                required: false,
                 constraints: Constraints {
                     range: Some(Range {
                         min: Some(Limit { value: 0.0, text: "0" }),
@@ -5046,11 +4938,11 @@ pub static UPDATE_MAINTENANCE_WINDOW_TASK_RESULT: Shape = Shape {
                     }),
                     ..Constraints::NONE
                 },
+                ..Member::DEFAULT
             },
             Member {
                 name: "MaxConcurrency",
                 target: &MAX_CONCURRENCY,
-                required: false,
                 constraints: Constraints {
                     length: Some(Bounds {
                         min: Some(1),
@@ -5059,11 +4951,11 @@ pub static UPDATE_MAINTENANCE_WINDOW_TASK_RESULT: Shape = Shape {
                     pattern: Some(&MAX_CONCURRENCY_PATTERN),
                     ..Constraints::NONE
                 },
+                ..Member::DEFAULT
             },
             Member {
                 name: "MaxErrors",
                 target: &MAX_ERRORS,
-                required: false,
                 constraints: Constraints {
                     length: Some(Bounds {
                         min: Some(1),
@@ -5072,17 +4964,16 @@ pub static UPDATE_MAINTENANCE_WINDOW_TASK_RESULT: Shape = Shape {
                     pattern: Some(&MAX_ERRORS_PATTERN),
                     ..Constraints::NONE
                 },
+                ..Member::DEFAULT
             },
             Member {
                 name: "LoggingInfo",
                 target: &LOGGING_INFO,
-                required: false,
-                constraints: Constraints::NONE,
+                ..Member::DEFAULT
             },
             Member {
                 name: "Name",
                 target: &MAINTENANCE_WINDOW_NAME,
-                required: false,
                 constraints: Constraints {
                     length: Some(Bounds {
                         min: Some(3),
@@ -5091,11 +4982,11 @@ pub static UPDATE_MAINTENANCE_WINDOW_TASK_RESULT: Shape = Shape {
                     pattern: Some(&MAINTENANCE_WINDOW_NAME_PATTERN),
                     ..Constraints::NONE
                 },
+                ..Member::DEFAULT
             },
             Member {
                 name: "Description",
                 target: &MAINTENANCE_WINDOW_DESCRIPTION,
-                required: false,
                 constraints: Constraints {
                     length: Some(Bounds {
                         min: Some(1),
@@ -5103,25 +4994,24 @@ pub static UPDATE_MAINTENANCE_WINDOW_TASK_RESULT: Shape = Shape {
                     }),
                     ..Constraints::NONE
                 },
+                ..Member::DEFAULT
             },
             Member {
                 name: "CutoffBehavior",
                 target: &MAINTENANCE_WINDOW_TASK_CUTOFF_BEHAVIOR,
-                required: false,
-                constraints: Constraints::NONE,
+                ..Member::DEFAULT
             },
             Member {
                 name: "AlarmConfiguration",
                 target: &ALARM_CONFIGURATION,
-                required: false,
-                constraints: Constraints::NONE,
+                ..Member::DEFAULT
             },
         ],
     ),
-    sensitive: false,
+    ..Shape::DEFAULT
 };
 pub static SMITHY_UNIT: Shape = Shape {
     id: "smithy.api#Unit",
     kind: Kind::Structure(&[]),
-    sensitive: false,
+    ..Shape::DEFAULT
 };

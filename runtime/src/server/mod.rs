@@ -134,20 +134,22 @@ impl<A: Api> Router<A> {
         self.identify.identify(request)
     }
 
-    /// Answers an API request, `POST /` (the method and path are the
-    /// caller's to check).
+    /// Answers an API request (for awsJson, `POST /`: the method and path
+    /// are the caller's to check).
     pub async fn call(&self, parts: &Parts, body: Incoming) -> Response {
         let started = Instant::now();
         let headers = &parts.headers;
-        let target = headers
+        // Until routing names the operation, the log shows what the client
+        // asked for.
+        let asked = headers
             .get("x-amz-target")
             .and_then(|v| v.to_str().ok())
-            .unwrap_or_default();
-        let operation = target.rsplit('.').next().unwrap_or(target);
+            .map(|target| target.rsplit('.').next().unwrap_or(target))
+            .unwrap_or_else(|| parts.uri.path());
         let request_id = uuid::Uuid::new_v4().to_string();
         let answer = |answer: HttpResponse, region: &str| {
             (self.log)(&Answered {
-                operation,
+                operation: answer.operation.unwrap_or(asked),
                 status: answer.status,
                 error: answer.error_type,
                 region,
@@ -179,13 +181,10 @@ impl<A: Api> Router<A> {
             request_id: request_id.clone(),
         };
         let request = Request {
-            target: Some(target),
-            content_type: headers
-                .get(header::CONTENT_TYPE)
-                .and_then(|v| v.to_str().ok()),
-            content_encoding: headers
-                .get(header::CONTENT_ENCODING)
-                .and_then(|v| v.to_str().ok()),
+            method: parts.method.as_str(),
+            path: parts.uri.path(),
+            query: parts.uri.query(),
+            headers,
             body: &body,
         };
         let result = self.api.dispatch(&context, request).await;
@@ -193,10 +192,14 @@ impl<A: Api> Router<A> {
     }
 }
 
-/// A router alone answers `POST /` and nothing else.
+/// A router alone answers what its protocol routes: every method and path
+/// for HTTP binding protocols, `POST /` and nothing else for RPC ones.
 impl<A: Api> Handler for Router<A> {
     async fn handle(&self, _peer: SocketAddr, request: hyper::Request<Incoming>) -> Response {
         let (parts, body) = request.into_parts();
+        if A::PROTOCOL.routes_by_uri() {
+            return self.call(&parts, body).await;
+        }
         match (&parts.method, parts.uri.path()) {
             (&Method::POST, "/") => self.call(&parts, body).await,
             (_, "/") => plain(StatusCode::METHOD_NOT_ALLOWED, Some("POST")),
@@ -216,8 +219,9 @@ impl Refusal {
             namespace: "com.amazon.coral.service",
             body,
             query_error: None,
+            shape: None,
         };
-        HttpResponse::error(protocol, &error)
+        protocol.error(&error)
     }
 }
 
@@ -241,29 +245,14 @@ async fn read_body(body: Incoming, limit: usize) -> Result<Bytes, Refusal> {
 }
 
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-amzn-requestid");
-const ERROR_TYPE: HeaderName = HeaderName::from_static("x-amzn-errortype");
-const QUERY_ERROR: HeaderName = HeaderName::from_static("x-amzn-query-error");
 
 fn to_response(answer: HttpResponse, request_id: &str) -> Response {
     let mut response = Response::new(Full::new(Bytes::from(answer.body)));
     *response.status_mut() =
         StatusCode::from_u16(answer.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-    let headers = response.headers_mut();
-    headers.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static(answer.content_type),
-    );
+    *response.headers_mut() = answer.headers;
     if let Ok(id) = HeaderValue::from_str(request_id) {
-        headers.insert(REQUEST_ID, id);
-    }
-    if let Some(error_type) = answer.error_type {
-        headers.insert(ERROR_TYPE, HeaderValue::from_static(error_type));
-    }
-    if let Some(query_error) = answer
-        .query_error
-        .and_then(|v| HeaderValue::from_str(&v).ok())
-    {
-        headers.insert(QUERY_ERROR, query_error);
+        response.headers_mut().insert(REQUEST_ID, id);
     }
     response
 }

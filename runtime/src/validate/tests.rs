@@ -11,6 +11,7 @@ const fn shape(id: &'static str, kind: Kind) -> Shape {
         id,
         kind,
         sensitive: false,
+        ..Shape::DEFAULT
     }
 }
 
@@ -20,6 +21,7 @@ const fn member(name: &'static str, target: &'static Shape) -> Member {
         target,
         required: false,
         constraints: Constraints::NONE,
+        ..Member::DEFAULT
     }
 }
 
@@ -52,6 +54,7 @@ static SECRET: Shape = Shape {
     id: "test#Secret",
     kind: Kind::String,
     sensitive: true,
+    ..Shape::DEFAULT
 };
 static COLOR: Shape = shape("test#Color", Kind::Enum(&["RED", "green"]));
 static LEVEL: Shape = shape("test#Level", Kind::IntEnum(&[1, 10]));
@@ -260,6 +263,7 @@ static CREDENTIALS: Shape = Shape {
         ..member("Key", &STRING)
     }]),
     sensitive: true,
+    ..Shape::DEFAULT
 };
 static SENSITIVE: Shape = shape(
     "test#Sensitive",

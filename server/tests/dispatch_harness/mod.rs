@@ -281,13 +281,17 @@ impl Prepared {
             region: REGION.into(),
             request_id: "fuzz".into(),
         };
-        let request = Request {
-            target: self.envelope.target.as_deref(),
-            content_type: self.envelope.content_type,
-            content_encoding: self.envelope.content_encoding,
-            body: &self.body,
-        };
-        ssm_api::dispatch(service, &context, request).await
+        // A target no header can hold is sent without one, as HTTP would.
+        let headers: Vec<(&str, &str)> = [
+            ("X-Amz-Target", self.envelope.target.as_deref()),
+            ("Content-Type", self.envelope.content_type),
+            ("Content-Encoding", self.envelope.content_encoding),
+        ]
+        .into_iter()
+        .filter_map(|(name, value)| Some((name, value?)))
+        .collect();
+        let headers = smithy_runtime::testing::header_map(&headers);
+        ssm_api::dispatch(service, &context, Request::post(&headers, &self.body)).await
     }
 }
 

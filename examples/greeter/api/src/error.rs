@@ -30,7 +30,11 @@ impl ::std::fmt::Display for NameNotAllowed {
 impl ::std::error::Error for NameNotAllowed {}
 impl ::smithy_runtime::OperationError for NameNotAllowed {
     fn to_error_response(&self) -> ::smithy_runtime::ErrorResponse {
-        ::smithy_runtime::ErrorResponse::modeled(Self::SHAPE_ID, Self::STATUS, self)
+        ::smithy_runtime::ErrorResponse::modeled(
+            &crate::schema::NAME_NOT_ALLOWED,
+            Self::STATUS,
+            self,
+        )
     }
 }
 /// The errors `SayHello` can return.

@@ -11,6 +11,7 @@ pub static OPERATIONS: &[OperationMeta] = &[
         output: &schema::SAY_HELLO_OUTPUT,
         errors: &[&schema::NAME_NOT_ALLOWED],
         paginated: None,
+        http: None,
     },
 ];
 /// The operation called `name`, e.g. from an `X-Amz-Target` header.

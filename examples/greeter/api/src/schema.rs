@@ -11,12 +11,11 @@ pub static NAME_NOT_ALLOWED: Shape = Shape {
             Member {
                 name: "message",
                 target: &SMITHY_STRING,
-                required: false,
-                constraints: Constraints::NONE,
+                ..Member::DEFAULT
             },
         ],
     ),
-    sensitive: false,
+    ..Shape::DEFAULT
 };
 pub static SAY_HELLO_INPUT: Shape = Shape {
     id: "example.greeter#SayHelloInput",
@@ -33,11 +32,11 @@ pub static SAY_HELLO_INPUT: Shape = Shape {
                     }),
                     ..Constraints::NONE
                 },
+                ..Member::DEFAULT
             },
             Member {
                 name: "times",
                 target: &SMITHY_INTEGER,
-                required: false,
                 constraints: Constraints {
                     range: Some(Range {
                         min: Some(Limit { value: 1.0, text: "1" }),
@@ -45,10 +44,11 @@ pub static SAY_HELLO_INPUT: Shape = Shape {
                     }),
                     ..Constraints::NONE
                 },
+                ..Member::DEFAULT
             },
         ],
     ),
-    sensitive: false,
+    ..Shape::DEFAULT
 };
 pub static SAY_HELLO_OUTPUT: Shape = Shape {
     id: "example.greeter#SayHelloOutput",
@@ -58,19 +58,19 @@ pub static SAY_HELLO_OUTPUT: Shape = Shape {
                 name: "message",
                 target: &SMITHY_STRING,
                 required: true,
-                constraints: Constraints::NONE,
+                ..Member::DEFAULT
             },
         ],
     ),
-    sensitive: false,
+    ..Shape::DEFAULT
 };
 pub static SMITHY_INTEGER: Shape = Shape {
     id: "smithy.api#Integer",
     kind: Kind::Integer,
-    sensitive: false,
+    ..Shape::DEFAULT
 };
 pub static SMITHY_STRING: Shape = Shape {
     id: "smithy.api#String",
     kind: Kind::String,
-    sensitive: false,
+    ..Shape::DEFAULT
 };

@@ -1,0 +1,155 @@
+//! The protocols, each one module: how a request finds its operation, how
+//! its input is read, and how outputs and errors are written. Everything a
+//! generated crate calls goes through [`Protocol`] and [`Routes`], so a new
+//! protocol is a new module and a new variant here, not branches spread
+//! across the runtime or the generator.
+//!
+//! All of them meet in one form: the generated types' serde form, a JSON
+//! tree keyed by member names (awsJson's body, give or take nothing). A
+//! protocol turns its wire form into that tree, the schema's validator
+//! checks it, and serde reads it into the typed input; outputs travel the
+//! other way. So the validator and the decoder see the same value, whatever
+//! protocol carried it.
+
+mod aws_json;
+mod rest_json;
+
+use std::borrow::Cow;
+use std::sync::OnceLock;
+
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+
+pub use rest_json::router;
+
+use crate::schema::OperationMeta;
+use crate::{ErrorResponse, HttpResponse, Request};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Protocol {
+    /// `aws.protocols#awsJson1_0`: `POST /`, `X-Amz-Target`, JSON bodies.
+    AwsJson1_0,
+    /// `aws.protocols#awsJson1_1`: as 1.0, with bare error names.
+    AwsJson1_1,
+    /// `aws.protocols#restJson1`: HTTP bindings and JSON bodies.
+    RestJson1,
+}
+
+impl Protocol {
+    /// The media type of the protocol's documents.
+    pub fn content_type(self) -> &'static str {
+        match self {
+            Protocol::AwsJson1_0 | Protocol::AwsJson1_1 => aws_json::content_type(self),
+            Protocol::RestJson1 => rest_json::CONTENT_TYPE_JSON,
+        }
+    }
+
+    /// Whether the protocol routes by URI: every method and path may be an
+    /// operation, not only `POST /`.
+    pub fn routes_by_uri(self) -> bool {
+        matches!(self, Protocol::RestJson1)
+    }
+
+    /// `error` as this protocol writes errors.
+    pub fn error(self, error: &ErrorResponse) -> HttpResponse {
+        let mut response = match self {
+            Protocol::AwsJson1_0 | Protocol::AwsJson1_1 => aws_json::error(self, error),
+            Protocol::RestJson1 => rest_json::error(error),
+        };
+        response.error_type = Some(error.code);
+        response
+    }
+
+    /// A successful answer of `operation`.
+    pub fn output<O: Serialize + 'static>(
+        self,
+        operation: &'static OperationMeta,
+        output: &O,
+    ) -> HttpResponse {
+        let written = match self {
+            Protocol::AwsJson1_0 | Protocol::AwsJson1_1 => Ok(aws_json::output(self, output)),
+            Protocol::RestJson1 => rest_json::output(operation, output),
+        };
+        let mut response = match written {
+            Ok(response) => response,
+            Err(why) => self.error(&ErrorResponse::internal(format!(
+                "Could not write the response: {why}"
+            ))),
+        };
+        response.operation = Some(operation.name);
+        response
+    }
+
+    /// The typed, validated input of the operation `call` routed to.
+    pub(crate) fn input<I: DeserializeOwned>(self, call: &Call<'_>) -> Result<I, ErrorResponse> {
+        match self {
+            Protocol::AwsJson1_0 | Protocol::AwsJson1_1 => aws_json::input(call),
+            Protocol::RestJson1 => rest_json::input(call),
+        }
+    }
+}
+
+/// A request routed to its operation, with what routing learnt.
+#[derive(Debug)]
+pub struct Call<'a> {
+    pub protocol: Protocol,
+    pub operation: &'static OperationMeta,
+    pub request: Request<'a>,
+    /// The body with any `Content-Encoding` undone.
+    pub body: Cow<'a, [u8]>,
+    /// URI label values, percent-decoded, for protocols that route by URI.
+    pub labels: Vec<(&'static str, String)>,
+}
+
+/// How a service's requests find their operations: built once per service
+/// (a generated `static`), compiled on first use where the protocol needs
+/// more than a lookup by name.
+pub struct Routes {
+    protocol: Protocol,
+    /// awsJson's `X-Amz-Target` prefix, `<service>.`.
+    target_prefix: &'static str,
+    /// Sorted by name.
+    operations: &'static [OperationMeta],
+    uris: OnceLock<Result<router::Routes<usize>, String>>,
+}
+
+impl Routes {
+    pub const fn new(
+        protocol: Protocol,
+        target_prefix: &'static str,
+        operations: &'static [OperationMeta],
+    ) -> Self {
+        Self {
+            protocol,
+            target_prefix,
+            operations,
+            uris: OnceLock::new(),
+        }
+    }
+
+    /// The operation `request` calls, or the protocol's answer when it
+    /// calls none.
+    pub fn route<'a>(&'static self, request: Request<'a>) -> Result<Call<'a>, HttpResponse> {
+        let routed = match self.protocol {
+            Protocol::AwsJson1_0 | Protocol::AwsJson1_1 => {
+                aws_json::route(self.protocol, self.target_prefix, self.operations, request)
+            }
+            Protocol::RestJson1 => {
+                let uris = self.uris.get_or_init(|| {
+                    rest_json::routes(self.operations)
+                        .map_err(|why| format!("the service's @http routes do not compile: {why}"))
+                });
+                match uris {
+                    Ok(uris) => rest_json::route(uris, self.operations, request),
+                    Err(why) => Err(ErrorResponse::internal(why.clone())),
+                }
+            }
+        };
+        routed.map_err(|error| self.protocol.error(&error))
+    }
+
+    /// Every operation, sorted by name.
+    pub fn operations(&self) -> &'static [OperationMeta] {
+        self.operations
+    }
+}

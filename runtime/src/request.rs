@@ -1,0 +1,101 @@
+//! A request as protocols read it, whatever transport carried it.
+
+use std::borrow::Cow;
+use std::io::Read;
+
+use flate2::read::GzDecoder;
+use http::HeaderMap;
+
+use crate::ErrorResponse;
+
+/// The parts of an HTTP request a protocol reads. The path and query are
+/// as the client sent them, still percent-encoded; header names are
+/// case-insensitive, as `HeaderMap` makes them.
+#[derive(Clone, Copy, Debug)]
+pub struct Request<'a> {
+    pub method: &'a str,
+    pub path: &'a str,
+    /// The query string, without its `?`.
+    pub query: Option<&'a str>,
+    pub headers: &'a HeaderMap,
+    pub body: &'a [u8],
+}
+
+/// A decompressed body may be at most this large, so a small gzip body
+/// cannot expand into all of the server's memory.
+pub const MAX_DECODED_BODY: usize = 16 * 1024 * 1024;
+
+impl<'a> Request<'a> {
+    /// `POST /` with `headers` and `body`: what every RPC protocol sends.
+    pub fn post(headers: &'a HeaderMap, body: &'a [u8]) -> Self {
+        Self {
+            method: "POST",
+            path: "/",
+            query: None,
+            headers,
+            body,
+        }
+    }
+
+    /// A header's value, when it is one and is text.
+    pub fn header(&self, name: &str) -> Option<&'a str> {
+        self.headers.get(name).and_then(|v| v.to_str().ok())
+    }
+
+    /// The body as the client wrote it, before any `Content-Encoding`:
+    /// `gzip` is undone (Smithy's `@requestCompression`), `identity` is
+    /// nothing to undo, and anything else is refused.
+    pub fn decoded_body(&self) -> Result<Cow<'a, [u8]>, ErrorResponse> {
+        let Some(encodings) = self.header("content-encoding") else {
+            return Ok(Cow::Borrowed(self.body));
+        };
+        let mut body = Cow::Borrowed(self.body);
+        // Codings are listed in the order they were applied.
+        for coding in encodings.rsplit(',').map(str::trim) {
+            if coding.eq_ignore_ascii_case("gzip") {
+                body = Cow::Owned(gunzip(&body).map_err(ErrorResponse::serialization)?);
+            } else if !coding.is_empty() && !coding.eq_ignore_ascii_case("identity") {
+                return Err(ErrorResponse::serialization(format!(
+                    "Unsupported Content-Encoding: {coding}"
+                )));
+            }
+        }
+        Ok(body)
+    }
+}
+
+fn gunzip(body: &[u8]) -> Result<Vec<u8>, String> {
+    let mut out = Vec::new();
+    let mut reader = GzDecoder::new(body).take(MAX_DECODED_BODY as u64 + 1);
+    reader
+        .read_to_end(&mut out)
+        .map_err(|e| format!("Could not decompress the gzip body: {e}"))?;
+    if out.len() > MAX_DECODED_BODY {
+        return Err(format!(
+            "The decompressed body is larger than {MAX_DECODED_BODY} bytes"
+        ));
+    }
+    Ok(out)
+}
+
+/// Facts about the request that are not part of its input, filled in by the
+/// transport: who called and where (from the SigV4 credential scope, or the
+/// transport's defaults), and the id the response carries.
+#[derive(Clone, Debug)]
+pub struct RequestContext {
+    /// The 12-digit account the caller acts in.
+    pub account_id: String,
+    pub region: String,
+    pub request_id: String,
+}
+
+impl Default for RequestContext {
+    /// AWS's documentation account and first Region.
+    fn default() -> Self {
+        Self {
+            account_id: "123456789012".into(),
+            region: "us-east-1".into(),
+            request_id: String::new(),
+        }
+    }
+}
