@@ -264,6 +264,7 @@ impl Ir {
             shapes: BTreeMap::new(),
             // Until the service's is known.
             protocol: Protocol::AwsJson1_0,
+            renames: BTreeMap::new(),
         }
         .build(options)
     }
@@ -291,6 +292,8 @@ struct Builder<'m> {
     model: &'m Model,
     shapes: BTreeMap<String, Shape>,
     protocol: Protocol,
+    /// The service's `rename`: shape id → the name it has in the service.
+    renames: BTreeMap<String, String>,
 }
 
 impl<'m> Builder<'m> {
@@ -305,6 +308,7 @@ impl<'m> Builder<'m> {
         let service = self.find_service(options)?;
         let protocol = Protocol::of(service)?;
         self.protocol = protocol;
+        self.renames = service.rename.clone();
         let (_, service_name) = naming::split_id(&service.id);
         let sdk_id = service
             .traits
@@ -607,6 +611,8 @@ impl<'m> Builder<'m> {
     fn shape(&self, id: &str) -> Result<Shape> {
         let shape = self.get("model", id)?;
         let (_, name) = naming::split_id(id);
+        // A shape renamed by the service is known by that name there.
+        let name = self.renames.get(id).map_or(name, String::as_str);
         let traits = &shape.traits;
         let simple = |s| Kind::Simple(s);
         let kind = match shape.kind {
@@ -713,7 +719,7 @@ impl<'m> Builder<'m> {
         Ok(Shape {
             id: id.to_owned(),
             rust_name: naming::type_name(name),
-            static_name: naming::schema_static(id),
+            static_name: naming::schema_static(&format!("{}#{name}", naming::split_id(id).0)),
             kind,
             docs: docs_of(traits),
             sensitive: traits.contains_key("smithy.api#sensitive"),

@@ -34,6 +34,8 @@ pub struct Shape {
     /// (`input`, `output`, `errors`, `operations`, `resources`, `read`, …).
     pub references: BTreeMap<String, Vec<String>>,
     pub version: Option<String>,
+    /// A service's `rename`: shape id → the name it has in the service.
+    pub rename: BTreeMap<String, String>,
 }
 
 #[derive(Debug, Clone)]
@@ -121,6 +123,7 @@ impl From<&AstModel> for Model {
                     traits,
                     references: shape.references,
                     version: shape.version,
+                    rename: shape.rename,
                 };
                 (converted.id.clone(), converted)
             })

@@ -139,9 +139,13 @@ fn test_body(ir: &Ir, test: &ProtocolTest) -> Result<TokenStream, String> {
             let expected = value_expr(ir, &operation.input, &params)?;
             // An awsJson case that gives no body (one about compression,
             // say) is sent with the body a client would write for its params.
+            let compressed = case
+                .get("headers")
+                .and_then(Value::as_object)
+                .is_some_and(|h| h.keys().any(|k| k.eq_ignore_ascii_case("content-encoding")));
             let body = match case.get("body").and_then(Value::as_str) {
                 Some(body) => quote!(#body.as_bytes().to_vec()),
-                None if protocol.uses_target_header() => {
+                None if protocol.uses_target_header() || compressed => {
                     quote!(::smithy_runtime::testing::client_body(headers, &expected))
                 }
                 None => quote!(::std::vec::Vec::new()),
@@ -149,13 +153,14 @@ fn test_body(ir: &Ir, test: &ProtocolTest) -> Result<TokenStream, String> {
             let name = &operation.name;
             Ok(quote! {
                 let headers: &[(&str, &str)] = &#headers;
+                let expected: #input_type = #expected;
+                let body: ::std::vec::Vec<u8> = #body;
                 ::smithy_runtime::testing::check_request_headers(
                     headers,
+                    &body,
                     &[#(#require),*],
                     &[#(#forbid),*],
                 )?;
-                let expected: #input_type = #expected;
-                let body: ::std::vec::Vec<u8> = #body;
                 let request = ::smithy_runtime::testing::CaseRequest::new(#method, #uri, &[#(#query),*], headers, body);
                 let harness = Harness::default();
                 let response = ::smithy_runtime::testing::block_on(crate::dispatch(

@@ -77,12 +77,18 @@ fn body_of(shape: &'static Shape) -> Body {
     if let Some(payload) = members.iter().find(|m| m.http == Binding::Payload) {
         return Body::Payload(payload);
     }
-    if members.iter().any(|m| m.http == Binding::Body) {
+    // A structure with no members at all is an empty document, `{}`; one
+    // whose members are all bound elsewhere (or no input, `Unit`) has no
+    // body.
+    let empty_structure = members.is_empty() && shape.id != UNIT;
+    if empty_structure || members.iter().any(|m| m.http == Binding::Body) {
         Body::Document
     } else {
         Body::Empty
     }
 }
+
+const UNIT: &str = "smithy.api#Unit";
 
 /// The media type of a payload of `shape`.
 fn payload_media_type(shape: &Shape) -> &'static str {
@@ -119,6 +125,12 @@ fn check_content_type(input: &'static Shape, request: &Request<'_>) -> Result<()
     }
     let sent = request.header("content-type").map(essence);
     let expected = media_type_of(input);
+    // A blob payload of no declared type may be anything.
+    if let Body::Payload(member) = body_of(input) {
+        if member.target.media_type.is_none() && matches!(member.target.kind, Kind::Blob) {
+            return Ok(());
+        }
+    }
     let fine = match (sent, expected) {
         (None, None) => true,
         // A client with nothing to send may leave the type out.
@@ -454,7 +466,9 @@ fn message(status: u16, shape: &'static Shape, value: Value) -> Result<HttpRespo
             Binding::Label | Binding::Query(_) | Binding::QueryParams => {}
         }
     }
-    if let Body::Document = body_of(shape) {
+    // Answers without a payload member are JSON documents, `{}` when every
+    // member is bound elsewhere.
+    if !matches!(body_of(shape), Body::Payload(_)) && shape.id != UNIT {
         response.body = serde_json::to_vec(&document).map_err(|e| e.to_string())?;
         response
             .headers

@@ -168,6 +168,9 @@ pub(super) fn write(value: &Value, member: &Member, location: Location) -> Optio
         }
         (_, Value::String(text)) => text.clone(),
         (_, Value::Bool(flag)) => flag.to_string(),
+        // The shortest text that reads back as the same `f32`, not the
+        // `f64` it was widened to.
+        (Kind::Float, Value::Number(n)) => (n.as_f64()? as f32).to_string(),
         (_, Value::Number(n)) => n.to_string(),
         _ => return None,
     })
