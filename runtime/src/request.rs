@@ -42,6 +42,18 @@ impl<'a> Request<'a> {
         self.headers.get(name).and_then(|v| v.to_str().ok())
     }
 
+    /// Every value of a repeated header, joined as one list (`a, b`), as
+    /// HTTP allows; `None` when it is absent or none is text.
+    pub fn header_list(&self, name: &str) -> Option<String> {
+        let values: Vec<&str> = self
+            .headers
+            .get_all(name)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .collect();
+        (!values.is_empty()).then(|| values.join(", "))
+    }
+
     /// The body as the client wrote it, before any `Content-Encoding`:
     /// `gzip` is undone (Smithy's `@requestCompression`), `identity` is
     /// nothing to undo, and anything else is refused.

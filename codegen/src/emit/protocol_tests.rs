@@ -129,6 +129,20 @@ fn test_body(ir: &Ir, test: &ProtocolTest) -> Result<TokenStream, String> {
                     }
                 }
             }
+            let compressed = case
+                .get("headers")
+                .and_then(Value::as_object)
+                .is_some_and(|h| h.keys().any(|k| k.eq_ignore_ascii_case("content-encoding")));
+            // Likewise a restJson1 case about hosts or compression leaves
+            // out the `Content-Type` every client sends with a body.
+            let media_type = case.get("bodyMediaType").and_then(Value::as_str);
+            let has_content_type = headers
+                .iter()
+                .any(|(k, _)| k.eq_ignore_ascii_case("content-type"));
+            if !has_content_type && (media_type.is_some() || compressed) {
+                let media_type = media_type.unwrap_or(protocol.content_type());
+                headers.push(("Content-Type".into(), media_type.to_owned()));
+            }
             let headers = pairs_expr(&headers);
             let require = strings(case.get("requireHeaders"));
             let forbid = strings(case.get("forbidHeaders"));
@@ -139,10 +153,6 @@ fn test_body(ir: &Ir, test: &ProtocolTest) -> Result<TokenStream, String> {
             let expected = value_expr(ir, &operation.input, &params)?;
             // An awsJson case that gives no body (one about compression,
             // say) is sent with the body a client would write for its params.
-            let compressed = case
-                .get("headers")
-                .and_then(Value::as_object)
-                .is_some_and(|h| h.keys().any(|k| k.eq_ignore_ascii_case("content-encoding")));
             let body = match case.get("body").and_then(Value::as_str) {
                 Some(body) => quote!(#body.as_bytes().to_vec()),
                 None if protocol.uses_target_header() || compressed => {

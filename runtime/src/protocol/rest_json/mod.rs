@@ -209,6 +209,11 @@ fn read_payload(body: &[u8], member: &'static Member) -> Result<Option<Value>, E
         _ => {
             let mut value = parse_body(body)?;
             if let Value::Object(object) = &mut value {
+                // An empty structure is how clients write an unset one
+                // (Smithy's `RestJsonHttpWithEmptyStructurePayload`).
+                if object.is_empty() && matches!(shape.kind, Kind::Structure(_)) {
+                    return Ok(None);
+                }
                 from_json_names(object, shape);
             }
             value
@@ -241,20 +246,10 @@ fn read_bound(
             read_many(&values, member, Location::Query)?
         }
         Binding::QueryParams => read_query_params(call, member)?,
-        Binding::Header(name) => {
-            let values: Vec<&str> = call
-                .request
-                .headers
-                .get_all(name)
-                .iter()
-                .filter_map(|v| v.to_str().ok())
-                .collect();
-            if values.is_empty() {
-                None
-            } else {
-                read_header(&values.join(", "), member)?
-            }
-        }
+        Binding::Header(name) => match call.request.header_list(name) {
+            Some(text) => read_header(&text, member)?,
+            None => None,
+        },
         Binding::PrefixHeaders(prefix) => read_prefix_headers(call, member, prefix, shape)?,
     })
 }
@@ -370,14 +365,10 @@ fn read_prefix_headers(
         {
             continue;
         }
-        let values: Vec<&str> = call
-            .request
-            .headers
-            .get_all(name)
-            .iter()
-            .filter_map(|v| v.to_str().ok())
-            .collect();
-        if let Some(value) = read_header(&values.join(", "), entry)? {
+        let Some(text) = call.request.header_list(name) else {
+            continue;
+        };
+        if let Some(value) = read_header(&text, entry)? {
             map.insert(name[prefix.len()..].to_owned(), value);
         }
     }
