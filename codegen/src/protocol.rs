@@ -47,6 +47,15 @@ impl Protocol {
             .map_or("", |(id, _)| id)
     }
 
+    /// The protocol's name in prose: the awsJson versions share one, as
+    /// they share everything but their media type and error names.
+    pub fn family(self) -> &'static str {
+        match self {
+            Protocol::AwsJson1_0 | Protocol::AwsJson1_1 => "awsJson",
+            Protocol::RestJson1 => "restJson1",
+        }
+    }
+
     /// The variant of `smithy_runtime::Protocol` generated code names.
     pub fn runtime_variant(self) -> &'static str {
         match self {

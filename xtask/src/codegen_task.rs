@@ -16,6 +16,10 @@ pub const CHECKED_IN: &[(&str, &str)] = &[
         "examples/greeter/model/greeter.smithy",
         "examples/greeter/api",
     ),
+    (
+        "examples/bookshelf/model/bookshelf.smithy",
+        "examples/bookshelf/api",
+    ),
 ];
 
 pub fn run(args: &[String]) -> Result<(), String> {

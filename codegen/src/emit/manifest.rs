@@ -22,7 +22,7 @@ name = "{name}"
 version = "0.1.0"
 edition = "2021"
 publish = false
-description = "Types, validation and awsJson dispatch for {service}"
+description = "Types, validation and {protocol} dispatch for {service}"
 {workspace}
 [features]
 # Deserialize outputs and errors too, as a client does. The service only
@@ -39,6 +39,7 @@ serde_json = "1"
 "#,
         name = ir.service.crate_name,
         service = ir.service.id,
+        protocol = ir.service.protocol.family(),
         runtime = runtime_dependency(&options.runtime),
     )
 }

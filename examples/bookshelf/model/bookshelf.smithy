@@ -1,0 +1,118 @@
+$version: "2"
+
+namespace example.bookshelf
+
+use aws.protocols#restJson1
+
+/// Books on shelves, over restJson1: labels, query parameters, headers, a
+/// structure payload and a blob payload.
+@restJson1
+service Bookshelf {
+    version: "2026-12-07"
+    operations: [GetBook, PutBook, GetCover]
+}
+
+/// One book of a shelf.
+@readonly
+@http(method: "GET", uri: "/shelves/{shelf}/books/{bookId}")
+operation GetBook {
+    input := {
+        @required
+        @httpLabel
+        shelf: ShelfName
+
+        @required
+        @httpLabel
+        bookId: String
+
+        /// Which edition; the latest when absent.
+        @httpQuery("edition")
+        @range(min: 1)
+        edition: Integer
+
+        /// Who asks, for the shelf's log.
+        @httpHeader("X-Reader")
+        reader: String
+    }
+
+    output := {
+        @required
+        title: String
+
+        @required
+        edition: Integer
+
+        /// The version of the book's record.
+        @httpHeader("ETag")
+        etag: String
+    }
+
+    errors: [NoSuchBook]
+}
+
+/// Puts a book on a shelf, replacing what was there.
+@idempotent
+@http(method: "PUT", uri: "/shelves/{shelf}/books/{bookId}", code: 201)
+operation PutBook {
+    input := {
+        @required
+        @httpLabel
+        shelf: ShelfName
+
+        @required
+        @httpLabel
+        bookId: String
+
+        @required
+        @httpPayload
+        book: Book
+    }
+
+    output := {
+        /// Where the book is now.
+        @httpHeader("Location")
+        location: String
+    }
+}
+
+/// A cover image, by its key (which may hold slashes).
+@readonly
+@http(method: "GET", uri: "/covers/{key+}")
+operation GetCover {
+    input := {
+        @required
+        @httpLabel
+        key: String
+    }
+
+    output := {
+        @required
+        @httpPayload
+        image: Png
+    }
+
+    errors: [NoSuchBook]
+}
+
+@length(min: 3, max: 32)
+@pattern("^[a-z][a-z0-9-]*$")
+string ShelfName
+
+structure Book {
+    @required
+    @length(min: 1, max: 200)
+    title: String
+
+    @range(min: 1)
+    edition: Integer = 1
+}
+
+@mediaType("image/png")
+blob Png
+
+/// No such book, or no such cover.
+@error("client")
+@httpError(404)
+structure NoSuchBook {
+    message: String
+}
