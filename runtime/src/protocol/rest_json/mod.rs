@@ -418,7 +418,9 @@ fn message(status: u16, shape: &'static Shape, value: Value) -> Result<HttpRespo
             continue;
         };
         match member.http {
-            Binding::Body => {
+            // Labels and query parameters are request bindings: in an
+            // answer such a member is an ordinary body member.
+            Binding::Body | Binding::Label | Binding::Query(_) | Binding::QueryParams => {
                 document.insert(
                     member.json_name().to_owned(),
                     to_json_names(value, member.target),
@@ -454,7 +456,6 @@ fn message(status: u16, shape: &'static Shape, value: Value) -> Result<HttpRespo
                     );
                 }
             }
-            Binding::Label | Binding::Query(_) | Binding::QueryParams => {}
         }
     }
     // Answers without a payload member are JSON documents, `{}` when every
