@@ -101,7 +101,7 @@ impl ErrorResponse {
 
     /// The request's `Content-Type` is not the operation's (HTTP binding
     /// protocols).
-    pub fn unsupported_media_type_415() -> Self {
+    pub fn wrong_content_type() -> Self {
         Self::framework(
             415,
             FRAMEWORK_SERVICE,

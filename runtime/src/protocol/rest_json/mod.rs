@@ -141,7 +141,7 @@ fn check_content_type(input: &'static Shape, request: &Request<'_>) -> Result<()
     if fine {
         Ok(())
     } else {
-        Err(ErrorResponse::unsupported_media_type_415())
+        Err(ErrorResponse::wrong_content_type())
     }
 }
 
