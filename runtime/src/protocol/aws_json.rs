@@ -70,22 +70,20 @@ pub(super) fn input<I: DeserializeOwned>(call: &Call<'_>) -> Result<I, ErrorResp
 
 /// An operation without output answers with no payload at all (the
 /// Content-Type still says what the protocol is); an empty structure is `{}`.
-pub(super) fn output<O: Serialize + 'static>(protocol: Protocol, output: &O) -> HttpResponse {
+pub(super) fn output<O: Serialize + 'static>(
+    protocol: Protocol,
+    output: &O,
+) -> Result<HttpResponse, String> {
     let body = if std::any::TypeId::of::<O>() == std::any::TypeId::of::<Unit>() {
         Vec::new()
     } else {
         // Most answers fit; growing a vector from empty copies it several
-        // times over. Our types always serialize: their maps have string keys.
+        // times over.
         let mut body = Vec::with_capacity(512);
-        if let Err(why) = serde_json::to_writer(&mut body, output) {
-            return Protocol::error(
-                protocol,
-                &ErrorResponse::internal(format!("Could not write the response: {why}")),
-            );
-        }
+        serde_json::to_writer(&mut body, output).map_err(|e| e.to_string())?;
         body
     };
-    HttpResponse::new(200, body).with_content_type(content_type(protocol))
+    Ok(HttpResponse::new(200, body).with_content_type(content_type(protocol)))
 }
 
 pub(super) fn error(protocol: Protocol, error: &ErrorResponse) -> HttpResponse {

@@ -67,7 +67,7 @@ impl Protocol {
         output: &O,
     ) -> HttpResponse {
         let written = match self {
-            Protocol::AwsJson1_0 | Protocol::AwsJson1_1 => Ok(aws_json::output(self, output)),
+            Protocol::AwsJson1_0 | Protocol::AwsJson1_1 => aws_json::output(self, output),
             Protocol::RestJson1 => rest_json::output(operation, output),
         };
         let mut response = match written {
