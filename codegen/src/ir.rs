@@ -13,6 +13,7 @@ use crate::naming;
 use crate::Options;
 
 mod defaults;
+mod protocol_tests;
 pub use defaults::{DefaultValue, MemberDefault};
 
 /// Standard names generated code uses bare when no model type shadows them.
@@ -60,8 +61,11 @@ pub struct ProtocolTest {
     /// The operation the case goes through.
     pub operation: String,
     pub kind: TestKind,
-    /// The case as the model writes it (`params`, `headers`, `body`, …).
+    /// The case as the model writes it (`params`, `headers`, `body`, …),
+    /// its parameters filled in.
     pub case: Value,
+    /// Which of its `testParameters` sets a malformed-request case is.
+    pub set: Option<usize>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -72,6 +76,10 @@ pub enum TestKind {
     Response,
     /// `@httpResponseTests` on an error shape: `params` as that error.
     Error(String),
+    /// `@httpMalformedRequestTests`, one per parameter set: a request the
+    /// service must refuse, before any handler runs, with the `response`
+    /// the case describes.
+    Malformed,
 }
 
 #[derive(Debug)]
@@ -379,7 +387,7 @@ impl<'m> Builder<'m> {
             }
         }
         let protocol_tests = if options.protocol_tests {
-            self.protocol_tests(&operations, protocol)
+            protocol_tests::select(self.model, &operations, protocol)
         } else {
             Vec::new()
         };
@@ -404,73 +412,6 @@ impl<'m> Builder<'m> {
         };
         check_names(&ir)?;
         Ok(ir)
-    }
-
-    /// The cases of `@httpRequestTests` and `@httpResponseTests` for this
-    /// service's protocol that apply to servers (`appliesTo` absent or
-    /// `"server"`). An error's cases go through the first operation (by
-    /// name) that can return it.
-    fn protocol_tests(&self, operations: &[Operation], protocol: Protocol) -> Vec<ProtocolTest> {
-        let protocol_id = protocol.trait_id();
-        let cases = |shape: &model::Shape, kind: &str| -> Vec<Value> {
-            let Some(Value::Array(cases)) = shape.traits.get(kind) else {
-                return Vec::new();
-            };
-            cases
-                .iter()
-                .filter(|case| case.get("protocol").and_then(Value::as_str) == Some(protocol_id))
-                .filter(|case| {
-                    matches!(
-                        case.get("appliesTo").and_then(Value::as_str),
-                        None | Some("server")
-                    )
-                })
-                .cloned()
-                .collect()
-        };
-        let id_of = |case: &Value| {
-            case.get("id")
-                .and_then(Value::as_str)
-                .unwrap_or_default()
-                .to_owned()
-        };
-        let mut tests = Vec::new();
-        let mut errors_done = BTreeSet::new();
-        for operation in operations {
-            let Some(shape) = self.model.shape(&operation.id) else {
-                continue;
-            };
-            for (trait_id, kind) in [
-                ("smithy.test#httpRequestTests", TestKind::Request),
-                ("smithy.test#httpResponseTests", TestKind::Response),
-            ] {
-                for case in cases(shape, trait_id) {
-                    tests.push(ProtocolTest {
-                        id: id_of(&case),
-                        operation: operation.name.clone(),
-                        kind: kind.clone(),
-                        case,
-                    });
-                }
-            }
-            for error in &operation.errors {
-                if !errors_done.insert(error.clone()) {
-                    continue;
-                }
-                let Some(shape) = self.model.shape(error) else {
-                    continue;
-                };
-                for case in cases(shape, "smithy.test#httpResponseTests") {
-                    tests.push(ProtocolTest {
-                        id: id_of(&case),
-                        operation: operation.name.clone(),
-                        kind: TestKind::Error(error.clone()),
-                        case,
-                    });
-                }
-            }
-        }
-        tests
     }
 
     fn find_service(&self, options: &Options) -> Result<&'m model::Shape> {

@@ -160,6 +160,19 @@ impl Recorder {
     }
 }
 
+impl Recorder {
+    /// Fails if a handler ran: a malformed request must be refused before.
+    pub fn assert_refused(&self, response: &HttpResponse) -> Result<(), String> {
+        match lock(&self.received).take() {
+            None => Ok(()),
+            Some((operation, input)) => Err(format!(
+                "{operation} ran with\n{input}\nand the service answered {}",
+                describe(response)
+            )),
+        }
+    }
+}
+
 fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     mutex
         .lock()
@@ -176,6 +189,9 @@ pub struct ExpectedResponse<'a> {
     pub body: Option<&'a str>,
     /// The body is JSON and compared as JSON (`bodyMediaType`).
     pub json: bool,
+    /// A regular expression the body's `message` must match (a malformed
+    /// request case's `messageRegex`).
+    pub message_regex: Option<&'a str>,
 }
 
 /// Compares a response with a case's expectations.
@@ -224,10 +240,13 @@ pub fn check_response(
     {
         return Err(format!("header {name} must not be sent"));
     }
+    let actual = String::from_utf8_lossy(&response.body);
+    if let Some(pattern) = expected.message_regex {
+        check_message(&actual, pattern)?;
+    }
     let Some(body) = expected.body else {
         return Ok(());
     };
-    let actual = String::from_utf8_lossy(&response.body);
     let same = if expected.json {
         match (
             serde_json::from_str::<Value>(&actual),
@@ -244,6 +263,20 @@ pub fn check_response(
         Ok(())
     } else {
         Err(format!("body {actual}\nwhere the case expects {body}"))
+    }
+}
+
+fn check_message(body: &str, pattern: &str) -> Result<(), String> {
+    let regex = regex::Regex::new(pattern)
+        .map_err(|e| format!("the case's messageRegex does not compile: {e}"))?;
+    let message = serde_json::from_str::<Value>(body)
+        .ok()
+        .and_then(|v| v.get("message").and_then(Value::as_str).map(str::to_owned))
+        .ok_or_else(|| format!("the body has no message: {body}"))?;
+    if regex.is_match(&message) {
+        Ok(())
+    } else {
+        Err(format!("message {message:?} does not match {pattern:?}"))
     }
 }
 

@@ -5,7 +5,7 @@
 //! `target/protocol-tests/`, a workspace of their own, so builds are reused
 //! between runs; nothing of Smithy's package is kept in the repository.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -52,7 +52,9 @@ pub fn run(args: &[String]) -> Result<(), String> {
     let out = root.join("target/protocol-tests");
     let mut crates = Vec::new();
     let mut failures = Vec::new();
-    for (service, protocol) in served_services(&loaded) {
+    let services = served_services(&loaded);
+    for (service, protocol, _) in &services {
+        let (service, protocol) = (service.clone(), *protocol);
         let options = Options {
             service: Some(service.clone()),
             runtime: codegen::Runtime::Path(root.join("runtime").display().to_string()),
@@ -145,17 +147,20 @@ pub fn run(args: &[String]) -> Result<(), String> {
             }
         }
     }
-    for (protocol, total) in server_cases(&loaded) {
-        let passed = passed.get(protocol).copied().unwrap_or(0);
-        println!("{protocol}: {passed}/{total} server cases passed");
+    let mut totals: BTreeMap<&str, usize> = BTreeMap::new();
+    for (service, suite, protocol) in &services {
+        *totals.entry(suite).or_default() += server_cases(&model, service, protocol);
     }
-    for protocol in ["restJson1", "restJson1 validation"] {
-        let passed = passed.get(protocol).copied().unwrap_or(0);
-        let total = generated.get(protocol).copied().unwrap_or(0);
-        println!(
-            "{protocol}: {passed}/{total} server cases passed (request and response cases; \
-             malformed-request cases are not generated yet)"
-        );
+    for (suite, total) in &totals {
+        let passed = passed.get(suite).copied().unwrap_or(0);
+        println!("{suite}: {passed}/{total} server cases passed");
+        let generated = generated.get(suite).copied().unwrap_or(0);
+        if generated != *total {
+            failures.push((
+                (*suite).to_owned(),
+                format!("{generated} cases were generated where the package has {total}"),
+            ));
+        }
     }
     for (case, what) in &rest_failures {
         println!("  FAIL (not yet counted against the run) {case}: {what}");
@@ -169,8 +174,9 @@ struct Crate {
     cases: Vec<String>,
 }
 
-/// The restJson1 services whose cases test a server; the API Gateway and
-/// Glacier services beside them test customizations of AWS's clients.
+/// The restJson1 services whose cases test a server, with their suite's
+/// name; the API Gateway and Glacier services beside them test
+/// customizations of AWS's clients.
 const REST_JSON_SERVICES: &[(&str, &str)] = &[
     ("aws.protocoltests.restjson#RestJson", "restJson1"),
     (
@@ -179,60 +185,112 @@ const REST_JSON_SERVICES: &[(&str, &str)] = &[
     ),
 ];
 
-/// Services of the model whose server cases are run, with the suite's name.
-fn served_services(model: &codegen::ast::AstModel) -> Vec<(String, &'static str)> {
-    let mut services: Vec<(String, &'static str)> = model
+/// Services of the model whose server cases are run: id, suite name and
+/// protocol (as `aws.protocols` names it).
+fn served_services(model: &codegen::ast::AstModel) -> Vec<(String, &'static str, &'static str)> {
+    let mut services: Vec<_> = model
         .shapes
         .values()
         .filter(|s| s.kind == codegen::ast::ShapeKind::Service)
         .filter_map(|s| {
-            let protocol = if s.traits.contains_key("aws.protocols#awsJson1_0") {
-                "awsJson1_0"
-            } else if s.traits.contains_key("aws.protocols#awsJson1_1") {
-                "awsJson1_1"
-            } else {
-                return None;
-            };
-            Some((s.id.clone(), protocol))
+            let protocol = ["awsJson1_0", "awsJson1_1"]
+                .into_iter()
+                .find(|p| s.traits.contains_key(&format!("aws.protocols#{p}")))?;
+            Some((s.id.clone(), protocol, protocol))
         })
         .collect();
     services.extend(
         REST_JSON_SERVICES
             .iter()
             .filter(|(id, _)| model.shapes.contains_key(*id))
-            .map(|(id, suite)| ((*id).to_owned(), *suite)),
+            .map(|(id, suite)| ((*id).to_owned(), *suite, "restJson1")),
     );
     services
 }
 
-/// Every case of the package for an awsJson protocol that applies to
-/// servers, by protocol: the T of `N/T`, counted from the model rather than
-/// from what was generated.
-fn server_cases(model: &codegen::ast::AstModel) -> BTreeMap<&'static str, usize> {
-    let mut counts = BTreeMap::from([("awsJson1_0", 0), ("awsJson1_1", 0)]);
-    let shapes = model.shapes.values();
-    let traits = shapes.flat_map(|shape| {
-        [
-            "smithy.test#httpRequestTests",
-            "smithy.test#httpResponseTests",
-        ]
-        .into_iter()
-        .filter_map(|name| shape.traits.get(name)?.as_array())
-    });
-    for case in traits.flatten() {
-        let protocol = match case.get("protocol").and_then(|p| p.as_str()) {
-            Some("aws.protocols#awsJson1_0") => "awsJson1_0",
-            Some("aws.protocols#awsJson1_1") => "awsJson1_1",
-            _ => continue,
+/// Every case of the package that applies to a server of `service` under
+/// `protocol`, counted from the model rather than from what was generated:
+/// the T of `N/T`. Request and response cases of its operations, response
+/// cases of the errors they (or the service) declare, and one case per
+/// parameter set of each malformed-request case.
+fn server_cases(model: &Model, service: &str, protocol: &str) -> usize {
+    let protocol_id = format!("aws.protocols#{protocol}");
+    let applies = |case: &&serde_json::Value| {
+        case.get("protocol").and_then(|p| p.as_str()) == Some(protocol_id.as_str())
+            && matches!(
+                case.get("appliesTo").and_then(|a| a.as_str()),
+                None | Some("server")
+            )
+    };
+    let cases = |id: &str, trait_id: &str| -> Vec<serde_json::Value> {
+        let Some(shape) = model.shape(id) else {
+            return Vec::new();
         };
-        if matches!(
-            case.get("appliesTo").and_then(|a| a.as_str()),
-            None | Some("server")
-        ) {
-            *counts.entry(protocol).or_default() += 1;
-        }
+        shape
+            .traits
+            .get(trait_id)
+            .and_then(|t| t.as_array())
+            .map(|cases| cases.iter().filter(applies).cloned().collect())
+            .unwrap_or_default()
+    };
+    let (operations, errors) = closure(model, service);
+    let mut total = 0;
+    for operation in &operations {
+        total += cases(operation, "smithy.test#httpRequestTests").len();
+        total += cases(operation, "smithy.test#httpResponseTests").len();
+        total += cases(operation, "smithy.test#httpMalformedRequestTests")
+            .iter()
+            .map(|case| {
+                let sets = case
+                    .get("testParameters")
+                    .and_then(|p| p.as_object())
+                    .and_then(|p| p.values().filter_map(|v| v.as_array()).map(Vec::len).min());
+                sets.unwrap_or(1)
+            })
+            .sum::<usize>();
     }
-    counts
+    for error in &errors {
+        total += cases(error, "smithy.test#httpResponseTests").len();
+    }
+    total
+}
+
+/// The operations a service reaches (through its resources too) and the
+/// errors they or the service declare.
+fn closure(model: &Model, service: &str) -> (BTreeSet<String>, BTreeSet<String>) {
+    const OPERATIONS: &[&str] = &[
+        "operations",
+        "collectionOperations",
+        "create",
+        "put",
+        "read",
+        "update",
+        "delete",
+        "list",
+    ];
+    let mut operations = BTreeSet::new();
+    let mut errors = BTreeSet::new();
+    let mut pending = vec![service.to_owned()];
+    let mut seen = BTreeSet::new();
+    while let Some(id) = pending.pop() {
+        if !seen.insert(id.clone()) {
+            continue;
+        }
+        let Some(shape) = model.shape(&id) else {
+            continue;
+        };
+        errors.extend(shape.reference("errors").iter().cloned());
+        for relation in OPERATIONS {
+            for operation in shape.reference(relation) {
+                operations.insert(operation.clone());
+                if let Some(op) = model.shape(operation) {
+                    errors.extend(op.reference("errors").iter().cloned());
+                }
+            }
+        }
+        pending.extend(shape.reference("resources").iter().cloned());
+    }
+    (operations, errors)
 }
 
 /// The test functions of a generated `protocol_tests.rs`.

@@ -44,7 +44,8 @@ pub fn protocol_tests_rs(ir: &Ir) -> TokenStream {
     );
     quote! {
         #![doc = #doc]
-        //! from the model's `@httpRequestTests` and `@httpResponseTests`.
+        //! from the model's `@httpRequestTests`, `@httpResponseTests` and
+        //! `@httpMalformedRequestTests` (one test per parameter set).
         use ::std::future::Future;
         use ::std::marker::Send;
         use ::std::result::Result;
@@ -88,13 +89,18 @@ fn test_fn(ir: &Ir, test: &ProtocolTest) -> TokenStream {
 }
 
 /// `request_aws_json11_serialize_string_shapes`: one id may name both a
-/// request and a response case, so the kind leads.
+/// request and a response case, so the kind leads; a malformed-request
+/// case's parameter sets are numbered from 0.
 fn test_name(test: &ProtocolTest) -> String {
     let kind = match test.kind {
         TestKind::Request => "request",
         TestKind::Response | TestKind::Error(_) => "response",
+        TestKind::Malformed => "malformed",
     };
-    format!("{kind}_{}", test.id.to_snake_case())
+    match test.set {
+        Some(set) => format!("{kind}_{}_{set}", test.id.to_snake_case()),
+        None => format!("{kind}_{}", test.id.to_snake_case()),
+    }
 }
 
 fn test_body(ir: &Ir, test: &ProtocolTest) -> Result<TokenStream, String> {
@@ -198,6 +204,7 @@ fn test_body(ir: &Ir, test: &ProtocolTest) -> Result<TokenStream, String> {
                 ::smithy_runtime::testing::check_response(&response, &#expected)
             })
         }
+        TestKind::Malformed => Ok(malformed_body(case)),
         TestKind::Error(error) => {
             let error_type = rust_type(ir, error, Module::Other);
             let value = value_expr(ir, error, &params)?;
@@ -210,6 +217,65 @@ fn test_body(ir: &Ir, test: &ProtocolTest) -> Result<TokenStream, String> {
                 ::smithy_runtime::testing::check_response(&response, &#expected)
             })
         }
+    }
+}
+
+/// A malformed request goes through `dispatch` like a request case's, but
+/// no handler may see it, and the answer must be the case's `response`.
+fn malformed_body(case: &Value) -> TokenStream {
+    let request = case.get("request").cloned().unwrap_or_default();
+    let method = request
+        .get("method")
+        .and_then(Value::as_str)
+        .unwrap_or("POST");
+    let uri = request.get("uri").and_then(Value::as_str).unwrap_or("/");
+    let headers = pairs_expr(&string_pairs(request.get("headers")));
+    let query = strings(request.get("queryParams"));
+    let body = request.get("body").and_then(Value::as_str).unwrap_or("");
+    let response = case.get("response").cloned().unwrap_or_default();
+    let status = response.get("code").and_then(Value::as_u64).unwrap_or(400) as u16;
+    let expected_headers = pairs_expr(&string_pairs(response.get("headers")));
+    let expected_body = response.get("body");
+    let json = expected_body
+        .and_then(|b| b.get("mediaType"))
+        .and_then(Value::as_str)
+        .is_some_and(|t| t.contains("json"));
+    let assertion = expected_body.and_then(|b| b.get("assertion"));
+    let contents = match assertion
+        .and_then(|a| a.get("contents"))
+        .and_then(Value::as_str)
+    {
+        Some(contents) => quote!(Some(#contents)),
+        None => quote!(None),
+    };
+    let message_regex = match assertion
+        .and_then(|a| a.get("messageRegex"))
+        .and_then(Value::as_str)
+    {
+        Some(regex) => quote!(Some(#regex)),
+        None => quote!(None),
+    };
+    quote! {
+        let headers: &[(&str, &str)] = &#headers;
+        let request = ::smithy_runtime::testing::CaseRequest::new(
+            #method, #uri, &[#(#query),*], headers, #body.as_bytes().to_vec(),
+        );
+        let harness = Harness::default();
+        let response = ::smithy_runtime::testing::block_on(crate::dispatch(
+            &harness,
+            &RequestContext::default(),
+            request.request(),
+        ));
+        harness.0.assert_refused(&response)?;
+        ::smithy_runtime::testing::check_response(&response, &::smithy_runtime::testing::ExpectedResponse {
+            status: #status,
+            headers: &#expected_headers,
+            require_headers: &[],
+            forbid_headers: &[],
+            body: #contents,
+            json: #json,
+            message_regex: #message_regex,
+        })
     }
 }
 
@@ -234,6 +300,7 @@ fn expected_response(case: &Value) -> TokenStream {
             forbid_headers: &[#(#forbid),*],
             body: #body,
             json: #json,
+            message_regex: None,
         }
     }
 }
