@@ -191,6 +191,9 @@ pub struct Variant<T> {
     pub rust_name: String,
     pub value: T,
     pub docs: Vec<String>,
+    /// `@internal` (or, in an `@enum` trait, the tag `internal`): a value
+    /// the service accepts but does not list in its messages.
+    pub internal: bool,
 }
 
 #[derive(Debug)]
@@ -814,6 +817,7 @@ impl<'m> Builder<'m> {
                 rust_name: naming::variant_name(&member.name),
                 value,
                 docs: docs_of(&member.traits),
+                internal: member.traits.contains_key("smithy.api#internal"),
             });
         }
         let names: Vec<String> = variants.iter().map(|v| v.rust_name.clone()).collect();
@@ -840,10 +844,12 @@ impl<'m> Builder<'m> {
                 .and_then(Value::as_str)
                 .map(to_rustdoc)
                 .unwrap_or_default();
+            let tags = entry.get("tags").and_then(Value::as_array);
             variants.push(Variant {
                 rust_name: naming::variant_name(name),
                 value: value.to_owned(),
                 docs,
+                internal: tags.is_some_and(|tags| tags.iter().any(|t| t == "internal")),
             });
         }
         let names: Vec<String> = variants.iter().map(|v| v.rust_name.clone()).collect();
@@ -871,6 +877,7 @@ impl<'m> Builder<'m> {
                 rust_name: naming::variant_name(&member.name),
                 value,
                 docs: docs_of(&member.traits),
+                internal: member.traits.contains_key("smithy.api#internal"),
             });
         }
         let names: Vec<String> = variants.iter().map(|v| v.rust_name.clone()).collect();

@@ -3,18 +3,34 @@
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
-use crate::schema::Shape;
-use crate::validate::validate;
+use crate::schema::{OperationMeta, Shape};
+use crate::validate::{validate, Wording};
 use crate::ErrorResponse;
 
-/// Parses `body` as the input structure `shape` and deserializes it into `T`.
+/// The shape Smithy defines for servers to report constraint violations.
+pub const SMITHY_VALIDATION: &str = "smithy.framework#ValidationException";
+
+/// Parses `body` as the input of `operation` and deserializes it into `T`.
 ///
 /// An empty body means `{}`, as awsJson allows. Malformed JSON and values of
 /// the wrong type are `SerializationException`s; constraint violations are one
 /// `ValidationException` listing all of them. Input the validator accepted
 /// but `T` cannot read is the service's fault: a 500 `InternalServerError`.
-pub fn decode<T: DeserializeOwned>(body: &[u8], shape: &'static Shape) -> Result<T, ErrorResponse> {
-    decode_value(parse_body(body)?, shape)
+pub fn decode<T: DeserializeOwned>(
+    body: &[u8],
+    operation: &'static OperationMeta,
+) -> Result<T, ErrorResponse> {
+    decode_value(parse_body(body)?, operation.input, wording(operation))
+}
+
+/// An operation that lists `smithy.framework#ValidationException` reports
+/// violations with it, in Smithy's words; any other in AWS's, as a
+/// `ValidationException` of its own.
+pub fn wording(operation: &OperationMeta) -> Wording {
+    match operation.errors.iter().find(|e| e.id == SMITHY_VALIDATION) {
+        Some(shape) => Wording::Smithy(shape),
+        None => Wording::Aws,
+    }
 }
 
 /// A JSON body; empty (or only whitespace) means `{}`.
@@ -31,8 +47,9 @@ pub fn parse_body(body: &[u8]) -> Result<Value, ErrorResponse> {
 pub fn decode_value<T: DeserializeOwned>(
     mut value: Value,
     shape: &'static Shape,
+    wording: Wording,
 ) -> Result<T, ErrorResponse> {
-    validate(&mut value, shape)?;
+    validate(&mut value, shape, wording)?;
     // The validator accepts exactly what `T` reads (a property test of every
     // fixture checks it), so only a generator bug gets here: the caller sent
     // valid input and must not be told otherwise, nor shown serde's words
@@ -44,6 +61,10 @@ pub fn decode_value<T: DeserializeOwned>(
 mod tests {
     use super::*;
     use crate::schema::{Kind, Member};
+
+    fn decode<T: DeserializeOwned>(body: &[u8], shape: &'static Shape) -> Result<T, ErrorResponse> {
+        decode_value(parse_body(body)?, shape, Wording::Aws)
+    }
 
     static STRING: Shape = Shape {
         id: "smithy.api#String",

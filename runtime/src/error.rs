@@ -68,6 +68,20 @@ impl ErrorResponse {
         )
     }
 
+    /// A 400 `smithy.framework#ValidationException` of `shape`, whose body
+    /// (`message` and `fieldList`) the validator wrote.
+    pub fn framework_validation(shape: &'static Shape, body: Map<String, Value>) -> Self {
+        let (namespace, code) = shape.id.split_once('#').unwrap_or(("", shape.id));
+        Self {
+            status: 400,
+            code,
+            namespace,
+            body,
+            query_error: None,
+            shape: Some(shape),
+        }
+    }
+
     /// A 400 `SerializationException`: the body is not JSON of the right shape.
     pub fn serialization(message: impl Into<String>) -> Self {
         Self::framework(

@@ -17,6 +17,9 @@ pub struct Shape {
     /// `@mediaType`: the `Content-Type` of a payload of this shape, and for
     /// strings in headers, that they travel base64-encoded.
     pub media_type: Option<&'static str>,
+    /// For an enum with `@internal` values, the others as messages list
+    /// them (`a, b`); `None` lists every value.
+    pub listed_values: Option<&'static str>,
 }
 
 #[derive(Debug)]
@@ -131,6 +134,7 @@ impl Shape {
         kind: Kind::Structure(&[]),
         sensitive: false,
         media_type: None,
+        listed_values: None,
     };
 
     /// The shape's name without its namespace.

@@ -4,20 +4,15 @@
 //! layer does them: a value of the wrong JSON type is a `SerializationException`
 //! (the first one found is reported), and only a body of the right types is
 //! checked against its constraint traits, where **every** violation is
-//! collected and reported in member order, in AWS's words:
-//!
-//! `2 validation errors detected: Value 'x' at 'windowId' failed to satisfy
-//! constraint: Member must satisfy regular expression pattern: ^mw-…; Value …`
-//!
-//! Paths are lowerCamel member names joined by `.`, with list items written
-//! `filters.1.member` (1-based) and map values `tags.<key>`. The walk also
+//! collected and reported in member order, in AWS's words or Smithy's
+//! ([`Wording`], in `report`). The walk also
 //! removes `null` members (and a union's `__type`), so that "null means
 //! absent" holds for the typed deserialization that follows; that
 //! deserialization must accept whatever passes here, which the generator's
 //! property test (`codegen/tests/compiled/checks.rs`) checks for every
 //! fixture.
 
-use std::fmt::{self, Write};
+use std::fmt::Write;
 
 use serde_json::{Map, Value};
 
@@ -25,104 +20,24 @@ use crate::schema::{Constraints, Kind, Member, Shape};
 use crate::wire::non_finite;
 use crate::{Blob, ErrorResponse, Timestamp};
 
-/// Validates `value` as the input structure `shape`.
-pub fn validate(value: &mut Value, shape: &'static Shape) -> Result<(), ErrorResponse> {
-    let mut report = Report::default();
+mod report;
+
+pub use report::Wording;
+use report::{Broken, Path, Report, Shown};
+
+/// Validates `value` as the input structure `shape`, reporting violations
+/// in `wording`.
+pub fn validate(
+    value: &mut Value,
+    shape: &'static Shape,
+    wording: Wording,
+) -> Result<(), ErrorResponse> {
+    let mut report = Report::new(wording);
     match value {
         Value::Object(object) => check_members(object, shape, &Path::Root, false, &mut report),
         other => report.type_error(&Path::Root, "a JSON object", other),
     }
     report.into_result()
-}
-
-#[derive(Default)]
-struct Report {
-    type_error: Option<String>,
-    violations: Vec<String>,
-}
-
-impl Report {
-    fn type_error(&mut self, path: &Path<'_>, expected: &str, found: &Value) {
-        if self.type_error.is_none() {
-            let found = json_type(found);
-            self.type_error = Some(match path {
-                Path::Root => format!("Expected {expected} as the request body, found {found}"),
-                _ => {
-                    format!("Unexpected value type at '{path}': expected {expected}, found {found}")
-                }
-            });
-        }
-    }
-
-    fn violation(&mut self, path: &Path<'_>, value: Shown<'_>, constraint: fmt::Arguments<'_>) {
-        let mut line = String::from("Value");
-        match value {
-            Shown::Null => line.push_str(" null"),
-            Shown::Redacted => {}
-            Shown::Value(v) => {
-                line.push_str(" '");
-                render(v, &mut line);
-                line.push('\'');
-            }
-        }
-        let _ = write!(
-            line,
-            " at '{path}' failed to satisfy constraint: {constraint}"
-        );
-        self.violations.push(line);
-    }
-
-    fn into_result(self) -> Result<(), ErrorResponse> {
-        if let Some(message) = self.type_error {
-            return Err(ErrorResponse::serialization(message));
-        }
-        match self.violations.len() {
-            0 => Ok(()),
-            1 => Err(ErrorResponse::validation(format!(
-                "1 validation error detected: {}",
-                self.violations[0]
-            ))),
-            n => Err(ErrorResponse::validation(format!(
-                "{n} validation errors detected: {}",
-                self.violations.join("; ")
-            ))),
-        }
-    }
-}
-
-#[derive(Clone, Copy)]
-enum Shown<'a> {
-    Null,
-    Redacted,
-    Value(&'a Value),
-}
-
-/// A member path, built on the stack and only rendered when reported.
-enum Path<'a> {
-    Root,
-    Member(&'a Path<'a>, &'static str),
-    Item(&'a Path<'a>, usize),
-    Key(&'a Path<'a>, &'a str),
-}
-
-impl fmt::Display for Path<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Path::Root => Ok(()),
-            Path::Member(parent, name) => {
-                if !matches!(parent, Path::Root) {
-                    write!(f, "{parent}.")?;
-                }
-                let mut chars = name.chars();
-                if let Some(first) = chars.next() {
-                    write!(f, "{}{}", first.to_lowercase(), chars.as_str())?;
-                }
-                Ok(())
-            }
-            Path::Item(parent, index) => write!(f, "{parent}.{}.member", index + 1),
-            Path::Key(parent, key) => write!(f, "{parent}.{key}"),
-        }
-    }
 }
 
 /// `sensitive` is set inside a `@sensitive` shape: everything it contains is
@@ -146,7 +61,7 @@ fn check_members(
         match object.get_mut(member.name) {
             Some(value) => check_value(value, member, &here, sensitive, report),
             None if member.required => {
-                report.violation(&here, Shown::Null, format_args!("Member must not be null"))
+                report.violation(&here, Shown::Null, Broken::Null)
             }
             None => {}
         }
@@ -169,7 +84,7 @@ fn check_union_keys(
     if !is_member("__type") {
         object.remove("__type");
     }
-    let what = if matches!(path, Path::Root) {
+    let what = if path.is_root() {
         shape.name().to_owned()
     } else {
         format!("'{path}'")
@@ -218,11 +133,7 @@ fn check_value(
                 let here = Path::Item(path, index);
                 if item_value.is_null() {
                     if !sparse {
-                        report.violation(
-                            &here,
-                            Shown::Null,
-                            format_args!("Member must not be null"),
-                        );
+                        report.violation(&here, Shown::Null, Broken::Null);
                     }
                 } else {
                     check_value(item_value, item, &here, sensitive, report);
@@ -240,12 +151,12 @@ fn check_value(
             for (name, entry_value) in object.iter_mut() {
                 let here = Path::Key(path, name);
                 let key_value = Value::String(name.clone());
-                check_constraints(&key_value, key, &here, sensitive, report);
+                check_constraints(&key_value, key, &Path::MapKey(path, name), sensitive, report);
                 if !entry_value.is_null() {
                     check_value(entry_value, entry, &here, sensitive, report);
                 } else if !sparse {
                     // Dense, as lists are: a null is a value the type cannot hold.
-                    report.violation(&here, Shown::Null, format_args!("Member must not be null"));
+                    report.violation(&here, Shown::Null, Broken::Null);
                 }
             }
         }
@@ -268,24 +179,19 @@ fn check_constraints(
     };
     if let Kind::Enum(values) = member.target.kind {
         if value.as_str().is_some_and(|v| !values.contains(&v)) {
-            report.violation(
-                path,
-                shown,
-                format_args!(
-                    "Member must satisfy enum value set: [{}]",
-                    values.join(", ")
-                ),
-            );
+            let listed = member.target.listed_values.map(str::to_owned);
+            let listed = listed.unwrap_or_else(|| values.join(", "));
+            report.violation(path, shown, Broken::Enum(listed));
         }
     }
     if let Kind::IntEnum(values) = member.target.kind {
         if value.as_i64().is_some_and(|v| !values.contains(&v)) {
-            let list: Vec<String> = values.iter().map(i64::to_string).collect();
-            report.violation(
-                path,
-                shown,
-                format_args!("Member must satisfy enum value set: [{}]", list.join(", ")),
-            );
+            let listed = member.target.listed_values.map(str::to_owned);
+            let listed = listed.unwrap_or_else(|| {
+                let list: Vec<String> = values.iter().map(i64::to_string).collect();
+                list.join(", ")
+            });
+            report.violation(path, shown, Broken::Enum(listed));
         }
     }
     let Constraints {
@@ -296,33 +202,19 @@ fn check_constraints(
     } = &member.constraints;
     if let (Some(pattern), Some(text)) = (pattern, value.as_str()) {
         if !pattern.is_match(text) {
-            report.violation(
-                path,
-                shown,
-                format_args!(
-                    "Member must satisfy regular expression pattern: {}",
-                    pattern.source()
-                ),
-            );
+            report.violation(path, shown, Broken::Pattern(pattern.source()));
         }
     }
     if let Some(bounds) = length {
         if let Some(len) = length_of(value, &member.target.kind) {
-            if bounds.min.is_some_and(|min| len < min) {
-                let min = bounds.min.unwrap_or_default();
-                report.violation(
-                    path,
-                    shown,
-                    format_args!("Member must have length greater than or equal to {min}"),
-                );
-            }
-            if bounds.max.is_some_and(|max| len > max) {
-                let max = bounds.max.unwrap_or_default();
-                report.violation(
-                    path,
-                    shown,
-                    format_args!("Member must have length less than or equal to {max}"),
-                );
+            if bounds.min.is_some_and(|min| len < min) || bounds.max.is_some_and(|max| len > max)
+            {
+                let broken = Broken::Length {
+                    length: len,
+                    min: bounds.min,
+                    max: bounds.max,
+                };
+                report.violation(path, shown, broken);
             }
         }
     }
@@ -334,29 +226,22 @@ fn check_constraints(
     };
     // NaN is neither below nor above any bound, as in every IEEE comparison.
     if let (Some(range), Some(number)) = (range, number) {
-        if let Some(min) = range.min.filter(|min| number < min.value) {
-            report.violation(
-                path,
-                shown,
-                format_args!(
-                    "Member must have value greater than or equal to {}",
-                    min.text
-                ),
-            );
-        }
-        if let Some(max) = range.max.filter(|max| number > max.value) {
-            report.violation(
-                path,
-                shown,
-                format_args!("Member must have value less than or equal to {}", max.text),
-            );
+        let below = range.min.is_some_and(|min| number < min.value);
+        let above = range.max.is_some_and(|max| number > max.value);
+        if below || above {
+            let broken = Broken::Range {
+                below,
+                min: range.min.map(|min| min.text),
+                max: range.max.map(|max| max.text),
+            };
+            report.violation(path, shown, broken);
         }
     }
     if *unique_items {
         if let (Value::Array(items), Kind::List { member: item, .. }) = (value, &member.target.kind)
         {
             if has_duplicates(items, item.target) {
-                report.violation(path, shown, format_args!("Member must have unique items"));
+                report.violation(path, shown, Broken::UniqueItems);
             }
         }
     }

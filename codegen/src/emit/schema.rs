@@ -128,9 +128,30 @@ fn shape_static(ir: &Ir, shape: &Shape) -> TokenStream {
     if let Some(media_type) = &shape.media_type {
         fields.push(quote!(media_type: Some(#media_type)));
     }
+    if let Some(listed) = listed_values(&shape.kind) {
+        fields.push(quote!(listed_values: Some(#listed)));
+    }
     quote! {
         pub static #name: Shape = Shape { #(#fields,)* ..Shape::DEFAULT };
     }
+}
+
+/// The values an enum with `@internal` ones lists in messages: the others.
+fn listed_values(kind: &Kind) -> Option<String> {
+    let listed: Vec<String> = match kind {
+        Kind::Enum { variants, .. } if variants.iter().any(|v| v.internal) => variants
+            .iter()
+            .filter(|v| !v.internal)
+            .map(|v| v.value.clone())
+            .collect(),
+        Kind::IntEnum { variants, .. } if variants.iter().any(|v| v.internal) => variants
+            .iter()
+            .filter(|v| !v.internal)
+            .map(|v| v.value.to_string())
+            .collect(),
+        _ => return None,
+    };
+    Some(listed.join(", "))
 }
 
 /// A member literal that spells out only what differs from `Member::DEFAULT`.

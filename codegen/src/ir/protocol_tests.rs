@@ -54,12 +54,13 @@ pub(super) fn select(
         }
         for case in cases(shape, "smithy.test#httpMalformedRequestTests") {
             match parameter_sets(&case) {
-                None => tests.push(ProtocolTest::new(
-                    operation,
-                    TestKind::Malformed,
-                    case,
-                    None,
-                )),
+                // Smithy's own cases write `$$` for a dollar sign whether
+                // they have parameters or not (`RestJsonMalformedPatternReDOSString`),
+                // as generators that format every case with `CodeWriter` read it.
+                None => {
+                    let filled = fill(&case, &Map::new());
+                    tests.push(ProtocolTest::new(operation, TestKind::Malformed, filled, None))
+                }
                 Some(sets) => {
                     for (index, set) in sets.iter().enumerate() {
                         let filled = fill(&case, set);

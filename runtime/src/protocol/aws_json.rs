@@ -65,7 +65,7 @@ pub(super) fn route<'a>(
 }
 
 pub(super) fn input<I: DeserializeOwned>(call: &Call<'_>) -> Result<I, ErrorResponse> {
-    decode(&call.body, call.operation.input)
+    decode(&call.body, call.operation)
 }
 
 /// An operation without output answers with no payload at all (the

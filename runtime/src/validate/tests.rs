@@ -2,7 +2,7 @@
 
 use serde_json::{json, Value};
 
-use super::validate;
+use super::{validate, Wording};
 use crate::schema::{Bounds, Constraints, Kind, Limit, Member, Range, Shape};
 use crate::Pattern;
 
@@ -283,7 +283,7 @@ static SENSITIVE: Shape = shape(
 /// The validated (and cleaned) body, or the error's code and message.
 fn run(shape: &'static Shape, body: Value) -> Result<Value, (&'static str, String)> {
     let mut body = body;
-    match validate(&mut body, shape) {
+    match validate(&mut body, shape, Wording::Aws) {
         Ok(()) => Ok(body),
         Err(e) => Err((e.code, e.message().unwrap_or_default().to_owned())),
     }

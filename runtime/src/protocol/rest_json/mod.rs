@@ -22,7 +22,7 @@ use serde_json::{Map, Value};
 use self::router::Found;
 use self::text::Location;
 use super::{Call, Protocol};
-use crate::decode::{decode_value, parse_body};
+use crate::decode::{decode_value, parse_body, wording};
 use crate::response::ERROR_TYPE;
 use crate::schema::{Binding, Kind, Member, OperationMeta, Shape, TimestampFormat};
 use crate::{ErrorResponse, HttpResponse, Request};
@@ -175,7 +175,7 @@ pub(super) fn input<I: DeserializeOwned>(call: &Call<'_>) -> Result<I, ErrorResp
                 object
             }
             // The validator reports it as it reports any type error.
-            other => return decode_value(other, shape),
+            other => return decode_value(other, shape, wording(call.operation)),
         },
         Body::Payload(member) => {
             let mut input = Map::new();
@@ -190,7 +190,7 @@ pub(super) fn input<I: DeserializeOwned>(call: &Call<'_>) -> Result<I, ErrorResp
             input.insert(member.name.to_owned(), value);
         }
     }
-    decode_value(Value::Object(input), shape)
+    decode_value(Value::Object(input), shape, wording(call.operation))
 }
 
 /// A payload member's value from the whole body; an empty body leaves it
