@@ -4,6 +4,14 @@
 //! `AWSAccountId`); heck turns them into idiomatic Rust (`SsmDocument`,
 //! `aws_account_id`). Names that are Rust keywords get a raw prefix, or a
 //! trailing underscore for the few keywords that cannot be raw.
+//!
+//! Names a user of the crate sees (types, fields, variants, methods) that
+//! collide are an error naming both shapes. Names private to the generated
+//! code (schema and pattern statics, default functions) are made distinct by
+//! [`make_unique`] instead, since real models have such pairs: pinpoint-sms-
+//! voice has both `String` and `__string`.
+
+use std::collections::BTreeSet;
 
 use heck::{ToShoutySnakeCase, ToSnakeCase, ToUpperCamelCase};
 
@@ -45,6 +53,29 @@ pub fn pattern_static(owner: &str) -> String {
         "{}_PATTERN",
         owner.replace(['#', '$', '.'], "_").to_shouty_snake_case()
     )
+}
+
+/// Makes names that share one Rust scope distinct, whatever the order of
+/// the shapes that want them. `names` comes in the order that decides who
+/// keeps a contested name (shape id order, say): a name wanted once is kept;
+/// of a name wanted several times, the first keeps it and each later one
+/// takes the first of `NAME_2`, `NAME_3`… that no one wants as such and no
+/// one has taken yet.
+pub fn make_unique<'a>(names: impl IntoIterator<Item = &'a mut String>) {
+    let names: Vec<&mut String> = names.into_iter().collect();
+    let wanted: BTreeSet<String> = names.iter().map(|name| name.to_string()).collect();
+    let mut taken = BTreeSet::new();
+    for name in names {
+        if taken.insert(name.clone()) {
+            continue;
+        }
+        let numbered = (2..)
+            .map(|n| format!("{name}_{n}"))
+            .find(|candidate| !wanted.contains(candidate) && !taken.contains(candidate))
+            .expect("an unbounded range has a free number");
+        taken.insert(numbered.clone());
+        *name = numbered;
+    }
 }
 
 /// The typed error enum of an operation.
@@ -140,5 +171,40 @@ mod tests {
         assert_eq!(message_path("WindowId"), "windowId");
         assert_eq!(unknown_variant(&["Unknown".into()]), "UnknownValue");
         assert_eq!(crate_name("SSM"), "ssm-api");
+    }
+
+    fn unique(names: &[&str]) -> Vec<String> {
+        let mut names: Vec<String> = names.iter().map(|&n| n.to_owned()).collect();
+        make_unique(&mut names);
+        names
+    }
+
+    #[test]
+    fn shapes_wanting_one_static_are_numbered_in_order() {
+        // pinpoint-sms-voice: `String` and `__string`, in shape id order.
+        let wanted = [
+            schema_static("com.amazonaws.pinpointsmsvoice#String"),
+            schema_static("com.amazonaws.pinpointsmsvoice#__string"),
+        ];
+        assert_eq!(wanted, ["STRING", "STRING"]);
+        assert_eq!(unique(&["STRING", "STRING"]), ["STRING", "STRING_2"]);
+        assert_eq!(unique(&["A", "B", "A", "A"]), ["A", "B", "A_2", "A_3"]);
+    }
+
+    #[test]
+    fn numbered_names_never_take_a_wanted_one() {
+        // `STRING_2` is some shape's own name (`String_2`), even when it comes
+        // after the duplicate that would otherwise have taken it.
+        assert_eq!(
+            unique(&["STRING", "STRING", "STRING_2"]),
+            ["STRING", "STRING_3", "STRING_2"]
+        );
+        assert_eq!(
+            unique(&["X", "X_2", "X", "X_2"]),
+            ["X", "X_2", "X_3", "X_2_2"]
+        );
+        let all = unique(&["A", "A", "A_2", "A_3", "A", "A_2"]);
+        let distinct: BTreeSet<&String> = all.iter().collect();
+        assert_eq!(distinct.len(), all.len(), "{all:?}");
     }
 }

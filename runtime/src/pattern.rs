@@ -4,8 +4,9 @@
 //! carry their own anchors). Most compile with `regex`; the few that use
 //! look-around fall back to `fancy-regex`. AWS's models also carry Java-isms
 //! that neither accepts as written (UTF-16 surrogate pairs such as
-//! `\uD800\uDC00`, octal escapes such as `\037`); [`rust_syntax`] rewrites
-//! those to the code points they mean. The generator checks every pattern
+//! `\uD800\uDC00`, octal escapes such as `\037`, the category `\p{all}`)
+//! and ECMA-262's Annex B quantified look-aheads (`(?!\.)+`); [`rust_syntax`]
+//! rewrites those to what they mean. The generator checks every pattern
 //! before it emits it, so the fallbacks below never see a bad one.
 
 use std::borrow::Cow;
@@ -91,11 +92,24 @@ fn compile(source: &str) -> Compiled {
 /// - octal escapes (`\037`) become hex ones;
 /// - POSIX classes (`\p{Alnum}`, `\p{Print}`) become `[[:alnum:]]`,
 ///   `[[:print:]]` (or `[:alnum:]` inside a class);
+/// - `\p{all}`, Java's category of every character, becomes `\p{Any}`
+///   (and `\P{all}`, which matches nothing, `\P{Any}`). ECMA-262 has no such
+///   property: with the `u` flag `\p{all}` is a syntax error (its name for
+///   it is `Any`), and without it Annex B reads `\p` as a plain `p`, making
+///   `^[\p{all}]*$` accept only the letters `p{al}`, which is not what the
+///   services that wrote it (in Java) enforce;
 /// - in a class, a `-` after a class escape or a range (`[\w-_]`,
-///   `[0-9-_]`) is a literal dash, so it is escaped.
+///   `[0-9-_]`) is a literal dash, so it is escaped;
+/// - a quantified look-ahead (`(?!\.)+`, which ECMA-262 allows in Annex B
+///   and Rust's engines refuse) is zero-width, so ECMA's repetition rules
+///   make it the assertion itself when its minimum is one or more, and
+///   nothing at all when it is zero (`*`, `?`, `{0,n}`).
 pub fn rust_syntax(source: &str) -> Cow<'_, str> {
     let mut out = String::with_capacity(source.len() + 8);
     let mut depth = 0usize;
+    // Open groups outside classes: where each starts in `out`, and whether
+    // it is a look-ahead.
+    let mut groups: Vec<(usize, bool)> = Vec::new();
     // Inside a class: whether the last item can't start a range.
     let mut after_set = false;
     let mut rest = source;
@@ -118,6 +132,10 @@ pub fn rust_syntax(source: &str) -> Cow<'_, str> {
                     } else {
                         r"[\p{L}\p{Nd}]"
                     });
+                    consumed = used;
+                    after_set = true;
+                } else if let Some((negated, used)) = all_category(escape) {
+                    out.push_str(if negated { r"\P{Any}" } else { r"\p{Any}" });
                     consumed = used;
                     after_set = true;
                 } else if let Some((class, negated, used)) = posix_class(escape) {
@@ -143,6 +161,22 @@ pub fn rust_syntax(source: &str) -> Cow<'_, str> {
                             out.push_str(&escape[consumed..=end]);
                             consumed = end + 1;
                         }
+                    }
+                }
+            }
+            '(' if depth == 0 => {
+                let look_ahead = rest.starts_with("(?=") || rest.starts_with("(?!");
+                groups.push((out.len(), look_ahead));
+                out.push('(');
+            }
+            ')' if depth == 0 => {
+                out.push(')');
+                if let Some((start, true)) = groups.pop() {
+                    if let Some((min, used)) = quantifier(&rest[1..]) {
+                        if min == 0 {
+                            out.truncate(start);
+                        }
+                        consumed += used;
                     }
                 }
             }
@@ -197,6 +231,38 @@ fn lone_surrogate(escape: &str) -> Option<(u32, usize)> {
     let hex = escape.strip_prefix("\\u")?.get(..4)?;
     let unit = u32::from_str_radix(hex, 16).ok()?;
     (0xD800..0xE000).contains(&unit).then_some((0xFFFD, 6))
+}
+
+/// Java's `\p{all}` and `\P{all}` → (negated, length).
+fn all_category(escape: &str) -> Option<(bool, usize)> {
+    const LENGTH: usize = r"\p{all}".len();
+    match escape.get(..LENGTH)? {
+        r"\p{all}" => Some((false, LENGTH)),
+        r"\P{all}" => Some((true, LENGTH)),
+        _ => None,
+    }
+}
+
+/// The quantifier at the start of `text`, as ECMA-262 reads one: `*`, `+`,
+/// `?`, `{n}`, `{n,}` or `{n,m}`, then an optional `?` (lazy) → (its
+/// minimum, its length). A `{` that does not make a quantifier is a literal.
+fn quantifier(text: &str) -> Option<(u64, usize)> {
+    let (min, length) = match text.chars().next()? {
+        '*' | '?' => (0, 1),
+        '+' => (1, 1),
+        '{' => {
+            let body = &text[1..text.find('}')?];
+            let (min, max) = body.split_once(',').unwrap_or((body, body));
+            let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+            if !digits(min) || !(max.is_empty() || digits(max)) {
+                return None;
+            }
+            (min.parse().ok()?, body.len() + 2)
+        }
+        _ => return None,
+    };
+    let lazy = usize::from(text[length..].starts_with('?'));
+    Some((min, length + lazy))
 }
 
 /// Java's POSIX classes, `\p{Alnum}` → ("alnum", negated, length).
@@ -328,6 +394,60 @@ mod tests {
             rust_syntax(r"^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$"),
             r"^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$"
         );
+    }
+
+    #[test]
+    fn java_all_category_is_every_character() {
+        // dlm's DescriptionRegex.
+        let any = Pattern::new(r"^[\p{all}]*$");
+        assert!(Pattern::check(any.source()).is_ok());
+        assert_eq!(rust_syntax(any.source()), r"^[\p{Any}]*$");
+        for value in ["", "Daily snapshots", "été\n\t\u{0}\u{10FFFF}", "\u{1F600}{}p"] {
+            assert!(any.is_match(value), "{value:?}");
+        }
+        let outside = Pattern::new(r"^\p{all}{2}$");
+        assert!(outside.is_match("a\u{1F600}"));
+        assert!(!outside.is_match("abc"));
+        // Its complement matches nothing, and a dash after it is literal.
+        let none = Pattern::new(r"^[\P{all}]$");
+        assert!(Pattern::check(none.source()).is_ok());
+        assert!(!none.is_match("x") && !none.is_match(""));
+        assert_eq!(rust_syntax(r"[\p{all}-_]"), r"[\p{Any}\-_]");
+    }
+
+    #[test]
+    fn quantified_look_aheads_are_the_assertion_or_nothing() {
+        // efs's Path: up to four segments, none starting with a dot.
+        let path = Pattern::new(r"^(\/|(\/(?!\.)+[^$#<>;`|&?{}^*/\n]+){1,4})$");
+        assert!(Pattern::check(path.source()).is_ok(), "{:?}", Pattern::check(path.source()));
+        assert_eq!(
+            rust_syntax(path.source()),
+            r"^(\/|(\/(?!\.)[^$#<>;`|&?{}^*/\n]+){1,4})$"
+        );
+        for good in ["/", "/data", "/a/b.c/d/e"] {
+            assert!(path.is_match(good), "{good:?}");
+        }
+        for bad in ["", "/.hidden", "/a/.b", "/a/b/c/d/e", "/a*"] {
+            assert!(!path.is_match(bad), "{bad:?}");
+        }
+        let cases = [
+            // A minimum of one or more: the assertion, once.
+            (r"(?!\.)+x", r"(?!\.)x"),
+            (r"(?=a){2}a", r"(?=a)a"),
+            (r"(?=a){1,}?a", r"(?=a)a"),
+            (r"\((?!\))+", r"\((?!\))"),
+            // A minimum of zero: nothing.
+            (r"a(?=b)*b", "ab"),
+            (r"a(?!(b|c))?b", "ab"),
+            (r"a(?=b){0,3}b", "ab"),
+            // Not a quantified look-ahead: as written.
+            (r"(?=a){x}", r"(?=a){x}"),
+            (r"(a)+(?:b)*[(?=c)+]", r"(a)+(?:b)*[(?=c)+]"),
+            (r"(?<=a)b", r"(?<=a)b"),
+        ];
+        for (source, rust) in cases {
+            assert_eq!(rust_syntax(source), rust, "{source}");
+        }
     }
 
     #[test]

@@ -58,21 +58,35 @@ impl<'a> Request<'a> {
     /// `gzip` is undone (Smithy's `@requestCompression`), `identity` is
     /// nothing to undo, and anything else is refused.
     pub fn decoded_body(&self) -> Result<Cow<'a, [u8]>, ErrorResponse> {
-        let Some(encodings) = self.header("content-encoding") else {
-            return Ok(Cow::Borrowed(self.body));
-        };
-        let mut body = Cow::Borrowed(self.body);
-        // Codings are listed in the order they were applied.
-        for coding in encodings.rsplit(',').map(str::trim) {
-            if coding.eq_ignore_ascii_case("gzip") {
-                body = Cow::Owned(gunzip(&body).map_err(ErrorResponse::serialization)?);
-            } else if !coding.is_empty() && !coding.eq_ignore_ascii_case("identity") {
-                return Err(ErrorResponse::serialization(format!(
-                    "Unsupported Content-Encoding: {coding}"
-                )));
-            }
+        let (body, left) = self.undo_compression()?;
+        match left.last() {
+            None => Ok(body),
+            Some(coding) => Err(ErrorResponse::serialization(format!(
+                "Unsupported Content-Encoding: {coding}"
+            ))),
         }
-        Ok(body)
+    }
+
+    /// The body with the `gzip` codings applied last undone, and the
+    /// codings before them, in the order they were applied (`identity`
+    /// left out): a `Content-Encoding` of `custom, gzip` is the body
+    /// gunzipped and `["custom"]`, a coding of the service's own that a
+    /// member bound to the header receives.
+    pub fn undo_compression(&self) -> Result<(Cow<'a, [u8]>, Vec<&'a str>), ErrorResponse> {
+        let mut body = Cow::Borrowed(self.body);
+        let Some(encodings) = self.header("content-encoding") else {
+            return Ok((body, Vec::new()));
+        };
+        let mut codings: Vec<&str> = encodings
+            .split(',')
+            .map(str::trim)
+            .filter(|c| !c.is_empty() && !c.eq_ignore_ascii_case("identity"))
+            .collect();
+        while codings.last().is_some_and(|c| c.eq_ignore_ascii_case("gzip")) {
+            codings.pop();
+            body = Cow::Owned(gunzip(&body).map_err(ErrorResponse::serialization)?);
+        }
+        Ok((body, codings))
     }
 }
 

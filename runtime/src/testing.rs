@@ -110,7 +110,9 @@ pub fn header_map(headers: &[(&str, &str)]) -> HeaderMap {
 /// its JSON, compressed as the case's `Content-Encoding` says.
 pub fn client_body(headers: &[(&str, &str)], input: &impl serde::Serialize) -> Vec<u8> {
     let json = serde_json::to_vec(input).unwrap_or_default();
-    match header(headers, "Content-Encoding") {
+    // Compression is applied last, after any coding of the service's own.
+    let last = header(headers, "Content-Encoding").and_then(|c| c.rsplit(',').next());
+    match last.map(str::trim) {
         Some(coding) if coding.eq_ignore_ascii_case("gzip") => {
             let mut encoder = GzEncoder::new(Vec::new(), Compression::default());
             // Writing to a Vec cannot fail.

@@ -63,6 +63,20 @@ impl Timestamp {
             .map(|t| Self::from_unix_millis(t.timestamp_millis()))
     }
 
+    /// Smithy's `date-time` as a server reads it: RFC 3339 with a `T` and in
+    /// UTC (`Z`), fractional seconds allowed. Offsets, which
+    /// [`Self::parse_rfc3339`] takes for what clients read, are refused.
+    pub fn parse_date_time(text: &str) -> Option<Self> {
+        let bytes = text.as_bytes();
+        let utc = matches!(bytes.last(), Some(b'Z' | b'z'));
+        let separated = matches!(bytes.get(10), Some(b'T' | b't'));
+        if utc && separated {
+            Self::parse_rfc3339(text)
+        } else {
+            None
+        }
+    }
+
     /// RFC 9110's IMF-fixdate, e.g. `Tue, 29 Apr 2014 18:30:38 GMT`, with
     /// milliseconds only when there are any (`18:30:38.123 GMT`), so that
     /// nothing is lost.

@@ -16,7 +16,7 @@ use std::fmt::Write;
 
 use serde_json::{Map, Value};
 
-use crate::schema::{Constraints, Kind, Member, Shape};
+use crate::schema::{Constraints, Kind, Member, Shape, TimestampFormat};
 use crate::wire::non_finite;
 use crate::{Blob, ErrorResponse, Timestamp};
 
@@ -114,8 +114,8 @@ fn check_value(
 ) {
     let shape = member.target;
     let sensitive = inherited || shape.sensitive;
-    if !type_matches(value, &shape.kind) {
-        report.type_error(path, expected(&shape.kind), value);
+    if !type_matches(value, member) {
+        report.type_error(path, expected(member), value);
         return;
     }
     match (&shape.kind, &mut *value) {
@@ -132,8 +132,10 @@ fn check_value(
             for (index, item_value) in items.iter_mut().enumerate() {
                 let here = Path::Item(path, index);
                 if item_value.is_null() {
+                    // A dense list cannot hold null: the request is
+                    // malformed, not merely out of bounds.
                     if !sparse {
-                        report.violation(&here, Shown::Null, Broken::Null);
+                        report.type_error(&here, expected(item), item_value);
                     }
                 } else {
                     check_value(item_value, item, &here, sensitive, report);
@@ -156,7 +158,7 @@ fn check_value(
                     check_value(entry_value, entry, &here, sensitive, report);
                 } else if !sparse {
                     // Dense, as lists are: a null is a value the type cannot hold.
-                    report.violation(&here, Shown::Null, Broken::Null);
+                    report.type_error(&here, expected(entry), entry_value);
                 }
             }
         }
@@ -320,8 +322,8 @@ fn length_of(value: &Value, kind: &Kind) -> Option<u64> {
     Some(len as u64)
 }
 
-fn type_matches(value: &Value, kind: &Kind) -> bool {
-    match kind {
+fn type_matches(value: &Value, member: &Member) -> bool {
+    match &member.target.kind {
         Kind::Boolean => value.is_boolean(),
         Kind::Byte => fits(value, i8::MIN.into(), i8::MAX.into()),
         Kind::Short => fits(value, i16::MIN.into(), i16::MAX.into()),
@@ -334,7 +336,20 @@ fn type_matches(value: &Value, kind: &Kind) -> bool {
         Kind::BigDecimal => value.is_number(),
         Kind::String | Kind::Enum(_) => value.is_string(),
         Kind::Blob => value.as_str().is_some_and(Blob::is_base64),
-        Kind::Timestamp => Timestamp::from_json(value).is_some(),
+        // A body's timestamp is in its member's format: a number of epoch
+        // seconds unless the member says otherwise.
+        Kind::Timestamp => match (member.timestamp_format, value) {
+            (None | Some(TimestampFormat::EpochSeconds), Value::Number(_)) => {
+                Timestamp::from_json(value).is_some()
+            }
+            (Some(TimestampFormat::DateTime), Value::String(text)) => {
+                Timestamp::parse_date_time(text).is_some()
+            }
+            (Some(TimestampFormat::HttpDate), Value::String(text)) => {
+                Timestamp::parse_http_date(text).is_some()
+            }
+            _ => false,
+        },
         Kind::Document => true,
         Kind::List { .. } => value.is_array(),
         Kind::Map { .. } | Kind::Structure(_) | Kind::Union(_) => value.is_object(),
@@ -345,8 +360,8 @@ fn fits(value: &Value, min: i64, max: i64) -> bool {
     value.as_i64().is_some_and(|v| (min..=max).contains(&v))
 }
 
-fn expected(kind: &Kind) -> &'static str {
-    match kind {
+fn expected(member: &Member) -> &'static str {
+    match &member.target.kind {
         Kind::Boolean => "a boolean",
         Kind::Byte => "an 8-bit integer",
         Kind::Short => "a 16-bit integer",
@@ -355,7 +370,11 @@ fn expected(kind: &Kind) -> &'static str {
         Kind::Float | Kind::Double | Kind::BigDecimal => "a number",
         Kind::String | Kind::Enum(_) => "a string",
         Kind::Blob => "a base64 string",
-        Kind::Timestamp => "a timestamp (epoch seconds)",
+        Kind::Timestamp => match member.timestamp_format {
+            None | Some(TimestampFormat::EpochSeconds) => "a timestamp (epoch seconds)",
+            Some(TimestampFormat::DateTime) => "a timestamp (an RFC 3339 date-time in UTC)",
+            Some(TimestampFormat::HttpDate) => "a timestamp (an HTTP date)",
+        },
         Kind::Document => "a JSON document",
         Kind::List { .. } => "a JSON array",
         Kind::Map { .. } | Kind::Structure(_) | Kind::Union(_) => "a JSON object",

@@ -140,12 +140,17 @@ fn test_body(ir: &Ir, test: &ProtocolTest) -> Result<TokenStream, String> {
                 .and_then(Value::as_object)
                 .is_some_and(|h| h.keys().any(|k| k.eq_ignore_ascii_case("content-encoding")));
             // Likewise a restJson1 case about hosts or compression leaves
-            // out the `Content-Type` every client sends with a body.
+            // out the `Content-Type` every client sends with a body (and
+            // only with one).
             let media_type = case.get("bodyMediaType").and_then(Value::as_str);
             let has_content_type = headers
                 .iter()
                 .any(|(k, _)| k.eq_ignore_ascii_case("content-type"));
-            if !has_content_type && (media_type.is_some() || compressed) {
+            let has_body = case
+                .get("body")
+                .and_then(Value::as_str)
+                .is_none_or(|body| !body.is_empty());
+            if !has_content_type && has_body && (media_type.is_some() || compressed) {
                 let media_type = media_type.unwrap_or(protocol.content_type());
                 headers.push(("Content-Type".into(), media_type.to_owned()));
             }

@@ -61,6 +61,7 @@ pub(super) fn route<'a>(
         body: request.decoded_body()?,
         request,
         labels: Vec::new(),
+        codings: Vec::new(),
     })
 }
 

@@ -99,6 +99,9 @@ pub struct Call<'a> {
     pub body: Cow<'a, [u8]>,
     /// URI label values, percent-decoded, for protocols that route by URI.
     pub labels: Vec<(&'static str, String)>,
+    /// The `Content-Encoding` codings left once compression is undone
+    /// (`custom` of `custom, gzip`), for a member bound to that header.
+    pub codings: Vec<&'a str>,
 }
 
 /// How a service's requests find their operations: built once per service

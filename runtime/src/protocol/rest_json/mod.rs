@@ -53,13 +53,32 @@ pub(super) fn route<'a>(
     let operation = &operations[index];
     check_content_type(operation.input, &request)?;
     check_accept(operation.output, &request)?;
+    // Codings other than compression are the service's own when a member
+    // is bound to `Content-Encoding`; otherwise nothing could undo them.
+    let (body, codings) = request.undo_compression()?;
+    if let Some(coding) = codings.last() {
+        if bound_header(operation.input, "content-encoding").is_none() {
+            return Err(ErrorResponse::serialization(format!(
+                "Unsupported Content-Encoding: {coding}"
+            )));
+        }
+    }
     Ok(Call {
         protocol: Protocol::RestJson1,
         operation,
-        body: request.decoded_body()?,
+        body,
         request,
         labels,
+        codings,
     })
+}
+
+/// The member of `shape` bound to header `name`.
+fn bound_header(shape: &'static Shape, name: &str) -> Option<&'static Member> {
+    shape
+        .members()
+        .iter()
+        .find(|m| matches!(m.http, Binding::Header(h) if h.eq_ignore_ascii_case(name)))
 }
 
 /// What travels in the body of a message of `shape`.
@@ -109,6 +128,13 @@ fn media_type_of(shape: &'static Shape) -> Option<&'static str> {
     }
 }
 
+/// A message whose body is a blob of no declared media type: it may be of
+/// any type, in a request and in what the client accepts.
+fn is_untyped_blob(shape: &'static Shape) -> bool {
+    matches!(body_of(shape), Body::Payload(member)
+        if member.target.media_type.is_none() && matches!(member.target.kind, Kind::Blob))
+}
+
 fn essence(value: &str) -> &str {
     value.split(';').next().unwrap_or_default().trim()
 }
@@ -117,25 +143,20 @@ fn essence(value: &str) -> &str {
 /// the input has no body. A member bound to `Content-Type` lets the client
 /// name any type.
 fn check_content_type(input: &'static Shape, request: &Request<'_>) -> Result<(), ErrorResponse> {
-    let binds_content_type = input.members().iter().any(
-        |m| matches!(m.http, Binding::Header(name) if name.eq_ignore_ascii_case("content-type")),
-    );
-    if binds_content_type {
+    if bound_header(input, "content-type").is_some() {
         return Ok(());
     }
     let sent = request.header("content-type").map(essence);
     let expected = media_type_of(input);
-    // A blob payload of no declared type may be anything.
-    if let Body::Payload(member) = body_of(input) {
-        if member.target.media_type.is_none() && matches!(member.target.kind, Kind::Blob) {
-            return Ok(());
-        }
+    if is_untyped_blob(input) {
+        return Ok(());
     }
     let fine = match (sent, expected) {
         (None, None) => true,
         // A client with nothing to send may leave the type out.
         (None, Some(_)) => request.body.is_empty(),
-        (Some(_), None) => false,
+        // Nor is a type for no body at all a lie worth refusing.
+        (Some(_), None) => request.body.is_empty(),
         (Some(sent), Some(expected)) => sent.eq_ignore_ascii_case(expected),
     };
     if fine {
@@ -150,6 +171,9 @@ fn check_accept(output: &'static Shape, request: &Request<'_>) -> Result<(), Err
     let (Some(accept), Some(answer)) = (request.header("accept"), media_type_of(output)) else {
         return Ok(());
     };
+    if is_untyped_blob(output) {
+        return Ok(());
+    }
     let (kind, _) = answer.split_once('/').unwrap_or((answer, ""));
     let allowed = accept.split(',').map(essence).any(|range| {
         range == "*/*"
@@ -186,7 +210,7 @@ pub(super) fn input<I: DeserializeOwned>(call: &Call<'_>) -> Result<I, ErrorResp
         }
     };
     for member in shape.members() {
-        if let Some(value) = read_bound(call, member, shape)? {
+        if let Some(value) = read_bound(call, member)? {
             input.insert(member.name.to_owned(), value);
         }
     }
@@ -222,11 +246,7 @@ fn read_payload(body: &[u8], member: &'static Member) -> Result<Option<Value>, E
 }
 
 /// A member bound to the URI, the query or a header, in serde form.
-fn read_bound(
-    call: &Call<'_>,
-    member: &'static Member,
-    shape: &'static Shape,
-) -> Result<Option<Value>, ErrorResponse> {
+fn read_bound(call: &Call<'_>, member: &'static Member) -> Result<Option<Value>, ErrorResponse> {
     let serialization = ErrorResponse::serialization;
     Ok(match member.http {
         Binding::Body | Binding::Payload | Binding::ResponseCode => None,
@@ -246,11 +266,19 @@ fn read_bound(
             read_many(&values, member, Location::Query)?
         }
         Binding::QueryParams => read_query_params(call, member)?,
+        // Compression is the transport's: the member has what is left.
+        Binding::Header(name) if name.eq_ignore_ascii_case("content-encoding") => {
+            if call.codings.is_empty() {
+                None
+            } else {
+                read_header(&call.codings.join(", "), member)?
+            }
+        }
         Binding::Header(name) => match call.request.header_list(name) {
             Some(text) => read_header(&text, member)?,
             None => None,
         },
-        Binding::PrefixHeaders(prefix) => read_prefix_headers(call, member, prefix, shape)?,
+        Binding::PrefixHeaders(prefix) => read_prefix_headers(call, member, prefix)?,
     })
 }
 
@@ -339,30 +367,21 @@ fn read_query_params(
 }
 
 /// `@httpPrefixHeaders`: headers whose name starts with `prefix` (any
-/// case), keyed by the rest of the name; headers bound to other members
-/// are theirs, not the map's.
+/// case), keyed by the rest of the name. A header also bound to a member
+/// of its own is in the map too: with an empty prefix the map is every
+/// header (Smithy's `RestJsonHttpEmptyPrefixHeadersRequestServer`).
 fn read_prefix_headers(
     call: &Call<'_>,
     member: &'static Member,
     prefix: &str,
-    shape: &'static Shape,
 ) -> Result<Option<Value>, ErrorResponse> {
     let Kind::Map { value: entry, .. } = member.target.kind else {
         return Ok(None);
     };
-    let bound_elsewhere = |name: &str| {
-        shape
-            .members()
-            .iter()
-            .any(|m| matches!(m.http, Binding::Header(h) if h.eq_ignore_ascii_case(name)))
-    };
     let mut map = Map::new();
     for name in call.request.headers.keys() {
         let name = name.as_str();
-        if name.len() < prefix.len()
-            || !name[..prefix.len()].eq_ignore_ascii_case(prefix)
-            || bound_elsewhere(name)
-        {
+        if name.len() < prefix.len() || !name[..prefix.len()].eq_ignore_ascii_case(prefix) {
             continue;
         }
         let Some(text) = call.request.header_list(name) else {

@@ -119,7 +119,7 @@ pub(super) fn parse_timestamp(text: &str, format: TimestampFormat) -> Option<Tim
             }
             Timestamp::from_epoch_seconds(text.parse().ok()?)
         }
-        TimestampFormat::DateTime => Timestamp::parse_rfc3339(text),
+        TimestampFormat::DateTime => Timestamp::parse_date_time(text),
         TimestampFormat::HttpDate => Timestamp::parse_http_date(text),
     }
 }
