@@ -402,7 +402,12 @@ mod tests {
         let any = Pattern::new(r"^[\p{all}]*$");
         assert!(Pattern::check(any.source()).is_ok());
         assert_eq!(rust_syntax(any.source()), r"^[\p{Any}]*$");
-        for value in ["", "Daily snapshots", "été\n\t\u{0}\u{10FFFF}", "\u{1F600}{}p"] {
+        for value in [
+            "",
+            "Daily snapshots",
+            "été\n\t\u{0}\u{10FFFF}",
+            "\u{1F600}{}p",
+        ] {
             assert!(any.is_match(value), "{value:?}");
         }
         let outside = Pattern::new(r"^\p{all}{2}$");
@@ -419,7 +424,11 @@ mod tests {
     fn quantified_look_aheads_are_the_assertion_or_nothing() {
         // efs's Path: up to four segments, none starting with a dot.
         let path = Pattern::new(r"^(\/|(\/(?!\.)+[^$#<>;`|&?{}^*/\n]+){1,4})$");
-        assert!(Pattern::check(path.source()).is_ok(), "{:?}", Pattern::check(path.source()));
+        assert!(
+            Pattern::check(path.source()).is_ok(),
+            "{:?}",
+            Pattern::check(path.source())
+        );
         assert_eq!(
             rust_syntax(path.source()),
             r"^(\/|(\/(?!\.)[^$#<>;`|&?{}^*/\n]+){1,4})$"
