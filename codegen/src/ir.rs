@@ -378,7 +378,14 @@ impl<'m> Builder<'m> {
         self.resolve_wire_formats();
         self.mark_defaults();
         self.name_default_functions();
-        let patterns = self.patterns()?;
+        let mut patterns = self.patterns()?;
+        // Shape and pattern statics share `schema.rs`; shapes come first.
+        naming::make_unique(
+            self.shapes
+                .values_mut()
+                .map(|shape| &mut shape.static_name)
+                .chain(patterns.values_mut()),
+        );
         // `<Operation>Error` may already be a model shape's name.
         for operation in &mut operations {
             if self
@@ -1005,10 +1012,8 @@ impl<'m> Builder<'m> {
     /// not give: `<type>_<field>`, numbered when two would clash (`Foo.bar_baz`
     /// and `FooBar.baz`). Errors have a `defaults` module of their own.
     fn name_default_functions(&mut self) {
-        let mut taken: [BTreeSet<String>; 2] = Default::default();
         for shape in self.shapes.values_mut() {
             let type_name = heck::ToSnakeCase::to_snake_case(shape.rust_name.as_str());
-            let scope = &mut taken[usize::from(shape.error.is_some())];
             let Kind::Structure(members) = &mut shape.kind else {
                 continue;
             };
@@ -1019,15 +1024,23 @@ impl<'m> Builder<'m> {
                 if default.value.is_rust_default() {
                     continue;
                 }
-                let base = format!("{type_name}_{}", member.field.trim_start_matches("r#"));
-                let mut name = base.clone();
-                let mut suffix = 1;
-                while !scope.insert(name.clone()) {
-                    suffix += 1;
-                    name = format!("{base}_{suffix}");
-                }
+                let name = format!("{type_name}_{}", member.field.trim_start_matches("r#"));
                 default.function = Some(name);
             }
+        }
+        // One scope per `defaults` module.
+        for errors in [false, true] {
+            naming::make_unique(
+                self.shapes
+                    .values_mut()
+                    .filter(|shape| shape.error.is_some() == errors)
+                    .filter_map(|shape| match &mut shape.kind {
+                        Kind::Structure(members) => Some(members),
+                        _ => None,
+                    })
+                    .flatten()
+                    .filter_map(|member| member.default.as_mut()?.function.as_mut()),
+            );
         }
     }
 
@@ -1057,7 +1070,8 @@ impl<'m> Builder<'m> {
         result
     }
 
-    /// Distinct patterns, each checked and named after its first user.
+    /// Distinct patterns, each checked and named after its first user (the
+    /// names are made unique with the shapes' statics by the caller).
     fn patterns(&self) -> Result<BTreeMap<String, String>> {
         let mut patterns = BTreeMap::new();
         let mut check = |owner: String, source: &String| -> Result<()> {
@@ -1085,21 +1099,6 @@ impl<'m> Builder<'m> {
                     };
                     check(owner, source)?;
                 }
-            }
-        }
-        // Two patterns, or a pattern and a shape, may want the same static
-        // name; later ones (in source order) take a numbered name.
-        let mut taken: BTreeSet<String> = self
-            .shapes
-            .values()
-            .map(|s| s.static_name.clone())
-            .collect();
-        for name in patterns.values_mut() {
-            let base = name.clone();
-            let mut n = 1;
-            while !taken.insert(name.clone()) {
-                n += 1;
-                *name = format!("{base}_{n}");
             }
         }
         Ok(patterns)

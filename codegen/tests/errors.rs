@@ -270,6 +270,50 @@ fn shape_static_named_like_a_pattern_static() {
 }
 
 #[test]
+fn shapes_wanting_the_same_static_are_told_apart() {
+    // As in pinpoint-sms-voice: `String` and `__string` both want `STRING`.
+    // In shape id order `String` keeps it, `__string` takes `STRING_2`, and
+    // each member's schema names its own target's static.
+    let text = input_model(
+        json!({
+            "Short": { "target": "a#String" },
+            "Plain": { "target": "a#__string" }
+        }),
+        json!({
+            "a#String": { "type": "string", "traits": { "smithy.api#length": { "max": 3 } } },
+            "a#__string": { "type": "string" }
+        }),
+    );
+    let files = generate(&Model::from_json(&text).unwrap(), &Options::default()).unwrap();
+    let schema = &files[Path::new("src/schema.rs")];
+    let static_of = |id: &str| {
+        let at = schema
+            .find(&format!("id: \"{id}\""))
+            .unwrap_or_else(|| panic!("no schema for {id}:\n{schema}"));
+        let start = schema[..at].rfind("pub static ").expect("a static") + "pub static ".len();
+        let end = start + schema[start..].find(':').expect("a type");
+        schema[start..end].to_owned()
+    };
+    assert_eq!(static_of("a#String"), "STRING");
+    assert_eq!(static_of("a#__string"), "STRING_2");
+    assert!(schema.contains("target: &STRING,"), "{schema}");
+    assert!(schema.contains("target: &STRING_2,"), "{schema}");
+    // The same whichever order the model lists the shapes in.
+    let reversed = input_model(
+        json!({
+            "Short": { "target": "a#String" },
+            "Plain": { "target": "a#__string" }
+        }),
+        json!({
+            "a#__string": { "type": "string" },
+            "a#String": { "type": "string", "traits": { "smithy.api#length": { "max": 3 } } }
+        }),
+    );
+    let again = generate(&Model::from_json(&reversed).unwrap(), &Options::default()).unwrap();
+    assert_eq!(&again[Path::new("src/schema.rs")], schema);
+}
+
+#[test]
 fn service_named_like_an_import_of_service_rs() {
     for name in ["Protocol", "Result", "Future", "RequestContext"] {
         let text = json!({
