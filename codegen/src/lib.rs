@@ -66,6 +66,14 @@ pub enum Runtime {
     Version(String),
 }
 
+/// The name in prose (`awsJson`, `restJson1`) of the protocol the crate
+/// [`generate`] makes of `model` with `options` would serve, or `None` when
+/// the model has no service to generate or its protocol is not one served.
+/// Known even when generating fails, so tools can count models by protocol.
+pub fn protocol_family(model: &Model, options: &Options) -> Option<&'static str> {
+    protocol::Protocol::of_model(model, options.service.as_deref()).map(protocol::Protocol::family)
+}
+
 /// Generates the crate for `model`: relative path → file contents.
 pub fn generate(model: &Model, options: &Options) -> Result<BTreeMap<PathBuf, String>> {
     let ir = ir::Ir::build(model, options)?;

@@ -39,6 +39,24 @@ impl Protocol {
             })
     }
 
+    /// The protocol of the service `generate` would serve: `service`, or
+    /// else the model's only one. `None` when there is no such service or
+    /// it has no protocol the generator serves.
+    pub fn of_model(model: &model::Model, service: Option<&str>) -> Option<Protocol> {
+        let service = match service {
+            Some(id) => model.shape(id)?,
+            None => {
+                let mut services = model
+                    .shapes
+                    .values()
+                    .filter(|shape| shape.kind == model::ShapeType::Service);
+                let one = services.next()?;
+                services.next().is_none().then_some(one)?
+            }
+        };
+        Protocol::of(service).ok()
+    }
+
     /// The protocol trait's shape id, as protocol test cases name it.
     pub fn trait_id(self) -> &'static str {
         SUPPORTED
