@@ -1,6 +1,8 @@
-//! `cargo xtask build-models`: every official model generated and compiled
-//! with warnings denied, as members of one workspace so the runtime and the
-//! dependencies compile once and Cargo keeps both cores busy across crates.
+//! `cargo xtask build-models`: every official model generated, counted by
+//! protocol, and compiled with warnings denied (all of them, or a sample
+//! given with `--compile`), as members of one workspace so the runtime and
+//! the dependencies compile once and Cargo keeps both cores busy across
+//! crates.
 //!
 //! The workspace is kept between runs (by default under `target/`), so a
 //! rerun only rebuilds the crates whose generated code changed.
@@ -14,10 +16,11 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
 use std::time::Instant;
 
-use codegen::Options;
+use codegen::load::load;
+use codegen::{Model, Options};
 use serde_json::Value;
 
-use smithy_codegen::{absolute, generate, local_runtime, write_generated};
+use smithy_codegen::{absolute, local_runtime, read_model_files, write_generated};
 
 use crate::codegen_task::project_root;
 use crate::{reject_rest, take_value};
@@ -30,6 +33,13 @@ struct Member {
     /// The model file's stem, which is also the member's directory.
     name: String,
     package: String,
+}
+
+/// One model's generation: the protocol of its service (known even when
+/// generating fails), and its crate or why there is none.
+struct Generated {
+    protocol: Option<&'static str>,
+    result: Result<Member, Failure>,
 }
 
 pub fn run(args: &[String]) -> Result<(), String> {
@@ -49,22 +59,66 @@ pub fn run(args: &[String]) -> Result<(), String> {
             _ => Err(format!("--jobs needs a positive number, not `{n}`")),
         })
         .transpose()?;
+    let sample: Option<Vec<String>> = take_value(&mut args, "--compile")?.map(|names| {
+        names
+            .split(',')
+            .map(str::trim)
+            .filter(|name| !name.is_empty())
+            .map(str::to_owned)
+            .collect()
+    });
     reject_rest(&args)?;
 
     let started = Instant::now();
     let paths = model_files(&models)?;
     let total = paths.len();
+    if let Some(sample) = &sample {
+        let stems: Vec<String> = paths.iter().map(|path| stem(path)).collect();
+        if let Some(missing) = sample.iter().find(|name| !stems.contains(name)) {
+            return Err(format!(
+                "--compile names `{missing}`, but there is no {missing}.json in {}",
+                models.display()
+            ));
+        }
+    }
     eprintln!(
         "generating {total} models from {} into {}",
         models.display(),
         out.display()
     );
-    let (members, mut failures) = generate_members(&paths, &out, jobs);
+    let generated = generate_members(&paths, &out, jobs);
+    let mut by_protocol: BTreeMap<&str, (usize, usize)> = BTreeMap::new();
+    let mut members = Vec::new();
+    let mut failures = Vec::new();
+    for Generated { protocol, result } in generated {
+        let count = by_protocol
+            .entry(protocol.unwrap_or("unrecognised-protocol"))
+            .or_default();
+        count.1 += 1;
+        match result {
+            Ok(member) => {
+                count.0 += 1;
+                members.push(member);
+            }
+            Err(failure) => {
+                eprintln!("generation FAILED {}: {}", failure.0, failure.1);
+                failures.push(failure);
+            }
+        }
+    }
     eprintln!(
         "{} of {total} generated in {:.0?}",
         members.len(),
         started.elapsed()
     );
+    let generation_failures = failures.len();
+    // All generated ones, or those of the sample that generated.
+    let to_compile = sample.as_ref().map_or(total, Vec::len);
+    if let Some(sample) = &sample {
+        members.retain(|member| sample.contains(&member.name));
+    }
+    let (members, clashes) = distinct_packages(members);
+    failures.extend(clashes);
     let mut compiled = 0;
     if !members.is_empty() {
         write_workspace(&out, &members, &root)?;
@@ -78,18 +132,42 @@ pub fn run(args: &[String]) -> Result<(), String> {
     for (name, message) in &failures {
         println!("FAILED {name}:\n{}", indent(message));
     }
+    for (protocol, (generated, total)) in &by_protocol {
+        println!("{generated}/{total} {protocol} models generated");
+    }
+    let compiled_line = match &sample {
+        Some(_) => "of the sample compiled",
+        None => "compiled",
+    };
     println!(
-        "{compiled}/{total} compiled (warnings denied) in {:.0?}",
+        "{compiled}/{to_compile} {compiled_line} (warnings denied) in {:.0?}",
         started.elapsed()
     );
-    if failures.is_empty() && compiled == total {
+    let mut problems = Vec::new();
+    if generation_failures > 0 {
+        problems.push(format!(
+            "{generation_failures} of {total} models did not generate"
+        ));
+    }
+    if compiled < to_compile {
+        problems.push(format!(
+            "{} of {to_compile} crates did not compile",
+            to_compile - compiled
+        ));
+    }
+    if problems.is_empty() {
         Ok(())
     } else {
-        Err(format!(
-            "{} of {total} models did not compile",
-            total - compiled
-        ))
+        Err(problems.join("; "))
     }
+}
+
+/// A model file's stem: its name in every line printed, and its member's
+/// directory.
+fn stem(path: &Path) -> String {
+    path.file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default()
 }
 
 fn model_files(dir: &Path) -> Result<Vec<PathBuf>, String> {
@@ -108,81 +186,89 @@ fn model_files(dir: &Path) -> Result<Vec<PathBuf>, String> {
 
 /// Generates every model into `out/<stem>`, on as many threads as there are
 /// jobs (generation in a debug xtask takes about a second per large model).
-/// Returns the members in model order and the models that failed.
-fn generate_members(
-    paths: &[PathBuf],
-    out: &Path,
-    jobs: Option<usize>,
-) -> (Vec<Member>, Vec<Failure>) {
+/// Returns each model's generation, in model order.
+fn generate_members(paths: &[PathBuf], out: &Path, jobs: Option<usize>) -> Vec<Generated> {
     let threads = jobs
         .or_else(|| std::thread::available_parallelism().ok().map(Into::into))
         .unwrap_or(1)
         .min(paths.len());
     let next = AtomicUsize::new(0);
-    let results: Mutex<BTreeMap<usize, Result<Member, Failure>>> = Mutex::default();
+    let results: Mutex<BTreeMap<usize, Generated>> = Mutex::default();
     std::thread::scope(|scope| {
         for _ in 0..threads {
             scope.spawn(|| loop {
                 let index = next.fetch_add(1, Ordering::Relaxed);
                 let Some(path) = paths.get(index) else { break };
-                let result = generate_member(path, out);
-                results.lock().unwrap().insert(index, result);
+                let generated = generate_member(path, out);
+                results.lock().unwrap().insert(index, generated);
             });
         }
     });
-    let mut members = Vec::new();
-    let mut failures = Vec::new();
-    for result in results.into_inner().unwrap().into_values() {
-        match result {
-            Ok(member) => members.push(member),
-            Err(failure) => {
-                eprintln!("generation FAILED {}: {}", failure.0, failure.1);
-                failures.push(failure);
-            }
-        }
-    }
-    // Package names come from each service's sdkId; two models of one
-    // service would make the workspace unloadable, so catch that here.
-    let mut seen = BTreeMap::new();
-    members.retain(
-        |member| match seen.insert(member.package.clone(), member.name.clone()) {
-            None => true,
-            Some(first) => {
-                failures.push((
-                    member.name.clone(),
-                    format!("package name `{}` is also {first}'s", member.package),
-                ));
-                false
-            }
-        },
-    );
-    (members, failures)
+    results.into_inner().unwrap().into_values().collect()
 }
 
-fn generate_member(path: &Path, out: &Path) -> Result<Member, Failure> {
-    let name = path
-        .file_stem()
-        .map(|s| s.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let dir = out.join(&name);
-    let failed = |message: String| (name.clone(), message);
+/// Package names come from each service's sdkId; two models of one service
+/// in the workspace would make it unloadable, so the later one is left out
+/// as a failure.
+fn distinct_packages(members: Vec<Member>) -> (Vec<Member>, Vec<Failure>) {
+    let mut seen = BTreeMap::new();
+    let mut failures = Vec::new();
+    let mut distinct = Vec::new();
+    for member in members {
+        match seen.insert(member.package.clone(), member.name.clone()) {
+            None => distinct.push(member),
+            Some(first) => failures.push((
+                member.name.clone(),
+                format!("package name `{}` is also {first}'s", member.package),
+            )),
+        }
+    }
+    (distinct, failures)
+}
+
+fn generate_member(path: &Path, out: &Path) -> Generated {
+    let name = stem(path);
     let options = Options {
-        runtime: local_runtime(&dir).map_err(failed)?,
         // A member of the workspace written below, not a workspace of its own.
         standalone: false,
         ..Options::default()
     };
-    let files = generate(path, &options).map_err(failed)?;
-    write_generated(&dir, &files, false).map_err(failed)?;
+    let model = read_model_files(&[path.to_path_buf()])
+        .and_then(|files| load(&files).map_err(|e| e.to_string()))
+        .map(|loaded| Model::from(&loaded));
+    let (protocol, package) = match model {
+        Ok(model) => (
+            codegen::protocol_family(&model, &options),
+            write_member(&model, options, &out.join(&name))
+                .map_err(|e| format!("{}: {e}", path.display())),
+        ),
+        Err(message) => (None, Err(message)),
+    };
+    Generated {
+        protocol,
+        result: match package {
+            Ok(package) => Ok(Member { name, package }),
+            Err(message) => Err((name, message)),
+        },
+    }
+}
+
+/// Generates `model` into `dir`; returns the crate's package name.
+fn write_member(model: &Model, options: Options, dir: &Path) -> Result<String, String> {
+    let options = Options {
+        runtime: local_runtime(dir)?,
+        ..options
+    };
+    let files = codegen::generate(model, &options).map_err(|e| e.to_string())?;
+    write_generated(dir, &files, false)?;
     let manifest = files
         .get(Path::new("Cargo.toml"))
-        .ok_or_else(|| failed("no Cargo.toml generated".into()))?;
-    let package = manifest
+        .ok_or("no Cargo.toml generated")?;
+    manifest
         .lines()
         .find_map(|line| line.strip_prefix("name = "))
         .map(|quoted| quoted.trim_matches('"').to_string())
-        .ok_or_else(|| failed("no package name in the generated Cargo.toml".into()))?;
-    Ok(Member { name, package })
+        .ok_or_else(|| "no package name in the generated Cargo.toml".into())
 }
 
 fn write_workspace(out: &Path, members: &[Member], root: &Path) -> Result<(), String> {

@@ -32,13 +32,17 @@ Commands:
                        generated crate (./0.1 for a directory so named).
                        Default: this checkout's runtime/, by a relative path
                        when the crate and it share a directory below /
-  build-models         Generate every official model and build all the crates
+  build-models         Generate every official model and build the crates
                        with warnings denied, in one workspace (one target
-                       directory); prints N/T compiled and each failure's
-                       first error, and fails if any crate does not compile
+                       directory); prints N/T <protocol> models generated for
+                       each protocol, N/T compiled and each failure's first
+                       error, and fails if any model does not generate or
+                       any crate built does not compile
       --models DIR     The models (default ../shared/reference/aws-models)
       --out DIR        The workspace, kept for incremental reruns
                        (default target/build-models)
+      --compile A,B    Build only these models' crates (file stems, such as
+                       lambda-2015-03-31); every model is still generated
       --jobs N         Parallel generation threads and cargo jobs
                        (default: the number of CPUs)
   ast PATH...          Load Smithy IDL and JSON AST files (directories are
