@@ -3,14 +3,11 @@
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
-use crate::schema::{OperationMeta, Shape};
-use crate::validate::{validate, Wording};
+use crate::schema::Shape;
+use crate::validate::{validate, Rules};
 use crate::ErrorResponse;
 
-/// The shape Smithy defines for servers to report constraint violations.
-pub const SMITHY_VALIDATION: &str = "smithy.framework#ValidationException";
-
-/// Parses `body` as the input of `operation` and deserializes it into `T`.
+/// Parses `body` as the input structure `shape` and deserializes it into `T`.
 ///
 /// An empty body means `{}`, as awsJson allows. Malformed JSON and values of
 /// the wrong type are `SerializationException`s; constraint violations are one
@@ -18,19 +15,10 @@ pub const SMITHY_VALIDATION: &str = "smithy.framework#ValidationException";
 /// but `T` cannot read is the service's fault: a 500 `InternalServerError`.
 pub fn decode<T: DeserializeOwned>(
     body: &[u8],
-    operation: &'static OperationMeta,
+    shape: &'static Shape,
+    rules: Rules,
 ) -> Result<T, ErrorResponse> {
-    decode_value(parse_body(body)?, operation.input, wording(operation))
-}
-
-/// An operation that lists `smithy.framework#ValidationException` reports
-/// violations with it, in Smithy's words; any other in AWS's, as a
-/// `ValidationException` of its own.
-pub fn wording(operation: &OperationMeta) -> Wording {
-    match operation.errors.iter().find(|e| e.id == SMITHY_VALIDATION) {
-        Some(shape) => Wording::Smithy(shape),
-        None => Wording::Aws,
-    }
+    decode_value(parse_body(body)?, shape, rules)
 }
 
 /// A JSON body; empty (or only whitespace) means `{}`.
@@ -47,9 +35,9 @@ pub fn parse_body(body: &[u8]) -> Result<Value, ErrorResponse> {
 pub fn decode_value<T: DeserializeOwned>(
     mut value: Value,
     shape: &'static Shape,
-    wording: Wording,
+    rules: Rules,
 ) -> Result<T, ErrorResponse> {
-    validate(&mut value, shape, wording)?;
+    validate(&mut value, shape, rules)?;
     // The validator accepts exactly what `T` reads (a property test of every
     // fixture checks it), so only a generator bug gets here: the caller sent
     // valid input and must not be told otherwise, nor shown serde's words
@@ -63,7 +51,7 @@ mod tests {
     use crate::schema::{Kind, Member};
 
     fn decode<T: DeserializeOwned>(body: &[u8], shape: &'static Shape) -> Result<T, ErrorResponse> {
-        decode_value(parse_body(body)?, shape, Wording::Aws)
+        super::decode(body, shape, Rules::AWS)
     }
 
     static STRING: Shape = Shape {

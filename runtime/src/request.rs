@@ -82,7 +82,10 @@ impl<'a> Request<'a> {
             .map(str::trim)
             .filter(|c| !c.is_empty() && !c.eq_ignore_ascii_case("identity"))
             .collect();
-        while codings.last().is_some_and(|c| c.eq_ignore_ascii_case("gzip")) {
+        while codings
+            .last()
+            .is_some_and(|c| c.eq_ignore_ascii_case("gzip"))
+        {
             codings.pop();
             body = Cow::Owned(gunzip(&body).map_err(ErrorResponse::serialization)?);
         }

@@ -25,14 +25,32 @@ mod report;
 pub use report::Wording;
 use report::{Broken, Path, Report, Shown};
 
-/// Validates `value` as the input structure `shape`, reporting violations
-/// in `wording`.
+/// What bad input is, and how it is told, as a protocol's clients expect.
+#[derive(Clone, Copy, Debug)]
+pub struct Rules {
+    pub wording: Wording,
+    /// A null in a dense list or map is a malformed request (a
+    /// `SerializationException`, as Smithy's restJson1 cases have it)
+    /// rather than a constraint violation (`Member must not be null`, as
+    /// AWS's JSON RPC services answer).
+    pub null_item_is_malformed: bool,
+}
+
+impl Rules {
+    /// AWS's: its words, a null item a violation.
+    pub const AWS: Self = Self {
+        wording: Wording::Aws,
+        null_item_is_malformed: false,
+    };
+}
+
+/// Validates `value` as the input structure `shape` under `rules`.
 pub fn validate(
     value: &mut Value,
     shape: &'static Shape,
-    wording: Wording,
+    rules: Rules,
 ) -> Result<(), ErrorResponse> {
-    let mut report = Report::new(wording);
+    let mut report = Report::new(rules);
     match value {
         Value::Object(object) => check_members(object, shape, &Path::Root, false, &mut report),
         other => report.type_error(&Path::Root, "a JSON object", other),
@@ -60,9 +78,7 @@ fn check_members(
         let here = Path::Member(path, member.name);
         match object.get_mut(member.name) {
             Some(value) => check_value(value, member, &here, sensitive, report),
-            None if member.required => {
-                report.violation(&here, Shown::Null, Broken::Null)
-            }
+            None if member.required => report.violation(&here, Shown::Null, Broken::Null),
             None => {}
         }
     }
@@ -135,7 +151,7 @@ fn check_value(
                     // A dense list cannot hold null: the request is
                     // malformed, not merely out of bounds.
                     if !sparse {
-                        report.type_error(&here, expected(item), item_value);
+                        report.null_item(&here, item);
                     }
                 } else {
                     check_value(item_value, item, &here, sensitive, report);
@@ -153,12 +169,18 @@ fn check_value(
             for (name, entry_value) in object.iter_mut() {
                 let here = Path::Key(path, name);
                 let key_value = Value::String(name.clone());
-                check_constraints(&key_value, key, &Path::MapKey(path, name), sensitive, report);
+                check_constraints(
+                    &key_value,
+                    key,
+                    &Path::MapKey(path, name),
+                    sensitive,
+                    report,
+                );
                 if !entry_value.is_null() {
                     check_value(entry_value, entry, &here, sensitive, report);
                 } else if !sparse {
                     // Dense, as lists are: a null is a value the type cannot hold.
-                    report.type_error(&here, expected(entry), entry_value);
+                    report.null_item(&here, entry);
                 }
             }
         }
@@ -209,8 +231,7 @@ fn check_constraints(
     }
     if let Some(bounds) = length {
         if let Some(len) = length_of(value, &member.target.kind) {
-            if bounds.min.is_some_and(|min| len < min) || bounds.max.is_some_and(|max| len > max)
-            {
+            if bounds.min.is_some_and(|min| len < min) || bounds.max.is_some_and(|max| len > max) {
                 let broken = Broken::Length {
                     length: len,
                     min: bounds.min,

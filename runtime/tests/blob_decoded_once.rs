@@ -5,9 +5,9 @@
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use smithy_runtime::decode::{decode_value, parse_body};
-use smithy_runtime::validate::Wording;
+use smithy_runtime::decode::decode;
 use smithy_runtime::schema::{Bounds, Constraints, Kind, Member, Shape};
+use smithy_runtime::validate::Rules;
 use smithy_runtime::Blob;
 
 struct Counting;
@@ -74,8 +74,7 @@ fn a_blob_is_decoded_once() {
     let body = format!(r#"{{"Data": "{text}"}}"#).into_bytes();
 
     let before = ALLOCATED.load(Ordering::Relaxed);
-    let input = parse_body(&body)
-        .and_then(|value| decode_value::<Input>(value, &INPUT, Wording::Aws)).expect("a valid body");
+    let input = decode::<Input>(&body, &INPUT, Rules::AWS).expect("a valid body");
     let allocated = ALLOCATED.load(Ordering::Relaxed) - before;
 
     assert_eq!(input.data.as_bytes(), bytes.as_slice());

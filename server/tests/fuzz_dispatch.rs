@@ -203,7 +203,11 @@ proptest! {
                     // the validator's words, as AWS does), so the validator
                     // itself is asked.
                     let shape = operation_meta(&operation).input;
-                    let validated = smithy_runtime::validate::validate(&mut sent.clone(), shape);
+                    let validated = smithy_runtime::validate::validate(
+                        &mut sent.clone(),
+                        shape,
+                        smithy_runtime::validate::Rules::AWS,
+                    );
                     prop_assert!(
                         validated.is_ok() && error_type != "SerializationException",
                         "{operation}: the model accepts {sent}, yet the validator says {validated:?} \

@@ -1,7 +1,9 @@
 //! `cargo xtask protocol-tests`: generates every awsJson service and the
 //! restJson1 test services of Smithy's protocol compliance test package
-//! with their server cases as tests (`Options::protocol_tests`), builds and
-//! runs them, and reports `awsJson1_0: N/T server cases passed` per suite. The crates go to
+//! with their server cases as tests (`Options::protocol_tests`: request,
+//! response and malformed-request cases, one per parameter set), builds and
+//! runs them, and reports `awsJson1_0: N/T server cases passed` per suite,
+//! T counted from the package itself. The crates go to
 //! `target/protocol-tests/`, a workspace of their own, so builds are reused
 //! between runs; nothing of Smithy's package is kept in the repository.
 
@@ -32,6 +34,14 @@ const KNOWN_FAILURES: &[KnownFailure] = &[
         "`X-Amzn-RequestId` is written by the runtime's HTTP router (feature `server`), a fresh id \
          per request; the case expects the fixed id `amazon-uniq-request-id`, which a service has no \
          way to know, and a harness that wrote it itself would test nothing",
+    ),
+    (
+        "request_rest_json_omits_empty_list_query_values",
+        "a case about clients (\"omits serializing\") without `appliesTo: client`: http-bindings.rst \
+         serializes a list in the query \"by adding multiple query string parameters ... using the \
+         same name\", so an empty list sends none and its request (no query string) is the request \
+         of RestJsonZeroAndFalseQueryValues and RestJsonQueryStringMap, which expect those same \
+         list members absent; a server reads one request one way, and reads it as absent",
     ),
 ];
 
@@ -126,16 +136,8 @@ pub fn run(args: &[String]) -> Result<(), String> {
 
     let mut passed: BTreeMap<&str, usize> = BTreeMap::new();
     let mut generated: BTreeMap<&str, usize> = BTreeMap::new();
-    // restJson1 is being brought up: its failures are listed, and do not
-    // fail the command until the suite passes whole.
-    let mut rest_failures = Vec::new();
     for krate in &crates {
         *generated.entry(krate.protocol).or_default() += krate.cases.len();
-        let failures = if krate.protocol.starts_with("restJson1") {
-            &mut rest_failures
-        } else {
-            &mut failures
-        };
         for case in &krate.cases {
             match outcomes.get(case.as_str()) {
                 Some(true) => *passed.entry(krate.protocol).or_default() += 1,
@@ -161,9 +163,6 @@ pub fn run(args: &[String]) -> Result<(), String> {
                 format!("{generated} cases were generated where the package has {total}"),
             ));
         }
-    }
-    for (case, what) in &rest_failures {
-        println!("  FAIL (not yet counted against the run) {case}: {what}");
     }
     known_failures::report(&failures, KNOWN_FAILURES, "protocol")
 }

@@ -59,7 +59,12 @@ pub(super) fn select(
                 // as generators that format every case with `CodeWriter` read it.
                 None => {
                     let filled = fill(&case, &Map::new());
-                    tests.push(ProtocolTest::new(operation, TestKind::Malformed, filled, None))
+                    tests.push(ProtocolTest::new(
+                        operation,
+                        TestKind::Malformed,
+                        filled,
+                        None,
+                    ))
                 }
                 Some(sets) => {
                     for (index, set) in sets.iter().enumerate() {

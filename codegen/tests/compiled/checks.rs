@@ -595,8 +595,8 @@ mod validation_agrees_with_deserialization {
     use serde::de::DeserializeOwned;
     use serde_json::{Map, Value};
 
-    use fixture_awsjson1_0::runtime::schema::{Constraints, Kind, Member, Shape};
-    use fixture_awsjson1_0::runtime::validate::validate;
+    use fixture_awsjson1_0::runtime::schema::{Constraints, Kind, Member, Shape, TimestampFormat};
+    use fixture_awsjson1_0::runtime::validate::{validate, Rules};
 
     /// How deep structures, unions, lists and maps nest in generated values.
     const DEPTH: u32 = 4;
@@ -605,12 +605,35 @@ mod validation_agrees_with_deserialization {
     /// constraints, with the near misses a client might send (wrong types,
     /// nulls, unknown keys, values out of bounds).
     fn value(member: &'static Member, depth: u32) -> BoxedStrategy<Value> {
+        // A timestamp's format is its member's, not its shape's.
+        if matches!(member.target.kind, Kind::Timestamp) {
+            return prop_oneof![
+                40 => timestamp_in(member.timestamp_format),
+                2 => typed_value(member.target, depth),
+                1 => any_json(1),
+            ]
+            .boxed();
+        }
         prop_oneof![
             40 => constrained(member.target, &member.constraints, depth),
             2 => typed_value(member.target, depth),
             1 => any_json(1),
         ]
         .boxed()
+    }
+
+    /// Timestamps as a body writes them in `format`.
+    fn timestamp_in(format: Option<TimestampFormat>) -> BoxedStrategy<Value> {
+        let texts = match format {
+            None | Some(TimestampFormat::EpochSeconds) => {
+                return (-4.0e9..4.0e9_f64).prop_map(Value::from).boxed()
+            }
+            Some(TimestampFormat::DateTime) => vec!["2000-01-02T20:34:56Z", "2000-01-02T20:34:56.123Z"],
+            Some(TimestampFormat::HttpDate) => {
+                vec!["Sun, 02 Jan 2000 20:34:56 GMT", "Sun, 02 Jan 2000 20:34:56.5 GMT"]
+            }
+        };
+        prop::sample::select(texts).prop_map(Value::from).boxed()
     }
 
     /// Values within `constraints` where they are easy to meet.
@@ -857,7 +880,7 @@ mod validation_agrees_with_deserialization {
         runner
             .run(&typed_value(shape, DEPTH), |mut body| {
                 let original = body.clone();
-                if validate(&mut body, shape).is_ok() {
+                if validate(&mut body, shape, Rules::AWS).is_ok() {
                     accepted.set(accepted.get() + 1);
                     if let Err(e) = serde_json::from_value::<T>(body.clone()) {
                         return Err(TestCaseError::fail(format!(

@@ -66,7 +66,8 @@ pub(super) fn route<'a>(
 }
 
 pub(super) fn input<I: DeserializeOwned>(call: &Call<'_>) -> Result<I, ErrorResponse> {
-    decode(&call.body, call.operation)
+    let rules = call.protocol.validation_rules(call.operation);
+    decode(&call.body, call.operation.input, rules)
 }
 
 /// An operation without output answers with no payload at all (the

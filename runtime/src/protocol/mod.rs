@@ -23,6 +23,10 @@ use serde::Serialize;
 pub use rest_json::router;
 
 use crate::schema::OperationMeta;
+use crate::validate::{Rules, Wording};
+
+/// The shape Smithy defines for servers to report constraint violations.
+pub const SMITHY_VALIDATION: &str = "smithy.framework#ValidationException";
 use crate::{ErrorResponse, HttpResponse, Request};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -78,6 +82,22 @@ impl Protocol {
         };
         response.operation = Some(operation.name);
         response
+    }
+
+    /// How bad input to `operation` is told: with Smithy's
+    /// `smithy.framework#ValidationException` when the operation lists it,
+    /// otherwise with AWS's words; a null item in a dense collection is
+    /// malformed in restJson1 (Smithy's cases), a violation in awsJson
+    /// (AWS's services).
+    pub fn validation_rules(self, operation: &OperationMeta) -> Rules {
+        let wording = match operation.errors.iter().find(|e| e.id == SMITHY_VALIDATION) {
+            Some(shape) => Wording::Smithy(shape),
+            None => Wording::Aws,
+        };
+        Rules {
+            wording,
+            null_item_is_malformed: matches!(self, Protocol::RestJson1),
+        }
     }
 
     /// The typed, validated input of the operation `call` routed to.

@@ -17,7 +17,8 @@ use std::fmt::{self, Write};
 
 use serde_json::{Map, Value};
 
-use crate::schema::Shape;
+use super::Rules;
+use crate::schema::{Member, Shape};
 use crate::ErrorResponse;
 
 /// How constraint violations are reported.
@@ -131,11 +132,17 @@ impl Broken {
             Broken::Null => write!(out, "Member must not be null"),
             Broken::Enum(values) => write!(out, "Member must satisfy enum value set: [{values}]"),
             Broken::Pattern(source) => {
-                write!(out, "Member must satisfy regular expression pattern: {source}")
+                write!(
+                    out,
+                    "Member must satisfy regular expression pattern: {source}"
+                )
             }
             Broken::Length { length, min, max } => match (min, max) {
                 (Some(min), _) if length < min => {
-                    write!(out, "Member must have length greater than or equal to {min}")
+                    write!(
+                        out,
+                        "Member must have length greater than or equal to {min}"
+                    )
                 }
                 (_, max) => write!(
                     out,
@@ -163,7 +170,10 @@ impl Broken {
                 min: Some(min),
                 max: Some(max),
                 ..
-            } => write!(out, "Member must have length between {min} and {max}, inclusive"),
+            } => write!(
+                out,
+                "Member must have length between {min} and {max}, inclusive"
+            ),
             Broken::Range {
                 min: Some(min),
                 max: Some(max),
@@ -188,15 +198,17 @@ impl Broken {
 /// `SerializationException`, which wins) and every violation.
 pub(super) struct Report {
     wording: Wording,
+    null_item_is_malformed: bool,
     pub(super) type_error: Option<String>,
     /// Path and message of each violation, in the wording's words.
     violations: Vec<(String, String)>,
 }
 
 impl Report {
-    pub(super) fn new(wording: Wording) -> Self {
+    pub(super) fn new(rules: Rules) -> Self {
         Self {
-            wording,
+            wording: rules.wording,
+            null_item_is_malformed: rules.null_item_is_malformed,
             type_error: None,
             violations: Vec::new(),
         }
@@ -211,6 +223,15 @@ impl Report {
                     format!("Unexpected value type at '{path}': expected {expected}, found {found}")
                 }
             });
+        }
+    }
+
+    /// A null where a dense list or map holds `item`s.
+    pub(super) fn null_item(&mut self, path: &Path<'_>, item: &Member) {
+        if self.null_item_is_malformed {
+            self.type_error(path, super::expected(item), &Value::Null);
+        } else {
+            self.violation(path, Shown::Null, Broken::Null);
         }
     }
 

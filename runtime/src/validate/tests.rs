@@ -2,7 +2,7 @@
 
 use serde_json::{json, Value};
 
-use super::{validate, Wording};
+use super::{validate, Rules, Wording};
 use crate::schema::{Bounds, Constraints, Kind, Limit, Member, Range, Shape, TimestampFormat};
 use crate::Pattern;
 
@@ -296,7 +296,7 @@ static SENSITIVE: Shape = shape(
 /// The validated (and cleaned) body, or the error's code and message.
 fn run(shape: &'static Shape, body: Value) -> Result<Value, (&'static str, String)> {
     let mut body = body;
-    match validate(&mut body, shape, Wording::Aws) {
+    match validate(&mut body, shape, Rules::AWS) {
         Ok(()) => Ok(body),
         Err(e) => Err((e.code, e.message().unwrap_or_default().to_owned())),
     }
@@ -512,9 +512,17 @@ fn unknown_structure_members_are_ignored() {
 #[test]
 fn dense_lists_reject_null_items_and_sparse_lists_keep_them() {
     assert_eq!(
-        type_error(&COLLECTIONS, json!({ "Strings": ["a", null] })),
-        "Unexpected value type at 'strings.2.member': expected a string, found null"
+        violations(&COLLECTIONS, json!({ "Strings": ["a", null] })),
+        "1 validation error detected: Value null at 'strings.2.member' failed to satisfy constraint: Member must not be null"
     );
+    // Where the protocol says so, the request is malformed instead.
+    let rules = Rules {
+        null_item_is_malformed: true,
+        ..Rules::AWS
+    };
+    let mut body = json!({ "Strings": ["a", null] });
+    let error = validate(&mut body, &COLLECTIONS, rules).unwrap_err();
+    assert_eq!(error.code, "SerializationException");
     let body = accepted(&COLLECTIONS, json!({ "SparseStrings": [null, "a", null] }));
     assert_eq!(body["SparseStrings"], json!([null, "a", null]));
 }
@@ -679,8 +687,8 @@ fn a_union_ignores_a_type_key() {
 #[test]
 fn dense_maps_reject_null_values_as_dense_lists_do() {
     assert_eq!(
-        type_error(&COLLECTIONS, json!({ "Counts": { "a": 1, "b": null } })),
-        "Unexpected value type at 'counts.b': expected a 32-bit integer, found null"
+        violations(&COLLECTIONS, json!({ "Counts": { "a": 1, "b": null } })),
+        "1 validation error detected: Value null at 'counts.b' failed to satisfy constraint: Member must not be null"
     );
 }
 
@@ -800,7 +808,10 @@ fn timestamps_in_a_body_are_in_their_members_format() {
         "Unexpected value type at 'timestamp': expected a timestamp (epoch seconds), found a string"
     );
     accepted(&FORMATTED, json!({ "DateTime": "2024-01-01T00:00:00.5Z" }));
-    accepted(&FORMATTED, json!({ "HttpDate": "Tue, 29 Apr 2014 18:30:38 GMT" }));
+    accepted(
+        &FORMATTED,
+        json!({ "HttpDate": "Tue, 29 Apr 2014 18:30:38 GMT" }),
+    );
     for wrong in [
         json!({ "DateTime": 1.5 }),
         json!({ "DateTime": "2024-01-01T00:00:00+01:00" }),
@@ -809,7 +820,10 @@ fn timestamps_in_a_body_are_in_their_members_format() {
         json!({ "HttpDate": "2024-01-01T00:00:00Z" }),
         json!({ "HttpDate": 1 }),
     ] {
-        assert!(type_error(&FORMATTED, wrong.clone()).contains("expected a timestamp"), "{wrong}");
+        assert!(
+            type_error(&FORMATTED, wrong.clone()).contains("expected a timestamp"),
+            "{wrong}"
+        );
     }
 }
 
@@ -826,3 +840,74 @@ fn timestamps_are_read_as_the_deserializer_reads_them() {
         "Unexpected value type at 'timestamp': expected a timestamp (epoch seconds), found an integer"
     );
 }
+
+static VALIDATION_EXCEPTION: Shape =
+    shape("smithy.framework#ValidationException", Kind::Structure(&[]));
+
+const SMITHY: Rules = Rules {
+    wording: Wording::Smithy(&VALIDATION_EXCEPTION),
+    null_item_is_malformed: true,
+};
+
+#[test]
+fn smithy_wording_lists_every_violation_with_its_json_pointer() {
+    let mut body = json!({
+        "Name": "",
+        "Tags": { "a/b": "way too long a value" },
+        "Numbers": [1, 2, 1],
+    });
+    let error = validate(&mut body, &SMITHY_CHECKED, SMITHY).unwrap_err();
+    assert_eq!((error.status, error.code), (400, "ValidationException"));
+    assert_eq!(error.namespace, "smithy.framework");
+    assert_eq!(
+        Value::Object(error.body),
+        json!({
+            "message": "3 validation errors detected. \
+                Value with length 0 at '/Name' failed to satisfy constraint: Member must have length between 1 and 4, inclusive; \
+                Value with length 20 at '/Tags/a~1b' failed to satisfy constraint: Member must have length less than or equal to 4; \
+                Value at '/Numbers' failed to satisfy constraint: Member must have unique values",
+            "fieldList": [
+                { "path": "/Name", "message": "Value with length 0 at '/Name' failed to satisfy constraint: Member must have length between 1 and 4, inclusive" },
+                { "path": "/Tags/a~1b", "message": "Value with length 20 at '/Tags/a~1b' failed to satisfy constraint: Member must have length less than or equal to 4" },
+                { "path": "/Numbers", "message": "Value at '/Numbers' failed to satisfy constraint: Member must have unique values" },
+            ],
+        })
+    );
+}
+
+static SHORT_TEXT: Shape = shape("test#ShortText", Kind::String);
+static TAG_MAP: Shape = shape(
+    "test#TagMap",
+    Kind::Map {
+        key: &member("key", &STRING),
+        value: &Member {
+            constraints: length(None, Some(4)),
+            ..member("value", &SHORT_TEXT)
+        },
+        sparse: false,
+    },
+);
+static NUMBER_LIST: Shape = shape(
+    "test#NumberList",
+    Kind::List {
+        member: &member("member", &INTEGER),
+        sparse: false,
+    },
+);
+static SMITHY_CHECKED: Shape = shape(
+    "test#SmithyChecked",
+    Kind::Structure(&[
+        Member {
+            constraints: length(Some(1), Some(4)),
+            ..member("Name", &SHORT_TEXT)
+        },
+        member("Tags", &TAG_MAP),
+        Member {
+            constraints: Constraints {
+                unique_items: true,
+                ..Constraints::NONE
+            },
+            ..member("Numbers", &NUMBER_LIST)
+        },
+    ]),
+);

@@ -22,9 +22,10 @@ use serde_json::{Map, Value};
 use self::router::Found;
 use self::text::Location;
 use super::{Call, Protocol};
-use crate::decode::{decode_value, parse_body, wording};
+use crate::decode::{decode_value, parse_body};
 use crate::response::ERROR_TYPE;
 use crate::schema::{Binding, Kind, Member, OperationMeta, Shape, TimestampFormat};
+use crate::validate::Rules;
 use crate::{ErrorResponse, HttpResponse, Request};
 
 pub(super) const CONTENT_TYPE_JSON: &str = "application/json";
@@ -199,7 +200,7 @@ pub(super) fn input<I: DeserializeOwned>(call: &Call<'_>) -> Result<I, ErrorResp
                 object
             }
             // The validator reports it as it reports any type error.
-            other => return decode_value(other, shape, wording(call.operation)),
+            other => return decode_value(other, shape, rules(call)),
         },
         Body::Payload(member) => {
             let mut input = Map::new();
@@ -214,7 +215,11 @@ pub(super) fn input<I: DeserializeOwned>(call: &Call<'_>) -> Result<I, ErrorResp
             input.insert(member.name.to_owned(), value);
         }
     }
-    decode_value(Value::Object(input), shape, wording(call.operation))
+    decode_value(Value::Object(input), shape, rules(call))
+}
+
+fn rules(call: &Call<'_>) -> Rules {
+    Protocol::RestJson1.validation_rules(call.operation)
 }
 
 /// A payload member's value from the whole body; an empty body leaves it
