@@ -103,6 +103,7 @@ fn run_in(settings: &Settings, dir: &Path) -> Result<String, String> {
             duration: settings.duration,
             max_requests: MAX_REQUESTS,
             signature,
+            rest: None,
         };
         let cpu_before = cpu_seconds(server.pid(), ticks).unwrap_or(f64::NAN);
         let outcome = match &wrk {

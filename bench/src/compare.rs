@@ -88,14 +88,14 @@ impl Drop for Server {
     }
 }
 
-fn log_file(dir: &Path, name: &str) -> Result<(File, PathBuf), String> {
+pub(crate) fn log_file(dir: &Path, name: &str) -> Result<(File, PathBuf), String> {
     let path = dir.join(format!("{name}.log"));
     let file = File::create(&path).map_err(|e| format!("cannot create {}: {e}", path.display()))?;
     Ok((file, path))
 }
 
 /// Waits for `listening on http://ADDR` in a server's log.
-fn wait_for_listening(
+pub(crate) fn wait_for_listening(
     child: &mut Child,
     log: &Path,
     timeout: Duration,
@@ -274,6 +274,7 @@ fn seed(
         duration: Duration::from_secs(300),
         max_requests: count,
         signature: None,
+        rest: None,
     };
     let outcome = rt.block_on(load::measure(&spec));
     if outcome.ok != count {
@@ -729,6 +730,7 @@ fn run_in(settings: &Settings, dir: &Path, began: Instant) -> Result<(), String>
             duration: settings.duration,
             max_requests: MAX_REQUESTS,
             signature: None,
+            rest: None,
         };
         let server_pid = server.child.id();
         let server_before = cpu_seconds(server_pid, ticks).unwrap_or(f64::NAN);

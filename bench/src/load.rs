@@ -100,6 +100,36 @@ pub struct Spec {
     pub max_requests: u64,
     /// Sent instead of the shaped header, for servers that check.
     pub signature: Option<Signature>,
+    /// A restJson1 request sent instead of the awsJson `POST /` that `op`,
+    /// `body` and `signature` describe.
+    pub rest: Option<Rest>,
+}
+
+/// A request routed by method and URI (restJson1): sent as it is, with a
+/// `Host` header and no body.
+#[derive(Clone, Debug)]
+pub struct Rest {
+    pub method: hyper::Method,
+    /// Path and query.
+    pub target: hyper::Uri,
+    pub headers: hyper::HeaderMap,
+}
+
+impl Rest {
+    fn request(&self, addr: SocketAddr) -> Request<Full<Bytes>> {
+        let mut request = Request::new(Full::new(Bytes::new()));
+        *request.method_mut() = self.method.clone();
+        *request.uri_mut() = self.target.clone();
+        let headers = request.headers_mut();
+        headers.insert(
+            HOST,
+            HeaderValue::from_str(&addr.to_string()).expect("host header"),
+        );
+        for (name, value) in &self.headers {
+            headers.append(name, value.clone());
+        }
+        request
+    }
 }
 
 impl Spec {
@@ -351,12 +381,10 @@ async fn worker(
         let outcome = async {
             let response = c
                 .sender
-                .send_request(request(
-                    addr,
-                    &spec.op,
-                    spec.body.clone(),
-                    spec.auth_headers(),
-                ))
+                .send_request(match &spec.rest {
+                    Some(rest) => rest.request(addr),
+                    None => request(addr, &spec.op, spec.body.clone(), spec.auth_headers()),
+                })
                 .await
                 .map_err(|e| format!("request failed: {e}"))?;
             let status = response.status().as_u16();

@@ -1,7 +1,12 @@
 //! `loadgen`: load benchmark tooling for `ssm-server`.
 //!
 //! * `loadgen bare --listen ADDR` — a bare hyper HTTP/1 server that answers
-//!   every request with one fixed small JSON body: the transport's limit.
+//!   every request with one fixed small JSON body: the transport's limit
+//!   (`--rest-json`: the Bookshelf's GetBook answer).
+//! * `loadgen serve-bookshelf --listen ADDR` — the restJson1 Bookshelf
+//!   example over the runtime's own `serve`.
+//! * `loadgen rest-json ...` — GetBook on both of those side by side: the
+//!   throughput and p99 ratios of restJson1 to bare hyper.
 //! * `loadgen run ...` — one bounded measurement against one server.
 //! * `loadgen compare ...` — starts ssm-server, moto and the bare server,
 //!   seeds them, measures every case side by side and prints a markdown table;
@@ -23,6 +28,7 @@ mod bare;
 mod compare;
 mod load;
 mod memory;
+mod rest_json;
 mod soak;
 mod write_load;
 mod wrk;
@@ -47,6 +53,33 @@ enum Command {
     Bare {
         #[arg(long, default_value = "127.0.0.1:0")]
         listen: SocketAddr,
+        /// Answer as the Bookshelf answers the restJson1 benchmark's GetBook.
+        #[arg(long)]
+        rest_json: bool,
+    },
+    /// The Bookshelf example (restJson1) over the runtime's `serve`, one
+    /// book stored.
+    ServeBookshelf {
+        #[arg(long, default_value = "127.0.0.1:0")]
+        listen: SocketAddr,
+    },
+    /// restJson1 GetBook on the Bookshelf next to bare hyper answering the
+    /// same bytes, round by round; prints the throughput and p99 ratios.
+    RestJson {
+        #[arg(long, default_value_t = 8)]
+        conns: usize,
+        #[arg(long, default_value_t = 1.0)]
+        warmup: f64,
+        #[arg(long, default_value_t = 10.0)]
+        duration: f64,
+        #[arg(long, default_value_t = 5)]
+        rounds: usize,
+        /// Also write the report here.
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Where the servers' logs go (a fresh temporary folder if unset).
+        #[arg(long)]
+        work_dir: Option<PathBuf>,
     },
     /// One measurement: N keep-alive connections sending one request shape.
     Run {
@@ -214,12 +247,54 @@ enum Command {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
-        Command::Bare { listen } => {
+        Command::Bare { listen, rest_json } => {
+            let answer = if rest_json {
+                bare::Answer::RestJson
+            } else {
+                bare::Answer::AwsJson
+            };
             let runtime = tokio::runtime::Builder::new_multi_thread()
                 .enable_all()
                 .build()
                 .expect("tokio runtime");
-            match runtime.block_on(bare::serve(listen)) {
+            match runtime.block_on(bare::serve(listen, answer)) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    ExitCode::FAILURE
+                }
+            }
+        }
+        Command::ServeBookshelf { listen } => {
+            let runtime = tokio::runtime::Builder::new_multi_thread()
+                .enable_all()
+                .build()
+                .expect("tokio runtime");
+            match runtime.block_on(rest_json::serve_bookshelf(listen)) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    ExitCode::FAILURE
+                }
+            }
+        }
+        Command::RestJson {
+            conns,
+            warmup,
+            duration,
+            rounds,
+            out,
+            work_dir,
+        } => {
+            let settings = rest_json::Settings {
+                conns,
+                warmup: Duration::from_secs_f64(warmup.clamp(0.0, 60.0)),
+                duration: Duration::from_secs_f64(duration.clamp(0.5, 120.0)),
+                rounds: rounds.clamp(1, 15),
+                out,
+                work_dir,
+            };
+            match rest_json::run(settings).map(|report| print!("{report}")) {
                 Ok(()) => ExitCode::SUCCESS,
                 Err(e) => {
                     eprintln!("error: {e}");
@@ -250,6 +325,7 @@ fn main() -> ExitCode {
                 duration: Duration::from_secs_f64(duration),
                 max_requests,
                 signature: None,
+                rest: None,
             };
             let outcome = load::client_runtime().block_on(load::measure(&spec));
             println!("{}", outcome.summary());

@@ -66,6 +66,7 @@ fn run_in(settings: &Settings, dir: &Path) -> Result<String, String> {
         duration: settings.duration,
         max_requests: MAX_REQUESTS,
         signature: None,
+        rest: None,
     };
     let mut rounds = Vec::new();
     for round in 1..=settings.rounds {

@@ -68,6 +68,14 @@ Commands:
   bench load [PATH]... Time loading Smithy files (by default the protocol
                        test package and its trait definitions, from ../shared)
       --iterations N   Runs per set (default 20)
+  bench rest-json      restJson1 GetBook on the Bookshelf example (the runtime's
+                       `serve`) next to bare hyper answering the same bytes:
+                       throughput and p99 ratios (builds loadgen in release)
+      --conns N        Keep-alive connections (default 8)
+      --rounds N       Rounds, each measuring both (default 5)
+      --warmup S       Seconds of warm-up per measurement (default 1)
+      --duration S     Seconds recorded per measurement (default 10)
+      --out FILE       Also write the report to FILE
   help                 Show this text
 ";
 

@@ -30,6 +30,12 @@ operation GetBook {
         @range(min: 1)
         edition: Integer
 
+        /// Only while the book's record is at this version (the number in
+        /// its ETag); otherwise there is no such book.
+        @httpQuery("version")
+        @range(min: 1)
+        version: Integer
+
         /// Who asks, for the shelf's log.
         @httpHeader("X-Reader")
         reader: String

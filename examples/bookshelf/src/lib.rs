@@ -30,7 +30,12 @@ impl bookshelf_api::Bookshelf for Shelves {
         let books = self.books.lock().unwrap_or_else(|e| e.into_inner());
         let found = books
             .get(&(input.shelf.clone(), input.book_id.clone()))
-            .filter(|(book, _)| input.edition.is_none_or(|e| e == book.edition));
+            .filter(|(book, _)| input.edition.is_none_or(|e| e == book.edition))
+            .filter(|(_, version)| {
+                input
+                    .version
+                    .is_none_or(|v| u32::try_from(v) == Ok(*version))
+            });
         let Some((book, version)) = found else {
             let message = format!("No book {} on shelf {}", input.book_id, input.shelf);
             return Err(NoSuchBook::with_message(message).into());
@@ -47,7 +52,11 @@ impl bookshelf_api::Bookshelf for Shelves {
         _: &RequestContext,
         input: PutBookInput,
     ) -> Result<PutBookOutput, PutBookError> {
-        let location = format!("/shelves/{}/books/{}", input.shelf, input.book_id);
+        let location = format!(
+            "/shelves/{}/books/{}",
+            encode_label(&input.shelf),
+            encode_label(&input.book_id)
+        );
         let mut books = self.books.lock().unwrap_or_else(|e| e.into_inner());
         let entry = books
             .entry((input.shelf, input.book_id))
@@ -70,4 +79,20 @@ impl bookshelf_api::Bookshelf for Shelves {
             image: Blob(COVER.to_vec()),
         })
     }
+}
+
+/// A label value as it goes back into a URI: every byte but RFC 3986's
+/// unreserved characters percent-encoded, so a `/` stays part of the value
+/// and a decoded control character (`%0A`) cannot break the header that
+/// carries the URI.
+pub fn encode_label(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    for byte in value.bytes() {
+        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~') {
+            out.push(char::from(byte));
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    out
 }

@@ -1,6 +1,7 @@
 //! `cargo xtask bench codegen`: how long loading, generating and formatting
 //! take, per model. Run it in release (`cargo xtask` builds xtask with the
-//! dev profile; the alias `cargo xtask-release` is for timing).
+//! dev profile; the alias `cargo xtask-release` is for timing). `bench
+//! build`, `bench load` and `bench rest-json` are in the modules below.
 
 use std::path::Path;
 use std::time::{Duration, Instant};
@@ -9,6 +10,7 @@ use codegen::{Model, Options};
 
 mod build;
 mod load;
+mod rest_json;
 
 use crate::codegen_task::project_root;
 use crate::{reject_rest, take_value};
@@ -19,11 +21,13 @@ pub fn run(args: &[String]) -> Result<(), String> {
         Some("codegen") => {}
         Some("build") => return build::run(&args[1..]),
         Some("load") => return load::run(&args[1..]),
+        Some("rest-json") => return rest_json::run(&args[1..]),
         _ => {
             return Err(
                 "usage: cargo xtask bench codegen [--model PATH]... [--iterations N]\n       \
                         cargo xtask bench build --model PATH [--sdk-version V]\n       \
-                        cargo xtask bench load [--iterations N] [PATH]..."
+                        cargo xtask bench load [--iterations N] [PATH]...\n       \
+                        cargo xtask bench rest-json [--conns N] [--rounds N] [--warmup S] [--duration S]"
                     .into(),
             )
         }

@@ -81,6 +81,19 @@ pub static GET_BOOK_INPUT: Shape = Shape {
                 ..Member::DEFAULT
             },
             Member {
+                name: "version",
+                target: &SMITHY_INTEGER,
+                constraints: Constraints {
+                    range: Some(Range {
+                        min: Some(Limit { value: 1.0, text: "1" }),
+                        max: None,
+                    }),
+                    ..Constraints::NONE
+                },
+                http: Binding::Query("version"),
+                ..Member::DEFAULT
+            },
+            Member {
                 name: "reader",
                 target: &SMITHY_STRING,
                 http: Binding::Header("X-Reader"),

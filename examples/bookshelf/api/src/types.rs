@@ -25,6 +25,10 @@ pub struct GetBookInput {
     /// Which edition; the latest when absent.
     #[serde(rename = "edition", default, skip_serializing_if = "Option::is_none")]
     pub edition: Option<i32>,
+    /// Only while the book's record is at this version (the number in
+    /// its ETag); otherwise there is no such book.
+    #[serde(rename = "version", default, skip_serializing_if = "Option::is_none")]
+    pub version: Option<i32>,
     /// Who asks, for the shelf's log.
     #[serde(rename = "reader", default, skip_serializing_if = "Option::is_none")]
     pub reader: Option<String>,

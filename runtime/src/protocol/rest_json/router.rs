@@ -365,8 +365,11 @@ pub fn percent_decode(text: &str) -> Result<String, String> {
     let mut i = 0;
     while i < bytes.len() {
         if bytes[i] == b'%' {
+            // Two hex digits: `from_str_radix` alone would also take a
+            // sign (`%+1`).
             let hex = bytes
                 .get(i + 1..i + 3)
+                .filter(|h| h.iter().all(u8::is_ascii_hexdigit))
                 .and_then(|h| std::str::from_utf8(h).ok())
                 .and_then(|h| u8::from_str_radix(h, 16).ok())
                 .ok_or_else(|| format!("invalid percent-encoding in `{text}`"))?;
@@ -501,6 +504,8 @@ mod tests {
             Found::BadLabel(_)
         ));
         assert!(parse_query("a=%4").is_err());
+        assert!(percent_decode("%+1").is_err());
+        assert!(percent_decode("%-1").is_err());
         assert_eq!(
             parse_query("a=1&b&a=%20x+").unwrap(),
             [
