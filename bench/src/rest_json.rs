@@ -215,6 +215,9 @@ fn lookup_ns(extra: usize) -> Result<f64, String> {
     Ok(started.elapsed().as_nanos() as f64 / f64::from(LOOKUPS))
 }
 
+/// A goal's text and its test.
+type Goal = (&'static str, fn(f64) -> bool);
+
 struct Sample {
     outcome: Outcome,
     /// The server's CPU time (user + system) per answered request.
@@ -354,7 +357,7 @@ fn report(settings: &Settings, answer: &str, routing: [f64; 2], rounds: &[Round]
     out.push('\n');
     // The median of the per-round ratios, each of two measurements taken
     // back to back; with the goal's verdict when there is one.
-    let ratio = |name: &str, f: fn(&Round) -> f64, goal: Option<(&str, fn(f64) -> bool)>| {
+    let ratio = |name: &str, f: fn(&Round) -> f64, goal: Option<Goal>| {
         let per_round: Vec<String> = rounds.iter().map(|r| format!("{:.2}×", f(r))).collect();
         let value = column(&|r| f(r));
         let verdict = match goal {
