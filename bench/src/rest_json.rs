@@ -69,6 +69,7 @@ pub async fn serve_bookshelf(listen: SocketAddr) -> Result<(), String> {
         query: None,
         headers: &headers,
         body: br#"{"title":"Dune","edition":2}"#,
+        pending: None,
     };
     let answer = bookshelf_api::dispatch(&shelves, &RequestContext::default(), put).await;
     if answer.status != 201 {

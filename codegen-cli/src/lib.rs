@@ -7,7 +7,6 @@ mod model_files;
 mod output;
 mod runtime;
 
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -19,11 +18,11 @@ pub use output::{is_generated, write_generated};
 pub use runtime::{absolute, checkout_runtime, inside_a_workspace, local_runtime, parse_runtime};
 
 /// Generates `model` (a `.smithy` or `.json` file, or a directory of them)
-/// in memory: relative path → file contents.
-pub fn generate(model: &Path, options: &Options) -> Result<BTreeMap<PathBuf, String>, String> {
+/// in memory: its files and warnings.
+pub fn generate(model: &Path, options: &Options) -> Result<codegen::Crate, String> {
     let files = read_model_files(&[model.to_path_buf()])?;
     let loaded = load(&files).map_err(|e| e.to_string())?;
-    codegen::generate(&Model::from(&loaded), options)
+    codegen::generate_crate(&Model::from(&loaded), options)
         .map_err(|e| format!("{}: {e}", model.display()))
 }
 
@@ -55,22 +54,32 @@ pub struct Synced {
     /// Files written or removed; with `check`, those that differ.
     pub stale: Vec<PathBuf>,
     pub elapsed: Duration,
+    /// What the crate leaves out, one line each (see [`codegen::Crate`]).
+    pub warnings: Vec<String>,
 }
 
 /// Generates `model` into `out`: writes the files that differ and removes
 /// generated files no longer produced, or with `check` only finds them.
 pub fn sync(model: &Path, out: &Path, options: &Options, check: bool) -> Result<Synced, String> {
     let started = Instant::now();
-    let files = generate(model, options)?;
-    let stale = write_generated(out, &files, check)?;
+    let generated = generate(model, options)?;
+    let stale = write_generated(out, &generated.files, check)?;
     Ok(Synced {
-        files: files.len(),
+        files: generated.files.len(),
         stale,
         elapsed: started.elapsed(),
+        warnings: generated.warnings,
     })
 }
 
 impl Synced {
+    /// Prints each warning to stderr, `warning: ` first, as cargo does.
+    pub fn print_warnings(&self) {
+        for warning in &self.warnings {
+            eprintln!("warning: {warning}");
+        }
+    }
+
     /// The line a run prints when it wrote into `out`.
     pub fn summary(&self, out: &Path) -> String {
         format!(

@@ -104,6 +104,7 @@ fn generate(
     )?;
     options.service = service;
     let synced = sync(model, &absolute_out, &options, check)?;
+    synced.print_warnings();
     // Paths as the user wrote them read better than absolute ones.
     let shown = |path: &Path| {
         path.strip_prefix(&absolute_out)

@@ -38,6 +38,9 @@ pub struct Ir {
     /// With `Options::protocol_tests`: the server cases of the model's
     /// protocol compliance tests, in operation then model order.
     pub protocol_tests: Vec<ProtocolTest>,
+    /// What the generated crate leaves out, for the caller to print: each
+    /// operation that is not served, and why.
+    pub warnings: Vec<String>,
 }
 
 #[derive(Debug)]
@@ -95,6 +98,14 @@ pub struct Operation {
     /// `@http`, when the operation has it.
     pub http: Option<HttpRoute>,
     pub docs: Vec<String>,
+    /// The field of the input that is its `@streaming` payload.
+    pub input_stream: Option<String>,
+    /// The field of the output that is its `@streaming` payload.
+    pub output_stream: Option<String>,
+    /// Why the crate does not serve the operation (an event stream, say):
+    /// it is no method of the service trait, and a request for it is
+    /// answered with an error naming it.
+    pub unserved: Option<String>,
 }
 
 /// An operation's `@http` trait.
@@ -131,6 +142,12 @@ pub struct Shape {
     /// Whether an operation input reaches it, so the service deserializes
     /// it. Other types deserialize only with the crate's `client` feature.
     pub in_input: bool,
+    /// `@streaming`: a blob that travels as a stream, or a union that is
+    /// an event stream.
+    pub streaming: bool,
+    /// A structure with a member that is a stream: it can be neither
+    /// cloned nor compared.
+    pub holds_stream: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -221,6 +238,9 @@ pub struct Member {
     pub json_name: Option<String>,
     /// The HTTP binding trait, where the protocol binds members to HTTP.
     pub binding: Binding,
+    /// It targets a `@streaming` blob: a `ByteStream`, never absent (only
+    /// empty), and not part of the type's serde form.
+    pub stream: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -374,6 +394,7 @@ impl<'m> Builder<'m> {
                 }
             }
         }
+        let warnings = self.mark_streams(&mut operations);
         self.box_recursive_members();
         self.resolve_wire_formats();
         self.mark_defaults();
@@ -419,9 +440,62 @@ impl<'m> Builder<'m> {
             protocol_tests,
             shapes: self.shapes,
             patterns,
+            warnings,
         };
         check_names(&ir)?;
         Ok(ir)
+    }
+
+    /// Finds each operation's `@streaming` payloads: a blob bound to the
+    /// payload streams where the protocol binds payloads; an event stream,
+    /// or a blob that cannot stream, leaves the operation unserved. Returns
+    /// a warning per unserved operation.
+    fn mark_streams(&mut self, operations: &mut [Operation]) -> Vec<String> {
+        let mut warnings = Vec::new();
+        for operation in operations.iter_mut() {
+            let mut streams = [None, None];
+            for (side, id) in [&operation.input, &operation.output]
+                .into_iter()
+                .enumerate()
+            {
+                let Kind::Structure(members) = &self.shapes[id].kind else {
+                    continue;
+                };
+                for member in members {
+                    let why = if self.shapes[&member.target].streaming && !member.stream {
+                        Some(format!(
+                            "`{}` is an event stream, which is not served yet",
+                            member.name
+                        ))
+                    } else if member.stream && member.binding != Binding::Payload {
+                        Some(format!(
+                            "`{}` is a @streaming blob that {} cannot stream (it streams only an @httpPayload)",
+                            member.name,
+                            self.protocol.family()
+                        ))
+                    } else {
+                        None
+                    };
+                    match why {
+                        Some(why) => {
+                            operation.unserved.get_or_insert(why);
+                        }
+                        None if member.stream => streams[side] = Some(member.field.clone()),
+                        None => {}
+                    }
+                }
+            }
+            [operation.input_stream, operation.output_stream] = streams;
+            if let Some(why) = &operation.unserved {
+                warnings.push(format!("{}: not served: {why}", operation.id));
+            }
+        }
+        for shape in self.shapes.values_mut() {
+            if let Kind::Structure(members) = &shape.kind {
+                shape.holds_stream = members.iter().any(|m| m.stream);
+            }
+        }
+        warnings
     }
 
     fn find_service(&self, options: &Options) -> Result<&'m model::Shape> {
@@ -534,6 +608,9 @@ impl<'m> Builder<'m> {
             paginated,
             http: http_route(shape)?,
             docs: docs_of(&shape.traits),
+            input_stream: None,
+            output_stream: None,
+            unserved: None,
         })
     }
 
@@ -681,6 +758,8 @@ impl<'m> Builder<'m> {
             error,
             derives_default: false,
             in_input: false,
+            streaming: traits.contains_key("smithy.api#streaming"),
+            holds_stream: false,
         })
     }
 
@@ -765,13 +844,17 @@ impl<'m> Builder<'m> {
             .traits
             .get("smithy.api#documentation")
             .map(|d| to_rustdoc(d.as_str().unwrap_or_default()));
+        let stream =
+            target.kind == ShapeType::Blob && target.traits.contains_key("smithy.api#streaming");
+        // A stream's default is the empty one, whatever the model writes.
+        let default = default.filter(|_| !stream);
         Ok(Member {
             name: member.name.clone(),
             field: naming::field_name(&member.name),
             variant: naming::variant_name(&member.name),
             target: member.target.clone(),
             required,
-            optional: !required && default.is_none(),
+            optional: !required && default.is_none() && !stream,
             default,
             boxed: false,
             docs: docs.unwrap_or_default(),
@@ -780,6 +863,7 @@ impl<'m> Builder<'m> {
             timestamp_format,
             json_name,
             binding,
+            stream,
         })
     }
 

@@ -74,8 +74,26 @@ pub fn protocol_family(model: &Model, options: &Options) -> Option<&'static str>
     protocol::Protocol::of_model(model, options.service.as_deref()).map(protocol::Protocol::family)
 }
 
+/// A generated crate, and what its caller should tell the user.
+#[derive(Debug)]
+pub struct Crate {
+    /// Relative path → file contents.
+    pub files: BTreeMap<PathBuf, String>,
+    /// What the crate leaves out: each operation it does not serve (one
+    /// with an event stream, say), and why.
+    pub warnings: Vec<String>,
+}
+
+/// Generates the crate for `model`, with its warnings.
+pub fn generate_crate(model: &Model, options: &Options) -> Result<Crate> {
+    let ir = ir::Ir::build(model, options)?;
+    Ok(Crate {
+        files: emit::emit(&ir, options),
+        warnings: ir.warnings,
+    })
+}
+
 /// Generates the crate for `model`: relative path → file contents.
 pub fn generate(model: &Model, options: &Options) -> Result<BTreeMap<PathBuf, String>> {
-    let ir = ir::Ir::build(model, options)?;
-    Ok(emit::emit(&ir, options))
+    generate_crate(model, options).map(|generated| generated.files)
 }

@@ -1,6 +1,7 @@
 //! Snapshot tests of everything the generator emits for small fixture models.
 //!
-//! Each fixture under `tests/fixtures/` is a minimal awsJson service that
+//! Each fixture under `tests/fixtures/` is a minimal service (awsJson, or
+//! restJson1 where it streams) that
 //! exercises one construct. Every emitted file is snapshotted as
 //! `<fixture>__<file>` (e.g. `unions__types.rs`) under `tests/snapshots/`.
 //!
@@ -30,6 +31,7 @@ const FIXTURES: &[&str] = &[
     "resources",
     "sensitive",
     "simple_types",
+    "streaming",
     "structures",
     "unions",
 ];
@@ -120,6 +122,7 @@ fixtures!(
     resources,
     sensitive,
     simple_types,
+    streaming,
     structures,
     unions,
 );
@@ -146,4 +149,22 @@ fn awsjson_versions_differ_only_in_the_protocol_constant() {
             );
         }
     }
+}
+
+/// An event stream is not served, and says so: a warning for the caller to
+/// print, no method in the service trait, a 501 naming it from `dispatch`.
+#[test]
+fn an_event_stream_is_warned_about_and_answered_as_not_served() {
+    let path = fixture_dir().join("streaming.json");
+    let model = Model::from_json(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let generated = codegen::generate_crate(&model, &Options::default()).unwrap();
+    assert_eq!(
+        generated.warnings,
+        ["fixture.streaming#Watch: not served: `events` is an event stream, which is not served yet"]
+    );
+    let service = &generated.files[Path::new("src/service.rs")];
+    assert!(!service.contains("fn watch("), "{service}");
+    assert!(service.contains("not_served(\n"), "{service}");
+    assert!(service.contains("\"Watch\",\n"), "{service}");
+    assert!(service.contains("fn upload("), "{service}");
 }

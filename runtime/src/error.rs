@@ -108,6 +108,19 @@ impl ErrorResponse {
         Self::framework(404, FRAMEWORK_SERVICE, "UnknownOperationException", None)
     }
 
+    /// The service knows `operation` but its crate does not serve it, for
+    /// the reason `why` the generator gave (an event stream, say): a 501
+    /// that names it, so a client learns what is missing, not that the
+    /// operation does not exist.
+    pub fn not_served(operation: &str, why: &str) -> Self {
+        Self::framework(
+            501,
+            FRAMEWORK_SERVICE,
+            "NotImplementedException",
+            Some(format!("This server does not serve {operation}: {why}")),
+        )
+    }
+
     /// An operation has the request's URI, but not its method.
     pub fn method_not_allowed() -> Self {
         Self::framework(405, FRAMEWORK_SERVICE, "UnknownOperationException", None)

@@ -7,7 +7,7 @@
 //! [`Protocol`] and [`Routes`] ([`protocol`]: awsJson 1.0/1.1, restJson1),
 //! constraint validation and decoding into the typed input ([`validate`],
 //! [`decode`]), errors ([`error`]), timestamps and blobs ([`timestamp`],
-//! [`blob`]), the wire forms serde's derive does not know ([`wire`]) and the
+//! [`blob`]), `@streaming` payloads ([`stream`]), the wire forms serde's derive does not know ([`wire`]) and the
 //! call into a handler with panics contained ([`dispatch`]). With the
 //! `server` feature, `server` serves a generated service over HTTP.
 
@@ -27,18 +27,20 @@ pub mod response;
 pub mod schema;
 #[cfg(feature = "server")]
 pub mod server;
+pub mod stream;
 pub mod testing;
 pub mod timestamp;
 pub mod validate;
 pub mod wire;
 
 pub use blob::Blob;
-pub use dispatch::{guard, handle, respond, Handled};
+pub use dispatch::{guard, handle, handle_streaming, respond, respond_streaming, Handled, Streams};
 pub use error::{ErrorResponse, OperationError};
 pub use pattern::Pattern;
 pub use protocol::{Call, Protocol, Routes};
 pub use request::{Request, RequestContext};
 pub use response::HttpResponse;
+pub use stream::ByteStream;
 pub use timestamp::Timestamp;
 
 /// Free-form JSON carried by `document` shapes.

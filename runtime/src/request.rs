@@ -6,6 +6,7 @@ use std::io::Read;
 use flate2::read::GzDecoder;
 use http::HeaderMap;
 
+use crate::stream::PendingBody;
 use crate::ErrorResponse;
 
 /// The parts of an HTTP request a protocol reads. The path and query are
@@ -19,6 +20,10 @@ pub struct Request<'a> {
     pub query: Option<&'a str>,
     pub headers: &'a HeaderMap,
     pub body: &'a [u8],
+    /// The body still to arrive, when the transport left it unread for an
+    /// operation that streams its input (`body` is then empty). A
+    /// transport that read it whole gives the stream `body`'s bytes.
+    pub pending: Option<&'a PendingBody>,
 }
 
 /// A decompressed body may be at most this large, so a small gzip body
@@ -34,6 +39,7 @@ impl<'a> Request<'a> {
             query: None,
             headers,
             body,
+            pending: None,
         }
     }
 

@@ -20,6 +20,9 @@ pub struct Shape {
     /// For an enum with `@internal` values, the others as messages list
     /// them (`a, b`); `None` lists every value.
     pub listed_values: Option<&'static str>,
+    /// `@streaming`: a blob payload that travels as a [`crate::ByteStream`],
+    /// not in the input's serde form, so neither decoded nor validated.
+    pub streaming: bool,
 }
 
 #[derive(Debug)]
@@ -135,6 +138,7 @@ impl Shape {
         sensitive: false,
         media_type: None,
         listed_values: None,
+        streaming: false,
     };
 
     /// The shape's name without its namespace.
@@ -192,6 +196,25 @@ pub struct OperationMeta {
     pub paginated: Option<Paginated>,
     /// `@http`: how HTTP binding protocols route and answer it.
     pub http: Option<Http>,
+}
+
+impl OperationMeta {
+    /// The input's `@streaming` payload member, if it has one.
+    pub fn input_stream(&self) -> Option<&'static Member> {
+        streamed_payload(self.input)
+    }
+
+    /// The output's `@streaming` payload member, if it has one.
+    pub fn output_stream(&self) -> Option<&'static Member> {
+        streamed_payload(self.output)
+    }
+}
+
+fn streamed_payload(shape: &'static Shape) -> Option<&'static Member> {
+    shape
+        .members()
+        .iter()
+        .find(|m| m.http == Binding::Payload && m.target.streaming)
 }
 
 /// The `@http` trait of an operation.

@@ -88,6 +88,7 @@ impl CaseRequest {
             query: self.query.as_deref(),
             headers: &self.headers,
             body: &self.body,
+            pending: None,
         }
     }
 }
@@ -209,11 +210,18 @@ pub fn check_response(
             describe(response)
         ));
     }
+    // A streamed payload the test built from bytes is those bytes.
+    let written: &[u8] = match &response.stream {
+        None => &response.body,
+        Some(stream) => stream
+            .as_bytes()
+            .ok_or("the answer streams chunks a case cannot compare")?,
+    };
     // A transport adds headers of its own (`X-Amzn-RequestId`,
     // `Content-Length`); they are not the dispatcher's to check.
     for (name, value) in expected.headers {
         // What a transport would send as the length.
-        let length = response.body.len().to_string();
+        let length = written.len().to_string();
         let actual = if name.eq_ignore_ascii_case("content-length") {
             Some(length.as_str())
         } else {
@@ -242,7 +250,7 @@ pub fn check_response(
     {
         return Err(format!("header {name} must not be sent"));
     }
-    let actual = String::from_utf8_lossy(&response.body);
+    let actual = String::from_utf8_lossy(written);
     if let Some(pattern) = expected.message_regex {
         check_message(&actual, pattern)?;
     }

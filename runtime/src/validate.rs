@@ -75,6 +75,12 @@ fn check_members(
         }
     }
     for member in members {
+        // A stream is not part of the serde form: the protocol hands it to
+        // the handler beside it, and it is never absent, only empty.
+        if member.target.streaming {
+            object.remove(member.name);
+            continue;
+        }
         let here = Path::Member(path, member.name);
         match object.get_mut(member.name) {
             Some(value) => check_value(value, member, &here, sensitive, report),

@@ -51,6 +51,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
                 };
                 let out = root.join(out);
                 let synced = sync(&root.join(model), &out, &options, check)?;
+                synced.print_warnings();
                 if !check {
                     eprintln!("{}", synced.summary(&out));
                 }
@@ -73,6 +74,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
             let mut options = options_for(&out, crate_name, runtime)?;
             options.service = service;
             let synced = sync(Path::new(&model), &out, &options, check)?;
+            synced.print_warnings();
             if !check {
                 eprintln!("{}", synced.summary(&out));
             } else if !synced.stale.is_empty() {
@@ -119,7 +121,10 @@ fn generate_all(dir: &Path, out: &Path, runtime: Option<Runtime>) -> Result<(), 
             sync(model, &crate_dir, &options, false)
         });
         match result {
-            Ok(synced) => eprintln!("{}", synced.summary(&crate_dir)),
+            Ok(synced) => {
+                eprintln!("{}", synced.summary(&crate_dir));
+                synced.print_warnings();
+            }
             Err(message) => {
                 eprintln!("FAILED: {message}");
                 failures.push(message);

@@ -156,6 +156,9 @@ pub(crate) fn rust_type(ir: &Ir, id: &str, from: Module) -> TokenStream {
 
 /// The declared type of a structure member: boxed and optional as needed.
 pub(crate) fn member_type(ir: &Ir, member: &Member, from: Module) -> TokenStream {
+    if member.stream {
+        return quote!(::smithy_runtime::ByteStream);
+    }
     let base = rust_type(ir, &member.target, from);
     let base = if member.boxed { boxed(ir, base) } else { base };
     if member.optional {

@@ -18,7 +18,7 @@ use crate::ir::{Ir, Kind, Member, ProtocolTest, Simple, TestKind};
 
 pub fn protocol_tests_rs(ir: &Ir) -> TokenStream {
     let service = ident(&ir.service.trait_name);
-    let handlers = ir.operations.iter().map(|op| {
+    let handlers = ir.operations.iter().filter(|op| op.unserved.is_none()).map(|op| {
         let method = ident(&op.method);
         let input = rust_type(ir, &op.input, Module::Other);
         let output = rust_type(ir, &op.output, Module::Other);
@@ -198,13 +198,21 @@ fn test_body(ir: &Ir, test: &ProtocolTest) -> Result<TokenStream, String> {
             let output = value_expr(ir, &operation.output, &params)?;
             let expected = expected_response(case);
             let name = &operation.name;
+            let stream = match &operation.output_stream {
+                Some(field) => {
+                    let field = ident(field);
+                    quote!(Some(|output: &mut #output_type| &mut output.#field))
+                }
+                None => quote!(None),
+            };
             Ok(quote! {
                 let output: #output_type = #output;
                 let operation = crate::operation::find(#name).ok_or("the operation is not in OPERATIONS")?;
-                let response = ::smithy_runtime::respond(
+                let response = ::smithy_runtime::respond_streaming(
                     crate::PROTOCOL,
                     operation,
                     Ok::<_, crate::error::#error>(output),
+                    #stream,
                 );
                 ::smithy_runtime::testing::check_response(&response, &#expected)
             })
@@ -437,6 +445,13 @@ fn value_expr(ir: &Ir, id: &str, value: &Value) -> Result<TokenStream, String> {
 /// A structure field: given, defaulted as the model says, or absent.
 fn field_expr(ir: &Ir, member: &Member, value: Option<&Value>) -> Result<TokenStream, String> {
     let given = value.filter(|v| !v.is_null());
+    // A stream a case gives is its bytes at hand; an absent one is empty.
+    if member.stream {
+        let text = given
+            .map_or(Some(""), Value::as_str)
+            .ok_or("a stream's value is not text")?;
+        return Ok(quote!(::smithy_runtime::ByteStream::from(#text)));
+    }
     Ok(match (given, member.optional) {
         (Some(value), true) => {
             let inner = boxed_if(member, value_expr(ir, &member.target, value)?);

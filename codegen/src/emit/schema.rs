@@ -131,6 +131,10 @@ fn shape_static(ir: &Ir, shape: &Shape) -> TokenStream {
     if let Some(listed) = listed_values(&shape.kind) {
         fields.push(quote!(listed_values: Some(#listed)));
     }
+    // Event streams are not served; only blobs stream.
+    if shape.streaming && matches!(shape.kind, Kind::Simple(Simple::Blob)) {
+        fields.push(quote!(streaming: true));
+    }
     quote! {
         pub static #name: Shape = Shape { #(#fields,)* ..Shape::DEFAULT };
     }

@@ -26,10 +26,30 @@ pub fn service_rs(ir: &Ir) -> TokenStream {
         "Inputs reach a method only after they passed every constraint of".to_owned(),
         "the model.".to_owned(),
     ]);
+    let unserved: Vec<_> = ir
+        .operations
+        .iter()
+        .filter(|op| op.unserved.is_some())
+        .collect();
+    if !unserved.is_empty() {
+        trait_lines.extend([
+            String::new(),
+            "Not served (a request for one is answered with a 501".to_owned(),
+            "`NotImplementedException` that names it):".to_owned(),
+        ]);
+        for op in &unserved {
+            trait_lines.push(format!(
+                "- `{}`: {}.",
+                op.name,
+                op.unserved.as_deref().unwrap_or_default()
+            ));
+        }
+    }
     let trait_docs = docs(&trait_lines);
     let prefix = format!("{}.", ir.service.name);
     let protocol = ident(ir.service.protocol.runtime_variant());
-    let methods = ir.operations.iter().map(|op| {
+    let served = || ir.operations.iter().filter(|op| op.unserved.is_none());
+    let methods = served().map(|op| {
         let method = ident(&op.method);
         let input = rust_type(ir, &op.input, Module::Other);
         let output = rust_type(ir, &op.output, Module::Other);
@@ -47,8 +67,60 @@ pub fn service_rs(ir: &Ir) -> TokenStream {
     let arms = ir.operations.iter().map(|op| {
         let name = &op.name;
         let method = ident(&op.method);
+        if let Some(why) = &op.unserved {
+            return quote! {
+                #name => return PROTOCOL.error(&::smithy_runtime::ErrorResponse::not_served(#name, #why)),
+            };
+        }
+        if op.input_stream.is_none() && op.output_stream.is_none() {
+            return quote! {
+                #name => handle(call, move |input| service.#method(context, input)),
+            };
+        }
+        let field = |stream: &Option<String>, ty: &str| match stream {
+            Some(field) => {
+                let (field, ty) = (ident(field), rust_type(ir, ty, Module::Other));
+                quote!(Some(|message: &mut #ty| &mut message.#field))
+            }
+            None => quote!(None),
+        };
+        let input = field(&op.input_stream, &op.input);
+        let output = field(&op.output_stream, &op.output);
         quote! {
-            #name => handle(call, move |input| service.#method(context, input)),
+            #name => handle_streaming(
+                call,
+                Streams { input: #input, output: #output },
+                move |input| service.#method(context, input),
+            ),
+        }
+    });
+    let streams =
+        |op: &&crate::ir::Operation| op.input_stream.is_some() || op.output_stream.is_some();
+    let mut imports = vec![quote!(guard)];
+    if served().any(|op| !streams(&op)) {
+        imports.push(quote!(handle));
+    }
+    if served().any(|op| streams(&op)) {
+        imports.push(quote!(handle_streaming));
+    }
+    imports.extend([
+        quote!(Handled),
+        quote!(HttpResponse),
+        quote!(Protocol),
+        quote!(Request),
+        quote!(RequestContext),
+        quote!(Routes),
+    ]);
+    if served().any(|op| streams(&op)) {
+        imports.push(quote!(Streams));
+    }
+    // The router leaves a body unread only for a service that takes one
+    // as a stream.
+    let streams_input = served().any(|op| op.input_stream.is_some()).then(|| {
+        quote! {
+            fn streams_input(&self, head: &Request<'_>) -> bool {
+                ROUTES.streams_input(head)
+            }
         }
     });
     let routing_doc = routing_doc(ir);
@@ -58,7 +130,7 @@ pub fn service_rs(ir: &Ir) -> TokenStream {
         use ::std::marker::{Send, Sync};
         use ::std::result::Result;
 
-        use ::smithy_runtime::{guard, handle, Handled, HttpResponse, Protocol, Request, RequestContext, Routes};
+        use ::smithy_runtime::{#(#imports),*};
 
         /// The wire protocol of this service.
         pub const PROTOCOL: Protocol = Protocol::#protocol;
@@ -108,6 +180,8 @@ pub fn service_rs(ir: &Ir) -> TokenStream {
             fn dispatch<'a>(&'a self, context: &'a RequestContext, request: Request<'a>) -> impl Future<Output = HttpResponse> + Send + 'a {
                 dispatch(&self.0, context, request)
             }
+
+            #streams_input
         }
     }
 }

@@ -61,7 +61,13 @@ fn structure(
     let name = ident(&shape.rust_name);
     let doc = docs_or(&shape.docs, || default_docs::shape(ir, shape));
     let redacted_debug = shape.sensitive || members.iter().any(|m| hides_value(ir, &m.target));
-    let mut derives = vec![quote!(Clone), quote!(PartialEq)];
+    // A stream is read once: a value holding one is neither cloned nor
+    // compared.
+    let mut derives = if shape.holds_stream {
+        Vec::new()
+    } else {
+        vec![quote!(Clone), quote!(PartialEq)]
+    };
     if !redacted_debug {
         derives.push(quote!(Debug));
     }
@@ -79,7 +85,7 @@ fn structure(
     let deserialize = deserialize_attr(shape);
     quote! {
         #doc
-        #[derive(#(#derives),*, ::serde::Serialize)]
+        #[derive(#(#derives,)* ::serde::Serialize)]
         #deserialize
         pub struct #name {
             #(#fields)*
@@ -100,6 +106,10 @@ fn deserialize_attr(shape: &Shape) -> TokenStream {
 }
 
 fn field_serde(member: &Member, defaults: &mut Vec<TokenStream>, ir: &Ir) -> TokenStream {
+    // The protocol moves a stream in and out beside the serde form.
+    if member.stream {
+        return quote! { #[serde(skip)] };
+    }
     let wire = &member.name;
     let mut args = vec![quote!(rename = #wire)];
     if member.optional {

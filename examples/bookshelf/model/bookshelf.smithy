@@ -5,11 +5,11 @@ namespace example.bookshelf
 use aws.protocols#restJson1
 
 /// Books on shelves, over restJson1: labels, query parameters, headers, a
-/// structure payload and a blob payload.
+/// structure payload, a blob payload, and a book's text streamed both ways.
 @restJson1
 service Bookshelf {
     version: "2026-12-07"
-    operations: [GetBook, PutBook, GetCover]
+    operations: [GetBook, PutBook, GetCover, PutBookText, GetBookText]
 }
 
 /// One book of a shelf.
@@ -99,6 +99,66 @@ operation GetCover {
 
     errors: [NoSuchBook]
 }
+
+/// Uploads a book's text, read as it arrives: a text larger than any
+/// request body the server would hold whole is fine.
+@idempotent
+@http(method: "PUT", uri: "/shelves/{shelf}/books/{bookId}/text")
+operation PutBookText {
+    input := {
+        @required
+        @httpLabel
+        shelf: ShelfName
+
+        @required
+        @httpLabel
+        bookId: String
+
+        @required
+        @httpPayload
+        text: BookText
+    }
+
+    output := {
+        /// How many bytes of text the shelf now holds.
+        @httpHeader("X-Text-Length")
+        length: Long
+    }
+
+    errors: [NoSuchBook]
+}
+
+/// Downloads a book's text, written page by page as it is read.
+@readonly
+@http(method: "GET", uri: "/shelves/{shelf}/books/{bookId}/text")
+operation GetBookText {
+    input := {
+        @required
+        @httpLabel
+        shelf: ShelfName
+
+        @required
+        @httpLabel
+        bookId: String
+    }
+
+    output := {
+        @required
+        @httpPayload
+        text: BookText
+
+        /// The pages the text is written in.
+        @httpHeader("X-Pages")
+        pages: Integer
+    }
+
+    errors: [NoSuchBook]
+}
+
+/// A book's text, which may be larger than any request held in memory.
+@streaming
+@mediaType("text/plain; charset=utf-8")
+blob BookText
 
 @length(min: 3, max: 32)
 @pattern("^[a-z][a-z0-9-]*$")

@@ -1,24 +1,52 @@
 //! The `Bookshelf` service of `model/bookshelf.smithy`, over restJson1: the
 //! generated crate (`api/`) routes each request by method and URI, reads its
 //! labels, query, headers and payload into the typed input and validates
-//! it; this file keeps the books.
+//! it; this file keeps the books. A book's text streams both ways: an
+//! upload is read as it arrives, a download written page by page.
 
 use std::collections::BTreeMap;
 use std::sync::Mutex;
 
-use bookshelf_api::error::{GetBookError, GetCoverError, NoSuchBook, PutBookError};
-use bookshelf_api::runtime::{Blob, RequestContext};
+use bookshelf_api::error::{
+    GetBookError, GetBookTextError, GetCoverError, NoSuchBook, PutBookError, PutBookTextError,
+};
+use bookshelf_api::runtime::stream::Bytes;
+use bookshelf_api::runtime::{Blob, ByteStream, ErrorResponse, RequestContext};
 use bookshelf_api::types::{
-    Book, GetBookInput, GetBookOutput, GetCoverInput, GetCoverOutput, PutBookInput, PutBookOutput,
+    Book, GetBookInput, GetBookOutput, GetBookTextInput, GetBookTextOutput, GetCoverInput,
+    GetCoverOutput, PutBookInput, PutBookOutput, PutBookTextInput, PutBookTextOutput,
 };
 
 /// The smallest valid PNG header, served as every cover.
 pub const COVER: &[u8] = b"\x89PNG\r\n\x1a\n";
 
-/// Books by shelf and id, with the number of times each was put.
+/// The longest text a book may have. The server does not hold an upload
+/// whole (the stream bypasses its body limit); this handler does, so it
+/// sets its own bound.
+pub const MAX_TEXT_BYTES: usize = 64 * 1024 * 1024;
+
+/// A download is written in pages of this many bytes.
+pub const PAGE_BYTES: usize = 16 * 1024;
+
+type Key = (String, String);
+
+/// Books by shelf and id, with the number of times each was put, and their
+/// texts.
 #[derive(Default)]
 pub struct Shelves {
-    books: Mutex<BTreeMap<(String, String), (Book, u32)>>,
+    books: Mutex<BTreeMap<Key, (Book, u32)>>,
+    texts: Mutex<BTreeMap<Key, Bytes>>,
+}
+
+impl Shelves {
+    fn has_book(&self, key: &Key) -> bool {
+        let books = self.books.lock().unwrap_or_else(|e| e.into_inner());
+        books.contains_key(key)
+    }
+}
+
+fn no_such_book(shelf: &str, book_id: &str) -> NoSuchBook {
+    NoSuchBook::with_message(format!("No book {book_id} on shelf {shelf}"))
 }
 
 impl bookshelf_api::Bookshelf for Shelves {
@@ -37,8 +65,7 @@ impl bookshelf_api::Bookshelf for Shelves {
                     .is_none_or(|v| u32::try_from(v) == Ok(*version))
             });
         let Some((book, version)) = found else {
-            let message = format!("No book {} on shelf {}", input.book_id, input.shelf);
-            return Err(NoSuchBook::with_message(message).into());
+            return Err(no_such_book(&input.shelf, &input.book_id).into());
         };
         Ok(GetBookOutput {
             title: book.title.clone(),
@@ -77,6 +104,57 @@ impl bookshelf_api::Bookshelf for Shelves {
         }
         Ok(GetCoverOutput {
             image: Blob(COVER.to_vec()),
+        })
+    }
+
+    async fn put_book_text(
+        &self,
+        _: &RequestContext,
+        input: PutBookTextInput,
+    ) -> Result<PutBookTextOutput, PutBookTextError> {
+        let key = (input.shelf, input.book_id);
+        if !self.has_book(&key) {
+            return Err(no_such_book(&key.0, &key.1).into());
+        }
+        let text = input
+            .text
+            .collect_limited(MAX_TEXT_BYTES)
+            .await
+            .map_err(|why| {
+                PutBookTextError::Unmodeled(ErrorResponse::validation(format!(
+                    "The text could not be read: {why}"
+                )))
+            })?;
+        let length = text.len() as i64;
+        let mut texts = self.texts.lock().unwrap_or_else(|e| e.into_inner());
+        texts.insert(key, text);
+        Ok(PutBookTextOutput {
+            length: Some(length),
+        })
+    }
+
+    async fn get_book_text(
+        &self,
+        _: &RequestContext,
+        input: GetBookTextInput,
+    ) -> Result<GetBookTextOutput, GetBookTextError> {
+        let key = (input.shelf, input.book_id);
+        if !self.has_book(&key) {
+            return Err(no_such_book(&key.0, &key.1).into());
+        }
+        let texts = self.texts.lock().unwrap_or_else(|e| e.into_inner());
+        let text = texts.get(&key).cloned().unwrap_or_default();
+        let pages = text.len().div_ceil(PAGE_BYTES);
+        // Each page is a slice of the stored text, cut when the connection
+        // is ready for it: nothing is copied, and the answer starts before
+        // its last page exists.
+        let chunks = (0..pages).map(move |page| {
+            let end = ((page + 1) * PAGE_BYTES).min(text.len());
+            Ok::<_, std::convert::Infallible>(text.slice(page * PAGE_BYTES..end))
+        });
+        Ok(GetBookTextOutput {
+            text: ByteStream::new(futures_util::stream::iter(chunks)),
+            pages: i32::try_from(pages).ok(),
         })
     }
 }

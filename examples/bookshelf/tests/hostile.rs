@@ -73,6 +73,7 @@ async fn dispatch(
         query,
         headers: &map,
         body,
+        pending: None,
     };
     let started = Instant::now();
     let response = bookshelf_api::dispatch(shelves, &RequestContext::default(), request).await;

@@ -239,6 +239,7 @@ fn main() {
                 query: sent.query.as_deref(),
                 headers: &sent.headers,
                 body: &sent.body,
+                pending: None,
             };
             let started = Instant::now();
             let response = runtime.block_on(bookshelf_api::dispatch(&shelves, &context, request));

@@ -23,7 +23,9 @@ use serde::Serialize;
 pub use rest_json::router;
 
 use crate::schema::OperationMeta;
+use crate::stream::PendingBody;
 use crate::validate::{Rules, Wording};
+use crate::ByteStream;
 
 /// The shape Smithy defines for servers to report constraint violations.
 pub const SMITHY_VALIDATION: &str = "smithy.framework#ValidationException";
@@ -84,6 +86,30 @@ impl Protocol {
         response
     }
 
+    /// A successful answer of `operation` whose `@streaming` payload is
+    /// `stream`, written after the rest of `output`.
+    pub fn streamed_output<O: Serialize + 'static>(
+        self,
+        operation: &'static OperationMeta,
+        output: &O,
+        stream: ByteStream,
+    ) -> HttpResponse {
+        let mut response = self.output(operation, output);
+        if response.error_type.is_some() {
+            return response;
+        }
+        match self {
+            Protocol::RestJson1 => rest_json::attach_stream(operation, &mut response, stream),
+            // The generator serves no streaming operation of these.
+            Protocol::AwsJson1_0 | Protocol::AwsJson1_1 => {
+                response = self.error(&ErrorResponse::internal(
+                    "awsJson has no payload to stream an output in",
+                ));
+            }
+        }
+        response
+    }
+
     /// How bad input to `operation` is told: with Smithy's
     /// `smithy.framework#ValidationException` when the operation lists it,
     /// otherwise with AWS's words; a null item in a dense collection is
@@ -124,6 +150,17 @@ pub struct Call<'a> {
     pub codings: Vec<&'a str>,
 }
 
+impl Call<'_> {
+    /// The request body as a stream: the one the transport left unread, or
+    /// the bytes it read (with any `Content-Encoding` undone). Once.
+    pub fn take_body(&mut self) -> ByteStream {
+        match self.request.pending.and_then(PendingBody::take) {
+            Some(stream) => stream,
+            None => ByteStream::from(std::mem::take(&mut self.body).into_owned()),
+        }
+    }
+}
+
 /// How a service's requests find their operations: built once per service
 /// (a generated `static`), compiled on first use where the protocol needs
 /// more than a lookup by name.
@@ -158,10 +195,7 @@ impl Routes {
                 aws_json::route(self.protocol, self.target_prefix, self.operations, request)
             }
             Protocol::RestJson1 => {
-                let uris = self.uris.get_or_init(|| {
-                    rest_json::routes(self.operations)
-                        .map_err(|why| format!("the service's @http routes do not compile: {why}"))
-                });
+                let uris = self.uris.get_or_init(|| self.compile_uris());
                 match uris {
                     Ok(uris) => rest_json::route(uris, self.operations, request),
                     Err(why) => Err(ErrorResponse::internal(why.clone())),
@@ -169,6 +203,27 @@ impl Routes {
             }
         };
         routed.map_err(|error| self.protocol.error(&error))
+    }
+
+    /// Whether `head`, a request without its body, calls an operation whose
+    /// input has a `@streaming` payload, so a transport should leave the
+    /// body unread and put it in [`Request::pending`].
+    pub fn streams_input(&'static self, head: &Request<'_>) -> bool {
+        if !self.protocol.routes_by_uri() {
+            return false;
+        }
+        let Ok(uris) = self.uris.get_or_init(|| self.compile_uris()) else {
+            return false;
+        };
+        match uris.find(head.method, head.path, head.query) {
+            router::Found::Route { value, .. } => self.operations[*value].input_stream().is_some(),
+            _ => false,
+        }
+    }
+
+    fn compile_uris(&self) -> Result<router::Routes<usize>, String> {
+        rest_json::routes(self.operations)
+            .map_err(|why| format!("the service's @http routes do not compile: {why}"))
     }
 
     /// Every operation, sorted by name.

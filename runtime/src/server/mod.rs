@@ -16,6 +16,7 @@
 //! and answers with `x-amzn-RequestId` and, on errors, `x-amzn-ErrorType`;
 //! then it reports one [`Answered`] line to its log.
 
+mod body;
 mod connections;
 mod identity;
 
@@ -23,21 +24,23 @@ use std::future::Future;
 use std::net::SocketAddr;
 use std::time::Instant;
 
-use http_body_util::{BodyExt, Full, LengthLimitError, Limited};
+use http_body_util::{BodyExt, LengthLimitError, Limited};
 use hyper::body::{Bytes, Incoming};
 use hyper::header::{self, HeaderName, HeaderValue};
 use hyper::http::request::Parts;
 use hyper::{Method, StatusCode};
 
+pub use body::Body;
 pub use connections::{serve, ConnectionLimits};
 pub use identity::{
     is_account_id, is_region_name, is_separator, scope, Caller, Identify, OpenIdentity, Refusal,
     Scope, Signed, SIGV4_ALGORITHM,
 };
 
-use crate::{ErrorResponse, HttpResponse, Protocol, Request, RequestContext};
+use crate::stream::PendingBody;
+use crate::{ByteStream, ErrorResponse, HttpResponse, Protocol, Request, RequestContext};
 
-pub type Response = hyper::Response<Full<Bytes>>;
+pub type Response = hyper::Response<Body>;
 
 /// What answers a connection's requests: a [`Router`], or a program's own
 /// routes with a router inside.
@@ -59,6 +62,13 @@ pub trait Api: Send + Sync + 'static {
         context: &'a RequestContext,
         request: Request<'a>,
     ) -> impl Future<Output = HttpResponse> + Send + 'a;
+
+    /// Whether `head` (a request without its body) calls an operation that
+    /// streams its input, so the router hands it the body unread.
+    fn streams_input(&self, head: &Request<'_>) -> bool {
+        let _ = head;
+        false
+    }
 }
 
 /// One answered request, for the log.
@@ -158,16 +168,32 @@ impl<A: Api> Router<A> {
             });
             to_response(answer, &request_id)
         };
-        let body = match self.read_body(body).await {
-            Ok(body) => body,
-            Err(refusal) => return answer(refusal.into_response(A::PROTOCOL), "-"),
-        };
-        let signed = Signed {
+        let head = Request {
             method: parts.method.as_str(),
             path: parts.uri.path(),
             query: parts.uri.query(),
             headers,
+            body: &[],
+            pending: None,
+        };
+        // A compressed body is read whole, to be undone before the
+        // operation sees it; any other body of an operation that streams
+        // its input goes to the handler as it arrives, never held here (so
+        // the body limit does not apply to it).
+        let (body, pending) = if !is_compressed(headers) && self.api.streams_input(&head) {
+            let stream = ByteStream::new(body.into_data_stream());
+            (Bytes::new(), Some(PendingBody::new(stream)))
+        } else {
+            match self.read_body(body).await {
+                Ok(body) => (body, None),
+                Err(refusal) => return answer(refusal.into_response(A::PROTOCOL), "-"),
+            }
+        };
+        // A streamed body is not read yet: `Signed::body` is empty, and a
+        // check that covers the body has only the client's stated hash.
+        let signed = Signed {
             body: &body,
+            ..head_signed(&head)
         };
         // A refused request is logged without a Region: the client's claim
         // to one is not to be trusted, nor echoed.
@@ -181,15 +207,33 @@ impl<A: Api> Router<A> {
             request_id: request_id.clone(),
         };
         let request = Request {
-            method: parts.method.as_str(),
-            path: parts.uri.path(),
-            query: parts.uri.query(),
-            headers,
             body: &body,
+            pending: pending.as_ref(),
+            ..head
         };
         let result = self.api.dispatch(&context, request).await;
         answer(result, caller.region)
     }
+}
+
+fn head_signed<'a>(head: &Request<'a>) -> Signed<'a> {
+    Signed {
+        method: head.method,
+        path: head.path,
+        query: head.query,
+        headers: head.headers,
+        body: &[],
+    }
+}
+
+/// Whether the body has a `Content-Encoding` to undo.
+fn is_compressed(headers: &hyper::HeaderMap) -> bool {
+    headers.get_all(header::CONTENT_ENCODING).iter().any(|v| {
+        v.to_str().map_or(true, |v| {
+            v.split(',')
+                .any(|c| !c.trim().eq_ignore_ascii_case("identity") && !c.trim().is_empty())
+        })
+    })
 }
 
 /// A router alone answers what its protocol routes: every method and path
@@ -230,13 +274,19 @@ impl Refusal {
 /// documents no error for an oversized request; `RequestEntityTooLargeException`
 /// is the name its JSON services use with status 413.
 async fn read_body(body: Incoming, limit: usize) -> Result<Bytes, Refusal> {
+    let too_large = || Refusal {
+        status: 413,
+        code: "RequestEntityTooLargeException",
+        message: format!("Request body is larger than the limit of {limit} bytes"),
+    };
+    // A declared `Content-Length` past the limit is refused before a byte
+    // of the body is waited for.
+    if hyper::body::Body::size_hint(&body).lower() > limit as u64 {
+        return Err(too_large());
+    }
     match Limited::new(body, limit).collect().await {
         Ok(body) => Ok(body.to_bytes()),
-        Err(error) if error.downcast_ref::<LengthLimitError>().is_some() => Err(Refusal {
-            status: 413,
-            code: "RequestEntityTooLargeException",
-            message: format!("Request body is larger than the limit of {limit} bytes"),
-        }),
+        Err(error) if error.downcast_ref::<LengthLimitError>().is_some() => Err(too_large()),
         Err(_) => Err(Refusal::new(
             "SerializationException",
             "The request body could not be read",
@@ -247,7 +297,11 @@ async fn read_body(body: Incoming, limit: usize) -> Result<Bytes, Refusal> {
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-amzn-requestid");
 
 fn to_response(answer: HttpResponse, request_id: &str) -> Response {
-    let mut response = Response::new(Full::new(Bytes::from(answer.body)));
+    let body = match answer.stream {
+        Some(stream) => Body::stream(stream),
+        None => Body::from(answer.body),
+    };
+    let mut response = Response::new(body);
     *response.status_mut() =
         StatusCode::from_u16(answer.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     *response.headers_mut() = answer.headers;
@@ -260,7 +314,7 @@ fn to_response(answer: HttpResponse, request_id: &str) -> Response {
 /// An empty answer outside the API: an unknown path, or a known one asked
 /// with the wrong method (`allow` lists the right ones).
 pub fn plain(status: StatusCode, allow: Option<&'static str>) -> Response {
-    let mut response = Response::new(Full::default());
+    let mut response = Response::new(Body::empty());
     *response.status_mut() = status;
     if let Some(allow) = allow {
         response

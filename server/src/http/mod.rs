@@ -6,13 +6,12 @@
 use std::net::SocketAddr;
 use std::sync::Arc;
 
-use http_body_util::Full;
-use hyper::body::{Bytes, Incoming};
+use hyper::body::Incoming;
 use hyper::header::{self, HeaderValue};
 use hyper::http::request::Parts;
 use hyper::{Method, StatusCode};
 use serde_json::json;
-use smithy_runtime::server::{is_region_name, plain, Handler, Router, Signed};
+use smithy_runtime::server::{is_region_name, plain, Body, Handler, Router, Signed};
 
 pub use smithy_runtime::server::{serve, ConnectionLimits, Response};
 
@@ -70,7 +69,7 @@ pub async fn route(app: &App, peer: SocketAddr, request: hyper::Request<Incoming
 
 /// JSON outside the API (health, admin), as `application/json`.
 fn json_response(status: StatusCode, value: &serde_json::Value) -> Response {
-    let mut response = Response::new(Full::new(Bytes::from(value.to_string())));
+    let mut response = Response::new(Body::from(value.to_string()));
     *response.status_mut() = status;
     response.headers_mut().insert(
         header::CONTENT_TYPE,
@@ -113,7 +112,7 @@ async fn console(app: &App, peer: SocketAddr, parts: &hyper::http::request::Part
     } else {
         render()
     };
-    let mut response = Response::new(Full::new(Bytes::from(page.html)));
+    let mut response = Response::new(Body::from(page.html));
     *response.status_mut() = StatusCode::from_u16(page.status).unwrap_or(StatusCode::OK);
     let headers = response.headers_mut();
     headers.insert(

@@ -75,6 +75,44 @@ impl ::std::convert::From<::smithy_runtime::ErrorResponse> for GetBookError {
         Self::Unmodeled(error)
     }
 }
+/// The errors `GetBookText` can return.
+#[derive(Debug)]
+pub enum GetBookTextError {
+    /// No such book, or no such cover.
+    NoSuchBook(NoSuchBook),
+    /// An error the model does not list for this operation, such as a
+    /// `ValidationException` raised by the service's own rules.
+    Unmodeled(::smithy_runtime::ErrorResponse),
+}
+impl ::smithy_runtime::OperationError for GetBookTextError {
+    fn to_error_response(&self) -> ::smithy_runtime::ErrorResponse {
+        match self {
+            Self::NoSuchBook(error) => {
+                ::smithy_runtime::OperationError::to_error_response(error)
+            }
+            Self::Unmodeled(error) => error.clone(),
+        }
+    }
+}
+impl ::std::fmt::Display for GetBookTextError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match self {
+            Self::NoSuchBook(error) => ::std::fmt::Display::fmt(error, f),
+            Self::Unmodeled(error) => ::std::fmt::Display::fmt(error, f),
+        }
+    }
+}
+impl ::std::error::Error for GetBookTextError {}
+impl ::std::convert::From<NoSuchBook> for GetBookTextError {
+    fn from(error: NoSuchBook) -> Self {
+        Self::NoSuchBook(error)
+    }
+}
+impl ::std::convert::From<::smithy_runtime::ErrorResponse> for GetBookTextError {
+    fn from(error: ::smithy_runtime::ErrorResponse) -> Self {
+        Self::Unmodeled(error)
+    }
+}
 /// The errors `GetCover` can return.
 #[derive(Debug)]
 pub enum GetCoverError {
@@ -136,6 +174,44 @@ impl ::std::fmt::Display for PutBookError {
 }
 impl ::std::error::Error for PutBookError {}
 impl ::std::convert::From<::smithy_runtime::ErrorResponse> for PutBookError {
+    fn from(error: ::smithy_runtime::ErrorResponse) -> Self {
+        Self::Unmodeled(error)
+    }
+}
+/// The errors `PutBookText` can return.
+#[derive(Debug)]
+pub enum PutBookTextError {
+    /// No such book, or no such cover.
+    NoSuchBook(NoSuchBook),
+    /// An error the model does not list for this operation, such as a
+    /// `ValidationException` raised by the service's own rules.
+    Unmodeled(::smithy_runtime::ErrorResponse),
+}
+impl ::smithy_runtime::OperationError for PutBookTextError {
+    fn to_error_response(&self) -> ::smithy_runtime::ErrorResponse {
+        match self {
+            Self::NoSuchBook(error) => {
+                ::smithy_runtime::OperationError::to_error_response(error)
+            }
+            Self::Unmodeled(error) => error.clone(),
+        }
+    }
+}
+impl ::std::fmt::Display for PutBookTextError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match self {
+            Self::NoSuchBook(error) => ::std::fmt::Display::fmt(error, f),
+            Self::Unmodeled(error) => ::std::fmt::Display::fmt(error, f),
+        }
+    }
+}
+impl ::std::error::Error for PutBookTextError {}
+impl ::std::convert::From<NoSuchBook> for PutBookTextError {
+    fn from(error: NoSuchBook) -> Self {
+        Self::NoSuchBook(error)
+    }
+}
+impl ::std::convert::From<::smithy_runtime::ErrorResponse> for PutBookTextError {
     fn from(error: ::smithy_runtime::ErrorResponse) -> Self {
         Self::Unmodeled(error)
     }

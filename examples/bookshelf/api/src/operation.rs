@@ -18,6 +18,18 @@ pub static OPERATIONS: &[OperationMeta] = &[
         }),
     },
     OperationMeta {
+        name: "GetBookText",
+        input: &schema::GET_BOOK_TEXT_INPUT,
+        output: &schema::GET_BOOK_TEXT_OUTPUT,
+        errors: &[&schema::NO_SUCH_BOOK],
+        paginated: None,
+        http: Some(Http {
+            method: "GET",
+            uri: "/shelves/{shelf}/books/{bookId}/text",
+            code: 200u16,
+        }),
+    },
+    OperationMeta {
         name: "GetCover",
         input: &schema::GET_COVER_INPUT,
         output: &schema::GET_COVER_OUTPUT,
@@ -39,6 +51,18 @@ pub static OPERATIONS: &[OperationMeta] = &[
             method: "PUT",
             uri: "/shelves/{shelf}/books/{bookId}",
             code: 201u16,
+        }),
+    },
+    OperationMeta {
+        name: "PutBookText",
+        input: &schema::PUT_BOOK_TEXT_INPUT,
+        output: &schema::PUT_BOOK_TEXT_OUTPUT,
+        errors: &[&schema::NO_SUCH_BOOK],
+        paginated: None,
+        http: Some(Http {
+            method: "PUT",
+            uri: "/shelves/{shelf}/books/{bookId}/text",
+            code: 200u16,
         }),
     },
 ];

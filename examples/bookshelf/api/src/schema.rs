@@ -41,6 +41,13 @@ pub static BOOK: Shape = Shape {
     ),
     ..Shape::DEFAULT
 };
+pub static BOOK_TEXT: Shape = Shape {
+    id: "example.bookshelf#BookText",
+    kind: Kind::Blob,
+    media_type: Some("text/plain; charset=utf-8"),
+    streaming: true,
+    ..Shape::DEFAULT
+};
 pub static GET_BOOK_INPUT: Shape = Shape {
     id: "example.bookshelf#GetBookInput",
     kind: Kind::Structure(
@@ -123,6 +130,57 @@ pub static GET_BOOK_OUTPUT: Shape = Shape {
                 name: "etag",
                 target: &SMITHY_STRING,
                 http: Binding::Header("ETag"),
+                ..Member::DEFAULT
+            },
+        ],
+    ),
+    ..Shape::DEFAULT
+};
+pub static GET_BOOK_TEXT_INPUT: Shape = Shape {
+    id: "example.bookshelf#GetBookTextInput",
+    kind: Kind::Structure(
+        &[
+            Member {
+                name: "shelf",
+                target: &SHELF_NAME,
+                required: true,
+                constraints: Constraints {
+                    length: Some(Bounds {
+                        min: Some(3),
+                        max: Some(32),
+                    }),
+                    pattern: Some(&SHELF_NAME_PATTERN),
+                    ..Constraints::NONE
+                },
+                http: Binding::Label,
+                ..Member::DEFAULT
+            },
+            Member {
+                name: "bookId",
+                target: &SMITHY_STRING,
+                required: true,
+                http: Binding::Label,
+                ..Member::DEFAULT
+            },
+        ],
+    ),
+    ..Shape::DEFAULT
+};
+pub static GET_BOOK_TEXT_OUTPUT: Shape = Shape {
+    id: "example.bookshelf#GetBookTextOutput",
+    kind: Kind::Structure(
+        &[
+            Member {
+                name: "text",
+                target: &BOOK_TEXT,
+                required: true,
+                http: Binding::Payload,
+                ..Member::DEFAULT
+            },
+            Member {
+                name: "pages",
+                target: &SMITHY_INTEGER,
+                http: Binding::Header("X-Pages"),
                 ..Member::DEFAULT
             },
         ],
@@ -229,6 +287,57 @@ pub static PUT_BOOK_OUTPUT: Shape = Shape {
     ),
     ..Shape::DEFAULT
 };
+pub static PUT_BOOK_TEXT_INPUT: Shape = Shape {
+    id: "example.bookshelf#PutBookTextInput",
+    kind: Kind::Structure(
+        &[
+            Member {
+                name: "shelf",
+                target: &SHELF_NAME,
+                required: true,
+                constraints: Constraints {
+                    length: Some(Bounds {
+                        min: Some(3),
+                        max: Some(32),
+                    }),
+                    pattern: Some(&SHELF_NAME_PATTERN),
+                    ..Constraints::NONE
+                },
+                http: Binding::Label,
+                ..Member::DEFAULT
+            },
+            Member {
+                name: "bookId",
+                target: &SMITHY_STRING,
+                required: true,
+                http: Binding::Label,
+                ..Member::DEFAULT
+            },
+            Member {
+                name: "text",
+                target: &BOOK_TEXT,
+                required: true,
+                http: Binding::Payload,
+                ..Member::DEFAULT
+            },
+        ],
+    ),
+    ..Shape::DEFAULT
+};
+pub static PUT_BOOK_TEXT_OUTPUT: Shape = Shape {
+    id: "example.bookshelf#PutBookTextOutput",
+    kind: Kind::Structure(
+        &[
+            Member {
+                name: "length",
+                target: &SMITHY_LONG,
+                http: Binding::Header("X-Text-Length"),
+                ..Member::DEFAULT
+            },
+        ],
+    ),
+    ..Shape::DEFAULT
+};
 pub static SHELF_NAME: Shape = Shape {
     id: "example.bookshelf#ShelfName",
     kind: Kind::String,
@@ -237,6 +346,11 @@ pub static SHELF_NAME: Shape = Shape {
 pub static SMITHY_INTEGER: Shape = Shape {
     id: "smithy.api#Integer",
     kind: Kind::Integer,
+    ..Shape::DEFAULT
+};
+pub static SMITHY_LONG: Shape = Shape {
+    id: "smithy.api#Long",
+    kind: Kind::Long,
     ..Shape::DEFAULT
 };
 pub static SMITHY_STRING: Shape = Shape {

@@ -5,7 +5,8 @@ use ::std::future::Future;
 use ::std::marker::{Send, Sync};
 use ::std::result::Result;
 use ::smithy_runtime::{
-    guard, handle, Handled, HttpResponse, Protocol, Request, RequestContext, Routes,
+    guard, handle, handle_streaming, Handled, HttpResponse, Protocol, Request,
+    RequestContext, Routes, Streams,
 };
 /// The wire protocol of this service.
 pub const PROTOCOL: Protocol = Protocol::RestJson1;
@@ -18,7 +19,7 @@ pub static ROUTES: Routes = Routes::new(
     crate::operation::OPERATIONS,
 );
 /// Books on shelves, over restJson1: labels, query parameters, headers, a
-/// structure payload and a blob payload.
+/// structure payload, a blob payload, and a book's text streamed both ways.
 ///
 /// Implement this to serve `Bookshelf`: one method per operation.
 /// Inputs reach a method only after they passed every constraint of
@@ -31,6 +32,14 @@ pub trait Bookshelf: Send + Sync + 'static {
         input: crate::types::GetBookInput,
     ) -> impl Future<
         Output = Result<crate::types::GetBookOutput, crate::error::GetBookError>,
+    > + Send;
+    /// Downloads a book's text, written page by page as it is read.
+    fn get_book_text(
+        &self,
+        context: &RequestContext,
+        input: crate::types::GetBookTextInput,
+    ) -> impl Future<
+        Output = Result<crate::types::GetBookTextOutput, crate::error::GetBookTextError>,
     > + Send;
     /// A cover image, by its key (which may hold slashes).
     fn get_cover(
@@ -47,6 +56,15 @@ pub trait Bookshelf: Send + Sync + 'static {
         input: crate::types::PutBookInput,
     ) -> impl Future<
         Output = Result<crate::types::PutBookOutput, crate::error::PutBookError>,
+    > + Send;
+    /// Uploads a book's text, read as it arrives: a text larger than any
+    /// request body the server would hold whole is fine.
+    fn put_book_text(
+        &self,
+        context: &RequestContext,
+        input: crate::types::PutBookTextInput,
+    ) -> impl Future<
+        Output = Result<crate::types::PutBookTextOutput, crate::error::PutBookTextError>,
     > + Send;
 }
 /// Answers one request, routed by method and URI (each operation's
@@ -69,8 +87,32 @@ pub async fn dispatch<S: Bookshelf>(
     };
     let work: Handled<'_> = match call.operation.name {
         "GetBook" => handle(call, move |input| service.get_book(context, input)),
+        "GetBookText" => {
+            handle_streaming(
+                call,
+                Streams {
+                    input: None,
+                    output: Some(|message: &mut crate::types::GetBookTextOutput| {
+                        &mut message.text
+                    }),
+                },
+                move |input| service.get_book_text(context, input),
+            )
+        }
         "GetCover" => handle(call, move |input| service.get_cover(context, input)),
         "PutBook" => handle(call, move |input| service.put_book(context, input)),
+        "PutBookText" => {
+            handle_streaming(
+                call,
+                Streams {
+                    input: Some(|message: &mut crate::types::PutBookTextInput| {
+                        &mut message.text
+                    }),
+                    output: None,
+                },
+                move |input| service.put_book_text(context, input),
+            )
+        }
         _ => return PROTOCOL.error(&::smithy_runtime::ErrorResponse::not_found()),
     };
     guard(PROTOCOL, work).await
@@ -95,5 +137,8 @@ impl<S: Bookshelf> ::smithy_runtime::server::Api for Served<S> {
         request: Request<'a>,
     ) -> impl Future<Output = HttpResponse> + Send + 'a {
         dispatch(&self.0, context, request)
+    }
+    fn streams_input(&self, head: &Request<'_>) -> bool {
+        ROUTES.streams_input(head)
     }
 }

@@ -47,6 +47,28 @@ pub struct GetBookOutput {
     #[serde(rename = "etag", default, skip_serializing_if = "Option::is_none")]
     pub etag: Option<String>,
 }
+/// The input of the `GetBookText` operation.
+#[derive(Clone, PartialEq, Debug, Default, ::serde::Serialize)]
+#[derive(::serde::Deserialize)]
+pub struct GetBookTextInput {
+    /// The `shelf` member (required).
+    #[serde(rename = "shelf")]
+    pub shelf: String,
+    /// The `bookId` member (required).
+    #[serde(rename = "bookId")]
+    pub book_id: String,
+}
+/// The output of the `GetBookText` operation.
+#[derive(Debug, Default, ::serde::Serialize)]
+#[cfg_attr(feature = "client", derive(::serde::Deserialize))]
+pub struct GetBookTextOutput {
+    /// The `text` member (required).
+    #[serde(skip)]
+    pub text: ::smithy_runtime::ByteStream,
+    /// The pages the text is written in.
+    #[serde(rename = "pages", default, skip_serializing_if = "Option::is_none")]
+    pub pages: Option<i32>,
+}
 /// The input of the `GetCover` operation.
 #[derive(Clone, PartialEq, Debug, Default, ::serde::Serialize)]
 #[derive(::serde::Deserialize)]
@@ -84,6 +106,28 @@ pub struct PutBookOutput {
     /// Where the book is now.
     #[serde(rename = "location", default, skip_serializing_if = "Option::is_none")]
     pub location: Option<String>,
+}
+/// The input of the `PutBookText` operation.
+#[derive(Debug, Default, ::serde::Serialize)]
+#[derive(::serde::Deserialize)]
+pub struct PutBookTextInput {
+    /// The `shelf` member (required).
+    #[serde(rename = "shelf")]
+    pub shelf: String,
+    /// The `bookId` member (required).
+    #[serde(rename = "bookId")]
+    pub book_id: String,
+    /// The `text` member (required).
+    #[serde(skip)]
+    pub text: ::smithy_runtime::ByteStream,
+}
+/// The output of the `PutBookText` operation.
+#[derive(Clone, PartialEq, Debug, Default, ::serde::Serialize)]
+#[cfg_attr(feature = "client", derive(::serde::Deserialize))]
+pub struct PutBookTextOutput {
+    /// How many bytes of text the shelf now holds.
+    #[serde(rename = "length", default, skip_serializing_if = "Option::is_none")]
+    pub length: Option<i64>,
 }
 /// Defaults the Rust types' own `Default` does not give, for `#[serde(default = …)]`.
 /// Output types read them only with the `client` feature.

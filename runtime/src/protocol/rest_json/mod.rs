@@ -26,7 +26,7 @@ use crate::decode::{decode_value, parse_body};
 use crate::response::ERROR_TYPE;
 use crate::schema::{Binding, Kind, Member, OperationMeta, Shape, TimestampFormat};
 use crate::validate::Rules;
-use crate::{ErrorResponse, HttpResponse, Request};
+use crate::{ByteStream, ErrorResponse, HttpResponse, Request};
 
 pub(super) const CONTENT_TYPE_JSON: &str = "application/json";
 
@@ -158,7 +158,7 @@ fn check_content_type(input: &'static Shape, request: &Request<'_>) -> Result<()
         (None, Some(_)) => request.body.is_empty(),
         // Nor is a type for no body at all a lie worth refusing.
         (Some(_), None) => request.body.is_empty(),
-        (Some(sent), Some(expected)) => sent.eq_ignore_ascii_case(expected),
+        (Some(sent), Some(expected)) => sent.eq_ignore_ascii_case(essence(expected)),
     };
     if fine {
         Ok(())
@@ -175,6 +175,7 @@ fn check_accept(output: &'static Shape, request: &Request<'_>) -> Result<(), Err
     if is_untyped_blob(output) {
         return Ok(());
     }
+    let answer = essence(answer);
     let (kind, _) = answer.split_once('/').unwrap_or((answer, ""));
     let allowed = accept.split(',').map(essence).any(|range| {
         range == "*/*"
@@ -202,6 +203,8 @@ pub(super) fn input<I: DeserializeOwned>(call: &Call<'_>) -> Result<I, ErrorResp
             // The validator reports it as it reports any type error.
             other => return decode_value(other, shape, rules(call)),
         },
+        // The handler reads a stream from the body itself.
+        Body::Payload(member) if member.target.streaming => Map::new(),
         Body::Payload(member) => {
             let mut input = Map::new();
             if let Some(value) = read_payload(&call.body, member)? {
@@ -492,6 +495,23 @@ fn message(status: u16, shape: &'static Shape, value: Value) -> Result<HttpRespo
             .or_insert(HeaderValue::from_static(CONTENT_TYPE_JSON));
     }
     Ok(response)
+}
+
+/// The answer's body is `stream`, of the payload's media type unless a
+/// member bound to `Content-Type` said otherwise.
+pub(super) fn attach_stream(
+    operation: &'static OperationMeta,
+    response: &mut HttpResponse,
+    stream: ByteStream,
+) {
+    if let Some(member) = operation.output_stream() {
+        response
+            .headers
+            .entry(CONTENT_TYPE)
+            .or_insert(HeaderValue::from_static(payload_media_type(member.target)));
+    }
+    response.body.clear();
+    response.stream = Some(stream);
 }
 
 fn insert_header(response: &mut HttpResponse, name: &str, text: &str) -> Result<(), String> {
